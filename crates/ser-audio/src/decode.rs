@@ -1,0 +1,303 @@
+//! Container probing and packet-by-packet decoding to mono samples (symphonia).
+
+use std::fs::File;
+use std::io::{Cursor, ErrorKind as IoKind};
+use std::path::Path;
+
+use serde::Serialize;
+use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::formats::probe::Hint;
+use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
+use symphonia::core::io::{MediaSource, MediaSourceStream};
+use symphonia::core::meta::MetadataOptions;
+
+use crate::error::{AudioError, ErrorKind, Result};
+
+/// Lowest sample rate accepted (Hz). Below this no speech is left to analyse.
+pub const MIN_SAMPLE_RATE: u32 = 1_000;
+/// Highest sample rate accepted (Hz): 768 kHz is the highest rate real converters use.
+pub const MAX_SAMPLE_RATE: u32 = 768_000;
+/// Most channels accepted: more than any real microphone array file.
+pub const MAX_CHANNELS: usize = 64;
+/// Packets that fail to decode in a row before the stream is declared corrupt.
+const MAX_CONSECUTIVE_DECODE_ERRORS: usize = 16;
+
+/// What a source holds, as read from its container and codec headers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceInfo {
+    /// Container format, e.g. `wave`, `flac`, `ogg`, `mp3`.
+    pub container: String,
+    /// Audio codec, e.g. `pcm_s16le`, `flac`, `vorbis`, `mp3`.
+    pub codec: String,
+    /// Sample rate in Hz.
+    pub sample_rate: u32,
+    /// Number of channels.
+    pub channels: usize,
+    /// Bits per sample where the codec has them (PCM, FLAC).
+    pub bits_per_sample: Option<u32>,
+    /// Number of frames (samples per channel) the container declares, if it declares any.
+    pub declared_frames: Option<u64>,
+}
+
+/// A streaming decoder: yields the source as mono `f32` chunks at its own sample rate.
+pub struct Decoder {
+    name: String,
+    format: Box<dyn FormatReader>,
+    decoder: Box<dyn AudioDecoder>,
+    track_id: u32,
+    info: SourceInfo,
+    interleaved: Vec<f32>,
+    mono: Vec<f32>,
+    frames_out: u64,
+}
+
+impl Decoder {
+    /// Opens a file and reads its headers. The format is detected from the content, not the name.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let file = File::open(path).map_err(|e| AudioError::new(&name, ErrorKind::Io(e)))?;
+        let len = file
+            .metadata()
+            .map_err(|e| AudioError::new(&name, ErrorKind::Io(e)))?
+            .len();
+        if len == 0 {
+            return Err(AudioError::new(name, ErrorKind::Empty));
+        }
+        Self::from_source(name, Box::new(file))
+    }
+
+    /// Decodes an in-memory file (e.g. an upload); `name` is used in error messages.
+    pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Result<Self> {
+        let name = name.into();
+        if bytes.is_empty() {
+            return Err(AudioError::new(name, ErrorKind::Empty));
+        }
+        Self::from_source(name, Box::new(Cursor::new(bytes)))
+    }
+
+    fn from_source(name: String, source: Box<dyn MediaSource>) -> Result<Self> {
+        let err = |kind| AudioError::new(&name, kind);
+        let mss = MediaSourceStream::new(source, Default::default());
+        let format = symphonia::default::get_probe()
+            .probe(
+                &Hint::new(),
+                mss,
+                FormatOptions::default(),
+                MetadataOptions::default(),
+            )
+            .map_err(|e| err(classify_probe_error(e)))?;
+        let track = format
+            .default_track(TrackType::Audio)
+            .ok_or_else(|| err(ErrorKind::NotAudio))?;
+        let params = track
+            .codec_params
+            .as_ref()
+            .and_then(|p| p.audio())
+            .ok_or_else(|| err(ErrorKind::NotAudio))?
+            .clone();
+        let track_id = track.id;
+        let declared_frames = track.num_frames;
+
+        let sample_rate = params
+            .sample_rate
+            .ok_or_else(|| err(ErrorKind::BadHeader("no sample rate".into())))?;
+        if !(MIN_SAMPLE_RATE..=MAX_SAMPLE_RATE).contains(&sample_rate) {
+            return Err(err(ErrorKind::BadHeader(format!(
+                "sample rate {sample_rate} Hz is outside {MIN_SAMPLE_RATE}..={MAX_SAMPLE_RATE} Hz"
+            ))));
+        }
+        let channels = params.channels.as_ref().map(|c| c.count()).unwrap_or(0);
+        if !(1..=MAX_CHANNELS).contains(&channels) {
+            return Err(err(ErrorKind::BadHeader(format!(
+                "{channels} channels (1..={MAX_CHANNELS} supported)"
+            ))));
+        }
+        let decoder = symphonia::default::get_codecs()
+            .make_audio_decoder(&params, &AudioDecoderOptions::default())
+            .map_err(|e| err(ErrorKind::UnsupportedCodec(e.to_string())))?;
+        let info = SourceInfo {
+            container: format.format_info().short_name.to_string(),
+            codec: decoder.codec_info().short_name.to_string(),
+            sample_rate,
+            channels,
+            bits_per_sample: params.bits_per_sample,
+            declared_frames,
+        };
+        Ok(Self {
+            name,
+            format,
+            decoder,
+            track_id,
+            info,
+            interleaved: Vec::new(),
+            mono: Vec::new(),
+            frames_out: 0,
+        })
+    }
+
+    /// The source's name as used in error messages.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Header information of the source.
+    pub fn info(&self) -> &SourceInfo {
+        &self.info
+    }
+
+    /// Frames decoded so far.
+    pub fn frames_decoded(&self) -> u64 {
+        self.frames_out
+    }
+
+    /// Decodes the next packet and returns its samples mixed down to mono (mean of channels),
+    /// or `None` at the end of the stream. NaN or infinite samples are an error.
+    pub fn next_mono(&mut self) -> Result<Option<&[f32]>> {
+        let mut failures = 0;
+        loop {
+            let packet = match self.format.next_packet() {
+                Ok(Some(p)) => p,
+                Ok(None) => return self.end_of_stream(),
+                Err(SymError::IoError(e)) if e.kind() == IoKind::UnexpectedEof => {
+                    return self.end_of_stream()
+                }
+                Err(SymError::ResetRequired) => return self.end_of_stream(),
+                Err(e) => return Err(self.error(classify_stream_error(e))),
+            };
+            if packet.track_id != self.track_id {
+                continue;
+            }
+            let buf = match self.decoder.decode(&packet) {
+                Ok(buf) => buf,
+                Err(SymError::DecodeError(why)) => {
+                    failures += 1;
+                    if failures >= MAX_CONSECUTIVE_DECODE_ERRORS {
+                        return Err(self.error(ErrorKind::Corrupt(why.to_string())));
+                    }
+                    continue;
+                }
+                Err(e) => return Err(self.error(classify_stream_error(e))),
+            };
+            let channels = buf.spec().channels().count();
+            if channels == 0 || channels > MAX_CHANNELS {
+                return Err(self.error(ErrorKind::BadHeader(format!(
+                    "packet with {channels} channels"
+                ))));
+            }
+            buf.copy_to_vec_interleaved(&mut self.interleaved);
+            mix_to_mono(&self.interleaved, channels, &mut self.mono);
+            if let Some(i) = self.mono.iter().position(|x| !x.is_finite()) {
+                let at_s = (self.frames_out + i as u64) as f64 / self.info.sample_rate as f64;
+                return Err(self.error(ErrorKind::NonFinite { at_s }));
+            }
+            self.frames_out += self.mono.len() as u64;
+            if self.mono.is_empty() {
+                continue;
+            }
+            return Ok(Some(&self.mono));
+        }
+    }
+
+    /// Called when the container has no more packets: a stream that declared more frames than
+    /// it delivered is truncated, one that delivered none is empty.
+    fn end_of_stream(&mut self) -> Result<Option<&[f32]>> {
+        if self.frames_out == 0 {
+            return Err(self.error(ErrorKind::NoSamples));
+        }
+        if let Some(declared) = self.info.declared_frames {
+            // Codecs with priming/padding (MP3, Vorbis) may deliver slightly fewer frames than
+            // declared; one packet's worth of slack avoids calling those truncated.
+            let slack = 4096;
+            if self.frames_out + slack < declared {
+                let rate = self.info.sample_rate as f64;
+                return Err(self.error(ErrorKind::Truncated(format!(
+                    "decoded {:.3} s of the {:.3} s the header declares",
+                    self.frames_out as f64 / rate,
+                    declared as f64 / rate
+                ))));
+            }
+        }
+        Ok(None)
+    }
+
+    fn error(&self, kind: ErrorKind) -> AudioError {
+        AudioError::new(&self.name, kind)
+    }
+}
+
+/// Mean of the channels of an interleaved buffer.
+fn mix_to_mono(interleaved: &[f32], channels: usize, mono: &mut Vec<f32>) {
+    mono.clear();
+    if channels == 1 {
+        mono.extend_from_slice(interleaved);
+    } else {
+        let scale = 1.0 / channels as f32;
+        mono.extend(
+            interleaved
+                .chunks_exact(channels)
+                .map(|frame| frame.iter().sum::<f32>() * scale),
+        );
+    }
+}
+
+fn classify_probe_error(e: SymError) -> ErrorKind {
+    match e {
+        SymError::Unsupported(_) => ErrorKind::NotAudio,
+        SymError::IoError(e) if e.kind() == IoKind::UnexpectedEof => {
+            ErrorKind::Truncated("the file ends inside its header".into())
+        }
+        SymError::IoError(e) => ErrorKind::Io(e),
+        SymError::LimitError(why) => ErrorKind::BadHeader(why.to_string()),
+        other => ErrorKind::BadHeader(other.to_string()),
+    }
+}
+
+fn classify_stream_error(e: SymError) -> ErrorKind {
+    match e {
+        SymError::IoError(e) => ErrorKind::Truncated(e.to_string()),
+        SymError::Unsupported(why) => ErrorKind::UnsupportedCodec(why.to_string()),
+        other => ErrorKind::Corrupt(other.to_string()),
+    }
+}
+
+/// A source's header information plus its true length, counted by decoding it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbedInfo {
+    /// What the headers say.
+    #[serde(flatten)]
+    pub source: SourceInfo,
+    /// Frames actually decoded (headers can lie or be silent about the length).
+    pub frames: u64,
+    /// `frames / sample_rate`, in seconds.
+    pub duration_s: f64,
+}
+
+/// Reads a source's headers and counts its frames by decoding it once.
+pub fn probe_info(path: impl AsRef<Path>) -> Result<ProbedInfo> {
+    let mut decoder = Decoder::open(path)?;
+    while decoder.next_mono()?.is_some() {}
+    let frames = decoder.frames_decoded();
+    let source = decoder.info().clone();
+    let duration_s = frames as f64 / source.sample_rate as f64;
+    Ok(ProbedInfo {
+        source,
+        frames,
+        duration_s,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mix_to_mono;
+
+    #[test]
+    fn mixdown_is_mean_of_channels() {
+        let mut mono = Vec::new();
+        mix_to_mono(&[1.0, 3.0, -2.0, 0.0], 2, &mut mono);
+        assert_eq!(mono, vec![2.0, -1.0]);
+        mix_to_mono(&[0.5, 0.25], 1, &mut mono);
+        assert_eq!(mono, vec![0.5, 0.25]);
+    }
+}

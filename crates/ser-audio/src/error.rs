@@ -1,0 +1,103 @@
+//! One error type for everything that can go wrong between a file and its samples.
+
+use std::fmt;
+
+/// Why a source could not be turned into samples.
+#[derive(Debug)]
+pub enum ErrorKind {
+    /// The file could not be opened or read at all.
+    Io(std::io::Error),
+    /// The source holds zero bytes.
+    Empty,
+    /// No supported container was recognised in the bytes (not audio, or an unsupported format).
+    NotAudio,
+    /// The container was recognised but its audio codec is not supported.
+    UnsupportedCodec(String),
+    /// The header declares values no real recording has (0 Hz, 10 GHz, 0 channels...).
+    BadHeader(String),
+    /// The stream ends before the container says it should.
+    Truncated(String),
+    /// Decoding failed on data that should have been valid.
+    Corrupt(String),
+    /// The stream decodes, but to zero samples.
+    NoSamples,
+    /// A sample is NaN or infinite.
+    NonFinite {
+        /// Offset of the first bad sample, in seconds from the start.
+        at_s: f64,
+    },
+    /// The recording is longer than the configured limit.
+    TooLong {
+        /// The limit that was exceeded, in seconds.
+        limit_s: f64,
+    },
+    /// The caller passed parameters that cannot be honoured (e.g. a zero target rate).
+    InvalidOptions(String),
+}
+
+/// An ingest error: which source failed, and why.
+///
+/// The display form is `NAME: REASON`, ready to show to a user.
+#[derive(Debug)]
+pub struct AudioError {
+    /// The file path or upload name the error is about.
+    pub name: String,
+    /// What went wrong.
+    pub kind: ErrorKind,
+}
+
+impl AudioError {
+    pub(crate) fn new(name: impl Into<String>, kind: ErrorKind) -> Self {
+        Self {
+            name: name.into(),
+            kind,
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::Io(e) => write!(f, "cannot read file: {e}"),
+            ErrorKind::Empty => write!(f, "file is empty (0 bytes)"),
+            ErrorKind::NotAudio => write!(
+                f,
+                "not a supported audio file (expected WAV, FLAC, MP3 or OGG/Vorbis content)"
+            ),
+            ErrorKind::UnsupportedCodec(c) => write!(f, "unsupported audio codec: {c}"),
+            ErrorKind::BadHeader(why) => write!(f, "invalid audio header: {why}"),
+            ErrorKind::Truncated(why) => write!(f, "file is truncated: {why}"),
+            ErrorKind::Corrupt(why) => write!(f, "corrupt audio data: {why}"),
+            ErrorKind::NoSamples => write!(f, "file contains no audio samples (zero length)"),
+            ErrorKind::NonFinite { at_s } => {
+                write!(
+                    f,
+                    "audio contains NaN or infinite samples (first at {at_s:.3} s)"
+                )
+            }
+            ErrorKind::TooLong { limit_s } => write!(
+                f,
+                "recording is longer than the {limit_s:.0} s limit for whole-file loading"
+            ),
+            ErrorKind::InvalidOptions(why) => write!(f, "invalid options: {why}"),
+        }
+    }
+}
+
+impl fmt::Display for AudioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.name, self.kind)
+    }
+}
+
+impl std::error::Error for AudioError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Result alias for ingest operations.
+pub type Result<T> = std::result::Result<T, AudioError>;

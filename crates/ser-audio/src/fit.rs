@@ -1,0 +1,32 @@
+//! Cropping and zero-padding to a fixed duration, as clips are standardised for the model.
+
+/// Skips `offset_s` seconds, then keeps exactly `duration_s` seconds: longer input is cropped,
+/// shorter input is padded with zeros at the end.
+pub fn fit_duration(samples: &[f32], rate: u32, offset_s: f64, duration_s: f64) -> Vec<f32> {
+    let offset = seconds_to_samples(offset_s, rate).min(samples.len());
+    let len = seconds_to_samples(duration_s, rate);
+    let mut out: Vec<f32> = samples[offset..].iter().take(len).copied().collect();
+    out.resize(len, 0.0);
+    out
+}
+
+/// Number of samples in `secs` seconds, rounded to the nearest sample; negative → 0.
+pub(crate) fn seconds_to_samples(secs: f64, rate: u32) -> usize {
+    (secs.max(0.0) * rate as f64).round() as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crops_and_pads() {
+        let x: Vec<f32> = (0..10).map(|v| v as f32).collect();
+        assert_eq!(
+            fit_duration(&x, 10, 0.2, 0.5),
+            vec![2.0, 3.0, 4.0, 5.0, 6.0]
+        );
+        assert_eq!(fit_duration(&x, 10, 0.8, 0.4), vec![8.0, 9.0, 0.0, 0.0]);
+        assert_eq!(fit_duration(&x, 10, 2.0, 0.2), vec![0.0, 0.0]);
+    }
+}

@@ -1,0 +1,31 @@
+//! Audio ingest for `ser`: from any common audio file to mono samples at the model's rate.
+//!
+//! The pipeline is `decode` (WAV, FLAC, MP3, OGG/Vorbis via symphonia, detected by content)
+//! → mix down to mono (mean of channels) → `resample` (band-limited, rubato's FFT resampler)
+//! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional
+//! `fit` to a fixed duration. Everything streams packet by packet, so memory follows what the
+//! caller keeps, never the size a header claims.
+//!
+//! ```no_run
+//! use ser_audio::{load, LoadOptions};
+//! let opts = LoadOptions { duration_s: Some(3.0), ..LoadOptions::default() };
+//! let audio = load("clip.flac", &opts)?;
+//! assert_eq!(audio.samples.len(), 48_000); // 3 s at 16 kHz
+//! # Ok::<(), ser_audio::AudioError>(())
+//! ```
+
+mod decode;
+mod error;
+mod fit;
+mod load;
+mod resample;
+mod trim;
+
+pub use decode::{
+    probe_info, Decoder, ProbedInfo, SourceInfo, MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE,
+};
+pub use error::{AudioError, ErrorKind, Result};
+pub use fit::fit_duration;
+pub use load::{load, load_bytes, Audio, LoadOptions, DEFAULT_SAMPLE_RATE};
+pub use resample::{resample, StreamResampler};
+pub use trim::{trim_silence, TrimParams};

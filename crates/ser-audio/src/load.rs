@@ -1,0 +1,135 @@
+//! The whole ingest pipeline in one call: decode → mono → resample → trim → fit.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::decode::{Decoder, SourceInfo};
+use crate::error::{AudioError, ErrorKind, Result};
+use crate::fit::{fit_duration, seconds_to_samples};
+use crate::resample::StreamResampler;
+use crate::trim::{trim_silence, TrimParams};
+
+/// The model rate: 16 kHz keeps everything up to 8 kHz, where nearly all the energy and the
+/// prosodic cues of speech lie, at a third of the cost of 48 kHz.
+pub const DEFAULT_SAMPLE_RATE: u32 = 16_000;
+
+/// How a source is standardised. A model stores the options it was trained with, so that
+/// prediction prepares audio exactly the same way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadOptions {
+    /// Output sample rate in Hz.
+    pub sample_rate: u32,
+    /// Trim leading/trailing silence (before offset and duration apply).
+    pub trim: Option<TrimParams>,
+    /// Seconds skipped at the start (after trimming).
+    pub offset_s: f64,
+    /// Crop or zero-pad to exactly this many seconds; `None` keeps the whole recording.
+    pub duration_s: Option<f64>,
+    /// Longest recording loaded whole, in seconds: protects memory from hour-long inputs.
+    pub max_duration_s: f64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            sample_rate: DEFAULT_SAMPLE_RATE,
+            trim: None,
+            offset_s: 0.0,
+            duration_s: None,
+            max_duration_s: 2.0 * 3600.0,
+        }
+    }
+}
+
+/// Mono samples at a known rate, and what the source was.
+#[derive(Debug, Clone)]
+pub struct Audio {
+    /// Mono samples, nominally in [-1, 1].
+    pub samples: Vec<f32>,
+    /// Sample rate of `samples` in Hz.
+    pub sample_rate: u32,
+    /// The source's header information.
+    pub source: SourceInfo,
+}
+
+impl Audio {
+    /// Duration in seconds.
+    pub fn duration_s(&self) -> f64 {
+        self.samples.len() as f64 / self.sample_rate as f64
+    }
+}
+
+/// Loads a file as configured by `opts`.
+pub fn load(path: impl AsRef<Path>, opts: &LoadOptions) -> Result<Audio> {
+    let path = path.as_ref();
+    validate(&path.display().to_string(), opts)?;
+    run(Decoder::open(path)?, opts)
+}
+
+/// Loads an in-memory file (e.g. an upload); `name` is used in error messages.
+pub fn load_bytes(name: &str, bytes: Vec<u8>, opts: &LoadOptions) -> Result<Audio> {
+    validate(name, opts)?;
+    run(Decoder::from_bytes(name, bytes)?, opts)
+}
+
+fn validate(name: &str, opts: &LoadOptions) -> Result<()> {
+    let bad = |why: String| Err(AudioError::new(name, ErrorKind::InvalidOptions(why)));
+    if !(crate::MIN_SAMPLE_RATE..=crate::MAX_SAMPLE_RATE).contains(&opts.sample_rate) {
+        return bad(format!("target sample rate {} Hz", opts.sample_rate));
+    }
+    if !opts.offset_s.is_finite() || opts.offset_s < 0.0 {
+        return bad(format!("offset {} s", opts.offset_s));
+    }
+    if let Some(d) = opts.duration_s {
+        if !d.is_finite() || d <= 0.0 || d > opts.max_duration_s {
+            return bad(format!("duration {d} s"));
+        }
+    }
+    Ok(())
+}
+
+fn run(mut decoder: Decoder, opts: &LoadOptions) -> Result<Audio> {
+    let in_rate = decoder.info().sample_rate;
+    let mut resampler = StreamResampler::new(in_rate, opts.sample_rate);
+    let max_in = seconds_to_samples(opts.max_duration_s, in_rate) as u64;
+    // Without trimming, decoding can stop once offset + duration are covered (plus a margin
+    // so that the resampler's flush does not touch the kept samples).
+    let enough_in = match (opts.trim, opts.duration_s) {
+        (None, Some(d)) => Some(seconds_to_samples(opts.offset_s + d + 0.25, in_rate) as u64),
+        _ => None,
+    };
+    let mut samples = Vec::new();
+    while let Some(chunk) = decoder.next_mono()? {
+        resampler.push(chunk, &mut samples);
+        let decoded = decoder.frames_decoded();
+        if enough_in.is_some_and(|n| decoded >= n) {
+            break;
+        }
+        if decoded > max_in {
+            return Err(AudioError::new(
+                decoder.name(),
+                ErrorKind::TooLong {
+                    limit_s: opts.max_duration_s,
+                },
+            ));
+        }
+    }
+    resampler.finish(&mut samples);
+    if let Some(trim) = &opts.trim {
+        let range = trim_silence(&samples, trim);
+        samples.truncate(range.end);
+        samples.drain(..range.start);
+    }
+    if let Some(d) = opts.duration_s {
+        samples = fit_duration(&samples, opts.sample_rate, opts.offset_s, d);
+    } else if opts.offset_s > 0.0 {
+        let skip = seconds_to_samples(opts.offset_s, opts.sample_rate).min(samples.len());
+        samples.drain(..skip);
+    }
+    Ok(Audio {
+        samples,
+        sample_rate: opts.sample_rate,
+        source: decoder.info().clone(),
+    })
+}
