@@ -115,7 +115,7 @@ impl FeatureParams {
         if !(self.power > 0.0 && self.power.is_finite()) {
             return fail(format!("power {} must be > 0", self.power));
         }
-        if !(self.amin > 0.0) {
+        if !(self.amin > 0.0 && self.amin.is_finite()) {
             return fail(format!("amin {} must be > 0", self.amin));
         }
         if let DbReference::Fixed(r) = self.db_ref {
@@ -124,7 +124,7 @@ impl FeatureParams {
             }
         }
         if let Some(t) = self.top_db {
-            if !(t >= 0.0) {
+            if !(t >= 0.0 && t.is_finite()) {
                 return fail(format!("top_db {t} must be >= 0"));
             }
         }

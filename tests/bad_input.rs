@@ -1,0 +1,220 @@
+//! Bad input gets one clear error naming the file and the reason: from the library as an
+//! `ErrorKind`, from the CLI as exit code 2 with no output file left behind. Never a panic,
+//! a hang or a huge allocation.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use common::{pcm16_tone, temp_file, wav_bytes};
+use ser_audio::{load, ErrorKind, LoadOptions};
+
+/// Loads through the library and checks the CLI refuses the file the same way.
+fn rejected(path: &Path, reason: &str) -> ErrorKind {
+    let err = load(path, &LoadOptions::default()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with(&path.display().to_string()),
+        "{message}"
+    );
+    assert!(message.contains(reason), "{message:?} lacks {reason:?}");
+
+    let out_dir = tempfile::tempdir().unwrap();
+    let npy = out_dir.path().join("x.npy");
+    let output = Command::cargo_bin("ser")
+        .unwrap()
+        .args([
+            "features",
+            path.to_str().unwrap(),
+            "--out",
+            npy.to_str().unwrap(),
+        ])
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&path.display().to_string()) && stderr.contains(reason),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        std::fs::read_dir(out_dir.path()).unwrap().count(),
+        0,
+        "output left behind"
+    );
+    err.kind
+}
+
+#[test]
+fn missing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let kind = rejected(&dir.path().join("nope.wav"), "cannot read file");
+    assert!(matches!(kind, ErrorKind::Io(_)));
+}
+
+#[test]
+fn empty_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_file(&dir, "empty.wav", b"");
+    assert!(matches!(rejected(&path, "empty"), ErrorKind::Empty));
+}
+
+#[test]
+fn text_file_named_wav_is_not_audio() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_file(
+        &dir,
+        "notes.wav",
+        b"these are meeting notes, not a recording\n"
+            .repeat(50)
+            .as_slice(),
+    );
+    assert!(matches!(
+        rejected(&path, "not a supported audio file"),
+        ErrorKind::NotAudio
+    ));
+}
+
+#[test]
+fn random_bytes_are_not_audio() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes: Vec<u8> = (0..10_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let path = temp_file(&dir, "noise.mp3", &bytes);
+    assert!(matches!(
+        rejected(&path, ""),
+        ErrorKind::NotAudio | ErrorKind::Corrupt(_) | ErrorKind::NoSamples
+    ));
+}
+
+#[test]
+fn zero_length_audio() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_file(&dir, "zero.wav", &wav_bytes(1, 1, 16_000, 16, &[], None));
+    assert!(matches!(
+        rejected(&path, "no audio samples"),
+        ErrorKind::NoSamples
+    ));
+}
+
+#[test]
+fn truncated_data_chunk() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = wav_bytes(1, 1, 16_000, 16, &pcm16_tone(440.0, 16_000, 16_000), None);
+    let path = temp_file(&dir, "cut.wav", &full[..full.len() / 2]);
+    assert!(matches!(
+        rejected(&path, "truncated"),
+        ErrorKind::Truncated(_)
+    ));
+}
+
+#[test]
+fn truncated_inside_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = wav_bytes(1, 1, 16_000, 16, &pcm16_tone(440.0, 16_000, 1_000), None);
+    let path = temp_file(&dir, "header.wav", &full[..30]);
+    let kind = rejected(&path, "");
+    assert!(
+        matches!(kind, ErrorKind::Truncated(_) | ErrorKind::NotAudio),
+        "{kind:?}"
+    );
+}
+
+#[test]
+fn header_declaring_4_gb_of_data_is_truncated_not_allocated() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = wav_bytes(
+        1,
+        1,
+        16_000,
+        16,
+        &pcm16_tone(440.0, 16_000, 4_000),
+        Some(u32::MAX - 64),
+    );
+    let path = temp_file(&dir, "liar.wav", &bytes);
+    assert!(matches!(
+        rejected(&path, "truncated"),
+        ErrorKind::Truncated(_)
+    ));
+}
+
+#[test]
+fn absurd_sample_rates() {
+    let dir = tempfile::tempdir().unwrap();
+    for rate in [0u32, 4_000_000_000] {
+        let bytes = wav_bytes(1, 1, rate, 16, &pcm16_tone(440.0, 16_000, 1_000), None);
+        let path = temp_file(&dir, &format!("rate{rate}.wav"), &bytes);
+        let kind = rejected(&path, "");
+        assert!(
+            matches!(kind, ErrorKind::BadHeader(_)),
+            "{rate} Hz: {kind:?}"
+        );
+    }
+}
+
+#[test]
+fn absurd_channel_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    for channels in [0u16, 65_535] {
+        let bytes = wav_bytes(
+            1,
+            channels,
+            16_000,
+            16,
+            &pcm16_tone(440.0, 16_000, 1_000),
+            None,
+        );
+        let path = temp_file(&dir, &format!("ch{channels}.wav"), &bytes);
+        let kind = rejected(&path, "");
+        assert!(
+            matches!(kind, ErrorKind::BadHeader(_)),
+            "{channels} channels: {kind:?}"
+        );
+    }
+}
+
+#[test]
+fn nan_and_inf_samples() {
+    let dir = tempfile::tempdir().unwrap();
+    for bad in [f32::NAN, f32::INFINITY] {
+        let mut samples = vec![0.1f32; 8_000];
+        samples[4_000] = bad;
+        let data: Vec<u8> = samples.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let path = temp_file(
+            &dir,
+            &format!("{bad}.wav"),
+            &wav_bytes(3, 1, 16_000, 32, &data, None),
+        );
+        let kind = rejected(&path, "NaN or infinite");
+        assert!(matches!(kind, ErrorKind::NonFinite { at_s } if (at_s - 0.25).abs() < 1e-3));
+    }
+}
+
+#[test]
+fn digital_silence_gives_finite_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_file(
+        &dir,
+        "silence.wav",
+        &wav_bytes(1, 1, 16_000, 16, &[0; 32_000], None),
+    );
+    let npy = dir.path().join("silence.npy");
+    Command::cargo_bin("ser")
+        .unwrap()
+        .args([
+            "features",
+            path.to_str().unwrap(),
+            "--out",
+            npy.to_str().unwrap(),
+            "--trim",
+        ])
+        .assert()
+        .success();
+    let features: ndarray::Array2<f32> = ndarray_npy::read_npy(&npy).unwrap();
+    assert_eq!(features.dim(), (64, 101));
+    assert!(features.iter().all(|v| v.is_finite()));
+}

@@ -1,0 +1,136 @@
+//! The `ser` command line as a user runs it.
+
+mod common;
+
+use assert_cmd::Command;
+use ndarray::Array2;
+
+fn ser() -> Command {
+    Command::cargo_bin("ser").unwrap()
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let out = ser().arg("--help").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for cmd in ["info", "features"] {
+        assert!(text.contains(cmd), "{text}");
+    }
+}
+
+#[test]
+fn info_json_describes_every_format() {
+    let out = ser()
+        .args(["info", "--format", "json"])
+        .arg(common::fixture("formats"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 11);
+    let flac = rows
+        .iter()
+        .find(|r| r["path"].as_str().unwrap().ends_with("s24.flac"))
+        .unwrap();
+    assert_eq!(flac["container"], "flac");
+    assert_eq!(flac["sample_rate"], 96_000);
+    assert_eq!(flac["channels"], 1);
+    assert_eq!(flac["bits_per_sample"], 24);
+    assert_eq!(flac["frames"], 24_000);
+    assert_eq!(flac["duration_s"], 0.25);
+}
+
+#[test]
+fn features_of_a_file_with_duration_and_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let npy = dir.path().join("tone.npy");
+    let png = dir.path().join("tone.png");
+    ser()
+        .args(["features"])
+        .arg(common::fixture("formats/s16.flac"))
+        .args([
+            "--out",
+            npy.to_str().unwrap(),
+            "--png",
+            png.to_str().unwrap(),
+        ])
+        .args(["--duration", "1.0"])
+        .assert()
+        .success();
+    let features: Array2<f32> = ndarray_npy::read_npy(&npy).unwrap();
+    assert_eq!(features.dim(), (64, 101), "1 s padded at 16 kHz, 10 ms hop");
+    let sidecar = common::read_json(&npy.with_extension("json"));
+    assert_eq!(sidecar["features"]["n_mels"], 64);
+    assert_eq!(sidecar["audio"]["duration_s"], 1.0);
+    assert_eq!(sidecar["shape"], serde_json::json!([64, 101]));
+    let img = std::fs::read(&png).unwrap();
+    assert_eq!(&img[1..4], b"PNG");
+}
+
+#[test]
+fn features_of_a_directory_keeps_going_past_a_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(input.join("sub")).unwrap();
+    for name in ["pcm_s16.wav", "vorbis.ogg"] {
+        std::fs::copy(
+            common::fixture("formats").join(name),
+            input.join("sub").join(name),
+        )
+        .unwrap();
+    }
+    std::fs::write(input.join("broken.wav"), b"RIFF....WAVE").unwrap();
+    let out = dir.path().join("out");
+    let result = ser()
+        .args([
+            "features",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--png",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("broken.wav"), "{stderr}");
+    for name in ["sub/pcm_s16", "sub/vorbis"] {
+        for ext in ["npy", "json", "png"] {
+            assert!(
+                out.join(format!("{name}.{ext}")).is_file(),
+                "{name}.{ext} missing"
+            );
+        }
+    }
+    assert!(!out.join("broken.npy").exists());
+}
+
+#[test]
+fn features_params_file_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let params = dir.path().join("p.json");
+    std::fs::write(
+        &params,
+        serde_json::to_string(&ser_features::FeatureParams {
+            n_mels: 40,
+            ..Default::default()
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    let npy = dir.path().join("x.npy");
+    ser()
+        .arg("features")
+        .arg(common::fixture("formats/pcm_u8.wav"))
+        .args([
+            "--out",
+            npy.to_str().unwrap(),
+            "--params",
+            params.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let features: Array2<f32> = ndarray_npy::read_npy(&npy).unwrap();
+    assert_eq!(features.nrows(), 40);
+}

@@ -1,0 +1,87 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A committed fixture file.
+pub fn fixture(rel: &str) -> PathBuf {
+    root().join("tests/fixtures").join(rel)
+}
+
+/// `../shared/data` (or `$SER_DATA_DIR`). Outside CI a missing corpus skips the calling test
+/// with a message (returns `None`); with `CI=true` it is a failure, so CI never passes by skipping.
+pub fn data_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("SER_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/data"));
+    if dir.join("ravdess").is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "RAVDESS not found at {}: CI must have ../shared/data",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "SKIPPED: RAVDESS not found at {} (set SER_DATA_DIR or place ../shared/data)",
+        dir.display()
+    );
+    None
+}
+
+/// Reads a JSON file.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// A canonical RIFF/WAVE file. `declared_data_len` overrides the data chunk's size field
+/// (to make headers that lie); `format_tag` 1 is PCM, 3 is IEEE float.
+pub fn wav_bytes(
+    format_tag: u16,
+    channels: u16,
+    rate: u32,
+    bits: u16,
+    data: &[u8],
+    declared_data_len: Option<u32>,
+) -> Vec<u8> {
+    let block_align = channels.wrapping_mul(bits / 8);
+    let data_len = declared_data_len.unwrap_or(data.len() as u32);
+    let mut v = Vec::new();
+    v.extend_from_slice(b"RIFF");
+    v.extend_from_slice(&data_len.saturating_add(36).to_le_bytes());
+    v.extend_from_slice(b"WAVEfmt ");
+    v.extend_from_slice(&16u32.to_le_bytes());
+    v.extend_from_slice(&format_tag.to_le_bytes());
+    v.extend_from_slice(&channels.to_le_bytes());
+    v.extend_from_slice(&rate.to_le_bytes());
+    v.extend_from_slice(&rate.wrapping_mul(block_align as u32).to_le_bytes());
+    v.extend_from_slice(&block_align.to_le_bytes());
+    v.extend_from_slice(&bits.to_le_bytes());
+    v.extend_from_slice(b"data");
+    v.extend_from_slice(&data_len.to_le_bytes());
+    v.extend_from_slice(data);
+    v
+}
+
+/// 16-bit PCM bytes of a sine tone.
+pub fn pcm16_tone(freq: f32, rate: u32, n: usize) -> Vec<u8> {
+    (0..n)
+        .flat_map(|i| {
+            let v = (2.0 * std::f32::consts::PI * freq * i as f32 / rate as f32).sin() * 0.5;
+            ((v * 32767.0) as i16).to_le_bytes()
+        })
+        .collect()
+}
+
+/// Writes bytes to a fresh temporary file with the given name.
+pub fn temp_file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}

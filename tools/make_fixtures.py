@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Regenerates the test fixtures of `ser`.
+
+1. librosa parity (tests/fixtures/librosa/): for real RAVDESS clips read from ../shared/data,
+   the 16 kHz samples are produced by ser's own ingest (the `load` example), then librosa
+   computes the reference log-mel, MFCC and trim ranges *from those same samples*. Only
+   librosa's outputs are stored (no audio), plus a checksum of the samples so a test can tell
+   "ingest changed" from "features differ". Mel filterbanks for several parameter sets too.
+2. Decoder fixtures (tests/fixtures/formats/): small synthetic tones in every supported format
+   and sample width, written by libsndfile (soundfile).
+
+Run it in a throwaway venv with pinned versions:
+
+    python3 -m venv /tmp/refvenv
+    /tmp/refvenv/bin/pip install librosa==0.10.2.post1 soundfile==0.14.0 numpy==2.4.6 scipy==1.17.1
+    /tmp/refvenv/bin/python tools/make_fixtures.py
+"""
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import librosa
+import numpy as np
+import soundfile as sf
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+LIBROSA_DIR = ROOT / "tests" / "fixtures" / "librosa"
+FORMATS_DIR = ROOT / "tests" / "fixtures" / "formats"
+
+# Ten clips, mixed actors and sexes, every emotion; two stereo, two original WAVs.
+CLIPS = [
+    "ravdess/Actor_01/03-01-02-01-01-02-01.flac",  # stereo
+    "ravdess/Actor_02/03-01-05-02-01-01-02.flac",
+    "ravdess/Actor_03/03-01-03-02-02-01-03.flac",
+    "ravdess/Actor_06/03-01-04-01-02-02-06.flac",
+    "ravdess/Actor_09/03-01-06-02-01-02-09.flac",
+    "ravdess/Actor_12/03-01-07-01-02-01-12.flac",
+    "ravdess/Actor_15/03-01-08-02-02-02-15.flac",
+    "ravdess/Actor_18/03-01-01-01-01-01-18.flac",
+    "ravdess-wav/Actor_20/03-01-06-01-01-02-20.wav",  # original WAV, stereo
+    "ravdess-wav/Actor_01/03-01-05-02-01-01-01.wav",  # original WAV, mono
+]
+
+# Parameter sets: ser's defaults, and a librosa-style set with reflect padding and fixed ref.
+PARAMS = {
+    "default": dict(sr=16000, n_fft=512, win_length=400, hop_length=160, n_mels=64,
+                    fmin=0.0, fmax=8000.0, center=True, pad_mode="constant",
+                    ref="max", top_db=80.0),
+    "reflect": dict(sr=16000, n_fft=1024, win_length=1024, hop_length=256, n_mels=80,
+                    fmin=50.0, fmax=7600.0, center=True, pad_mode="reflect",
+                    ref=1.0, top_db=None),
+}
+# Filterbank-only checks, including librosa's own defaults at 22.05 kHz.
+FILTERBANKS = [
+    dict(sr=16000, n_fft=512, n_mels=64, fmin=0.0, fmax=8000.0),
+    dict(sr=16000, n_fft=1024, n_mels=80, fmin=50.0, fmax=7600.0),
+    dict(sr=22050, n_fft=2048, n_mels=128, fmin=0.0, fmax=11025.0),
+]
+
+
+def ser_samples(path: Path) -> np.ndarray:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "samples.f32"
+        subprocess.run(
+            ["cargo", "run", "-q", "--release", "-p", "ser-audio", "--example", "load", "--",
+             str(path), str(out)],
+            cwd=ROOT, check=True)
+        return np.fromfile(out, dtype="<f4")
+
+
+def log_mel(y: np.ndarray, p: dict) -> np.ndarray:
+    S = librosa.feature.melspectrogram(
+        y=y, sr=p["sr"], n_fft=p["n_fft"], win_length=p["win_length"],
+        hop_length=p["hop_length"], n_mels=p["n_mels"], fmin=p["fmin"], fmax=p["fmax"],
+        center=p["center"], pad_mode=p["pad_mode"], power=2.0, htk=False, norm="slaney")
+    ref = np.max if p["ref"] == "max" else p["ref"]
+    return librosa.power_to_db(S, ref=ref, amin=1e-10, top_db=p["top_db"]).astype(np.float32)
+
+
+def librosa_fixtures():
+    if not DATA.is_dir():
+        sys.exit(f"{DATA} not found: the parity fixtures need RAVDESS in ../shared/data")
+    LIBROSA_DIR.mkdir(parents=True, exist_ok=True)
+    cases = []
+    for i, rel in enumerate(CLIPS):
+        y = ser_samples(DATA / rel)
+        case = {"clip": rel, "n_samples": int(y.size),
+                "sum_abs": float(np.abs(y.astype(np.float64)).sum()), "log_mel": {}, "trim": {}}
+        for name, p in PARAMS.items():
+            if name != "default" and i % 3:
+                continue  # the second set on a few clips keeps the fixtures small
+            fname = f"clip{i:02d}_{name}.npy"
+            np.save(LIBROSA_DIR / fname, log_mel(y, p))
+            case["log_mel"][name] = fname
+        if i < 3:
+            mfcc = librosa.feature.mfcc(S=log_mel(y, PARAMS["default"]), n_mfcc=20)
+            fname = f"clip{i:02d}_mfcc20.npy"
+            np.save(LIBROSA_DIR / fname, mfcc.astype(np.float32))
+            case["mfcc20"] = fname
+        for top_db in (60, 30):
+            _, idx = librosa.effects.trim(y, top_db=top_db, frame_length=2048, hop_length=512)
+            case["trim"][str(top_db)] = [int(idx[0]), int(idx[1])]
+        cases.append(case)
+        print(f"{rel}: {y.size} samples")
+    banks = []
+    for j, fb in enumerate(FILTERBANKS):
+        fname = f"melbank{j}.npy"
+        np.save(LIBROSA_DIR / fname, librosa.filters.mel(
+            sr=fb["sr"], n_fft=fb["n_fft"], n_mels=fb["n_mels"], fmin=fb["fmin"],
+            fmax=fb["fmax"], htk=False, norm="slaney"))
+        banks.append({**fb, "file": fname})
+    manifest = {"librosa": librosa.__version__, "numpy": np.__version__,
+                "params": PARAMS, "clips": cases, "filterbanks": banks}
+    (LIBROSA_DIR / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+
+
+def format_fixtures():
+    """A 0.25 s tone: left channel 0.5*sin(440 Hz), other channels half of that each."""
+    FORMATS_DIR.mkdir(parents=True, exist_ok=True)
+    specs = [  # name, rate, channels, container, subtype
+        ("pcm_u8.wav", 22050, 1, "WAV", "PCM_U8"),
+        ("pcm_s16.wav", 22050, 2, "WAV", "PCM_16"),
+        ("pcm_s24.wav", 44100, 1, "WAV", "PCM_24"),
+        ("pcm_s32.wav", 8000, 1, "WAV", "PCM_32"),
+        ("float32.wav", 16000, 2, "WAV", "FLOAT"),
+        ("float64.wav", 32000, 1, "WAV", "DOUBLE"),
+        ("extensible_6ch.wav", 48000, 6, "WAVEX", "PCM_24"),
+        ("s16.flac", 44100, 2, "FLAC", "PCM_16"),
+        ("s24.flac", 96000, 1, "FLAC", "PCM_24"),
+        ("vorbis.ogg", 44100, 2, "OGG", "VORBIS"),
+        ("mpeg3.mp3", 44100, 1, "MP3", "MPEG_LAYER_III"),
+    ]
+    listing = []
+    for name, rate, channels, container, subtype in specs:
+        t = np.arange(int(0.25 * rate)) / rate
+        tone = 0.5 * np.sin(2 * np.pi * 440.0 * t)
+        data = np.stack([tone] + [0.5 * tone] * (channels - 1), axis=1)
+        sf.write(FORMATS_DIR / name, data, rate, format=container, subtype=subtype)
+        listing.append({"file": name, "sample_rate": rate, "channels": channels,
+                        "frames": len(t), "lossy": subtype in ("VORBIS", "MPEG_LAYER_III"),
+                        "mono_amplitude": 0.5 * (1 + 0.5 * (channels - 1)) / channels})
+    (FORMATS_DIR / "manifest.json").write_text(json.dumps(listing, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    format_fixtures()
+    librosa_fixtures()
