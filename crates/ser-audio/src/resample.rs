@@ -3,14 +3,54 @@
 //! Quality, measured by the tests in this module for 48 kHz → 16 kHz: a 7 kHz tone (0.875 of
 //! the output Nyquist) keeps its level within 0.1 dB, and a 12 kHz tone, which would alias to
 //! 4 kHz, is attenuated by at least 60 dB. The filter is rubato's windowed-sinc FFT filter
-//! (Blackman-Harris² window) with FFT blocks of about [`CHUNK_MS`] of input, which puts its
-//! cutoff at about 0.99 of the output Nyquist.
+//! (Blackman-Harris² window) with FFT blocks of at least [`MIN_FFT_OUT`] output samples, which
+//! puts its cutoff at about 0.99 of the output Nyquist.
+//!
+//! Building a resampler (filter design, FFT plans) costs more than resampling a short clip, so
+//! built resamplers are kept per thread and rate pair and reused.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Indexing, Resampler, WindowFunction};
 
-/// Input block length in milliseconds: long blocks give a steep anti-aliasing filter.
-pub const CHUNK_MS: usize = 100;
+/// Smallest FFT block on the lower-rate side: long blocks give a steep anti-aliasing filter,
+/// and a power of two (for 48 kHz → 16 kHz: 3072 in, 1024 out) keeps the FFTs fast.
+pub const MIN_FFT_OUT: usize = 1024;
+
+/// Built resamplers, reset and ready, by (input rate, output rate).
+type Pool = HashMap<(u32, u32), Vec<Fft<f32>>>;
+
+thread_local! {
+    static CACHE: RefCell<Pool> = RefCell::new(HashMap::new());
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+fn build(in_rate: u32, out_rate: u32) -> Fft<f32> {
+    let g = gcd(in_rate as usize, out_rate as usize);
+    let (in_block, out_block) = (in_rate as usize / g, out_rate as usize / g);
+    // Blocks come in multiples of the rates' smallest common period; take enough of them for
+    // the lower-rate side to reach MIN_FFT_OUT samples.
+    let multiple = MIN_FFT_OUT.div_ceil(in_block.min(out_block)).max(1);
+    Fft::new_custom(
+        in_rate as usize,
+        out_rate as usize,
+        in_block * multiple,
+        1,
+        1,
+        WindowFunction::BlackmanHarris2,
+        FixedSync::Input,
+    )
+    .expect("rates were validated as non-zero")
+}
 
 /// Resamples a mono stream pushed in arbitrary chunks, compensating the filter delay so that
 /// output sample `k` is aligned with input time `k / out_rate`, and producing exactly
@@ -34,17 +74,8 @@ impl StreamResampler {
     /// which [`crate::Decoder`] and [`crate::LoadOptions`] reject first.
     pub fn new(in_rate: u32, out_rate: u32) -> Self {
         let inner = (in_rate != out_rate).then(|| {
-            let chunk = (in_rate as usize * CHUNK_MS / 1000).max(1);
-            Fft::new_custom(
-                in_rate as usize,
-                out_rate as usize,
-                chunk,
-                1,
-                1,
-                WindowFunction::BlackmanHarris2,
-                FixedSync::Input,
-            )
-            .expect("rates were validated as non-zero")
+            let cached = CACHE.with(|c| c.borrow_mut().get_mut(&(in_rate, out_rate))?.pop());
+            cached.unwrap_or_else(|| build(in_rate, out_rate))
         });
         let delay_left = inner.as_ref().map_or(0, |r| r.output_delay());
         Self {
@@ -125,6 +156,16 @@ impl StreamResampler {
         self.delay_left -= skip;
         out.extend_from_slice(&self.out_block[skip..produced]);
         self.frames_out += (produced - skip) as u64;
+    }
+}
+
+impl Drop for StreamResampler {
+    fn drop(&mut self) {
+        if let Some(mut r) = self.inner.take() {
+            r.reset();
+            let key = (self.in_rate, self.out_rate);
+            CACHE.with(|c| c.borrow_mut().entry(key).or_default().push(r));
+        }
     }
 }
 

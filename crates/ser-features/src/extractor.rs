@@ -3,7 +3,7 @@
 use ndarray::Array2;
 
 use crate::db::power_to_db;
-use crate::mel::MelFilterbank;
+use crate::mel::{MelFilterbank, BLOCK};
 use crate::mfcc::Dct;
 use crate::params::{FeatureParams, ParamsError};
 use crate::stft::Stft;
@@ -35,16 +35,23 @@ impl Extractor {
 
     /// `librosa.feature.melspectrogram(y, ...)`: mel power, shape `(n_mels, frames)`.
     pub fn mel_power(&self, y: &[f32]) -> Array2<f32> {
-        let n_mels = self.mel.n_mels();
         let n_frames = self.params.n_frames(y.len());
-        // Frames are produced one at a time; fill time-major, then transpose once.
-        let mut by_frame = Array2::<f32>::zeros((n_frames, n_mels));
+        let mut out = vec![0.0f32; self.mel.n_mels() * n_frames];
+        // Spectra are gathered in blocks of BLOCK frames, stored bin-major, so that the mel
+        // projection works on BLOCK frames per SIMD operation and writes rows of the output.
+        let mut block = vec![0.0f32; self.stft.n_freq() * BLOCK];
         self.stft
             .for_each_power_frame(y, self.params.power, |t, spectrum| {
-                let row = by_frame.row_mut(t).into_slice().expect("standard layout");
-                self.mel.apply(spectrum, row);
+                let j = t % BLOCK;
+                for (k, &p) in spectrum.iter().enumerate() {
+                    block[k * BLOCK + j] = p;
+                }
+                if j == BLOCK - 1 || t + 1 == n_frames {
+                    self.mel
+                        .apply_block(&block, j + 1, t - j, &mut out, n_frames);
+                }
             });
-        by_frame.reversed_axes().as_standard_layout().into_owned()
+        Array2::from_shape_vec((self.mel.n_mels(), n_frames), out).expect("sized above")
     }
 
     /// `librosa.power_to_db(melspectrogram(y), ref, amin, top_db)`, shape `(n_mels, frames)`.

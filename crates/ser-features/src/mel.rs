@@ -3,6 +3,11 @@
 //! Computed in f64 in the same order of operations as librosa and rounded to f32 where librosa
 //! stores f32, so the weights agree to the last bit or two.
 
+use wide::f32x8;
+
+/// Frames projected together by [`MelFilterbank::apply_block`] (one f32x8 lane group).
+pub const BLOCK: usize = 8;
+
 const F_SP: f64 = 200.0 / 3.0;
 const MIN_LOG_HZ: f64 = 1000.0;
 const MIN_LOG_MEL: f64 = MIN_LOG_HZ / F_SP;
@@ -104,12 +109,30 @@ impl MelFilterbank {
         self.bands.len()
     }
 
-    /// Projects one spectrum (`1 + n_fft / 2` bins) onto the bands, writing `n_mels` values.
-    pub fn apply(&self, spectrum: &[f32], out: &mut [f32]) {
-        debug_assert_eq!(spectrum.len(), self.n_freq);
-        for ((start, weights), o) in self.bands.iter().zip(out.iter_mut()) {
-            let s = &spectrum[*start..*start + weights.len()];
-            *o = s.iter().zip(weights).map(|(a, b)| a * b).sum();
+    /// Projects a block of up to [`BLOCK`] spectra onto the bands.
+    ///
+    /// `block` holds the spectra bin-major (`block[bin * BLOCK + frame]`), so that each weight
+    /// multiplies [`BLOCK`] frames at once in one SIMD lane group. Frame `j < n_valid` of the
+    /// block is written to `out[band][first_frame + j]`, where `out` is `(n_mels, frames)`
+    /// row-major with `n_frames` columns.
+    pub fn apply_block(
+        &self,
+        block: &[f32],
+        n_valid: usize,
+        first_frame: usize,
+        out: &mut [f32],
+        n_frames: usize,
+    ) {
+        debug_assert_eq!(block.len(), self.n_freq * BLOCK);
+        for (band, (start, weights)) in self.bands.iter().enumerate() {
+            let mut acc = f32x8::ZERO;
+            for (i, &w) in weights.iter().enumerate() {
+                let at = (start + i) * BLOCK;
+                let frames: [f32; BLOCK] = block[at..at + BLOCK].try_into().expect("8 lanes");
+                acc += f32x8::splat(w) * f32x8::from(frames);
+            }
+            let row = band * n_frames + first_frame;
+            out[row..row + n_valid].copy_from_slice(&acc.to_array()[..n_valid]);
         }
     }
 
@@ -137,12 +160,30 @@ mod tests {
         let dense = mel_filterbank(16_000, 512, 64, 0.0, 8000.0);
         let sparse = MelFilterbank::new(16_000, 512, 64, 0.0, 8000.0);
         assert_eq!(sparse.empty_bands(), 0);
-        let spectrum: Vec<f32> = (0..257).map(|k| ((k * 7919) % 101) as f32).collect();
-        let mut out = vec![0.0; 64];
-        sparse.apply(&spectrum, &mut out);
-        for (row, o) in dense.iter().zip(&out) {
-            let d: f32 = row.iter().zip(&spectrum).map(|(a, b)| a * b).sum();
-            assert!((d - o).abs() <= 1e-4 * d.abs().max(1.0));
+        // Three frames of spectra, bin-major as apply_block expects; written at frame 2 of 6.
+        let spectrum = |k: usize, j: usize| ((k * 7919 + j * 31) % 101) as f32;
+        let mut block = vec![0.0; 257 * BLOCK];
+        for k in 0..257 {
+            for j in 0..3 {
+                block[k * BLOCK + j] = spectrum(k, j);
+            }
+        }
+        let mut out = vec![-1.0; 64 * 6];
+        sparse.apply_block(&block, 3, 2, &mut out, 6);
+        for (band, row) in dense.iter().enumerate() {
+            for j in 0..3 {
+                let d: f32 = row
+                    .iter()
+                    .enumerate()
+                    .map(|(k, w)| w * spectrum(k, j))
+                    .sum();
+                let o = out[band * 6 + 2 + j];
+                assert!(
+                    (d - o).abs() <= 1e-4 * d.abs().max(1.0),
+                    "band {band}: {d} vs {o}"
+                );
+            }
+            assert_eq!(out[band * 6 + 5], -1.0, "frames past n_valid are untouched");
         }
     }
 }

@@ -93,8 +93,11 @@ impl FeatureParams {
         if self.sample_rate == 0 {
             return fail("sample_rate must be > 0".into());
         }
-        if self.n_fft < 2 || self.n_fft > 1 << 16 {
-            return fail(format!("n_fft {} outside 2..=65536", self.n_fft));
+        if self.n_fft < 2 || self.n_fft > 1 << 16 || !self.n_fft.is_multiple_of(2) {
+            return fail(format!(
+                "n_fft {} must be even and in 2..=65536",
+                self.n_fft
+            ));
         }
         if self.win_length == 0 || self.win_length > self.n_fft {
             return fail(format!("win_length {} outside 1..=n_fft", self.win_length));
