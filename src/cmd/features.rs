@@ -131,7 +131,9 @@ impl Job<'_> {
         })?;
         if let Some(png) = png {
             let img = ser_plot::spectrogram_image(log_mel.view(), &Default::default());
-            write_atomic(png, |w| Ok(img.write_to(w, ser_plot::ImageFormat::Png)?))?;
+            write_atomic(png, |w| {
+                Ok(img.write_to(&mut std::io::Cursor::new(w), ser_plot::ImageFormat::Png)?)
+            })?;
         }
         Ok(())
     }

@@ -1,7 +1,12 @@
 //! Subcommands of the `ser` binary.
 
+mod common;
+mod cv;
+mod eval;
 mod features;
 mod info;
+mod predict;
+mod train;
 
 use std::process::ExitCode;
 
@@ -22,6 +27,14 @@ enum Command {
     Info(info::InfoArgs),
     /// Compute log-mel spectrograms (librosa-exact) and save them as .npy (and .png).
     Features(features::FeaturesArgs),
+    /// Train an emotion model on a corpus (speaker-independent validation, early stopping).
+    Train(train::TrainCmd),
+    /// Cross-validate by speaker: K folds, each tested on speakers its model never heard.
+    Cv(cv::CvCmd),
+    /// Score a model on a labelled corpus: accuracy, UAR, macro-F1, confusion matrix.
+    Eval(eval::EvalCmd),
+    /// Predict the emotion of audio files, with the confidence and every label's probability.
+    Predict(predict::PredictCmd),
 }
 
 /// Machine- or human-readable output.
@@ -39,6 +52,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Info(args) => info::run(args),
         Command::Features(args) => features::run(args),
+        Command::Train(cmd) => train::run(cmd),
+        Command::Cv(cmd) => cv::run(cmd),
+        Command::Eval(cmd) => eval::run(cmd),
+        Command::Predict(cmd) => predict::run(cmd),
     }
 }
 

@@ -1,0 +1,91 @@
+//! What a model is: labels, input preparation and network shape, saved as `config.json`.
+
+use serde::{Deserialize, Serialize};
+
+use ser_audio::LoadOptions;
+use ser_features::FeatureParams;
+
+/// Version of the model directory format; a model of another version is refused.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Hyper-parameters of the network (see [`crate::Network`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkConfig {
+    /// Output channels of each convolution block (each block halves time and frequency).
+    pub conv_channels: Vec<usize>,
+    /// Hidden units per direction of the bidirectional LSTM.
+    pub lstm_hidden: usize,
+    /// Dropout after the convolutions and before the classifier.
+    pub dropout: f64,
+    /// Pool over time with learned attention weights (`true`) or a plain mean (`false`).
+    pub attention: bool,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        Self {
+            conv_channels: vec![16, 32, 64],
+            lstm_hidden: 64,
+            dropout: 0.3,
+            attention: true,
+        }
+    }
+}
+
+/// Everything needed to use a model besides its weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelConfig {
+    /// [`FORMAT_VERSION`] of the writer.
+    pub format_version: u32,
+    /// Class names, in the order of the network's outputs.
+    pub labels: Vec<String>,
+    /// How audio is decoded, resampled, trimmed and cut before features are computed.
+    pub audio: LoadOptions,
+    /// How the log-mel spectrogram is computed.
+    pub features: FeatureParams,
+    /// Standardise each mel band over time per utterance before the network.
+    pub standardize: bool,
+    /// The network's shape.
+    pub network: NetworkConfig,
+}
+
+impl ModelConfig {
+    /// Checks the consistency a loaded configuration must have.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.format_version != FORMAT_VERSION {
+            return Err(format!(
+                "format version {} (this ser reads version {FORMAT_VERSION})",
+                self.format_version
+            ));
+        }
+        if self.labels.len() < 2 {
+            return Err(format!("{} labels (need at least 2)", self.labels.len()));
+        }
+        let mut sorted = self.labels.clone();
+        sorted.sort();
+        sorted.dedup();
+        if sorted.len() != self.labels.len() {
+            return Err("duplicate labels".into());
+        }
+        if self.audio.sample_rate != self.features.sample_rate {
+            return Err(format!(
+                "audio rate {} Hz differs from feature rate {} Hz",
+                self.audio.sample_rate, self.features.sample_rate
+            ));
+        }
+        if self.audio.duration_s.is_none() {
+            return Err("audio.duration_s must be set: the network sees fixed-length clips".into());
+        }
+        if self.network.conv_channels.is_empty() || self.network.lstm_hidden == 0 {
+            return Err("network needs at least one conv block and LSTM units".into());
+        }
+        self.features.validate().map_err(|e| e.to_string())
+    }
+
+    /// Number of feature frames of one clip.
+    pub fn n_frames(&self) -> usize {
+        let d = self.audio.duration_s.unwrap_or(0.0);
+        let samples = (d * self.audio.sample_rate as f64).round() as usize;
+        self.features.n_frames(samples)
+    }
+}

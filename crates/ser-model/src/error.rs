@@ -1,0 +1,33 @@
+//! Errors of loading and running models.
+
+/// Why a model could not be loaded or used.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// A model file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// `config.json` is not a valid model configuration.
+    #[error("{path}: not a valid ser model configuration: {why}")]
+    BadConfig {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// The weights do not fit the configuration (wrong shapes, missing tensors, corrupt file).
+    #[error("{path}: weights do not match the model configuration: {why}")]
+    BadWeights {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// The audio could not be read.
+    #[error(transparent)]
+    Audio(#[from] ser_audio::AudioError),
+}

@@ -1,0 +1,200 @@
+//! Loading a model and classifying audio with it.
+
+use std::path::Path;
+
+use burn::module::Module;
+use burn::store::ModuleRecord;
+use burn::tensor::activation::softmax;
+use burn::tensor::{Bytes, Device, Tensor, TensorData};
+use ser_features::{standardize, Extractor};
+
+use crate::atomic::write_atomic;
+use crate::config::ModelConfig;
+use crate::error::ModelError;
+use crate::network::Network;
+use crate::prediction::Prediction;
+
+/// File name of the configuration inside a model directory.
+pub const CONFIG_FILE: &str = "config.json";
+/// File name of the weights inside a model directory.
+pub const WEIGHTS_FILE: &str = "model.bpk";
+
+/// A model ready for inference: configuration, feature extractor and network (CPU).
+pub struct EmotionModel {
+    config: ModelConfig,
+    extractor: Extractor,
+    network: Network,
+    device: Device,
+}
+
+/// The network input for one clip of fitted samples: its log-mel spectrogram, standardised
+/// per band if the model says so, flattened as `[mels × frames]`. Training and inference both
+/// go through this function, so they cannot prepare clips differently.
+pub fn prepare_features(config: &ModelConfig, extractor: &Extractor, samples: &[f32]) -> Vec<f32> {
+    let mut log_mel = extractor.log_mel(samples);
+    if config.standardize {
+        standardize(&mut log_mel);
+    }
+    log_mel.into_raw_vec_and_offset().0
+}
+
+impl EmotionModel {
+    /// Loads a model directory (`config.json` + `model.bpk`).
+    pub fn load(dir: impl AsRef<Path>) -> Result<Self, ModelError> {
+        let dir = dir.as_ref();
+        let read = |name: &str| {
+            let path = dir.join(name);
+            std::fs::read(&path).map_err(|source| ModelError::Io {
+                path: path.display().to_string(),
+                source,
+            })
+        };
+        let config = read(CONFIG_FILE)?;
+        let weights = read(WEIGHTS_FILE)?;
+        Self::from_bytes(&config, weights, &dir.display().to_string())
+    }
+
+    /// Builds a model from the contents of its two files; `name` is used in errors.
+    pub fn from_bytes(config: &[u8], weights: Vec<u8>, name: &str) -> Result<Self, ModelError> {
+        let bad_config = |why: String| ModelError::BadConfig {
+            path: format!("{name}/{CONFIG_FILE}"),
+            why,
+        };
+        let config: ModelConfig =
+            serde_json::from_slice(config).map_err(|e| bad_config(e.to_string()))?;
+        config.validate().map_err(bad_config)?;
+        let bad_weights = |why: String| ModelError::BadWeights {
+            path: format!("{name}/{WEIGHTS_FILE}"),
+            why,
+        };
+        let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(weights))
+            .map_err(|e| bad_weights(e.to_string()))?;
+        let device = crate::cpu();
+        let network = Self::fresh_network(&config, &device)
+            .try_load_record(record)
+            .map_err(|e| bad_weights(e.to_string()))?;
+        Self::assemble(config, network.valid(), device)
+    }
+
+    /// A model around an already trained network (as training produces it).
+    pub fn from_network(config: ModelConfig, network: Network) -> Result<Self, ModelError> {
+        config.validate().map_err(|why| ModelError::BadConfig {
+            path: "(in memory)".into(),
+            why,
+        })?;
+        Self::assemble(config, network.valid(), crate::cpu())
+    }
+
+    fn assemble(config: ModelConfig, network: Network, device: Device) -> Result<Self, ModelError> {
+        let extractor =
+            Extractor::new(config.features.clone()).map_err(|e| ModelError::BadConfig {
+                path: CONFIG_FILE.into(),
+                why: e.to_string(),
+            })?;
+        Ok(Self {
+            config,
+            extractor,
+            network,
+            device,
+        })
+    }
+
+    /// A freshly initialised network of the shape `config` describes.
+    pub fn fresh_network(config: &ModelConfig, device: &Device) -> Network {
+        Network::new(
+            &config.network,
+            config.features.n_mels,
+            config.labels.len(),
+            device,
+        )
+    }
+
+    /// Writes `config.json` and `model.bpk` into `dir`, each to a temporary file that is then
+    /// renamed, so a crash never leaves a half-written file under the final name.
+    pub fn save(&self, dir: impl AsRef<Path>) -> Result<(), ModelError> {
+        let dir = dir.as_ref();
+        let io = |path: &Path| {
+            let path = path.display().to_string();
+            move |source| ModelError::Io { path, source }
+        };
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let weights = self
+            .network
+            .clone()
+            .into_record()
+            .into_bytes()
+            .map_err(|e| ModelError::BadWeights {
+                path: dir.display().to_string(),
+                why: e.to_string(),
+            })?;
+        let config = serde_json::to_vec_pretty(&self.config).expect("config serialises");
+        for (name, bytes) in [(WEIGHTS_FILE, &weights[..]), (CONFIG_FILE, &config[..])] {
+            let path = dir.join(name);
+            write_atomic(&path, bytes).map_err(io(&path))?;
+        }
+        Ok(())
+    }
+
+    /// The model's configuration.
+    pub fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    /// The model's labels, in output order.
+    pub fn labels(&self) -> &[String] {
+        &self.config.labels
+    }
+
+    /// The feature extractor configured for this model.
+    pub fn extractor(&self) -> &Extractor {
+        &self.extractor
+    }
+
+    /// The network (in inference mode).
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// Decodes, standardises and classifies an audio file.
+    pub fn predict_file(&self, path: impl AsRef<Path>) -> Result<Prediction, ModelError> {
+        let audio = ser_audio::load(path, &self.config.audio)?;
+        Ok(self.predict_clips(&[audio.samples]).remove(0))
+    }
+
+    /// Classifies an in-memory audio file (e.g. an upload); `name` is used in errors.
+    pub fn predict_bytes(&self, name: &str, bytes: Vec<u8>) -> Result<Prediction, ModelError> {
+        let audio = ser_audio::load_bytes(name, bytes, &self.config.audio)?;
+        Ok(self.predict_clips(&[audio.samples]).remove(0))
+    }
+
+    /// Classifies clips already loaded with this model's `config().audio` options, in one batch.
+    pub fn predict_clips(&self, clips: &[Vec<f32>]) -> Vec<Prediction> {
+        let features: Vec<Vec<f32>> = clips
+            .iter()
+            .map(|c| prepare_features(&self.config, &self.extractor, c))
+            .collect();
+        self.predict_features(&features)
+    }
+
+    /// Classifies prepared features (see [`prepare_features`]), in one batch.
+    pub fn predict_features(&self, features: &[Vec<f32>]) -> Vec<Prediction> {
+        if features.is_empty() {
+            return Vec::new();
+        }
+        let n_mels = self.config.features.n_mels;
+        let n_frames = features[0].len() / n_mels;
+        let flat: Vec<f32> = features.iter().flatten().copied().collect();
+        let input = Tensor::<4>::from_data(
+            TensorData::new(flat, [features.len(), 1, n_mels, n_frames]),
+            &self.device,
+        );
+        let probs = softmax(self.network.forward(input), 1)
+            .into_data()
+            .try_to_vec::<f32>()
+            .expect("f32 output");
+        probs
+            .chunks(self.config.labels.len())
+            .map(|row| Prediction::from_probabilities(&self.config.labels, row))
+            .collect()
+    }
+}

@@ -1,0 +1,36 @@
+//! The `ser` emotion model: network definition, weights, labels and inference.
+//!
+//! A model is a directory (or the bundled default) holding `config.json` — the labels, the
+//! audio standardisation, the feature parameters and the network's hyper-parameters — and
+//! `model.bpk`, the weights. [`EmotionModel`] loads both and turns audio into [`Prediction`]s,
+//! preparing the audio exactly as it was prepared in training, because the preparation is
+//! read from the model and never from code defaults.
+//!
+//! ```no_run
+//! use ser_model::EmotionModel;
+//! let model = EmotionModel::bundled()?;
+//! let p = model.predict_file("clip.wav")?;
+//! println!("{} ({:.0} %)", p.label, 100.0 * p.confidence);
+//! # Ok::<(), ser_model::ModelError>(())
+//! ```
+
+mod atomic;
+mod bundled;
+mod config;
+mod error;
+mod inference;
+mod network;
+mod prediction;
+
+pub use atomic::write_atomic;
+pub use bundled::{METRICS, MODEL_CARD};
+pub use config::{ModelConfig, NetworkConfig, FORMAT_VERSION};
+pub use error::ModelError;
+pub use inference::{prepare_features, EmotionModel, CONFIG_FILE, WEIGHTS_FILE};
+pub use network::Network;
+pub use prediction::Prediction;
+
+/// The burn device used for inference and training on the CPU.
+pub fn cpu() -> burn::tensor::Device {
+    burn::tensor::Device::flex()
+}

@@ -1,0 +1,113 @@
+//! The network: CNN blocks over the log-mel, a bidirectional LSTM over time, attention pooling.
+//!
+//! ```text
+//! [B, 1, mels, frames]
+//!   → N × (conv 3×3 → batch-norm → ReLU → max-pool 2×2)     spectral patterns
+//!   → dropout → [B, frames', channels × mels']               one vector per time step
+//!   → BiLSTM                                                 their course in time
+//!   → attention (or mean) pooling over time → dropout → linear → logits
+//! ```
+
+use burn::module::Module;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
+use burn::nn::{
+    BatchNorm, BatchNormConfig, BiLstm, BiLstmConfig, Dropout, DropoutConfig, Linear, LinearConfig,
+    PaddingConfig2d, Relu,
+};
+use burn::tensor::activation::softmax;
+use burn::tensor::{Device, Tensor};
+
+use crate::config::NetworkConfig;
+
+/// One convolution block: conv 3×3 (same padding) → batch-norm → ReLU → 2×2 max-pool.
+#[derive(Module, Debug)]
+pub struct ConvBlock {
+    conv: Conv2d,
+    norm: BatchNorm,
+    activation: Relu,
+    pool: MaxPool2d,
+}
+
+impl ConvBlock {
+    fn new(channels_in: usize, channels_out: usize, device: &Device) -> Self {
+        Self {
+            conv: Conv2dConfig::new([channels_in, channels_out], [3, 3])
+                .with_padding(PaddingConfig2d::Same)
+                .init(device),
+            norm: BatchNormConfig::new(channels_out).init(device),
+            activation: Relu::new(),
+            pool: MaxPool2dConfig::new([2, 2]).init(),
+        }
+    }
+
+    fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        self.pool.forward(
+            self.activation
+                .forward(self.norm.forward(self.conv.forward(x))),
+        )
+    }
+}
+
+/// The emotion network; see the module documentation for its shape.
+#[derive(Module, Debug)]
+pub struct Network {
+    blocks: Vec<ConvBlock>,
+    dropout: Dropout,
+    lstm: BiLstm,
+    attention: Option<Linear>,
+    classifier: Linear,
+}
+
+impl Network {
+    /// A freshly initialised network for `n_mels` input bands and `n_labels` classes.
+    pub fn new(config: &NetworkConfig, n_mels: usize, n_labels: usize, device: &Device) -> Self {
+        let mut channels_in = 1;
+        let mut mels = n_mels;
+        let blocks = config
+            .conv_channels
+            .iter()
+            .map(|&c| {
+                let block = ConvBlock::new(channels_in, c, device);
+                channels_in = c;
+                mels /= 2;
+                block
+            })
+            .collect();
+        let d_seq = channels_in * mels.max(1);
+        let d_lstm = 2 * config.lstm_hidden;
+        Self {
+            blocks,
+            dropout: DropoutConfig::new(config.dropout).init(),
+            lstm: BiLstmConfig::new(d_seq, config.lstm_hidden, true).init(device),
+            attention: config
+                .attention
+                .then(|| LinearConfig::new(d_lstm, 1).init(device)),
+            classifier: LinearConfig::new(d_lstm, n_labels).init(device),
+        }
+    }
+
+    /// Logits `[B, n_labels]` for log-mel input `[B, 1, mels, frames]`.
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        let x = self.blocks.iter().fold(x, |x, block| block.forward(x));
+        let x = self.dropout.forward(x);
+        // [B, C, M, T] → [B, T, C·M]: one feature vector per time step.
+        let [b, c, m, t] = x.dims();
+        let seq = x.permute([0, 3, 1, 2]).reshape([b, t, c * m]);
+        let (h, _) = self.lstm.forward(seq, None);
+        let pooled = match &self.attention {
+            Some(score) => {
+                // Weights over time from a learned score per step: [B, T, 1].
+                let weights = softmax(score.forward(h.clone()), 1);
+                (h * weights).sum_dim(1).squeeze_dim(1)
+            }
+            None => h.mean_dim(1).squeeze_dim(1),
+        };
+        self.classifier.forward(self.dropout.forward(pooled))
+    }
+
+    /// Number of trainable scalars.
+    pub fn parameter_count(&self) -> usize {
+        self.num_params()
+    }
+}

@@ -1,0 +1,148 @@
+//! Training-side augmentation: time placement, additive noise at a random SNR, SpecAugment.
+//! Nothing here runs at evaluation or prediction time.
+
+use rand::rngs::StdRng;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+/// Which augmentations to apply, and how strongly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AugmentConfig {
+    /// Place the clip at a random offset in the fixed-length window (instead of the start).
+    pub random_shift: bool,
+    /// Probability of adding white noise to a clip.
+    pub noise_prob: f64,
+    /// Range of the noise's signal-to-noise ratio in dB.
+    pub snr_db: (f32, f32),
+    /// Number of SpecAugment frequency masks per clip.
+    pub freq_masks: usize,
+    /// Widest frequency mask, in mel bands.
+    pub freq_mask_width: usize,
+    /// Number of SpecAugment time masks per clip.
+    pub time_masks: usize,
+    /// Widest time mask, in frames.
+    pub time_mask_width: usize,
+}
+
+impl Default for AugmentConfig {
+    fn default() -> Self {
+        Self {
+            random_shift: true,
+            noise_prob: 0.5,
+            snr_db: (10.0, 40.0),
+            freq_masks: 1,
+            freq_mask_width: 8,
+            time_masks: 2,
+            time_mask_width: 20,
+        }
+    }
+}
+
+impl AugmentConfig {
+    /// No augmentation at all.
+    pub fn none() -> Self {
+        Self {
+            random_shift: false,
+            noise_prob: 0.0,
+            snr_db: (0.0, 0.0),
+            freq_masks: 0,
+            freq_mask_width: 0,
+            time_masks: 0,
+            time_mask_width: 0,
+        }
+    }
+}
+
+/// A window of `len` samples holding `wave` at a random position: shorter clips get random
+/// zero padding on both sides, longer ones a random crop.
+pub fn random_placement(wave: &[f32], len: usize, rng: &mut StdRng) -> Vec<f32> {
+    let mut out = vec![0.0f32; len];
+    if wave.len() <= len {
+        let start = rng.random_range(0..=len - wave.len());
+        out[start..start + wave.len()].copy_from_slice(wave);
+    } else {
+        let start = rng.random_range(0..=wave.len() - len);
+        out.copy_from_slice(&wave[start..start + len]);
+    }
+    out
+}
+
+/// Adds white noise so that the signal-to-noise ratio (over the non-silent part) is `snr_db`.
+pub fn add_noise(x: &mut [f32], snr_db: f32, rng: &mut StdRng) {
+    let active: Vec<f32> = x.iter().copied().filter(|v| *v != 0.0).collect();
+    if active.is_empty() {
+        return;
+    }
+    let power = active.iter().map(|v| v * v).sum::<f32>() / active.len() as f32;
+    // Uniform noise in [-a, a] has power a² / 3.
+    let amplitude = (3.0 * power / 10f32.powf(snr_db / 10.0)).sqrt();
+    for v in x.iter_mut() {
+        *v += rng.random_range(-amplitude..=amplitude);
+    }
+}
+
+/// SpecAugment on a `(n_mels, frames)` row-major feature map: masked cells are set to `fill`.
+pub fn spec_augment(
+    features: &mut [f32],
+    n_mels: usize,
+    cfg: &AugmentConfig,
+    fill: f32,
+    rng: &mut StdRng,
+) {
+    let frames = features.len() / n_mels;
+    for _ in 0..cfg.freq_masks {
+        let width = rng.random_range(0..=cfg.freq_mask_width.min(n_mels));
+        let start = rng.random_range(0..=n_mels - width);
+        features[start * frames..(start + width) * frames].fill(fill);
+    }
+    for _ in 0..cfg.time_masks {
+        let width = rng.random_range(0..=cfg.time_mask_width.min(frames));
+        let start = rng.random_range(0..=frames - width);
+        for band in 0..n_mels {
+            features[band * frames + start..band * frames + start + width].fill(fill);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn placement_keeps_the_clip_whole_or_crops_it() {
+        let mut rng = StdRng::seed_from_u64(1);
+        let wave = vec![1.0f32; 10];
+        let out = random_placement(&wave, 30, &mut rng);
+        assert_eq!(out.len(), 30);
+        assert_eq!(out.iter().sum::<f32>(), 10.0);
+        let out = random_placement(&vec![1.0f32; 50], 30, &mut rng);
+        assert_eq!(out, vec![1.0; 30]);
+    }
+
+    #[test]
+    fn noise_reaches_the_requested_snr() {
+        let mut rng = StdRng::seed_from_u64(2);
+        let clean: Vec<f32> = (0..16_000).map(|i| (i as f32 * 0.05).sin() * 0.5).collect();
+        let mut noisy = clean.clone();
+        add_noise(&mut noisy, 20.0, &mut rng);
+        let p = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>();
+        let noise: Vec<f32> = noisy.iter().zip(&clean).map(|(a, b)| a - b).collect();
+        let snr = 10.0 * (p(&clean) / p(&noise)).log10();
+        assert!((snr - 20.0).abs() < 0.5, "{snr}");
+    }
+
+    #[test]
+    fn masks_stay_inside_and_fill() {
+        let mut rng = StdRng::seed_from_u64(3);
+        let cfg = AugmentConfig {
+            freq_masks: 2,
+            time_masks: 2,
+            ..AugmentConfig::default()
+        };
+        let mut f = vec![1.0f32; 64 * 100];
+        spec_augment(&mut f, 64, &cfg, 0.0, &mut rng);
+        let masked = f.iter().filter(|v| **v == 0.0).count();
+        assert!(masked > 0 && masked < f.len());
+    }
+}

@@ -1,0 +1,20 @@
+//! Training and evaluation for `ser`.
+//!
+//! - [`dataset`]: corpora as lists of labelled clips with speakers (RAVDESS file names, CSV
+//!   manifests, folder-per-label layouts);
+//! - [`split`]: speaker-independent train/validation/test splits and K-fold folds — a speaker
+//!   is never on two sides;
+//! - [`cache`]: decoded, resampled, trimmed waveforms cached on disk, keyed by file and options;
+//! - [`augment`]: training-side augmentation (noise at random SNR, time shift, SpecAugment);
+//! - [`trainer`]: the training loop (cross-entropy, Adam, early stopping, checkpoints, resume);
+//! - [`metrics`]: accuracy, UAR, macro-F1, per-class scores, confusion matrices;
+//! - [`report`]: metrics.json, MODEL.md and pictures of a trained model.
+
+pub mod augment;
+pub mod cache;
+pub mod data;
+pub mod dataset;
+pub mod metrics;
+pub mod report;
+pub mod split;
+pub mod trainer;

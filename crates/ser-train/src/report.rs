@@ -1,0 +1,317 @@
+//! The files a trained model directory carries besides its weights: metrics.json, MODEL.md,
+//! a training curve and a confusion matrix (SVG). Each is written to a temporary file and renamed.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::json;
+
+pub use ser_model::write_atomic;
+use ser_plot::{confusion_svg, line_chart_svg, Series};
+
+use crate::metrics::Scores;
+use crate::split::Split;
+use crate::trainer::{EpochStats, TrainConfig, TrainOutcome};
+
+/// Cross-validation results to quote in a model card.
+#[derive(Debug, Clone, Serialize)]
+pub struct CvSummary {
+    /// Number of folds.
+    pub folds: usize,
+    /// Accuracy of each fold's test speakers.
+    pub accuracy: Vec<f64>,
+    /// UAR of each fold's test speakers.
+    pub uar: Vec<f64>,
+    /// Macro-F1 of each fold.
+    pub macro_f1: Vec<f64>,
+}
+
+/// Mean and (sample) standard deviation.
+pub fn mean_sd(v: &[f64]) -> (f64, f64) {
+    let n = v.len() as f64;
+    if v.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    let mean = v.iter().sum::<f64>() / n;
+    let var = if v.len() > 1 {
+        v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
+    } else {
+        0.0
+    };
+    (mean, var.sqrt())
+}
+
+/// Training curves: losses and validation scores per epoch, best epoch marked.
+pub fn curves_svg(history: &[EpochStats], best_epoch: usize) -> String {
+    let get = |f: fn(&EpochStats) -> f64| history.iter().map(f).collect::<Vec<_>>();
+    line_chart_svg(
+        "training curves",
+        "epoch (dashed: weights kept)",
+        &[
+            Series {
+                name: "train loss",
+                colour: "#d62728",
+                values: get(|e| e.train_loss),
+            },
+            Series {
+                name: "valid loss",
+                colour: "#ff9896",
+                values: get(|e| e.valid_loss),
+            },
+            Series {
+                name: "train acc",
+                colour: "#1f77b4",
+                values: get(|e| e.train_accuracy),
+            },
+            Series {
+                name: "valid UAR",
+                colour: "#2ca02c",
+                values: get(|e| e.valid_uar),
+            },
+        ],
+        Some(best_epoch),
+    )
+}
+
+/// What a model card says about where the data came from.
+pub struct DataDescription<'a> {
+    /// The corpus path as given.
+    pub source: &'a str,
+    /// `ravdess`, `manifest` or `folders`.
+    pub kind: &'a str,
+    /// Clips used.
+    pub clips: usize,
+    /// Files that could not be read.
+    pub failed: usize,
+}
+
+/// Saves the model and its report files into `dir`.
+pub fn write_model_dir(
+    dir: &Path,
+    outcome: &TrainOutcome,
+    cfg: &TrainConfig,
+    split: &Split,
+    data: &DataDescription,
+    cv: Option<&CvSummary>,
+    command: &str,
+) -> Result<(), String> {
+    let err = |e: std::io::Error| format!("{}: {e}", dir.display());
+    outcome.model.save(dir).map_err(|e| e.to_string())?;
+    let metrics = json!({
+        "parameters": outcome.parameters,
+        "best_epoch": outcome.best_epoch,
+        "validation": outcome.valid_scores,
+        "history": outcome.history,
+        "split": split,
+        "cross_validation": cv,
+    });
+    write_atomic(
+        &dir.join("metrics.json"),
+        &serde_json::to_vec_pretty(&metrics).expect("json"),
+    )
+    .map_err(err)?;
+    write_atomic(
+        &dir.join("curves.svg"),
+        curves_svg(&outcome.history, outcome.best_epoch).as_bytes(),
+    )
+    .map_err(err)?;
+    let v = &outcome.valid_scores;
+    write_atomic(
+        &dir.join("confusion.svg"),
+        confusion_svg(&v.labels, &v.confusion, "validation speakers").as_bytes(),
+    )
+    .map_err(err)?;
+    let card = model_card(outcome, cfg, split, data, cv, command);
+    write_atomic(&dir.join("MODEL.md"), card.as_bytes()).map_err(err)
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1} %", 100.0 * x)
+}
+
+fn model_card(
+    outcome: &TrainOutcome,
+    cfg: &TrainConfig,
+    split: &Split,
+    data: &DataDescription,
+    cv: Option<&CvSummary>,
+    command: &str,
+) -> String {
+    let labels = outcome.model.labels().join(", ");
+    let v = &outcome.valid_scores;
+    let cv_text = match cv {
+        Some(cv) => {
+            let (a, asd) = mean_sd(&cv.accuracy);
+            let (u, usd) = mean_sd(&cv.uar);
+            let (f, fsd) = mean_sd(&cv.macro_f1);
+            let rows: Vec<String> = (0..cv.accuracy.len())
+                .map(|i| {
+                    format!(
+                        "| {} | {} | {} | {} |",
+                        i + 1,
+                        pct(cv.accuracy[i]),
+                        pct(cv.uar[i]),
+                        pct(cv.macro_f1[i])
+                    )
+                })
+                .collect();
+            format!(
+                "{}-fold cross-validation by speaker (each fold's actors unseen in its training):\n\n| fold | accuracy | UAR | macro-F1 |\n|---|---|---|---|\n{}\n| **mean ± sd** | **{} ± {}** | **{} ± {}** | **{} ± {}** |\n",
+                cv.folds,
+                rows.join("\n"),
+                pct(a), pct(asd), pct(u), pct(usd), pct(f), pct(fsd)
+            )
+        }
+        None => "No cross-validation was run for this model.\n".to_string(),
+    };
+    format!(
+        r#"# Model card
+
+## What it does
+Classifies a speech clip into one of: {labels}. Acted English speech (RAVDESS-like) is what
+it learned from: expect lower accuracy on spontaneous speech, other languages, noisy phone
+audio and speakers unlike the training actors. A confidence is the softmax probability of the
+network, not a calibrated likelihood.
+
+## Data
+- Source: `{source}` ({kind}), {clips} clips used, {failed} unreadable files skipped.
+- Training speakers: {train}
+- Validation speakers (early stopping): {valid}
+- Test speakers: {test}
+
+## Scores
+Validation speakers, weights of epoch {best} of {epochs_run}: accuracy {vacc}, UAR {vuar},
+macro-F1 {vf1} (n = {vn}). Validation picks the epoch, so this is optimistic; the
+cross-validation below is the honest estimate.
+
+{cv_text}
+## Input preparation
+Audio is decoded, mixed to mono, resampled to {rate} Hz, trimmed of silence ({trim}),
+and cut or zero-padded to {dur} s; then a log-mel spectrogram ({mels} Slaney bands,
+{win}-sample window, {hop}-sample hop, dB re max, {top_db}) is standardised per band.
+
+## Network
+{blocks} convolution blocks ({channels:?} channels; conv 3×3, batch-norm, ReLU, 2×2 max-pool),
+a bidirectional LSTM ({hidden} units per direction), {pool} pooling over time, dropout
+{dropout}, a linear classifier: {params} parameters.
+
+## Training
+Cross-entropy{weights}, Adam (learning rate {lr}, cosine decay to 5 %, weight decay {wd}),
+batch {batch}, at most {epochs} epochs, early stopping on validation UAR with patience
+{patience}, seed {seed}. Augmentation (training only): {aug}.
+
+Reproduce with:
+
+```sh
+{command}
+```
+
+Full configuration:
+
+```json
+{config_json}
+```
+
+## Versions
+ser {version}, burn 0.22.1 (flex CPU backend).
+"#,
+        source = data.source,
+        kind = data.kind,
+        clips = data.clips,
+        failed = data.failed,
+        train = split.train_speakers.join(", "),
+        valid = split.valid_speakers.join(", "),
+        test = if split.test_speakers.is_empty() {
+            "none".to_string()
+        } else {
+            split.test_speakers.join(", ")
+        },
+        best = outcome.best_epoch,
+        epochs_run = outcome.history.len(),
+        vacc = pct(v.accuracy),
+        vuar = pct(v.uar),
+        vf1 = pct(v.macro_f1),
+        vn = v.n,
+        rate = cfg.audio.sample_rate,
+        trim = cfg
+            .audio
+            .trim
+            .map_or("no trimming".to_string(), |t| format!(
+                "top_db {}",
+                t.top_db
+            )),
+        dur = cfg.audio.duration_s.unwrap_or(0.0),
+        mels = cfg.features.n_mels,
+        win = cfg.features.win_length,
+        hop = cfg.features.hop_length,
+        top_db = cfg
+            .features
+            .top_db
+            .map_or("no floor".to_string(), |t| format!("{t} dB floor")),
+        blocks = cfg.network.conv_channels.len(),
+        channels = cfg.network.conv_channels,
+        hidden = cfg.network.lstm_hidden,
+        pool = if cfg.network.attention {
+            "attention"
+        } else {
+            "mean"
+        },
+        dropout = cfg.network.dropout,
+        params = outcome.parameters,
+        weights = if cfg.class_weights {
+            " weighted by inverse class frequency"
+        } else {
+            ""
+        },
+        lr = cfg.learning_rate,
+        wd = cfg.weight_decay,
+        batch = cfg.batch_size,
+        epochs = cfg.epochs,
+        patience = cfg.patience,
+        seed = cfg.seed,
+        aug = augment_text(cfg),
+        config_json = serde_json::to_string_pretty(cfg).expect("json"),
+        version = env!("CARGO_PKG_VERSION"),
+    )
+}
+
+fn augment_text(cfg: &TrainConfig) -> String {
+    let a = &cfg.augment;
+    let mut parts = Vec::new();
+    if a.random_shift {
+        parts.push("random placement in the window".to_string());
+    }
+    if a.noise_prob > 0.0 {
+        parts.push(format!(
+            "white noise on {:.0} % of clips at {}-{} dB SNR",
+            100.0 * a.noise_prob,
+            a.snr_db.0,
+            a.snr_db.1
+        ));
+    }
+    if a.freq_masks + a.time_masks > 0 {
+        parts.push(format!(
+            "SpecAugment ({}×≤{} bands, {}×≤{} frames)",
+            a.freq_masks, a.freq_mask_width, a.time_masks, a.time_mask_width
+        ));
+    }
+    if parts.is_empty() {
+        "none".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Scores of a whole cross-validation pooled over folds (sums of confusion matrices).
+pub fn pooled(labels: &[String], folds: &[Scores]) -> Scores {
+    let k = labels.len();
+    let mut m = vec![vec![0usize; k]; k];
+    for s in folds {
+        for (i, row) in s.confusion.iter().enumerate() {
+            for (j, c) in row.iter().enumerate() {
+                m[i][j] += c;
+            }
+        }
+    }
+    Scores::from_confusion(labels, m)
+}

@@ -1,0 +1,536 @@
+//! The training loop: cross-entropy, Adam, cosine learning-rate decay, validation-based early
+//! stopping that keeps the best weights, a checkpoint every epoch and `resume`.
+//!
+//! Determinism: the network is initialised from `seed`, and every random choice of epoch `e`
+//! (batch order, augmentation of each clip) comes from generators seeded by `(seed, e, clip)`,
+//! so a run — and a resumed run — reproduces the same model.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use burn::module::Module;
+use burn::nn::loss::CrossEntropyLossConfig;
+use burn::optim::decay::WeightDecayConfig;
+use burn::optim::{AdamConfig, GradientsParams};
+use burn::store::ModuleRecord;
+use burn::tensor::{Bytes, Device, Int, Tensor, TensorData};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use ser_audio::{fit_duration, LoadOptions, TrimParams};
+use ser_features::{Extractor, FeatureParams};
+use ser_model::{
+    prepare_features, EmotionModel, ModelConfig, Network, NetworkConfig, FORMAT_VERSION,
+};
+
+use crate::augment::{add_noise, random_placement, spec_augment, AugmentConfig};
+use crate::metrics::Scores;
+
+/// Everything that defines a training run; saved in the model card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrainConfig {
+    /// Most epochs to run.
+    pub epochs: usize,
+    /// Clips per optimisation step.
+    pub batch_size: usize,
+    /// Adam's initial learning rate (decays along a cosine to 5 % of it).
+    pub learning_rate: f64,
+    /// L2 weight decay.
+    pub weight_decay: f64,
+    /// Stop after this many epochs without a better validation UAR.
+    pub patience: usize,
+    /// Seed of every random choice.
+    pub seed: u64,
+    /// Weight the loss by inverse class frequency (for unbalanced label sets).
+    pub class_weights: bool,
+    /// Training-side augmentation.
+    pub augment: AugmentConfig,
+    /// How clips are decoded, trimmed and cut.
+    pub audio: LoadOptions,
+    /// How features are computed.
+    pub features: FeatureParams,
+    /// Per-utterance, per-band standardisation of the log-mel.
+    pub standardize: bool,
+    /// Network shape.
+    pub network: NetworkConfig,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            epochs: 30,
+            batch_size: 32,
+            learning_rate: 2e-3,
+            weight_decay: 1e-4,
+            patience: 8,
+            seed: 42,
+            class_weights: true,
+            augment: AugmentConfig::default(),
+            audio: LoadOptions {
+                // RAVDESS clips hold about a second of silence around 1.5-2.5 s of speech:
+                // trim it, then give the network 3 s windows.
+                trim: Some(TrimParams {
+                    top_db: 30.0,
+                    ..TrimParams::default()
+                }),
+                duration_s: Some(3.0),
+                ..LoadOptions::default()
+            },
+            features: FeatureParams::default(),
+            standardize: true,
+            network: NetworkConfig::default(),
+        }
+    }
+}
+
+/// One clip ready for training: its trimmed waveform and class index.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Trimmed mono samples at the model rate (not yet cut to the window).
+    pub wave: Vec<f32>,
+    /// Class index.
+    pub target: usize,
+}
+
+/// What happened in one epoch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpochStats {
+    /// 1-based epoch number.
+    pub epoch: usize,
+    /// Mean training loss.
+    pub train_loss: f64,
+    /// Training accuracy (on augmented clips).
+    pub train_accuracy: f64,
+    /// Mean validation loss.
+    pub valid_loss: f64,
+    /// Validation accuracy.
+    pub valid_accuracy: f64,
+    /// Validation UAR: the early-stopping criterion.
+    pub valid_uar: f64,
+    /// Learning rate used.
+    pub learning_rate: f64,
+    /// Wall-clock seconds of the epoch.
+    pub seconds: f64,
+}
+
+/// Resumable state, saved beside the checkpoint weights.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CheckpointState {
+    config: TrainConfig,
+    history: Vec<EpochStats>,
+    best_epoch: usize,
+    best_uar: f64,
+}
+
+/// The result of a training run.
+pub struct TrainOutcome {
+    /// The model with the best validation weights.
+    pub model: EmotionModel,
+    /// Every epoch's statistics.
+    pub history: Vec<EpochStats>,
+    /// Epoch whose weights were kept.
+    pub best_epoch: usize,
+    /// Validation scores of the kept weights.
+    pub valid_scores: Scores,
+    /// Trainable parameters.
+    pub parameters: usize,
+}
+
+/// Failure of a training run.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    /// Nothing to train on or validate with.
+    #[error("{0}")]
+    NoData(String),
+    /// A checkpoint could not be written or read.
+    #[error("checkpoint {path}: {why}")]
+    Checkpoint {
+        /// Where.
+        path: String,
+        /// Why.
+        why: String,
+    },
+    /// The configuration is inconsistent.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+/// The model configuration a training configuration produces.
+pub fn model_config(cfg: &TrainConfig, labels: &[String]) -> ModelConfig {
+    ModelConfig {
+        format_version: FORMAT_VERSION,
+        labels: labels.to_vec(),
+        audio: cfg.audio.clone(),
+        features: cfg.features.clone(),
+        standardize: cfg.standardize,
+        network: cfg.network.clone(),
+    }
+}
+
+fn window_len(cfg: &TrainConfig) -> usize {
+    (cfg.audio.duration_s.unwrap_or(3.0) * cfg.audio.sample_rate as f64).round() as usize
+}
+
+/// Features of one clip exactly as prediction computes them (start of window, no augmentation).
+fn eval_features(cfg: &ModelConfig, extractor: &Extractor, wave: &[f32]) -> Vec<f32> {
+    let d = cfg.audio.duration_s.unwrap_or(3.0);
+    let fitted = fit_duration(wave, cfg.audio.sample_rate, cfg.audio.offset_s, d);
+    prepare_features(cfg, extractor, &fitted)
+}
+
+/// Features of one clip for training, augmented with a generator seeded by (seed, epoch, clip).
+fn train_features(
+    cfg: &TrainConfig,
+    model_cfg: &ModelConfig,
+    extractor: &Extractor,
+    example: &Example,
+    rng_seed: u64,
+) -> Vec<f32> {
+    use rand::Rng;
+    let aug = &cfg.augment;
+    let mut rng = StdRng::seed_from_u64(rng_seed);
+    let mut wave = if aug.random_shift {
+        random_placement(&example.wave, window_len(cfg), &mut rng)
+    } else {
+        fit_duration(
+            &example.wave,
+            cfg.audio.sample_rate,
+            cfg.audio.offset_s,
+            cfg.audio.duration_s.unwrap_or(3.0),
+        )
+    };
+    if aug.noise_prob > 0.0 && rng.random_bool(aug.noise_prob.clamp(0.0, 1.0)) {
+        let snr = rng.random_range(aug.snr_db.0..=aug.snr_db.1.max(aug.snr_db.0));
+        add_noise(&mut wave, snr, &mut rng);
+    }
+    let mut features = prepare_features(model_cfg, extractor, &wave);
+    // After standardisation 0 is each band's mean; without it, the clip's mean level.
+    let fill = if model_cfg.standardize {
+        0.0
+    } else {
+        features.iter().sum::<f32>() / features.len().max(1) as f32
+    };
+    spec_augment(
+        &mut features,
+        model_cfg.features.n_mels,
+        aug,
+        fill,
+        &mut rng,
+    );
+    features
+}
+
+fn batch_tensor(features: &[Vec<f32>], n_mels: usize, device: &Device) -> Tensor<4> {
+    let frames = features[0].len() / n_mels;
+    let flat: Vec<f32> = features.iter().flatten().copied().collect();
+    Tensor::from_data(
+        TensorData::new(flat, [features.len(), 1, n_mels, frames]),
+        device,
+    )
+}
+
+fn argmax_rows(logits: &[f32], k: usize) -> Vec<usize> {
+    logits
+        .chunks(k)
+        .map(|row| {
+            (0..k)
+                .max_by(|&a, &b| row[a].total_cmp(&row[b]))
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+/// Loss, predictions and scores of a network on examples (no augmentation, inference mode).
+pub fn evaluate(
+    network: &Network,
+    model_cfg: &ModelConfig,
+    examples: &[Example],
+    batch_size: usize,
+) -> (f64, Scores) {
+    let device = ser_model::cpu();
+    let extractor = Extractor::new(model_cfg.features.clone()).expect("validated");
+    let k = model_cfg.labels.len();
+    let loss_fn = CrossEntropyLossConfig::new().init(&device);
+    let (mut loss_sum, mut predicted) = (0.0, Vec::with_capacity(examples.len()));
+    for chunk in examples.chunks(batch_size.max(1)) {
+        let features: Vec<Vec<f32>> = chunk
+            .par_iter()
+            .map(|e| eval_features(model_cfg, &extractor, &e.wave))
+            .collect();
+        let logits = network.forward(batch_tensor(&features, model_cfg.features.n_mels, &device));
+        let targets: Vec<i64> = chunk.iter().map(|e| e.target as i64).collect();
+        let t = Tensor::<1, Int>::from_data(TensorData::new(targets, [chunk.len()]), &device);
+        let loss = loss_fn
+            .forward(logits.clone(), t)
+            .into_data()
+            .try_to_vec::<f32>()
+            .expect("f32")[0];
+        loss_sum += loss as f64 * chunk.len() as f64;
+        predicted.extend(argmax_rows(
+            &logits.into_data().try_to_vec::<f32>().expect("f32"),
+            k,
+        ));
+    }
+    let truth: Vec<usize> = examples.iter().map(|e| e.target).collect();
+    (
+        loss_sum / examples.len().max(1) as f64,
+        Scores::from_predictions(&model_cfg.labels, &truth, &predicted),
+    )
+}
+
+/// Inverse-frequency class weights, normalised to mean 1.
+fn class_weights(train: &[Example], k: usize) -> Vec<f32> {
+    let mut counts = vec![0usize; k];
+    for e in train {
+        counts[e.target] += 1;
+    }
+    let n = train.len() as f32;
+    counts
+        .iter()
+        .map(|&c| {
+            if c == 0 {
+                0.0
+            } else {
+                n / (k as f32 * c as f32)
+            }
+        })
+        .collect()
+}
+
+/// Where a run keeps its checkpoint: the latest weights, optimiser state, best weights and
+/// history, each written to a temporary file and renamed.
+struct Checkpoint {
+    dir: PathBuf,
+}
+
+impl Checkpoint {
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    fn fail(&self, why: impl ToString) -> TrainError {
+        TrainError::Checkpoint {
+            path: self.dir.display().to_string(),
+            why: why.to_string(),
+        }
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> Result<(), TrainError> {
+        ser_model::write_atomic(&self.path(name), bytes).map_err(|e| self.fail(e))
+    }
+
+    fn read(&self, name: &str) -> Result<Vec<u8>, TrainError> {
+        std::fs::read(self.path(name)).map_err(|e| self.fail(format!("{name}: {e}")))
+    }
+}
+
+fn network_bytes(network: &Network) -> Vec<u8> {
+    network
+        .clone()
+        .into_record()
+        .into_bytes()
+        .expect("in-memory record serialises")
+        .to_vec()
+}
+
+fn load_network(fresh: Network, bytes: Vec<u8>) -> Result<Network, String> {
+    let record =
+        ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).map_err(|e| e.to_string())?;
+    fresh.try_load_record(record).map_err(|e| e.to_string())
+}
+
+/// Options of a run that do not change the model.
+pub struct RunOptions<'a> {
+    /// Where to checkpoint each epoch (`None`: no checkpoints).
+    pub checkpoint_dir: Option<&'a Path>,
+    /// Continue from the checkpoint in `checkpoint_dir`.
+    pub resume: bool,
+    /// Draw a progress bar per epoch.
+    pub progress: bool,
+}
+
+/// Trains a network on `train`, choosing the epoch by UAR on `valid`.
+pub fn train(
+    cfg: &TrainConfig,
+    labels: &[String],
+    train: &[Example],
+    valid: &[Example],
+    run: &RunOptions,
+) -> Result<TrainOutcome, TrainError> {
+    if train.is_empty() || valid.is_empty() {
+        return Err(TrainError::NoData(format!(
+            "need training and validation clips (have {} and {})",
+            train.len(),
+            valid.len()
+        )));
+    }
+    let model_cfg = model_config(cfg, labels);
+    model_cfg.validate().map_err(TrainError::Config)?;
+    let extractor =
+        Extractor::new(cfg.features.clone()).map_err(|e| TrainError::Config(e.to_string()))?;
+    let device = ser_model::cpu().autodiff();
+    device.seed(cfg.seed);
+    let mut network = EmotionModel::fresh_network(&model_cfg, &device);
+    let parameters = network.parameter_count();
+    let mut optimizer = AdamConfig::new()
+        .with_weight_decay(Some(WeightDecayConfig::new(cfg.weight_decay as f32)))
+        .init();
+    let k = labels.len();
+    let weights = cfg.class_weights.then(|| class_weights(train, k));
+    let loss_fn = CrossEntropyLossConfig::new()
+        .with_weights(weights)
+        .init(&device);
+    let checkpoint = run.checkpoint_dir.map(|d| Checkpoint {
+        dir: d.to_path_buf(),
+    });
+
+    let mut state = CheckpointState {
+        config: cfg.clone(),
+        history: Vec::new(),
+        best_epoch: 0,
+        best_uar: -1.0,
+    };
+    let mut best = network_bytes(&network.valid());
+    if let (true, Some(ck)) = (run.resume, &checkpoint) {
+        let saved: CheckpointState =
+            serde_json::from_slice(&ck.read("state.json")?).map_err(|e| ck.fail(e))?;
+        if saved.config != *cfg {
+            return Err(
+                ck.fail("was made with another configuration; start afresh without --resume")
+            );
+        }
+        network = load_network(network, ck.read("last.bpk")?).map_err(|e| ck.fail(e))?;
+        optimizer = optimizer
+            .from_bytes(Bytes::from_bytes_vec(ck.read("optimizer.bpk")?))
+            .map_err(|e| ck.fail(e))?;
+        best = ck.read("best.bpk")?;
+        state = saved;
+    }
+
+    let steps_per_epoch = train.len().div_ceil(cfg.batch_size);
+    let bar = if run.progress {
+        ProgressBar::new(steps_per_epoch as u64).with_style(
+            ProgressStyle::with_template(
+                "epoch {prefix:>3} {bar:30.cyan/blue} {pos}/{len} [{elapsed_precise}] {msg}",
+            )
+            .expect("valid template"),
+        )
+    } else {
+        ProgressBar::hidden()
+    };
+    let start_epoch = state.history.len() + 1;
+    for epoch in start_epoch..=cfg.epochs {
+        if epoch - state.best_epoch.max(1) > cfg.patience && state.best_epoch > 0 {
+            break;
+        }
+        let started = Instant::now();
+        let progress = (epoch - 1) as f64 / cfg.epochs.max(1) as f64;
+        let lr = cfg.learning_rate
+            * (0.05 + 0.95 * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos()));
+        let mut order: Vec<usize> = (0..train.len()).collect();
+        order.shuffle(&mut StdRng::seed_from_u64(
+            cfg.seed ^ (epoch as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        ));
+        bar.reset();
+        bar.set_prefix(epoch.to_string());
+        let (mut loss_sum, mut correct) = (0.0f64, 0usize);
+        for (step, batch) in order.chunks(cfg.batch_size).enumerate() {
+            let features: Vec<Vec<f32>> = batch
+                .par_iter()
+                .map(|&i| {
+                    let seed = cfg.seed
+                        ^ ((epoch as u64) << 32)
+                        ^ (i as u64).wrapping_mul(0xA24B_AED4_963E_E407);
+                    train_features(cfg, &model_cfg, &extractor, &train[i], seed)
+                })
+                .collect();
+            let targets: Vec<i64> = batch.iter().map(|&i| train[i].target as i64).collect();
+            let target_tensor = Tensor::<1, Int>::from_data(
+                TensorData::new(targets.clone(), [batch.len()]),
+                &device,
+            );
+            let logits = network.forward(batch_tensor(&features, cfg.features.n_mels, &device));
+            let loss = loss_fn.forward(logits.clone(), target_tensor);
+            let loss_value = loss.clone().into_data().try_to_vec::<f32>().expect("f32")[0] as f64;
+            let predicted = argmax_rows(&logits.into_data().try_to_vec::<f32>().expect("f32"), k);
+            correct += predicted
+                .iter()
+                .zip(&targets)
+                .filter(|(p, t)| **p as i64 == **t)
+                .count();
+            loss_sum += loss_value * batch.len() as f64;
+            let grads = GradientsParams::from_grads(loss.backward(), &network);
+            network = optimizer.step(lr, network, grads);
+            bar.set_position(step as u64 + 1);
+            bar.set_message(format!(
+                "loss {:.3}",
+                loss_sum / ((step + 1) * cfg.batch_size).min(train.len()) as f64
+            ));
+        }
+        let eval_net = network.valid();
+        let (valid_loss, scores) = evaluate(&eval_net, &model_cfg, valid, cfg.batch_size);
+        let stats = EpochStats {
+            epoch,
+            train_loss: loss_sum / train.len() as f64,
+            train_accuracy: correct as f64 / train.len() as f64,
+            valid_loss,
+            valid_accuracy: scores.accuracy,
+            valid_uar: scores.uar,
+            learning_rate: lr,
+            seconds: started.elapsed().as_secs_f64(),
+        };
+        let improved = stats.valid_uar > state.best_uar;
+        if improved {
+            state.best_uar = stats.valid_uar;
+            state.best_epoch = epoch;
+            best = network_bytes(&eval_net);
+        }
+        let line = format!(
+            "epoch {epoch:>3}: train loss {:.3} acc {:.1}% | valid loss {:.3} acc {:.1}% UAR {:.1}%{} | {:.1} s",
+            stats.train_loss,
+            100.0 * stats.train_accuracy,
+            stats.valid_loss,
+            100.0 * stats.valid_accuracy,
+            100.0 * stats.valid_uar,
+            if improved { " *" } else { "" },
+            stats.seconds
+        );
+        if run.progress {
+            bar.suspend(|| eprintln!("{line}"));
+        }
+        state.history.push(stats);
+        if let Some(ck) = &checkpoint {
+            ck.write("last.bpk", &network_bytes(&network))?;
+            ck.write(
+                "optimizer.bpk",
+                &optimizer.into_bytes().map_err(|e| ck.fail(e))?,
+            )?;
+            ck.write("best.bpk", &best)?;
+            ck.write(
+                "state.json",
+                &serde_json::to_vec_pretty(&state).expect("serialises"),
+            )?;
+        }
+    }
+    bar.finish_and_clear();
+    let best_net = load_network(
+        EmotionModel::fresh_network(&model_cfg, &ser_model::cpu()),
+        best,
+    )
+    .map_err(TrainError::Config)?;
+    let (_, valid_scores) = evaluate(&best_net.valid(), &model_cfg, valid, cfg.batch_size);
+    let model = EmotionModel::from_network(model_cfg, best_net)
+        .map_err(|e| TrainError::Config(e.to_string()))?;
+    Ok(TrainOutcome {
+        model,
+        history: state.history,
+        best_epoch: state.best_epoch,
+        valid_scores,
+        parameters,
+    })
+}

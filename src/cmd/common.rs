@@ -1,0 +1,103 @@
+//! Arguments and steps shared by the model commands.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use ser_model::EmotionModel;
+use ser_train::dataset::{load_dataset, Dataset};
+use ser_train::trainer::TrainConfig;
+
+/// Where to find the model; the bundled default when not given.
+#[derive(clap::Args)]
+pub struct ModelArg {
+    /// Model directory (config.json + model.bpk); default: the bundled RAVDESS model.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+}
+
+impl ModelArg {
+    /// Loads the chosen model.
+    pub fn load(&self) -> Result<EmotionModel> {
+        Ok(match &self.model {
+            Some(dir) => EmotionModel::load(dir)?,
+            None => EmotionModel::bundled()?,
+        })
+    }
+}
+
+/// Options of commands that train.
+#[derive(clap::Args)]
+pub struct TrainArgs {
+    /// Corpus: a RAVDESS-style directory, a folder per label, or a CSV manifest
+    /// (path,label[,speaker]).
+    #[arg(long, value_name = "PATH")]
+    pub data: PathBuf,
+    /// Training configuration as JSON (missing keys take their defaults; see MODEL.md of the
+    /// bundled model for a complete one).
+    #[arg(long, value_name = "JSON")]
+    pub config: Option<PathBuf>,
+    /// Override the number of epochs.
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Override the seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Speakers held out for early stopping.
+    #[arg(long, default_value_t = 2)]
+    pub valid_speakers: usize,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Cache directory for decoded audio (default: ~/.cache/ser).
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Do not cache decoded audio on disk.
+    #[arg(long, conflicts_with = "cache")]
+    pub no_cache: bool,
+}
+
+impl TrainArgs {
+    /// Applies `--threads`, reads the corpus and the configuration.
+    pub fn prepare(&self) -> Result<(Dataset, TrainConfig)> {
+        if let Some(n) = self.threads {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build_global()
+                .context("cannot set the thread count")?;
+        }
+        let dataset = load_dataset(&self.data).map_err(anyhow::Error::msg)?;
+        let mut cfg = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("{}: cannot read", path.display()))?;
+                serde_json::from_str(&text)
+                    .with_context(|| format!("{}: not a training configuration", path.display()))?
+            }
+            None => TrainConfig::default(),
+        };
+        if let Some(e) = self.epochs {
+            cfg.epochs = e;
+        }
+        if let Some(s) = self.seed {
+            cfg.seed = s;
+        }
+        eprintln!(
+            "{}: {} clips, {} speakers, labels: {}",
+            self.data.display(),
+            dataset.clips.len(),
+            dataset.speakers().len(),
+            dataset.labels.join(", ")
+        );
+        Ok((dataset, cfg))
+    }
+
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        if self.no_cache {
+            None
+        } else {
+            self.cache
+                .clone()
+                .or_else(ser_train::cache::WaveCache::default_dir)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! `ser cv`: K-fold cross-validation by speaker.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+use ser_train::metrics::Scores;
+use ser_train::report::{mean_sd, pooled, write_atomic, CvSummary};
+use ser_train::split::{cv_split, speaker_folds, Split};
+use ser_train::trainer::{evaluate, train, RunOptions};
+use serde_json::json;
+
+use super::common::TrainArgs;
+
+/// Arguments of `ser cv`.
+#[derive(clap::Args)]
+#[command(
+    after_help = "Example (the standard RAVDESS folds: actors 01-04, 05-08, ..., 17-20):
+  ser cv --data ../shared/data/ravdess --folds 5 --out cv/
+Each fold's actors are tested by a model that never heard them; the first --valid-speakers
+actors of the next fold choose its epoch."
+)]
+pub struct CvCmd {
+    #[command(flatten)]
+    args: TrainArgs,
+    /// Number of folds (speakers, sorted, are divided into contiguous groups).
+    #[arg(long, default_value_t = 5)]
+    folds: usize,
+    /// Run only these folds (1-based, comma-separated); default all.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<usize>,
+    /// Directory for cv.json and the pooled confusion matrix.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+pub fn run(cmd: CvCmd) -> Result<ExitCode> {
+    let (dataset, cfg) = cmd.args.prepare()?;
+    let speakers = dataset.speakers();
+    if speakers.len() < cmd.folds.max(2) {
+        bail!(
+            "{} speakers cannot make {} folds",
+            speakers.len(),
+            cmd.folds
+        );
+    }
+    let folds = speaker_folds(&speakers, cmd.folds);
+    let cache = cmd.args.cache_dir();
+    let mut results: Vec<(usize, Scores, serde_json::Value)> = Vec::new();
+    for f in 0..folds.len() {
+        if !cmd.only.is_empty() && !cmd.only.contains(&(f + 1)) {
+            continue;
+        }
+        let split = cv_split(&folds, f, cmd.args.valid_speakers);
+        let side = |s: &[String]| {
+            let clips = Split::select(&dataset.clips, s);
+            let (ex, failed) =
+                ser_train::data::load_examples(&dataset, &clips, &cfg.audio, cache.clone(), true);
+            for e in failed {
+                eprintln!("ser: warning: skipped {e}");
+            }
+            ex
+        };
+        let (train_ex, valid_ex, test_ex) = (
+            side(&split.train_speakers),
+            side(&split.valid_speakers),
+            side(&split.test_speakers),
+        );
+        eprintln!(
+            "fold {}/{}: test {} | valid {} | train {} clips",
+            f + 1,
+            folds.len(),
+            split.test_speakers.join(","),
+            split.valid_speakers.join(","),
+            train_ex.len()
+        );
+        let outcome = train(
+            &cfg,
+            &dataset.labels,
+            &train_ex,
+            &valid_ex,
+            &RunOptions {
+                checkpoint_dir: None,
+                resume: false,
+                progress: true,
+            },
+        )?;
+        let (_, test) = evaluate(
+            outcome.model.network(),
+            outcome.model.config(),
+            &test_ex,
+            cfg.batch_size,
+        );
+        println!(
+            "fold {}: test accuracy {:.1} %, UAR {:.1} %, macro-F1 {:.1} % (best epoch {})",
+            f + 1,
+            100.0 * test.accuracy,
+            100.0 * test.uar,
+            100.0 * test.macro_f1,
+            outcome.best_epoch
+        );
+        let detail = json!({"fold": f + 1, "split": split, "best_epoch": outcome.best_epoch, "history": outcome.history, "test": test});
+        results.push((f + 1, test, detail));
+        write_summary(&cmd, &dataset.labels, &results, &cfg)?;
+    }
+    let summary = summary_of(&results);
+    let (a, asd) = mean_sd(&summary.accuracy);
+    let (u, usd) = mean_sd(&summary.uar);
+    println!(
+        "{} folds: accuracy {:.1} ± {:.1} %, UAR {:.1} ± {:.1} % (written to {})",
+        results.len(),
+        100.0 * a,
+        100.0 * asd,
+        100.0 * u,
+        100.0 * usd,
+        cmd.out.join("cv.json").display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn summary_of(results: &[(usize, Scores, serde_json::Value)]) -> CvSummary {
+    CvSummary {
+        folds: results.len(),
+        accuracy: results.iter().map(|r| r.1.accuracy).collect(),
+        uar: results.iter().map(|r| r.1.uar).collect(),
+        macro_f1: results.iter().map(|r| r.1.macro_f1).collect(),
+    }
+}
+
+/// Rewritten after every fold, so an interrupted run keeps the folds it finished.
+fn write_summary(
+    cmd: &CvCmd,
+    labels: &[String],
+    results: &[(usize, Scores, serde_json::Value)],
+    cfg: &ser_train::trainer::TrainConfig,
+) -> Result<()> {
+    let summary = summary_of(results);
+    let scores: Vec<Scores> = results.iter().map(|r| r.1.clone()).collect();
+    let all = pooled(labels, &scores);
+    let (a, asd) = mean_sd(&summary.accuracy);
+    let (u, usd) = mean_sd(&summary.uar);
+    let doc = json!({
+        "data": cmd.args.data.display().to_string(),
+        "folds_total": cmd.folds,
+        "folds_done": results.iter().map(|r| r.0).collect::<Vec<_>>(),
+        "accuracy_mean": a, "accuracy_sd": asd, "uar_mean": u, "uar_sd": usd,
+        "summary": summary,
+        "pooled": all,
+        "config": cfg,
+        "folds": results.iter().map(|r| r.2.clone()).collect::<Vec<_>>(),
+    });
+    write_atomic(&cmd.out.join("cv.json"), &serde_json::to_vec_pretty(&doc)?)?;
+    write_atomic(
+        &cmd.out.join("confusion.svg"),
+        ser_plot::confusion_svg(labels, &all.confusion, "cross-validation, all test folds")
+            .as_bytes(),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! `ser predict`: the emotion of each file, with its confidence.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::ValueEnum;
+use rayon::prelude::*;
+use ser_model::Prediction;
+use serde_json::{json, Map, Value};
+
+use super::batch_exit_code;
+use super::common::ModelArg;
+use crate::files::collect_audio_files;
+
+/// Output formats of `ser predict`.
+#[derive(Clone, Copy, Default, ValueEnum)]
+pub enum PredictFormat {
+    /// Aligned columns for people.
+    #[default]
+    Table,
+    /// One JSON array of {"path", "label", "confidence", "probabilities"}.
+    Json,
+    /// A header and one row per file with every label's probability.
+    Csv,
+}
+
+/// Arguments of `ser predict`.
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  ser predict clip.wav
+  ser predict recordings/ --format json --top 3")]
+pub struct PredictCmd {
+    /// Audio files or directories (searched recursively).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    model: ModelArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: PredictFormat,
+    /// Show the K most probable labels in the table (JSON and CSV always carry all).
+    #[arg(long, default_value_t = 1)]
+    top: usize,
+}
+
+/// Files decoded per network batch.
+const BATCH: usize = 32;
+
+pub fn run(cmd: PredictCmd) -> Result<ExitCode> {
+    let model = cmd.model.load()?;
+    let files = collect_audio_files(&cmd.paths)?;
+    let mut results: Vec<(PathBuf, Result<Prediction, String>)> = Vec::with_capacity(files.len());
+    for chunk in files.chunks(BATCH) {
+        let loaded: Vec<Result<Vec<f32>, String>> = chunk
+            .par_iter()
+            .map(|f| {
+                ser_audio::load(f, &model.config().audio)
+                    .map(|a| a.samples)
+                    .map_err(|e| e.to_string())
+            })
+            .collect();
+        let clips: Vec<Vec<f32>> = loaded
+            .iter()
+            .filter_map(|r| r.as_ref().ok().cloned())
+            .collect();
+        let mut predictions = model.predict_clips(&clips).into_iter();
+        for (file, r) in chunk.iter().zip(loaded) {
+            let result = r.map(|_| predictions.next().expect("one prediction per clip"));
+            results.push((file.clone(), result));
+        }
+    }
+    let failures = results.iter().filter(|r| r.1.is_err()).count();
+    for (_, r) in &results {
+        if let Err(e) = r {
+            eprintln!("ser: error: {e}");
+        }
+    }
+    match cmd.format {
+        PredictFormat::Table => print_table(&results, cmd.top),
+        PredictFormat::Json => print_json(&results)?,
+        PredictFormat::Csv => print_csv(&results, model.labels()),
+    }
+    Ok(batch_exit_code(failures))
+}
+
+fn print_table(results: &[(PathBuf, Result<Prediction, String>)], top: usize) {
+    let width = results
+        .iter()
+        .map(|r| r.0.display().to_string().len())
+        .max()
+        .unwrap_or(4);
+    for (path, r) in results {
+        if let Ok(p) = r {
+            let others: Vec<String> = p
+                .top(top.max(1))
+                .iter()
+                .skip(1)
+                .map(|(l, v)| format!("{l} {:.0}%", 100.0 * v))
+                .collect();
+            let tail = if others.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", others.join(", "))
+            };
+            println!(
+                "{:width$}  {:<10} {:>5.1}%{tail}",
+                path.display(),
+                p.label,
+                100.0 * p.confidence
+            );
+        }
+    }
+}
+
+/// A prediction as the JSON object documented for `--format json` and the HTTP API.
+pub fn prediction_json(p: &Prediction) -> Value {
+    let probabilities: Map<String, Value> = p
+        .probabilities
+        .iter()
+        .map(|(l, v)| (l.clone(), json!(v)))
+        .collect();
+    json!({"label": p.label, "confidence": p.confidence, "probabilities": probabilities})
+}
+
+fn print_json(results: &[(PathBuf, Result<Prediction, String>)]) -> Result<()> {
+    let rows: Vec<Value> = results
+        .iter()
+        .map(|(path, r)| {
+            let mut v = match r {
+                Ok(p) => prediction_json(p),
+                Err(e) => json!({"error": e}),
+            };
+            v["path"] = json!(path.display().to_string());
+            v
+        })
+        .collect();
+    println!("{}", serde_json::to_string_pretty(&rows)?);
+    Ok(())
+}
+
+fn print_csv(results: &[(PathBuf, Result<Prediction, String>)], labels: &[String]) {
+    println!("path,label,confidence,{}", labels.join(","));
+    for (path, r) in results {
+        if let Ok(p) = r {
+            let probs: Vec<String> = p
+                .probabilities
+                .iter()
+                .map(|(_, v)| format!("{v:.6}"))
+                .collect();
+            println!(
+                "{},{},{:.6},{}",
+                csv_field(&path.display().to_string()),
+                p.label,
+                p.confidence,
+                probs.join(",")
+            );
+        }
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
