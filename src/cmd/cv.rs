@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use ser_train::metrics::Scores;
-use ser_train::report::{mean_sd, pooled, write_atomic, CvSummary};
+use ser_train::report::{mean_sd, pooled, record_cv, write_atomic, CvSummary};
 use ser_train::split::{cv_split, speaker_folds, Split};
 use ser_train::trainer::{evaluate, train, RunOptions};
 use serde_json::json;
@@ -32,6 +32,10 @@ pub struct CvCmd {
     /// Directory for cv.json and the pooled confusion matrix.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Record the results in this model directory's MODEL.md and metrics.json (for a model
+    /// trained with the same configuration), after every fold.
+    #[arg(long, value_name = "MODEL_DIR")]
+    card: Option<PathBuf>,
 }
 
 pub fn run(cmd: CvCmd) -> Result<ExitCode> {
@@ -103,7 +107,7 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
         results.push((f + 1, test, detail));
         write_summary(&cmd, &dataset.labels, &results, &cfg)?;
     }
-    let summary = summary_of(&results);
+    let summary = summary_of(&cmd, &results);
     let (a, asd) = mean_sd(&summary.accuracy);
     let (u, usd) = mean_sd(&summary.uar);
     println!(
@@ -118,9 +122,14 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn summary_of(results: &[(usize, Scores, serde_json::Value)]) -> CvSummary {
+fn summary_of(cmd: &CvCmd, results: &[(usize, Scores, serde_json::Value)]) -> CvSummary {
     CvSummary {
-        folds: results.len(),
+        folds: cmd.folds,
+        fold_numbers: results.iter().map(|r| r.0).collect(),
+        command: std::iter::once("ser".to_string())
+            .chain(std::env::args().skip(1))
+            .collect::<Vec<_>>()
+            .join(" "),
         accuracy: results.iter().map(|r| r.1.accuracy).collect(),
         uar: results.iter().map(|r| r.1.uar).collect(),
         macro_f1: results.iter().map(|r| r.1.macro_f1).collect(),
@@ -134,7 +143,10 @@ fn write_summary(
     results: &[(usize, Scores, serde_json::Value)],
     cfg: &ser_train::trainer::TrainConfig,
 ) -> Result<()> {
-    let summary = summary_of(results);
+    let summary = summary_of(cmd, results);
+    if let Some(dir) = &cmd.card {
+        record_cv(dir, &summary).map_err(anyhow::Error::msg)?;
+    }
     let scores: Vec<Scores> = results.iter().map(|r| r.1.clone()).collect();
     let all = pooled(labels, &scores);
     let (a, asd) = mean_sd(&summary.accuracy);

@@ -6,6 +6,7 @@ mod eval;
 mod features;
 mod info;
 mod predict;
+mod serve;
 mod train;
 
 use std::process::ExitCode;
@@ -35,6 +36,8 @@ enum Command {
     Eval(eval::EvalCmd),
     /// Predict the emotion of audio files, with the confidence and every label's probability.
     Predict(predict::PredictCmd),
+    /// Serve the web app (upload, microphone, live mode) and the JSON/WebSocket API.
+    Serve(serve::ServeCmd),
 }
 
 /// Machine- or human-readable output.
@@ -56,6 +59,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Cv(cmd) => cv::run(cmd),
         Command::Eval(cmd) => eval::run(cmd),
         Command::Predict(cmd) => predict::run(cmd),
+        Command::Serve(cmd) => serve::run(cmd),
     }
 }
 

@@ -67,7 +67,9 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
             progress: true,
         },
     )?;
-    let command: Vec<String> = std::env::args().collect();
+    let command: Vec<String> = std::iter::once("ser".to_string())
+        .chain(std::env::args().skip(1))
+        .collect();
     write_model_dir(
         &cmd.out,
         &outcome,

@@ -51,6 +51,9 @@ pub struct Audio {
     pub sample_rate: u32,
     /// The source's header information.
     pub source: SourceInfo,
+    /// Seconds of source audio decoded (the whole file unless a duration let decoding stop
+    /// early), before trimming and fitting.
+    pub source_duration_s: f64,
 }
 
 impl Audio {
@@ -131,5 +134,6 @@ fn run(mut decoder: Decoder, opts: &LoadOptions) -> Result<Audio> {
         samples,
         sample_rate: opts.sample_rate,
         source: decoder.info().clone(),
+        source_duration_s: decoder.frames_decoded() as f64 / in_rate as f64,
     })
 }

@@ -16,8 +16,12 @@ use crate::trainer::{EpochStats, TrainConfig, TrainOutcome};
 /// Cross-validation results to quote in a model card.
 #[derive(Debug, Clone, Serialize)]
 pub struct CvSummary {
-    /// Number of folds.
+    /// Number of folds the speakers were divided into.
     pub folds: usize,
+    /// The folds that were run (1-based), in the order of the score vectors.
+    pub fold_numbers: Vec<usize>,
+    /// The command that ran it.
+    pub command: String,
     /// Accuracy of each fold's test speakers.
     pub accuracy: Vec<f64>,
     /// UAR of each fold's test speakers.
@@ -139,31 +143,7 @@ fn model_card(
 ) -> String {
     let labels = outcome.model.labels().join(", ");
     let v = &outcome.valid_scores;
-    let cv_text = match cv {
-        Some(cv) => {
-            let (a, asd) = mean_sd(&cv.accuracy);
-            let (u, usd) = mean_sd(&cv.uar);
-            let (f, fsd) = mean_sd(&cv.macro_f1);
-            let rows: Vec<String> = (0..cv.accuracy.len())
-                .map(|i| {
-                    format!(
-                        "| {} | {} | {} | {} |",
-                        i + 1,
-                        pct(cv.accuracy[i]),
-                        pct(cv.uar[i]),
-                        pct(cv.macro_f1[i])
-                    )
-                })
-                .collect();
-            format!(
-                "{}-fold cross-validation by speaker (each fold's actors unseen in its training):\n\n| fold | accuracy | UAR | macro-F1 |\n|---|---|---|---|\n{}\n| **mean ± sd** | **{} ± {}** | **{} ± {}** | **{} ± {}** |\n",
-                cv.folds,
-                rows.join("\n"),
-                pct(a), pct(asd), pct(u), pct(usd), pct(f), pct(fsd)
-            )
-        }
-        None => "No cross-validation was run for this model.\n".to_string(),
-    };
+    let cv_text = cv_section(cv);
     format!(
         r#"# Model card
 
@@ -184,7 +164,9 @@ Validation speakers, weights of epoch {best} of {epochs_run}: accuracy {vacc}, U
 macro-F1 {vf1} (n = {vn}). Validation picks the epoch, so this is optimistic; the
 cross-validation below is the honest estimate.
 
-{cv_text}
+{CV_START}
+{cv_text}{CV_END}
+
 ## Input preparation
 Audio is decoded, mixed to mono, resampled to {rate} Hz, trimmed of silence ({trim}),
 and cut or zero-padded to {dur} s; then a log-mel spectrogram ({mels} Slaney bands,
@@ -273,6 +255,66 @@ ser {version}, burn 0.22.1 (flex CPU backend).
         config_json = serde_json::to_string_pretty(cfg).expect("json"),
         version = env!("CARGO_PKG_VERSION"),
     )
+}
+
+const CV_START: &str = "<!-- cross-validation -->";
+const CV_END: &str = "<!-- /cross-validation -->";
+
+/// The model card's cross-validation section.
+fn cv_section(cv: Option<&CvSummary>) -> String {
+    let Some(cv) = cv else {
+        return "No cross-validation has been recorded for this model yet.\n".to_string();
+    };
+    let (a, asd) = mean_sd(&cv.accuracy);
+    let (u, usd) = mean_sd(&cv.uar);
+    let (f, fsd) = mean_sd(&cv.macro_f1);
+    let rows: Vec<String> = (0..cv.accuracy.len())
+        .map(|i| {
+            format!(
+                "| {} | {} | {} | {} |",
+                cv.fold_numbers.get(i).copied().unwrap_or(i + 1),
+                pct(cv.accuracy[i]),
+                pct(cv.uar[i]),
+                pct(cv.macro_f1[i])
+            )
+        })
+        .collect();
+    format!(
+        "Cross-validation by speaker with the same configuration ({} of {} folds; each fold's\nactors unseen in its training; command: `{}`):\n\n| fold | accuracy | UAR | macro-F1 |\n|---|---|---|---|\n{}\n| **mean ± sd** | **{} ± {}** | **{} ± {}** | **{} ± {}** |\n",
+        cv.accuracy.len(),
+        cv.folds,
+        cv.command,
+        rows.join("\n"),
+        pct(a), pct(asd), pct(u), pct(usd), pct(f), pct(fsd)
+    )
+}
+
+/// Records a cross-validation in an existing model directory: its card's cross-validation
+/// section is replaced and metrics.json gains a `cross_validation` entry.
+pub fn record_cv(dir: &Path, cv: &CvSummary) -> Result<(), String> {
+    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", dir.display());
+    let card_path = dir.join("MODEL.md");
+    let card = std::fs::read_to_string(&card_path).map_err(|e| err(&e))?;
+    let (Some(a), Some(b)) = (card.find(CV_START), card.find(CV_END)) else {
+        return Err(err(&"MODEL.md has no cross-validation section to replace"));
+    };
+    let card = format!(
+        "{}{CV_START}\n{}{}",
+        &card[..a],
+        cv_section(Some(cv)),
+        &card[b..]
+    );
+    write_atomic(&card_path, card.as_bytes()).map_err(|e| err(&e))?;
+    let metrics_path = dir.join("metrics.json");
+    let mut metrics: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&metrics_path).map_err(|e| err(&e))?)
+            .map_err(|e| err(&e))?;
+    metrics["cross_validation"] = serde_json::to_value(cv).expect("json");
+    write_atomic(
+        &metrics_path,
+        &serde_json::to_vec_pretty(&metrics).expect("json"),
+    )
+    .map_err(|e| err(&e))
 }
 
 fn augment_text(cfg: &TrainConfig) -> String {

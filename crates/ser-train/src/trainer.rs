@@ -63,11 +63,11 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> Self {
         Self {
-            epochs: 30,
+            epochs: 40,
             batch_size: 32,
             learning_rate: 2e-3,
             weight_decay: 1e-4,
-            patience: 8,
+            patience: 10,
             seed: 42,
             class_weights: true,
             augment: AugmentConfig::default(),

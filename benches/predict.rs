@@ -1,0 +1,47 @@
+//! End-to-end prediction with the bundled model: decode + resample + trim + features + network
+//! for one 3-4 s RAVDESS clip (target ≤ 5 ms median on one core), and batch throughput.
+//!
+//! One core: `RAYON_NUM_THREADS=1 taskset -c 0 cargo bench --bench predict -- single`
+//! Both cores: `cargo bench --bench predict -- batch`
+
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use ser_model::EmotionModel;
+
+fn clips() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/ravdess/Actor_01");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e} (the benchmark reads RAVDESS)", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    files.truncate(32);
+    files
+}
+
+fn bench(c: &mut Criterion) {
+    let model = EmotionModel::bundled().unwrap();
+    let files = clips();
+    c.bench_function("single/predict_file_3.5s", |b| {
+        b.iter(|| model.predict_file(&files[3]).unwrap())
+    });
+    let mut group = c.benchmark_group("batch");
+    group.throughput(Throughput::Elements(files.len() as u64));
+    group.sample_size(10);
+    let audio = &model.config().audio;
+    group.bench_function("predict_32_files", |b| {
+        b.iter(|| {
+            use rayon::prelude::*;
+            let waves: Vec<Vec<f32>> = files
+                .par_iter()
+                .map(|f| ser_audio::load(f, audio).unwrap().samples)
+                .collect();
+            model.predict_clips(&waves)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,215 @@
+// ser web page: upload or record a clip, or stream the microphone live, and show emotions.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const PALETTE = ["#868e96", "#74c0fc", "#fcc419", "#4dabf7", "#fa5252", "#be4bdb", "#40c057", "#ff922b",
+                 "#20c997", "#e64980"];
+let labels = [];
+const colour = (label) => PALETTE[Math.max(0, labels.indexOf(label)) % PALETTE.length];
+
+function status(text, isError = false) {
+  $("status").textContent = text;
+  $("status").className = isError ? "error" : "";
+}
+
+async function errorText(response) {
+  try { return (await response.json()).error || response.statusText; }
+  catch { return response.statusText; }
+}
+
+// ---------- about this model ----------
+async function loadModel() {
+  const r = await fetch("/api/v1/model");
+  if (!r.ok) { $("about-text").textContent = await errorText(r); return; }
+  const m = await r.json();
+  labels = m.labels;
+  const pct = (x) => (100 * x).toFixed(1) + " %";
+  let text = `Labels: ${m.labels.join(", ")}. Input: ${m.audio.duration_s} s clips at ${m.audio.sample_rate} Hz, ` +
+             `${m.features.n_mels} mel bands. Model: ${m.name}.`;
+  const cv = m.metrics && m.metrics.cross_validation;
+  if (cv && cv.accuracy.length) {
+    const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
+    text += ` Cross-validated by speaker (${cv.accuracy.length} folds): accuracy ${pct(mean(cv.accuracy))}, ` +
+            `UAR ${pct(mean(cv.uar))} on actors it never heard.`;
+  } else if (m.metrics && m.metrics.validation) {
+    text += ` Validation speakers: accuracy ${pct(m.metrics.validation.accuracy)}, UAR ${pct(m.metrics.validation.uar)}.`;
+  }
+  $("about-text").textContent = text;
+  $("legend").innerHTML = "";
+  for (const l of labels.concat(["silence"])) {
+    const s = document.createElement("span");
+    s.textContent = l;
+    s.style.setProperty("--c", l === "silence" ? "#dee2e6" : colour(l));
+    $("legend").appendChild(s);
+  }
+}
+$("about-toggle").onclick = () => { $("about").hidden = !$("about").hidden; };
+
+// ---------- results ----------
+function showPrediction(p) {
+  $("result").hidden = false;
+  $("top-label").textContent = p.label;
+  $("top-confidence").textContent = `${(100 * p.confidence).toFixed(0)} % confident`;
+  const bars = $("bars");
+  bars.innerHTML = "";
+  for (const l of labels) {
+    const v = p.probabilities[l] || 0;
+    const row = document.createElement("div");
+    row.className = "bar";
+    row.dataset.label = l;
+    row.innerHTML = `<span>${l}</span><span class="track"><span class="fill"></span></span><span class="value"></span>`;
+    row.querySelector(".fill").style.width = (100 * v).toFixed(1) + "%";
+    row.querySelector(".fill").style.background = colour(l);
+    row.querySelector(".value").textContent = (100 * v).toFixed(1) + "%";
+    bars.appendChild(row);
+  }
+}
+
+function drawWave(samples) {
+  const c = $("wave"), g = c.getContext("2d");
+  g.clearRect(0, 0, c.width, c.height);
+  g.fillStyle = "#3b5bdb";
+  const step = Math.max(1, Math.floor(samples.length / c.width));
+  for (let x = 0; x < c.width; x++) {
+    let lo = 0, hi = 0;
+    for (let i = x * step; i < Math.min(samples.length, (x + 1) * step); i++) {
+      lo = Math.min(lo, samples[i]); hi = Math.max(hi, samples[i]);
+    }
+    const mid = c.height / 2;
+    g.fillRect(x, mid - hi * mid, 1, Math.max(1, (hi - lo) * mid));
+  }
+}
+
+async function analyseFile(blob, name) {
+  status(`Analysing ${name}…`);
+  $("player").src = URL.createObjectURL(blob);
+  const headers = { "Content-Type": blob.type || "application/octet-stream" };
+  const r = await fetch("/api/v1/predict", { method: "POST", body: blob, headers });
+  if (!r.ok) { status(`${name}: ${await errorText(r)}`, true); return; }
+  showPrediction(await r.json());
+  status(`${name}: done`);
+  const s = await fetch("/api/v1/spectrogram", { method: "POST", body: blob, headers });
+  if (s.ok) $("spectrogram").src = URL.createObjectURL(await s.blob());
+  try {
+    const ctx = new AudioContext();
+    const audio = await ctx.decodeAudioData(await blob.arrayBuffer());
+    drawWave(audio.getChannelData(0));
+    ctx.close();
+  } catch { /* the browser cannot decode this format: the server could, so keep the result */ }
+}
+
+// ---------- upload ----------
+$("file").onchange = (e) => { const f = e.target.files[0]; if (f) analyseFile(f, f.name); };
+const drop = $("drop");
+drop.ondragover = (e) => { e.preventDefault(); drop.classList.add("over"); };
+drop.ondragleave = () => drop.classList.remove("over");
+drop.ondrop = (e) => {
+  e.preventDefault(); drop.classList.remove("over");
+  const f = e.dataTransfer.files[0]; if (f) analyseFile(f, f.name);
+};
+
+// ---------- microphone ----------
+async function openMic(onSamples) {
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: false } });
+  const ctx = new AudioContext();
+  const source = ctx.createMediaStreamSource(stream);
+  const node = ctx.createScriptProcessor(4096, 1, 1);
+  node.onaudioprocess = (e) => {
+    const x = e.inputBuffer.getChannelData(0);
+    let sum = 0; for (const v of x) sum += v * v;
+    const db = 10 * Math.log10(sum / x.length + 1e-12);
+    $("meter-bar").style.width = Math.max(0, Math.min(100, (db + 60) * 100 / 60)) + "%";
+    onSamples(new Float32Array(x));
+  };
+  source.connect(node); node.connect(ctx.destination);
+  return { rate: ctx.sampleRate, stop: () => { node.disconnect(); stream.getTracks().forEach((t) => t.stop()); ctx.close(); $("meter-bar").style.width = "0"; } };
+}
+
+function wavBlob(chunks, rate) {
+  const n = chunks.reduce((a, c) => a + c.length, 0);
+  const buf = new ArrayBuffer(44 + 2 * n), v = new DataView(buf);
+  const str = (o, s) => [...s].forEach((ch, i) => v.setUint8(o + i, ch.charCodeAt(0)));
+  str(0, "RIFF"); v.setUint32(4, 36 + 2 * n, true); str(8, "WAVEfmt ");
+  v.setUint32(16, 16, true); v.setUint16(20, 1, true); v.setUint16(22, 1, true);
+  v.setUint32(24, rate, true); v.setUint32(28, 2 * rate, true); v.setUint16(32, 2, true); v.setUint16(34, 16, true);
+  str(36, "data"); v.setUint32(40, 2 * n, true);
+  let o = 44;
+  for (const c of chunks) for (const s of c) { v.setInt16(o, Math.max(-1, Math.min(1, s)) * 32767, true); o += 2; }
+  return new Blob([buf], { type: "audio/wav" });
+}
+
+let recorder = null;
+$("record").onclick = async () => {
+  if (recorder) {
+    const { mic, chunks } = recorder; recorder = null;
+    mic.stop(); $("record").classList.remove("active"); $("record").textContent = "● Record";
+    analyseFile(wavBlob(chunks, mic.rate), "recording.wav");
+    return;
+  }
+  try {
+    const chunks = [];
+    recorder = { mic: await openMic((x) => chunks.push(x)), chunks };
+    $("record").classList.add("active"); $("record").textContent = "■ Stop";
+    status("Recording… press Stop when done.");
+  } catch (e) { status(`Microphone unavailable: ${e.message}`, true); }
+};
+
+// ---------- live mode ----------
+let live = null;
+const events = [];
+const WINDOW_S = 20;
+
+function drawTimeline() {
+  const c = $("timeline"), g = c.getContext("2d");
+  g.clearRect(0, 0, c.width, c.height);
+  if (!events.length) return;
+  const tEnd = events[events.length - 1].t_s, tStart = tEnd - WINDOW_S;
+  const x = (t) => (t - tStart) / WINDOW_S * c.width;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i], prev = i ? events[i - 1].t_s : e.t_s - 0.25;
+    if (e.t_s < tStart) continue;
+    g.fillStyle = e.speech ? colour(e.label) : "#dee2e6";
+    g.globalAlpha = e.speech ? 0.35 + 0.65 * e.confidence : 1;
+    g.fillRect(x(prev), 0, Math.max(1, x(e.t_s) - x(prev)), c.height - 20);
+  }
+  g.globalAlpha = 1; g.strokeStyle = "#212529"; g.beginPath();
+  events.filter((e) => e.speech && e.t_s >= tStart).forEach((e, i) => {
+    const y = (c.height - 20) * (1 - e.confidence);
+    i ? g.lineTo(x(e.t_s), y) : g.moveTo(x(e.t_s), y);
+  });
+  g.stroke();
+  g.fillStyle = "#495057"; g.font = "12px sans-serif";
+  g.fillText(`${Math.max(0, tStart).toFixed(0)} s`, 2, c.height - 5);
+  g.fillText(`${tEnd.toFixed(0)} s`, c.width - 40, c.height - 5);
+}
+
+$("live").onclick = async () => {
+  if (live) {
+    live.mic.stop(); live.ws.close(); live = null;
+    $("live").classList.remove("active"); $("live").textContent = "Live mode"; status("Live mode stopped.");
+    return;
+  }
+  const proto = location.protocol === "https:" ? "wss" : "ws";
+  const ws = new WebSocket(`${proto}://${location.host}/api/v1/stream`);
+  ws.binaryType = "arraybuffer";
+  ws.onmessage = (m) => {
+    const e = JSON.parse(m.data);
+    if (e.error) { status(`Live mode: ${e.error}`, true); return; }
+    events.push(e); if (events.length > 400) events.shift();
+    $("timeline-card").hidden = false;
+    drawTimeline();
+    if (e.speech) { showPrediction(e); status(`Live: ${e.label} (${(100 * e.confidence).toFixed(0)} %)`); }
+    else status("Live: silence");
+  };
+  ws.onerror = () => status("Live mode: connection failed", true);
+  try {
+    const mic = await openMic((x) => { if (ws.readyState === 1) ws.send(x.buffer); });
+    ws.onopen = () => ws.send(JSON.stringify({ sample_rate: mic.rate, format: "f32" }));
+    if (ws.readyState === 1) ws.send(JSON.stringify({ sample_rate: mic.rate, format: "f32" }));
+    live = { mic, ws };
+    $("live").classList.add("active"); $("live").textContent = "■ Stop live";
+    status("Live: listening…");
+  } catch (e) { ws.close(); status(`Microphone unavailable: ${e.message}`, true); }
+};
+
+loadModel();

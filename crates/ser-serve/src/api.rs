@@ -1,0 +1,162 @@
+//! JSON handlers: health, model information, prediction, spectrogram.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use ser_model::{EmotionModel, Prediction};
+use serde_json::{json, Map, Value};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// `GET /healthz`.
+pub async fn healthz() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// Unknown routes.
+pub async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no such route; see /api/v1/openapi.json",
+    )
+}
+
+/// `GET /api/v1/model`: what the model is and how well it did.
+pub async fn model_info(State(state): State<AppState>) -> Json<Value> {
+    let c = state.model.config();
+    Json(json!({
+        "name": state.info.name,
+        "labels": c.labels,
+        "audio": c.audio,
+        "features": c.features,
+        "network": c.network,
+        "metrics": state.info.metrics,
+        "card": state.info.card,
+    }))
+}
+
+/// The uploaded file: the multipart field `file`, or the raw body.
+async fn upload(state: &AppState, req: Request) -> Result<(String, Vec<u8>), ApiError> {
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let too_large = |e: &dyn std::fmt::Display| {
+        let text = e.to_string();
+        if text.contains("length limit") || text.contains("too large") {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("upload too large: {text}"),
+            )
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("cannot read the upload: {text}"),
+            )
+        }
+    };
+    if is_multipart {
+        let mut form = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+        while let Some(field) = form.next_field().await.map_err(|e| too_large(&e))? {
+            if field.name() == Some("file") {
+                let name = field.file_name().unwrap_or("upload").to_string();
+                let bytes = field.bytes().await.map_err(|e| too_large(&e))?;
+                return Ok((name, bytes.to_vec()));
+            }
+        }
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "multipart form has no field named file",
+        ));
+    }
+    let bytes = Bytes::from_request(req, state)
+        .await
+        .map_err(|e| too_large(&e.body_text()))?;
+    Ok(("upload".to_string(), bytes.to_vec()))
+}
+
+/// Runs `f` on the blocking pool once a worker slot is free; refuses with 503 when too many
+/// requests are already running or waiting.
+pub async fn run_blocking<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&EmotionModel) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let _admitted = state.admission.clone().try_acquire_owned().map_err(|_| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "server busy: too many requests waiting, retry shortly",
+        )
+    })?;
+    let _worker = state
+        .workers
+        .clone()
+        .acquire_owned()
+        .await
+        .expect("semaphore never closed");
+    let model = state.model.clone();
+    tokio::task::spawn_blocking(move || f(&model))
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "inference task failed"))?
+}
+
+/// A prediction as JSON: `{"label", "confidence", "probabilities": {label: p}}`.
+pub fn prediction_json(p: &Prediction) -> Map<String, Value> {
+    let probabilities: Map<String, Value> = p
+        .probabilities
+        .iter()
+        .map(|(l, v)| (l.clone(), json!(v)))
+        .collect();
+    let mut m = Map::new();
+    m.insert("label".into(), json!(p.label));
+    m.insert("confidence".into(), json!(p.confidence));
+    m.insert("probabilities".into(), Value::Object(probabilities));
+    m
+}
+
+/// `POST /api/v1/predict`.
+pub async fn predict(State(state): State<AppState>, req: Request) -> Result<Json<Value>, ApiError> {
+    let (name, bytes) = upload(&state, req).await?;
+    let model_name = state.info.name.clone();
+    run_blocking(&state, move |model| {
+        let audio = ser_audio::load_bytes(&name, bytes, &model.config().audio)?;
+        let p = model.predict_clips(&[audio.samples]).remove(0);
+        let mut out = prediction_json(&p);
+        out.insert("duration_s".into(), json!(audio.source_duration_s));
+        out.insert("model".into(), json!(model_name));
+        Ok(Json(Value::Object(out)))
+    })
+    .await
+}
+
+/// `POST /api/v1/spectrogram`: the whole file's log-mel spectrogram as PNG.
+pub async fn spectrogram(
+    State(state): State<AppState>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let (name, bytes) = upload(&state, req).await?;
+    run_blocking(&state, move |model| {
+        let opts = ser_audio::LoadOptions {
+            duration_s: None,
+            offset_s: 0.0,
+            trim: None,
+            ..model.config().audio.clone()
+        };
+        let audio = ser_audio::load_bytes(&name, bytes, &opts)?;
+        let log_mel = model.extractor().log_mel(&audio.samples);
+        let img = ser_plot::spectrogram_image(log_mel.view(), &Default::default());
+        let mut png = Vec::new();
+        img.write_to(
+            &mut std::io::Cursor::new(&mut png),
+            ser_plot::ImageFormat::Png,
+        )
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+        Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
+    })
+    .await
+}

@@ -1,0 +1,85 @@
+//! `ser serve`: the web app and the JSON/WebSocket API, in one self-contained server.
+//!
+//! Routes (all JSON errors are `{"error": "..."}`):
+//! - `GET /` — the web page (embedded assets: works offline);
+//! - `GET /healthz` — liveness;
+//! - `GET /api/v1/model` — labels, feature parameters, model card scores;
+//! - `POST /api/v1/predict` — an audio file (raw body or multipart field `file`) → emotion;
+//! - `POST /api/v1/spectrogram` — an audio file → PNG of its log-mel spectrogram;
+//! - `GET /api/v1/stream` — WebSocket live mode (see [`stream`]);
+//! - `GET /api/v1/openapi.json` — the OpenAPI 3 description of all of the above.
+//!
+//! Inference runs on Tokio's blocking pool behind a semaphore: at most `max_concurrent`
+//! requests decode and predict at once, and up to `max_queue` more wait; beyond that the
+//! server answers 503 at once instead of queueing without bound.
+
+mod api;
+mod assets;
+mod error;
+mod state;
+pub mod stream;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use ser_model::EmotionModel;
+
+pub use error::ApiError;
+pub use state::{AppState, Limits, ModelInfo};
+
+/// Builds the application's router around a model.
+pub fn router(model: Arc<EmotionModel>, info: ModelInfo, limits: Limits) -> Router {
+    let body_limit = limits.max_body_bytes;
+    let state = AppState::new(model, info, limits);
+    Router::new()
+        .route("/", get(assets::index))
+        .route("/app.js", get(assets::script))
+        .route("/style.css", get(assets::style))
+        .route("/healthz", get(api::healthz))
+        .route("/api/v1/model", get(api::model_info))
+        .route("/api/v1/predict", post(api::predict))
+        .route("/api/v1/spectrogram", post(api::spectrogram))
+        .route("/api/v1/stream", get(stream::upgrade))
+        .route("/api/v1/openapi.json", get(assets::openapi))
+        .fallback(api::not_found)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+pub async fn serve(
+    addr: SocketAddr,
+    model: Arc<EmotionModel>,
+    info: ModelInfo,
+    limits: Limits,
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    eprintln!("ser: serving on http://{local}/ (Ctrl-C to stop)");
+    axum::serve(listener, router(model, info, limits))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    eprintln!("ser: shutting down");
+}

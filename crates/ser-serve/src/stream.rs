@@ -1,0 +1,261 @@
+//! Live mode over a WebSocket (`GET /api/v1/stream`).
+//!
+//! 1. The client sends a text message with the stream's format:
+//!    `{"sample_rate": 48000, "format": "f32"}` (`format`: `"f32"` or `"s16"`, little-endian,
+//!    mono; optional `"channels"` > 1 is mixed down).
+//! 2. It then sends binary messages of PCM samples, of any length.
+//! 3. Every [`HOP_S`] seconds of audio the server sends an event about the last window (the
+//!    model's clip length): `{"t_s", "speech", "level_db", "label", "confidence",
+//!    "probabilities"}`. Without speech (`speech: false`), `label` is null and no emotion is
+//!    given: silence is shown as silence.
+//!
+//! Bad messages get `{"error": "..."}` and the socket is closed.
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use ser_audio::{fit_duration, trim_silence, StreamResampler};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::api::{prediction_json, run_blocking};
+use crate::state::AppState;
+
+/// Seconds of new audio between two events.
+pub const HOP_S: f64 = 0.25;
+/// A window is speech when its loudest 100 ms is above this level (dBFS).
+pub const SPEECH_DB: f32 = -45.0;
+/// Largest accepted binary message (bytes): 10 s of 48 kHz stereo float.
+pub const MAX_MESSAGE_BYTES: usize = 4 * 48_000 * 2 * 10;
+
+/// Sample encoding of the binary messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PcmFormat {
+    /// 32-bit IEEE float, little-endian.
+    F32,
+    /// 16-bit signed integer, little-endian.
+    S16,
+}
+
+/// The client's first message.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamHeader {
+    /// Sample rate of the PCM in Hz.
+    pub sample_rate: u32,
+    /// Sample encoding.
+    pub format: PcmFormat,
+    /// Interleaved channels (default 1).
+    #[serde(default = "one")]
+    pub channels: usize,
+}
+
+fn one() -> usize {
+    1
+}
+
+/// Parses and checks the header message.
+pub fn parse_header(text: &str) -> Result<StreamHeader, String> {
+    let h: StreamHeader =
+        serde_json::from_str(text).map_err(|e| format!("bad stream header: {e}"))?;
+    if !(ser_audio::MIN_SAMPLE_RATE..=ser_audio::MAX_SAMPLE_RATE).contains(&h.sample_rate) {
+        return Err(format!(
+            "sample_rate {} outside {}..={}",
+            h.sample_rate,
+            ser_audio::MIN_SAMPLE_RATE,
+            ser_audio::MAX_SAMPLE_RATE
+        ));
+    }
+    if !(1..=ser_audio::MAX_CHANNELS).contains(&h.channels) {
+        return Err(format!(
+            "channels {} outside 1..={}",
+            h.channels,
+            ser_audio::MAX_CHANNELS
+        ));
+    }
+    Ok(h)
+}
+
+/// Decodes one binary message to mono samples (non-finite values are an error).
+pub fn decode_pcm(bytes: &[u8], header: &StreamHeader) -> Result<Vec<f32>, String> {
+    if bytes.len() > MAX_MESSAGE_BYTES {
+        return Err(format!(
+            "message of {} bytes exceeds {MAX_MESSAGE_BYTES}",
+            bytes.len()
+        ));
+    }
+    let width = match header.format {
+        PcmFormat::F32 => 4,
+        PcmFormat::S16 => 2,
+    };
+    let frame = width * header.channels;
+    if !bytes.len().is_multiple_of(frame) {
+        return Err(format!(
+            "message of {} bytes is not a whole number of {frame}-byte frames",
+            bytes.len()
+        ));
+    }
+    let samples: Vec<f32> = match header.format {
+        PcmFormat::F32 => bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect(),
+        PcmFormat::S16 => bytes
+            .chunks_exact(2)
+            .map(|b| i16::from_le_bytes([b[0], b[1]]) as f32 / 32768.0)
+            .collect(),
+    };
+    if samples.iter().any(|v| !v.is_finite()) {
+        return Err("NaN or infinite samples".into());
+    }
+    Ok(samples
+        .chunks_exact(header.channels)
+        .map(|f| f.iter().sum::<f32>() / header.channels as f32)
+        .collect())
+}
+
+/// Level of the loudest 100 ms of `window`, in dBFS.
+pub fn peak_level_db(window: &[f32], rate: u32) -> f32 {
+    let step = (rate as usize / 10).max(1);
+    let loudest = window
+        .chunks(step)
+        .map(|c| c.iter().map(|v| v * v).sum::<f32>() / c.len() as f32)
+        .fold(0.0f32, f32::max);
+    10.0 * loudest.max(1e-12).log10()
+}
+
+/// `GET /api/v1/stream`.
+pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
+    ws.max_message_size(MAX_MESSAGE_BYTES + 1024)
+        .on_upgrade(move |socket| session(socket, state))
+}
+
+async fn session(mut socket: WebSocket, state: AppState) {
+    if let Err(e) = run_session(&mut socket, &state).await {
+        let _ = socket
+            .send(Message::Text(json!({"error": e}).to_string().into()))
+            .await;
+    }
+    let _ = socket.send(Message::Close(None)).await;
+}
+
+async fn run_session(socket: &mut WebSocket, state: &AppState) -> Result<(), String> {
+    let header = match socket.recv().await {
+        Some(Ok(Message::Text(t))) => parse_header(&t)?,
+        Some(Ok(_)) => return Err("the first message must be the JSON stream header".into()),
+        _ => return Ok(()),
+    };
+    let audio_cfg = state.model.config().audio.clone();
+    let rate = audio_cfg.sample_rate;
+    let window_len = (audio_cfg.duration_s.unwrap_or(3.0) * rate as f64).round() as usize;
+    let hop = (HOP_S * rate as f64).round() as usize;
+    let mut resampler = StreamResampler::new(header.sample_rate, rate);
+    let mut window: Vec<f32> = Vec::with_capacity(2 * window_len);
+    let (mut received, mut since_event) = (0usize, 0usize);
+    while let Some(msg) = socket.recv().await {
+        let bytes = match msg.map_err(|e| e.to_string())? {
+            Message::Binary(b) => b,
+            Message::Close(_) => break,
+            Message::Text(_) => return Err("only one text message (the header) is expected".into()),
+            _ => continue,
+        };
+        let mono = decode_pcm(&bytes, &header)?;
+        let before = window.len();
+        resampler.push(&mono, &mut window);
+        let added = window.len() - before;
+        received += added;
+        since_event += added;
+        if window.len() > window_len {
+            window.drain(..window.len() - window_len);
+        }
+        if since_event < hop {
+            continue;
+        }
+        // Keep the remainder, so events stay HOP_S apart in audio time on average.
+        since_event %= hop;
+        let event = window_event(state, &window, received as f64 / rate as f64).await?;
+        socket
+            .send(Message::Text(event.to_string().into()))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The event for the current window: silence, or the model's prediction of its speech.
+async fn window_event(state: &AppState, window: &[f32], t_s: f64) -> Result<Value, String> {
+    let cfg = state.model.config().audio.clone();
+    let level_db = peak_level_db(window, cfg.sample_rate);
+    let mut event = json!({"t_s": t_s, "level_db": level_db, "speech": false, "label": null});
+    if level_db < SPEECH_DB {
+        return Ok(event);
+    }
+    let clip = window.to_vec();
+    let p = run_blocking(state, move |model| {
+        let range = cfg.trim.map_or(0..clip.len(), |t| trim_silence(&clip, &t));
+        let fitted = fit_duration(
+            &clip[range],
+            cfg.sample_rate,
+            0.0,
+            cfg.duration_s.unwrap_or(3.0),
+        );
+        Ok(model.predict_clips(&[fitted]).remove(0))
+    })
+    .await
+    .map_err(|e| e.message)?;
+    event["speech"] = json!(true);
+    for (k, v) in prediction_json(&p) {
+        event[k] = v;
+    }
+    Ok(event)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_parsing() {
+        let h = parse_header(r#"{"sample_rate": 48000, "format": "s16", "channels": 2}"#).unwrap();
+        assert_eq!(
+            (h.sample_rate, h.format, h.channels),
+            (48_000, PcmFormat::S16, 2)
+        );
+        assert_eq!(
+            parse_header(r#"{"sample_rate": 16000, "format": "f32"}"#)
+                .unwrap()
+                .channels,
+            1
+        );
+        for bad in [
+            r#"{"sample_rate": 0, "format": "f32"}"#,
+            r#"{"format": "f32"}"#,
+            r#"{"sample_rate": 16000, "format": "u8"}"#,
+            "nope",
+            r#"{"sample_rate": 16000, "format": "f32", "channels": 0}"#,
+        ] {
+            assert!(parse_header(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn pcm_decoding_and_mixdown() {
+        let h = parse_header(r#"{"sample_rate": 16000, "format": "s16", "channels": 2}"#).unwrap();
+        let bytes: Vec<u8> = [16384i16, 0, -32768, -32768]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        assert_eq!(decode_pcm(&bytes, &h).unwrap(), vec![0.25, -1.0]);
+        assert!(decode_pcm(&bytes[..3], &h).is_err());
+        let h = parse_header(r#"{"sample_rate": 16000, "format": "f32"}"#).unwrap();
+        assert!(decode_pcm(&f32::NAN.to_le_bytes(), &h).is_err());
+    }
+
+    #[test]
+    fn speech_level() {
+        assert!(peak_level_db(&[0.0; 16_000], 16_000) < SPEECH_DB);
+        let tone: Vec<f32> = (0..16_000).map(|i| (i as f32 * 0.1).sin() * 0.1).collect();
+        assert!(peak_level_db(&tone, 16_000) > SPEECH_DB);
+    }
+}

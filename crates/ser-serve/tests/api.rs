@@ -1,0 +1,244 @@
+//! Every route and every error of the API, against the bundled model.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use futures_util::{SinkExt, StreamExt};
+use http_body_util::BodyExt;
+use ser_model::EmotionModel;
+use ser_serve::{router, Limits, ModelInfo};
+use serde_json::Value;
+use tokio_tungstenite::tungstenite::Message;
+use tower::ServiceExt;
+
+fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(rel)
+}
+
+fn app(limits: Limits) -> axum::Router {
+    let model = Arc::new(EmotionModel::bundled().unwrap());
+    let info = ModelInfo {
+        name: "bundled".into(),
+        card: Some(ser_model::MODEL_CARD.into()),
+        metrics: serde_json::from_str(ser_model::METRICS).ok(),
+    };
+    router(model, info, limits)
+}
+
+async fn call(app: axum::Router, req: Request<Body>) -> (StatusCode, Vec<u8>) {
+    let res = app.oneshot(req).await.unwrap();
+    let status = res.status();
+    (
+        status,
+        res.into_body().collect().await.unwrap().to_bytes().to_vec(),
+    )
+}
+
+fn post(uri: &str, body: Vec<u8>) -> Request<Body> {
+    Request::post(uri).body(Body::from(body)).unwrap()
+}
+
+fn json(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes).unwrap()
+}
+
+/// A 0.25 s 16-bit stereo WAV of a 440 Hz tone (a committed synthetic fixture).
+fn tone_wav() -> Vec<u8> {
+    std::fs::read(fixture("formats/pcm_s16.wav")).unwrap()
+}
+
+#[tokio::test]
+async fn predict_raw_and_multipart() {
+    let (status, body) = call(app(Limits::default()), post("/api/v1/predict", tone_wav())).await;
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    let probs = v["probabilities"].as_object().unwrap();
+    assert_eq!(probs.len(), 8);
+    let sum: f64 = probs.values().map(|p| p.as_f64().unwrap()).sum();
+    assert!((sum - 1.0).abs() < 1e-4);
+    assert_eq!(
+        v["probabilities"][v["label"].as_str().unwrap()],
+        v["confidence"]
+    );
+    assert!((v["duration_s"].as_f64().unwrap() - 0.25).abs() < 1e-3);
+    assert_eq!(v["model"], "bundled");
+
+    let boundary = "XBOUNDARYX";
+    let mut form = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\nContent-Type: audio/wav\r\n\r\n").into_bytes();
+    form.extend(tone_wav());
+    form.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    let req = Request::post("/api/v1/predict")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(form))
+        .unwrap();
+    let (status, body2) = call(app(Limits::default()), req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&body2)["label"], v["label"]);
+}
+
+#[tokio::test]
+async fn errors_are_json_with_the_right_status() {
+    let cases: Vec<(Vec<u8>, StatusCode, &str)> = vec![
+        (
+            b"definitely not audio".to_vec(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "not a supported audio file",
+        ),
+        (Vec::new(), StatusCode::BAD_REQUEST, "empty"),
+        (
+            tone_wav()[..100].to_vec(),
+            StatusCode::BAD_REQUEST,
+            "truncated",
+        ),
+    ];
+    for (body, want, text) in cases {
+        let (status, out) = call(app(Limits::default()), post("/api/v1/predict", body)).await;
+        assert_eq!(status, want);
+        assert!(
+            json(&out)["error"].as_str().unwrap().contains(text),
+            "{:?}",
+            String::from_utf8_lossy(&out)
+        );
+    }
+    let small = Limits {
+        max_body_bytes: 1000,
+        ..Limits::default()
+    };
+    let (status, out) = call(app(small), post("/api/v1/predict", tone_wav())).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(json(&out)["error"].is_string());
+    let (status, out) = call(
+        app(Limits::default()),
+        Request::get("/nope").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(json(&out)["error"].is_string());
+}
+
+#[tokio::test]
+async fn model_health_page_openapi_spectrogram() {
+    let get = |uri: &str| Request::get(uri).body(Body::empty()).unwrap();
+    let (s, b) = call(app(Limits::default()), get("/healthz")).await;
+    assert_eq!(
+        (s, json(&b)["status"].as_str()),
+        (StatusCode::OK, Some("ok"))
+    );
+    let (s, b) = call(app(Limits::default()), get("/api/v1/model")).await;
+    assert_eq!(s, StatusCode::OK);
+    let m = json(&b);
+    assert_eq!(m["labels"].as_array().unwrap().len(), 8);
+    assert_eq!(m["features"]["n_mels"], 64);
+    assert!(m["card"].as_str().unwrap().contains("Model card"));
+    let (s, b) = call(app(Limits::default()), get("/")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(String::from_utf8(b)
+        .unwrap()
+        .contains("<script src=\"/app.js\">"));
+    let (s, b) = call(app(Limits::default()), get("/api/v1/openapi.json")).await;
+    assert_eq!(s, StatusCode::OK);
+    let doc = json(&b);
+    assert_eq!(doc["openapi"], "3.0.3");
+    for path in [
+        "/healthz",
+        "/api/v1/model",
+        "/api/v1/predict",
+        "/api/v1/spectrogram",
+        "/api/v1/stream",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} undocumented");
+    }
+    let (s, b) = call(
+        app(Limits::default()),
+        post("/api/v1/spectrogram", tone_wav()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(&b[1..4], b"PNG");
+}
+
+#[tokio::test]
+async fn saturated_server_answers_503() {
+    let none = Limits {
+        max_concurrent: 1,
+        max_queue: 0,
+        ..Limits::default()
+    };
+    let app = app(none);
+    let requests = (0..6).map(|_| call(app.clone(), post("/api/v1/predict", tone_wav())));
+    let statuses: Vec<StatusCode> = futures_util::future::join_all(requests)
+        .await
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    assert!(statuses.contains(&StatusCode::OK), "{statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::OK || *s == StatusCode::SERVICE_UNAVAILABLE),
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn live_stream_reports_silence_and_speech() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = axum::serve(listener, app(Limits::default()));
+    tokio::spawn(async move { server.await.unwrap() });
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/api/v1/stream"))
+        .await
+        .unwrap();
+    ws.send(Message::text(r#"{"sample_rate": 16000, "format": "s16"}"#))
+        .await
+        .unwrap();
+    // 1 s of silence, then 2 s of a loud tone, in 100 ms messages.
+    for i in 0..30 {
+        let chunk: Vec<u8> = (0..1600)
+            .flat_map(|j| {
+                let t = (i * 1600 + j) as f32 / 16000.0;
+                let v = if i < 10 {
+                    0.0
+                } else {
+                    (t * 2.0 * std::f32::consts::PI * 220.0).sin() * 0.3
+                };
+                ((v * 32767.0) as i16).to_le_bytes()
+            })
+            .collect();
+        ws.send(Message::binary(chunk)).await.unwrap();
+    }
+    let mut events = Vec::new();
+    while events.len() < 12 {
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(20), ws.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        events.push(json(msg.into_text().unwrap().as_bytes()));
+    }
+    assert_eq!(events[0]["speech"], false, "{}", events[0]);
+    assert!(events[0]["label"].is_null());
+    let last = events.last().unwrap();
+    assert_eq!(last["speech"], true, "{last}");
+    assert!(last["label"].is_string() && last["probabilities"].as_object().unwrap().len() == 8);
+    assert!((last["t_s"].as_f64().unwrap() - 3.0).abs() < 0.01);
+
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/api/v1/stream"))
+        .await
+        .unwrap();
+    ws.send(Message::text(r#"{"sample_rate": 0, "format": "s16"}"#))
+        .await
+        .unwrap();
+    let msg = ws.next().await.unwrap().unwrap();
+    assert!(json(msg.into_text().unwrap().as_bytes())["error"]
+        .as_str()
+        .unwrap()
+        .contains("sample_rate"));
+}
