@@ -85,8 +85,13 @@ async function analyseFile(blob, name) {
   $("player").src = URL.createObjectURL(blob);
   const headers = { "Content-Type": blob.type || "application/octet-stream" };
   const r = await fetch("/api/v1/predict", { method: "POST", body: blob, headers });
-  if (!r.ok) { status(`${name}: ${await errorText(r)}`, true); return; }
+  if (!r.ok) {
+    $("result").hidden = true; // the previous result is not this file's
+    status(`${name}: ${await errorText(r)}`, true);
+    return;
+  }
   showPrediction(await r.json());
+  $("file-views").hidden = false;
   status(`${name}: done`);
   const s = await fetch("/api/v1/spectrogram", { method: "POST", body: blob, headers });
   if (s.ok) $("spectrogram").src = URL.createObjectURL(await s.blob());

@@ -1,0 +1,251 @@
+//! The web page in a real headless Chromium (WebDriver via chromedriver): upload a RAVDESS clip
+//! and see the bars and the label; live mode with Chromium's fake microphone playing a RAVDESS
+//! clip; a refused file shows its message. Screenshots go to target/browser-screenshots/.
+//!
+//! Needs /usr/bin/chromium and /usr/bin/chromedriver (`.ci/run` installs them). Outside CI the
+//! tests skip with a message when they are missing; with CI=true they must run.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn browser_available() -> bool {
+    let present = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    if !present {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromium and chromedriver must be installed in CI (.ci/run installs them)");
+        }
+        eprintln!("SKIPPED: {CHROMIUM} or {CHROMEDRIVER} missing (apt-get install chromium chromium-driver)");
+    }
+    present
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// chromedriver on a free port, killed on drop.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start() -> Self {
+        let port = free_port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_server() -> SocketAddr {
+    let model = Arc::new(ser_model::EmotionModel::bundled().unwrap());
+    let info = ser_serve::ModelInfo {
+        name: "bundled".into(),
+        card: Some(ser_model::MODEL_CARD.into()),
+        metrics: serde_json::from_str(ser_model::METRICS).ok(),
+    };
+    let app = ser_serve::router(model, info, ser_serve::Limits::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum_serve(listener, app).await });
+    addr
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) {
+    axum::serve(listener, app).await.unwrap();
+}
+
+async fn browser(driver: &Driver, fake_audio: Option<&Path>) -> Client {
+    let profile = tempfile::tempdir().unwrap().keep();
+    let mut args = vec![
+        "--headless".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--window-size=1000,1400".into(),
+        "--autoplay-policy=no-user-gesture-required".into(),
+        format!("--user-data-dir={}", profile.display()),
+    ];
+    if let Some(wav) = fake_audio {
+        args.push("--use-fake-ui-for-media-stream".into());
+        args.push("--use-fake-device-for-media-stream".into());
+        args.push(format!(
+            "--use-file-for-fake-audio-capture={}",
+            wav.display()
+        ));
+    }
+    let caps = json!({"goog:chromeOptions": {"binary": CHROMIUM, "args": args}});
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps.as_object().unwrap().clone())
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("WebDriver session")
+}
+
+/// Polls `check` until it returns Some or `secs` pass.
+async fn wait_for<T>(client: &Client, secs: u64, what: &str, check: &str) -> T
+where
+    T: serde::de::DeserializeOwned,
+{
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let v = client.execute(check, vec![]).await.unwrap();
+        if !v.is_null() {
+            return serde_json::from_value(v).unwrap();
+        }
+        if Instant::now() > deadline {
+            let status = client
+                .execute(
+                    "return document.getElementById('status').textContent;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            panic!("timed out waiting for {what}; the page's status line says {status}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let dir = common::root().join("target/browser-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), client.screenshot().await.unwrap()).unwrap();
+}
+
+/// A RAVDESS original WAV, as the canonical path chromedriver and Chromium require.
+fn clip(data: &Path) -> PathBuf {
+    std::fs::canonicalize(data.join("ravdess-wav/Actor_01/03-01-05-02-01-01-01.wav")).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upload_shows_label_and_bars_and_refusal_shows_message() {
+    if !browser_available() {
+        return;
+    }
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let addr = start_server().await;
+    let driver = Driver::start();
+    let client = browser(&driver, None).await;
+    client.goto(&format!("http://{addr}/")).await.unwrap();
+    let input = client.find(Locator::Id("file")).await.unwrap();
+    input
+        .send_keys(clip(&data).to_str().unwrap())
+        .await
+        .unwrap();
+    let label: String = wait_for(
+        &client,
+        30,
+        "the predicted label",
+        "const t = document.getElementById('top-label').textContent; return t ? t : null;",
+    )
+    .await;
+    let bars: u64 = client
+        .execute(
+            "return document.querySelectorAll('#bars .bar').length;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap();
+    assert_eq!(bars, 8);
+    let labels: Vec<String> = serde_json::from_value(
+        client
+            .execute(
+                "return [...document.querySelectorAll('#bars .bar')].map(b => b.dataset.label);",
+                vec![],
+            )
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(labels.contains(&label), "{label} not among {labels:?}");
+    let _: bool = wait_for(&client, 20, "the spectrogram", "const i = document.getElementById('spectrogram'); return i.complete && i.naturalWidth > 0 ? true : null;").await;
+    screenshot(&client, "upload.png").await;
+
+    let bad = tempfile::Builder::new().suffix(".wav").tempfile().unwrap();
+    std::fs::write(bad.path(), b"this is a text file, not a recording").unwrap();
+    input.send_keys(bad.path().to_str().unwrap()).await.unwrap();
+    let message: String = wait_for(
+        &client,
+        20,
+        "the refusal message",
+        "const s = document.getElementById('status'); return s.className === 'error' ? s.textContent : null;",
+    )
+    .await;
+    assert!(message.contains("not a supported audio file"), "{message}");
+    screenshot(&client, "refused.png").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn live_mode_with_fake_microphone_shows_predictions() {
+    if !browser_available() {
+        return;
+    }
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let addr = start_server().await;
+    let driver = Driver::start();
+    let client = browser(&driver, Some(&clip(&data))).await;
+    client.goto(&format!("http://{addr}/")).await.unwrap();
+    client
+        .find(Locator::Id("live"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let label: String = wait_for(
+        &client,
+        30,
+        "a live prediction",
+        "const s = document.getElementById('status').textContent; const t = document.getElementById('top-label').textContent; return s.startsWith('Live: ') && t && !document.getElementById('timeline-card').hidden ? t : null;",
+    )
+    .await;
+    assert!(!label.is_empty());
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    screenshot(&client, "live.png").await;
+    client.close().await.unwrap();
+}
