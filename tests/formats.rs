@@ -69,12 +69,7 @@ fn original_ravdess_wav_equals_its_flac_sample_for_sample() {
     let Some(data) = common::data_dir() else {
         return;
     };
-    let wavs: Vec<_> = walkdir::WalkDir::new(data.join("ravdess-wav"))
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "wav"))
-        .map(|e| e.into_path())
-        .collect();
+    let wavs = ser_audio::find_audio_files(&data.join("ravdess-wav")).unwrap();
     assert_eq!(wavs.len(), 10);
     let mut stereo = 0;
     for wav in wavs {

@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::ValueEnum;
 use rayon::prelude::*;
 use ser_model::Prediction;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::batch_exit_code;
 use super::common::ModelArg;
@@ -113,22 +113,12 @@ fn print_table(results: &[(PathBuf, Result<Prediction, String>)], top: usize) {
     }
 }
 
-/// A prediction as the JSON object documented for `--format json` and the HTTP API.
-pub fn prediction_json(p: &Prediction) -> Value {
-    let probabilities: Map<String, Value> = p
-        .probabilities
-        .iter()
-        .map(|(l, v)| (l.clone(), json!(v)))
-        .collect();
-    json!({"label": p.label, "confidence": p.confidence, "probabilities": probabilities})
-}
-
 fn print_json(results: &[(PathBuf, Result<Prediction, String>)]) -> Result<()> {
     let rows: Vec<Value> = results
         .iter()
         .map(|(path, r)| {
             let mut v = match r {
-                Ok(p) => prediction_json(p),
+                Ok(p) => Value::Object(p.to_json()),
                 Err(e) => json!({"error": e}),
             };
             v["path"] = json!(path.display().to_string());

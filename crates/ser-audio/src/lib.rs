@@ -16,6 +16,7 @@
 
 mod decode;
 mod error;
+mod files;
 mod fit;
 mod load;
 mod resample;
@@ -25,6 +26,7 @@ pub use decode::{
     probe_info, Decoder, ProbedInfo, SourceInfo, MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE,
 };
 pub use error::{AudioError, ErrorKind, Result};
+pub use files::{find_audio_files, has_audio_extension, AUDIO_EXTENSIONS};
 pub use fit::fit_duration;
 pub use load::{load, load_bytes, Audio, LoadOptions, DEFAULT_SAMPLE_RATE};
 pub use resample::{resample, StreamResampler};

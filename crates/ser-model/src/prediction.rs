@@ -1,6 +1,7 @@
 //! The result of classifying one clip.
 
 use serde::Serialize;
+use serde_json::{json, Map, Value};
 
 /// The model's answer for one clip.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -24,6 +25,21 @@ impl Prediction {
             confidence: probs[best],
             probabilities: labels.iter().cloned().zip(probs.iter().copied()).collect(),
         }
+    }
+
+    /// The JSON object of the CLI and the HTTP API:
+    /// `{"label", "confidence", "probabilities": {label: p}}`.
+    pub fn to_json(&self) -> Map<String, Value> {
+        let probabilities: Map<String, Value> = self
+            .probabilities
+            .iter()
+            .map(|(l, v)| (l.clone(), json!(v)))
+            .collect();
+        let mut m = Map::new();
+        m.insert("label".into(), json!(self.label));
+        m.insert("confidence".into(), json!(self.confidence));
+        m.insert("probabilities".into(), Value::Object(probabilities));
+        m
     }
 
     /// The `k` most probable labels, most probable first.

@@ -5,8 +5,8 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use ser_model::{EmotionModel, Prediction};
-use serde_json::{json, Map, Value};
+use ser_model::EmotionModel;
+use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -105,20 +105,6 @@ pub async fn run_blocking<T: Send + 'static>(
         .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "inference task failed"))?
 }
 
-/// A prediction as JSON: `{"label", "confidence", "probabilities": {label: p}}`.
-pub fn prediction_json(p: &Prediction) -> Map<String, Value> {
-    let probabilities: Map<String, Value> = p
-        .probabilities
-        .iter()
-        .map(|(l, v)| (l.clone(), json!(v)))
-        .collect();
-    let mut m = Map::new();
-    m.insert("label".into(), json!(p.label));
-    m.insert("confidence".into(), json!(p.confidence));
-    m.insert("probabilities".into(), Value::Object(probabilities));
-    m
-}
-
 /// `POST /api/v1/predict`.
 pub async fn predict(State(state): State<AppState>, req: Request) -> Result<Json<Value>, ApiError> {
     let (name, bytes) = upload(&state, req).await?;
@@ -126,7 +112,7 @@ pub async fn predict(State(state): State<AppState>, req: Request) -> Result<Json
     run_blocking(&state, move |model| {
         let audio = ser_audio::load_bytes(&name, bytes, &model.config().audio)?;
         let p = model.predict_clips(&[audio.samples]).remove(0);
-        let mut out = prediction_json(&p);
+        let mut out = p.to_json();
         out.insert("duration_s".into(), json!(audio.source_duration_s));
         out.insert("model".into(), json!(model_name));
         Ok(Json(Value::Object(out)))

@@ -18,7 +18,7 @@ use ser_audio::{fit_duration, trim_silence, StreamResampler};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::api::{prediction_json, run_blocking};
+use crate::api::run_blocking;
 use crate::state::AppState;
 
 /// Seconds of new audio between two events.
@@ -205,7 +205,7 @@ async fn window_event(state: &AppState, window: &[f32], t_s: f64) -> Result<Valu
     .await
     .map_err(|e| e.message)?;
     event["speech"] = json!(true);
-    for (k, v) in prediction_json(&p) {
+    for (k, v) in p.to_json() {
         event[k] = v;
     }
     Ok(event)

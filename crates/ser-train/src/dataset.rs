@@ -17,9 +17,6 @@ pub const RAVDESS_EMOTIONS: [&str; 8] = [
     "surprised",
 ];
 
-/// Extensions of audio files picked up when walking directories.
-pub const AUDIO_EXTENSIONS: &[&str] = &["wav", "wave", "flac", "mp3", "ogg", "oga"];
-
 /// What a RAVDESS file name says (`modality-channel-emotion-intensity-statement-repetition-actor`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RavdessInfo {
@@ -112,7 +109,8 @@ pub fn load_dataset(path: &Path) -> Result<Dataset, String> {
     if path.is_file() {
         return load_manifest(path);
     }
-    let files = audio_files(path)?;
+    let files =
+        ser_audio::find_audio_files(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if files.is_empty() {
         return Err(format!("{}: no audio files found", path.display()));
     }
@@ -228,29 +226,6 @@ fn finish(mut clips: Vec<Clip>, kind: &'static str) -> Result<Dataset, String> {
         labels,
         kind,
     })
-}
-
-/// Audio files below `dir`, sorted.
-fn audio_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))?;
-        for entry in entries.flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-            {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 impl Dataset {

@@ -1,0 +1,53 @@
+//! Which files are audio files, and finding them below a directory.
+
+use std::path::{Path, PathBuf};
+
+/// Extensions of the formats `ser` decodes, picked up when walking directories (a file named
+/// explicitly is always tried: formats are detected by content, not by name).
+pub const AUDIO_EXTENSIONS: &[&str] = &["wav", "wave", "flac", "mp3", "ogg", "oga"];
+
+/// Whether the path has one of [`AUDIO_EXTENSIONS`] (case-insensitive).
+pub fn has_audio_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// The audio files below `dir` (recursively, following symbolic links to directories), sorted.
+pub fn find_audio_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if has_audio_extension(&path) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_audio_by_extension_recursively() {
+        let dir = std::env::temp_dir().join(format!("ser-files-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("a/b")).unwrap();
+        for f in ["a/x.WAV", "a/b/y.flac", "a/notes.txt", "z.ogg"] {
+            std::fs::write(dir.join(f), b"").unwrap();
+        }
+        let found: Vec<String> = find_audio_files(&dir)
+            .unwrap()
+            .iter()
+            .map(|p| p.strip_prefix(&dir).unwrap().display().to_string())
+            .collect();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(found, ["a/b/y.flac", "a/x.WAV", "z.ogg"]);
+    }
+}
