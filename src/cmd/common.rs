@@ -4,8 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use ser_model::EmotionModel;
+use ser_train::data::load_examples;
 use ser_train::dataset::{load_dataset, Dataset};
-use ser_train::trainer::TrainConfig;
+use ser_train::split::Split;
+use ser_train::trainer::{Example, TrainConfig};
 
 /// Where to find the model; the bundled default when not given.
 #[derive(clap::Args)]
@@ -89,6 +91,22 @@ impl TrainArgs {
             dataset.labels.join(", ")
         );
         Ok((dataset, cfg))
+    }
+
+    /// The clips of `speakers` as training examples (through the cache); unreadable files are
+    /// reported as warnings and counted in the second value.
+    pub fn load_side(
+        &self,
+        dataset: &Dataset,
+        speakers: &[String],
+        cfg: &TrainConfig,
+    ) -> (Vec<Example>, usize) {
+        let clips = Split::select(&dataset.clips, speakers);
+        let (examples, failed) = load_examples(dataset, &clips, &cfg.audio, self.cache_dir(), true);
+        for f in &failed {
+            eprintln!("ser: warning: skipped {f}");
+        }
+        (examples, failed.len())
     }
 
     pub fn cache_dir(&self) -> Option<PathBuf> {

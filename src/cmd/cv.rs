@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 use ser_train::metrics::Scores;
 use ser_train::report::{mean_sd, pooled, record_cv, write_atomic, CvSummary};
-use ser_train::split::{cv_split, speaker_folds, Split};
+use ser_train::split::{cv_split, speaker_folds};
 use ser_train::trainer::{evaluate, train, RunOptions};
 use serde_json::json;
 
@@ -49,22 +49,13 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
         );
     }
     let folds = speaker_folds(&speakers, cmd.folds);
-    let cache = cmd.args.cache_dir();
     let mut results: Vec<(usize, Scores, serde_json::Value)> = Vec::new();
     for f in 0..folds.len() {
         if !cmd.only.is_empty() && !cmd.only.contains(&(f + 1)) {
             continue;
         }
         let split = cv_split(&folds, f, cmd.args.valid_speakers);
-        let side = |s: &[String]| {
-            let clips = Split::select(&dataset.clips, s);
-            let (ex, failed) =
-                ser_train::data::load_examples(&dataset, &clips, &cfg.audio, cache.clone(), true);
-            for e in failed {
-                eprintln!("ser: warning: skipped {e}");
-            }
-            ex
-        };
+        let side = |s: &[String]| cmd.args.load_side(&dataset, s, &cfg).0;
         let (train_ex, valid_ex, test_ex) = (
             side(&split.train_speakers),
             side(&split.valid_speakers),

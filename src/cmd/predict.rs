@@ -52,7 +52,7 @@ pub fn run(cmd: PredictCmd) -> Result<ExitCode> {
     let files = collect_audio_files(&cmd.paths)?;
     let mut results: Vec<(PathBuf, Result<Prediction, String>)> = Vec::with_capacity(files.len());
     for chunk in files.chunks(BATCH) {
-        let loaded: Vec<Result<Vec<f32>, String>> = chunk
+        let mut loaded: Vec<Result<Vec<f32>, String>> = chunk
             .par_iter()
             .map(|f| {
                 ser_audio::load(f, &model.config().audio)
@@ -60,9 +60,10 @@ pub fn run(cmd: PredictCmd) -> Result<ExitCode> {
                     .map_err(|e| e.to_string())
             })
             .collect();
+        // Move the decoded samples out (no copy); `loaded` keeps which files failed and why.
         let clips: Vec<Vec<f32>> = loaded
-            .iter()
-            .filter_map(|r| r.as_ref().ok().cloned())
+            .iter_mut()
+            .filter_map(|r| r.as_mut().ok().map(std::mem::take))
             .collect();
         let mut predictions = model.predict_clips(&clips).into_iter();
         for (file, r) in chunk.iter().zip(loaded) {

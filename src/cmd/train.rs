@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use ser_train::report::{write_model_dir, DataDescription};
-use ser_train::split::{holdout_split, Split};
+use ser_train::split::holdout_split;
 use ser_train::trainer::{train, RunOptions};
 
 use super::common::TrainArgs;
@@ -37,17 +37,8 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
         );
     }
     let split = holdout_split(&speakers, cmd.args.valid_speakers);
-    let train_clips = Split::select(&dataset.clips, &split.train_speakers);
-    let valid_clips = Split::select(&dataset.clips, &split.valid_speakers);
-    let cache = cmd.args.cache_dir();
-    let (train_ex, mut failed) =
-        ser_train::data::load_examples(&dataset, &train_clips, &cfg.audio, cache.clone(), true);
-    let (valid_ex, failed_valid) =
-        ser_train::data::load_examples(&dataset, &valid_clips, &cfg.audio, cache, true);
-    failed.extend(failed_valid);
-    for f in &failed {
-        eprintln!("ser: warning: skipped {f}");
-    }
+    let (train_ex, failed_train) = cmd.args.load_side(&dataset, &split.train_speakers, &cfg);
+    let (valid_ex, failed_valid) = cmd.args.load_side(&dataset, &split.valid_speakers, &cfg);
     eprintln!(
         "training on {} clips ({} speakers), validating on {} clips ({})",
         train_ex.len(),
@@ -79,7 +70,7 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
             source: &cmd.args.data.display().to_string(),
             kind: dataset.kind,
             clips: train_ex.len() + valid_ex.len(),
-            failed: failed.len(),
+            failed: failed_train + failed_valid,
         },
         None,
         &command.join(" "),

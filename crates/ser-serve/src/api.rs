@@ -45,28 +45,25 @@ async fn upload(state: &AppState, req: Request) -> Result<(String, Vec<u8>), Api
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    let too_large = |e: &dyn std::fmt::Display| {
-        let text = e.to_string();
-        if text.contains("length limit") || text.contains("too large") {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("upload too large: {text}"),
-            )
-        } else {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("cannot read the upload: {text}"),
-            )
-        }
+    // The extractors know why they refused (413 for the body limit, 400 otherwise): keep their status.
+    let refused = |status: StatusCode, why: String| {
+        ApiError::new(status, format!("cannot read the upload: {why}"))
     };
     if is_multipart {
         let mut form = Multipart::from_request(req, state)
             .await
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
-        while let Some(field) = form.next_field().await.map_err(|e| too_large(&e))? {
+            .map_err(|e| refused(e.status(), e.body_text()))?;
+        while let Some(field) = form
+            .next_field()
+            .await
+            .map_err(|e| refused(e.status(), e.body_text()))?
+        {
             if field.name() == Some("file") {
                 let name = field.file_name().unwrap_or("upload").to_string();
-                let bytes = field.bytes().await.map_err(|e| too_large(&e))?;
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| refused(e.status(), e.body_text()))?;
                 return Ok((name, bytes.to_vec()));
             }
         }
@@ -77,7 +74,7 @@ async fn upload(state: &AppState, req: Request) -> Result<(String, Vec<u8>), Api
     }
     let bytes = Bytes::from_request(req, state)
         .await
-        .map_err(|e| too_large(&e.body_text()))?;
+        .map_err(|e| refused(e.status(), e.body_text()))?;
     Ok(("upload".to_string(), bytes.to_vec()))
 }
 
