@@ -1,6 +1,8 @@
 //! The web page in a real headless Chromium (WebDriver via chromedriver): upload a RAVDESS clip
 //! and see the bars and the label; live mode with Chromium's fake microphone playing a RAVDESS
-//! clip; a refused file shows its message. Screenshots go to target/browser-screenshots/.
+//! clip; a refused file shows its message; a long recording shows its segment timeline, whose
+//! bands play their stretch; and the browser's console stays free of errors throughout.
+//! Screenshots go to target/browser-screenshots/.
 //!
 //! Needs /usr/bin/chromium and /usr/bin/chromedriver (`.ci/run` installs them). Outside CI the
 //! tests skip with a message when they are missing; with CI=true they must run.
@@ -111,12 +113,50 @@ async fn browser(driver: &Driver, fake_audio: Option<&Path>) -> Client {
             wav.display()
         ));
     }
-    let caps = json!({"goog:chromeOptions": {"binary": CHROMIUM, "args": args}});
+    let caps = json!({
+        "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
+        "goog:loggingPrefs": {"browser": "ALL"},
+    });
     ClientBuilder::new(HttpConnector::new())
         .capabilities(caps.as_object().unwrap().clone())
         .connect(&format!("http://127.0.0.1:{}", driver.port))
         .await
         .expect("WebDriver session")
+}
+
+/// chromedriver's `POST /session/{id}/se/log`: the browser console's entries since the last call.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
+    }
+}
+
+/// Asserts that the console holds no error: no script error, no `console.error`, and no failed
+/// request except answers with the statuses in `expected_refusals` (a refused upload).
+async fn assert_console_clean(client: &Client, expected_refusals: &[u16]) {
+    let log = client.issue_cmd(BrowserLog).await.unwrap();
+    for entry in log.as_array().unwrap() {
+        if entry["level"] != "SEVERE" {
+            continue;
+        }
+        let message = entry["message"].as_str().unwrap_or_default();
+        let refused = entry["source"] == "network"
+            && expected_refusals
+                .iter()
+                .any(|s| message.contains(&format!("status of {s}")));
+        assert!(refused, "console error: {entry}");
+    }
 }
 
 /// Polls `check` until it returns Some or `secs` pass.
@@ -215,6 +255,7 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     .await;
     assert!(message.contains("not a supported audio file"), "{message}");
     screenshot(&client, "refused.png").await;
+    assert_console_clean(&client, &[415]).await;
     client.close().await.unwrap();
 }
 
@@ -247,5 +288,85 @@ async fn live_mode_with_fake_microphone_shows_predictions() {
     assert!(!label.is_empty());
     tokio::time::sleep(Duration::from_secs(2)).await;
     screenshot(&client, "live.png").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn long_recording_shows_a_clickable_segment_timeline() {
+    if !browser_available() {
+        return;
+    }
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = std::fs::canonicalize(dir.path())
+        .unwrap()
+        .join("session.wav");
+    let file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    let mut b = common::recording::Builder::new(file, 16_000).unwrap();
+    for (i, name) in [
+        "Actor_03/03-01-05-02-01-01-03.flac",
+        "Actor_06/03-01-04-02-02-01-06.flac",
+        "Actor_09/03-01-03-02-01-02-09.flac",
+    ]
+    .iter()
+    .enumerate()
+    {
+        if i % 2 == 0 {
+            b.silence(2.0).unwrap();
+        } else {
+            b.noise(2.0, -60.0).unwrap();
+        }
+        b.clip(&data.join("ravdess").join(name), false).unwrap();
+    }
+    b.silence(1.0).unwrap();
+    let truth = b.finish().unwrap();
+
+    let addr = start_server().await;
+    let driver = Driver::start();
+    let client = browser(&driver, None).await;
+    client.goto(&format!("http://{addr}/")).await.unwrap();
+    let input = client.find(Locator::Id("file")).await.unwrap();
+    input.send_keys(path.to_str().unwrap()).await.unwrap();
+    let bands: u64 = wait_for(
+        &client,
+        30,
+        "the segment timeline",
+        "const c = document.getElementById('segments-card'); return c.hidden ? null : document.querySelectorAll('#segment-bar .segment').length;",
+    )
+    .await;
+    assert_eq!(bands, 3);
+    let summary: String = client
+        .execute(
+            "return document.getElementById('segment-summary').textContent;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(summary.contains("mostly"), "{summary}");
+    // Clicking the second band plays from the second clip's speech on.
+    let second = client
+        .find(Locator::Css("#segment-bar .segment:nth-child(2)"))
+        .await
+        .unwrap();
+    second.click().await.unwrap();
+    let at: f64 = wait_for(
+        &client,
+        10,
+        "playback of the segment",
+        "const p = document.getElementById('player'); return p.currentTime > 0 ? p.currentTime : null;",
+    )
+    .await;
+    assert!(
+        (at - truth[1].0).abs() < 0.5,
+        "playing at {at} s, speech starts at {} s",
+        truth[1].0
+    );
+    screenshot(&client, "timeline.png").await;
+    assert_console_clean(&client, &[]).await;
     client.close().await.unwrap();
 }

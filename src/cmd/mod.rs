@@ -1,5 +1,6 @@
 //! Subcommands of the `ser` binary.
 
+mod analyze;
 mod common;
 mod cv;
 mod eval;
@@ -36,6 +37,8 @@ enum Command {
     Eval(eval::EvalCmd),
     /// Predict the emotion of audio files, with the confidence and every label's probability.
     Predict(predict::PredictCmd),
+    /// Find the speech in long recordings and follow its emotion over time (a timeline).
+    Analyze(analyze::AnalyzeCmd),
     /// Serve the web app (upload, microphone, live mode) and the JSON/WebSocket API.
     Serve(serve::ServeCmd),
 }
@@ -59,6 +62,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Cv(cmd) => cv::run(cmd),
         Command::Eval(cmd) => eval::run(cmd),
         Command::Predict(cmd) => predict::run(cmd),
+        Command::Analyze(cmd) => analyze::run(cmd),
         Command::Serve(cmd) => serve::run(cmd),
     }
 }

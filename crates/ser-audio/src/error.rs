@@ -47,7 +47,8 @@ pub struct AudioError {
 }
 
 impl AudioError {
-    pub(crate) fn new(name: impl Into<String>, kind: ErrorKind) -> Self {
+    /// An error about the source `name`.
+    pub fn new(name: impl Into<String>, kind: ErrorKind) -> Self {
         Self {
             name: name.into(),
             kind,

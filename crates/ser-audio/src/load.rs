@@ -76,6 +76,24 @@ pub fn load_bytes(name: &str, bytes: Vec<u8>, opts: &LoadOptions) -> Result<Audi
     run(Decoder::from_bytes(name, bytes)?, opts)
 }
 
+/// Applies the trim, offset and duration of `opts` to samples already at `opts.sample_rate`:
+/// the last steps of [`load`], for audio that arrives another way (e.g. a window cut out of
+/// a long recording), so that it is prepared exactly like a loaded file.
+pub fn shape(mut samples: Vec<f32>, opts: &LoadOptions) -> Vec<f32> {
+    if let Some(trim) = &opts.trim {
+        let range = trim_silence(&samples, trim);
+        samples.truncate(range.end);
+        samples.drain(..range.start);
+    }
+    if let Some(d) = opts.duration_s {
+        samples = fit_duration(&samples, opts.sample_rate, opts.offset_s, d);
+    } else if opts.offset_s > 0.0 {
+        let skip = seconds_to_samples(opts.offset_s, opts.sample_rate).min(samples.len());
+        samples.drain(..skip);
+    }
+    samples
+}
+
 fn validate(name: &str, opts: &LoadOptions) -> Result<()> {
     let bad = |why: String| Err(AudioError::new(name, ErrorKind::InvalidOptions(why)));
     if !(crate::MIN_SAMPLE_RATE..=crate::MAX_SAMPLE_RATE).contains(&opts.sample_rate) {
@@ -119,19 +137,8 @@ fn run(mut decoder: Decoder, opts: &LoadOptions) -> Result<Audio> {
         }
     }
     resampler.finish(&mut samples);
-    if let Some(trim) = &opts.trim {
-        let range = trim_silence(&samples, trim);
-        samples.truncate(range.end);
-        samples.drain(..range.start);
-    }
-    if let Some(d) = opts.duration_s {
-        samples = fit_duration(&samples, opts.sample_rate, opts.offset_s, d);
-    } else if opts.offset_s > 0.0 {
-        let skip = seconds_to_samples(opts.offset_s, opts.sample_rate).min(samples.len());
-        samples.drain(..skip);
-    }
     Ok(Audio {
-        samples,
+        samples: shape(samples, opts),
         sample_rate: opts.sample_rate,
         source: decoder.info().clone(),
         source_duration_s: decoder.frames_decoded() as f64 / in_rate as f64,

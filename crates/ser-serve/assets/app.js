@@ -5,6 +5,7 @@ const $ = (id) => document.getElementById(id);
 const PALETTE = ["#868e96", "#74c0fc", "#fcc419", "#4dabf7", "#fa5252", "#be4bdb", "#40c057", "#ff922b",
                  "#20c997", "#e64980"];
 let labels = [];
+let clipSeconds = 3;
 const colour = (label) => PALETTE[Math.max(0, labels.indexOf(label)) % PALETTE.length];
 
 function status(text, isError = false) {
@@ -23,6 +24,8 @@ async function loadModel() {
   if (!r.ok) { $("about-text").textContent = await errorText(r); return; }
   const m = await r.json();
   labels = m.labels;
+  clipSeconds = m.audio.duration_s || clipSeconds;
+  $("clip-seconds").textContent = clipSeconds;
   const pct = (x) => (100 * x).toFixed(1) + " %";
   let text = `Labels: ${m.labels.join(", ")}. Input: ${m.audio.duration_s} s clips at ${m.audio.sample_rate} Hz, ` +
              `${m.features.n_mels} mel bands. Model: ${m.name}.`;
@@ -93,6 +96,7 @@ async function analyseFile(blob, name) {
   showPrediction(await r.json());
   $("file-views").hidden = false;
   status(`${name}: done`);
+  showSegments(blob, headers);
   const s = await fetch("/api/v1/spectrogram", { method: "POST", body: blob, headers });
   if (s.ok) $("spectrogram").src = URL.createObjectURL(await s.blob());
   try {
@@ -101,6 +105,57 @@ async function analyseFile(blob, name) {
     drawWave(audio.getChannelData(0));
     ctx.close();
   } catch { /* the browser cannot decode this format: the server could, so keep the result */ }
+}
+
+// ---------- long recordings: the segment timeline ----------
+let stopAt = null;
+$("player").ontimeupdate = () => {
+  if (stopAt !== null && $("player").currentTime >= stopAt) { $("player").pause(); stopAt = null; }
+};
+function playSegment(start, end) {
+  const p = $("player");
+  p.currentTime = start; stopAt = end;
+  p.play().catch(() => { stopAt = null; });
+}
+
+async function showSegments(blob, headers) {
+  $("segments-card").hidden = true;
+  $("clip-note").hidden = true;
+  const r = await fetch("/api/v1/analyze", { method: "POST", body: blob, headers });
+  if (!r.ok) return; // predict already reported what is wrong with the file
+  const a = await r.json();
+  const bar = $("segment-bar"), list = $("segment-list");
+  bar.innerHTML = ""; list.innerHTML = "";
+  const pct = (t) => (100 * t / Math.max(a.duration_s, 1e-3)).toFixed(3) + "%";
+  const fmt = (t) => t.toFixed(1) + " s";
+  for (const seg of a.segments) {
+    const text = `${fmt(seg.start_s)}–${fmt(seg.end_s)}: ${seg.label} (${(100 * seg.confidence).toFixed(0)} %)`;
+    const band = document.createElement("button");
+    band.className = "segment";
+    band.dataset.label = seg.label;
+    band.title = text;
+    band.setAttribute("aria-label", text);
+    band.style.left = pct(seg.start_s);
+    band.style.width = pct(seg.end_s - seg.start_s);
+    band.style.background = colour(seg.label);
+    band.style.opacity = 0.4 + 0.6 * seg.confidence;
+    band.onclick = () => playSegment(seg.start_s, seg.end_s);
+    bar.appendChild(band);
+    const item = document.createElement("li");
+    const link = document.createElement("button");
+    link.className = "link";
+    link.textContent = text;
+    link.onclick = band.onclick;
+    item.appendChild(link);
+    list.appendChild(item);
+  }
+  const shares = Object.entries(a.summary).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1])
+    .map(([l, v]) => `${l} ${(100 * v).toFixed(0)} %`).join(", ");
+  $("segment-summary").textContent = a.dominant
+    ? `${fmt(a.speech_s)} of speech in ${fmt(a.duration_s)}; mostly ${a.dominant} (${shares}); ${a.changes} change(s).`
+    : `No speech found in ${fmt(a.duration_s)}.`;
+  $("segments-card").hidden = false;
+  $("clip-note").hidden = a.speech_s <= clipSeconds + 1;
 }
 
 // ---------- upload ----------

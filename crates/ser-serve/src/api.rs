@@ -1,11 +1,14 @@
-//! JSON handlers: health, model information, prediction, spectrogram.
+//! JSON handlers: health, model information, prediction, long-recording analysis, spectrogram.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use ser_analyze::{AnalyzeOptions, Analyzer};
 use ser_model::EmotionModel;
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
@@ -111,6 +114,44 @@ pub async fn predict(State(state): State<AppState>, req: Request) -> Result<Json
         let p = model.predict_clips(&[audio.samples]).remove(0);
         let mut out = p.to_json();
         out.insert("duration_s".into(), json!(audio.source_duration_s));
+        out.insert("model".into(), json!(model_name));
+        Ok(Json(Value::Object(out)))
+    })
+    .await
+}
+
+/// Query parameters of `POST /api/v1/analyze`.
+#[derive(Debug, Deserialize)]
+pub struct AnalyzeQuery {
+    /// Analysis window in seconds (default 3).
+    window: Option<f64>,
+    /// Step between windows in seconds (default 1).
+    hop: Option<f64>,
+}
+
+/// `POST /api/v1/analyze`: a long recording → speech segments with emotions, pauses and a
+/// summary, exactly as `ser analyze --format json` gives them.
+pub async fn analyze(
+    State(state): State<AppState>,
+    query: Result<Query<AnalyzeQuery>, QueryRejection>,
+    req: Request,
+) -> Result<Json<Value>, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+    let defaults = AnalyzeOptions::default();
+    let options = AnalyzeOptions {
+        window_s: q.window.unwrap_or(defaults.window_s),
+        hop_s: q.hop.unwrap_or(defaults.hop_s),
+        ..defaults
+    };
+    options
+        .validate()
+        .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, why))?;
+    let (name, bytes) = upload(&state, req).await?;
+    let model_name = state.info.name.clone();
+    run_blocking(&state, move |model| {
+        let analyzer = Analyzer::new(model, options)
+            .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, why))?;
+        let mut out = analyzer.analyze_bytes(&name, bytes)?.to_json();
         out.insert("model".into(), json!(model_name));
         Ok(Json(Value::Object(out)))
     })

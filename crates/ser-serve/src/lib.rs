@@ -5,6 +5,7 @@
 //! - `GET /healthz` — liveness;
 //! - `GET /api/v1/model` — labels, feature parameters, model card scores;
 //! - `POST /api/v1/predict` — an audio file (raw body or multipart field `file`) → emotion;
+//! - `POST /api/v1/analyze` — a long recording → speech segments with emotions and a summary;
 //! - `POST /api/v1/spectrogram` — an audio file → PNG of its log-mel spectrogram;
 //! - `GET /api/v1/stream` — WebSocket live mode (see [`stream`]);
 //! - `GET /api/v1/openapi.json` — the OpenAPI 3 description of all of the above.
@@ -41,6 +42,7 @@ pub fn router(model: Arc<EmotionModel>, info: ModelInfo, limits: Limits) -> Rout
         .route("/healthz", get(api::healthz))
         .route("/api/v1/model", get(api::model_info))
         .route("/api/v1/predict", post(api::predict))
+        .route("/api/v1/analyze", post(api::analyze))
         .route("/api/v1/spectrogram", post(api::spectrogram))
         .route("/api/v1/stream", get(stream::upgrade))
         .route("/api/v1/openapi.json", get(assets::openapi))

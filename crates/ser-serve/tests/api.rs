@@ -242,3 +242,67 @@ async fn live_stream_reports_silence_and_speech() {
         .unwrap()
         .contains("sample_rate"));
 }
+
+/// A RAVDESS clip from ../shared/data, or `None` (with a message) where the corpus is absent
+/// outside CI.
+fn ravdess_clip() -> Option<Vec<u8>> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/ravdess/Actor_05/03-01-05-02-01-01-05.flac");
+    match std::fs::read(&path) {
+        Ok(bytes) => Some(bytes),
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("{} missing: CI must have ../shared/data", path.display())
+        }
+        Err(_) => {
+            eprintln!("SKIPPED: {} not found", path.display());
+            None
+        }
+    }
+}
+
+#[tokio::test]
+async fn analyze_gives_segments_that_agree_with_predict() {
+    // A steady tone is not speech: no segment, the whole file is a pause, no dominant emotion.
+    let (status, body) = call(app(Limits::default()), post("/api/v1/analyze", tone_wav())).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let v = json(&body);
+    assert_eq!(v["segments"].as_array().unwrap().len(), 0);
+    assert_eq!(v["non_speech"].as_array().unwrap().len(), 1);
+    assert!(v["dominant"].is_null());
+    assert_eq!(v["summary"].as_object().unwrap().len(), 8);
+    assert_eq!(v["model"], "bundled");
+
+    for (uri, want) in [
+        ("/api/v1/analyze?window=0", StatusCode::BAD_REQUEST),
+        ("/api/v1/analyze?window=2&hop=5", StatusCode::BAD_REQUEST),
+        ("/api/v1/analyze?window=abc", StatusCode::BAD_REQUEST),
+    ] {
+        let (status, out) = call(app(Limits::default()), post(uri, tone_wav())).await;
+        assert_eq!(status, want, "{uri}");
+        assert!(json(&out)["error"].is_string(), "{uri}");
+    }
+    let (status, out) = call(
+        app(Limits::default()),
+        post("/api/v1/analyze", b"not audio".to_vec()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(json(&out)["error"].is_string());
+
+    let Some(clip) = ravdess_clip() else {
+        return;
+    };
+    let (_, p) = call(
+        app(Limits::default()),
+        post("/api/v1/predict", clip.clone()),
+    )
+    .await;
+    let (status, a) = call(app(Limits::default()), post("/api/v1/analyze", clip)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (p, a) = (json(&p), json(&a));
+    let segments = a["segments"].as_array().unwrap();
+    assert_eq!(segments.len(), 1, "{a}");
+    assert_eq!(segments[0]["label"], p["label"]);
+    assert_eq!(a["dominant"], p["label"]);
+    assert!(a["speech_s"].as_f64().unwrap() > 1.0);
+}

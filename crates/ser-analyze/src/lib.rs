@@ -1,0 +1,33 @@
+//! Long recordings for `ser`: where the speech is, and which emotion it carries over time.
+//!
+//! Calls, interviews and sessions last minutes to hours, while the model hears 3-second clips.
+//! [`Analyzer`] streams a recording once, in chunks (memory does not grow with its length):
+//! it finds speech with a [`SpeechDetector`] (energy over an adaptive noise floor and
+//! spectral flatness), cuts speech into [`windows`] that never cross a long pause, classifies
+//! them in batches, and [`smooth`]s the window probabilities into [`Segment`]s. Stretches
+//! without speech are reported as such and never given an emotion.
+//!
+//! ```no_run
+//! use ser_analyze::{AnalyzeOptions, Analyzer};
+//! let model = ser_model::EmotionModel::bundled().unwrap();
+//! let analyzer = Analyzer::new(&model, AnalyzeOptions::default()).unwrap();
+//! let analysis = analyzer.analyze_file("call.wav", |_, _| {}).unwrap();
+//! for s in &analysis.segments {
+//!     println!("{:.1}-{:.1} s {}", s.start_s, s.end_s, s.prediction.label);
+//! }
+//! ```
+
+mod analyzer;
+mod envelope;
+mod json;
+pub mod smooth;
+mod summary;
+pub mod vad;
+mod windows;
+
+pub use analyzer::{Analysis, AnalyzeOptions, Analyzer};
+pub use envelope::Envelope;
+pub use smooth::Segment;
+pub use summary::Summary;
+pub use vad::{SpeechDetector, VadParams};
+pub use windows::windows;

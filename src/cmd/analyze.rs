@@ -1,0 +1,253 @@
+//! `ser analyze`: the emotion timeline of long recordings.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+use clap::ValueEnum;
+use ser_analyze::{Analysis, AnalyzeOptions, Analyzer};
+use ser_plot::{timeline_svg, TimelineBand};
+use serde_json::{json, Value};
+
+use super::batch_exit_code;
+use super::common::ModelArg;
+use crate::files::collect_audio_files;
+use crate::output::{progress_bar, write_atomic};
+
+/// Output formats of `ser analyze`.
+#[derive(Clone, Copy, Default, ValueEnum)]
+pub enum AnalyzeFormat {
+    /// Segments and pauses as aligned rows, then a summary, for people.
+    #[default]
+    Table,
+    /// {"path", "duration_s", "speech_s", "segments", "non_speech", "summary", "dominant",
+    /// "changes"}: one object for one file, an array of them for several.
+    Json,
+    /// One row per segment or pause with every label's probability.
+    Csv,
+}
+
+/// Arguments of `ser analyze`.
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  ser analyze call.wav
+  ser analyze interview.mp3 --format json --plot timeline.svg
+  ser analyze calls/ --format csv > segments.csv
+Speech is found by a voice-activity detector; pauses longer than 0.75 s separate regions, which
+are cut into windows (--window, --hop) that never cross a pause. Window probabilities are
+averaged with their neighbours and runs of one emotion become segments.")]
+pub struct AnalyzeCmd {
+    /// Audio files or directories (searched recursively).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    model: ModelArg,
+    /// Analysis window in seconds.
+    #[arg(long, default_value_t = 3.0)]
+    window: f64,
+    /// Step between windows in seconds.
+    #[arg(long, default_value_t = 1.0)]
+    hop: f64,
+    /// Neighbouring windows on each side averaged into each window (0: no smoothing).
+    #[arg(long, default_value_t = 1)]
+    smooth: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: AnalyzeFormat,
+    /// Draw the timeline (waveform, emotion bands, confidence) to this SVG file (one input).
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<PathBuf>,
+}
+
+/// Recordings longer than this get a progress bar.
+const PROGRESS_OVER_S: f64 = 60.0;
+
+pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
+    let model = cmd.model.load()?;
+    let options = AnalyzeOptions {
+        window_s: cmd.window,
+        hop_s: cmd.hop,
+        smooth_radius: cmd.smooth,
+        ..AnalyzeOptions::default()
+    };
+    let analyzer = Analyzer::new(&model, options).map_err(anyhow::Error::msg)?;
+    let files = collect_audio_files(&cmd.paths)?;
+    if let Some(plot) = &cmd.plot {
+        if files.len() != 1 {
+            bail!(
+                "--plot draws one recording, but {} files were given",
+                files.len()
+            );
+        }
+        if plot.extension().and_then(|e| e.to_str()) != Some("svg") {
+            bail!(
+                "{}: the timeline is drawn as SVG; name the file .svg",
+                plot.display()
+            );
+        }
+    }
+    let mut results = Vec::with_capacity(files.len());
+    for file in &files {
+        let result = analyze_one(&analyzer, file);
+        if let Err(e) = &result {
+            eprintln!("ser: error: {e}");
+        }
+        results.push((file.clone(), result));
+    }
+    if let (Some(plot), Some((path, Ok(a)))) = (&cmd.plot, results.first()) {
+        let svg = timeline_svg(
+            &path.display().to_string(),
+            &a.envelope.peaks,
+            a.envelope.block_s,
+            a.duration_s,
+            &bands(a, model.labels()),
+            model.labels(),
+        );
+        write_atomic(plot, |b| {
+            b.extend_from_slice(svg.as_bytes());
+            Ok(())
+        })?;
+    }
+    let failures = results.iter().filter(|r| r.1.is_err()).count();
+    match cmd.format {
+        AnalyzeFormat::Table => print_table(&results),
+        AnalyzeFormat::Json => print_json(&results)?,
+        AnalyzeFormat::Csv => print_csv(&results, model.labels()),
+    }
+    Ok(batch_exit_code(failures))
+}
+
+fn analyze_one(analyzer: &Analyzer, file: &Path) -> Result<Analysis, String> {
+    let mut bar = None;
+    let result = analyzer.analyze_file(file, |done, total| {
+        if let Some(total) = total.filter(|t| *t > PROGRESS_OVER_S) {
+            let b = bar.get_or_insert_with(|| {
+                progress_bar(total.round() as u64, &format!("{} (s)", file.display()))
+            });
+            b.set_position(done.round() as u64);
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    result.map_err(|e| e.to_string())
+}
+
+fn bands(a: &Analysis, labels: &[String]) -> Vec<TimelineBand> {
+    a.segments
+        .iter()
+        .map(|s| TimelineBand {
+            start_s: s.start_s,
+            end_s: s.end_s,
+            label: labels
+                .iter()
+                .position(|l| *l == s.prediction.label)
+                .unwrap_or(0),
+            confidence: s.prediction.confidence,
+        })
+        .collect()
+}
+
+/// Segments and pauses of one analysis in time order: `(start, end, Some(segment))` for
+/// speech, `None` for a pause.
+fn rows(a: &Analysis) -> Vec<(f64, f64, Option<&ser_analyze::Segment>)> {
+    let mut rows: Vec<_> = a
+        .segments
+        .iter()
+        .map(|s| (s.start_s, s.end_s, Some(s)))
+        .chain(a.non_speech.iter().map(|&(x, y)| (x, y, None)))
+        .collect();
+    rows.sort_by(|p, q| p.0.total_cmp(&q.0));
+    rows
+}
+
+fn print_table(results: &[(PathBuf, Result<Analysis, String>)]) {
+    for (path, r) in results {
+        let Ok(a) = r else { continue };
+        println!(
+            "{}: {:.1} s, {:.1} s of speech",
+            path.display(),
+            a.duration_s,
+            a.speech_s
+        );
+        for (start, end, seg) in rows(a) {
+            match seg {
+                Some(s) => println!(
+                    "  {start:>8.2} - {end:>8.2} s  {:<10} {:>5.1}%",
+                    s.prediction.label,
+                    100.0 * s.prediction.confidence
+                ),
+                None => println!("  {start:>8.2} - {end:>8.2} s  (no speech)"),
+            }
+        }
+        let shares: Vec<String> = a
+            .summary
+            .share
+            .iter()
+            .filter(|(_, v)| *v > 0.0)
+            .map(|(l, v)| format!("{l} {:.0}%", 100.0 * v))
+            .collect();
+        match &a.summary.dominant {
+            Some(d) => println!(
+                "  dominant: {d}; {} change(s); speech time: {}",
+                a.summary.changes,
+                shares.join(", ")
+            ),
+            None => println!("  no speech found"),
+        }
+    }
+}
+
+fn print_json(results: &[(PathBuf, Result<Analysis, String>)]) -> Result<()> {
+    let mut docs: Vec<Value> = results
+        .iter()
+        .map(|(path, r)| {
+            let mut v = match r {
+                Ok(a) => Value::Object(a.to_json()),
+                Err(e) => json!({"error": e}),
+            };
+            v["path"] = json!(path.display().to_string());
+            v
+        })
+        .collect();
+    let out = if docs.len() == 1 {
+        docs.remove(0)
+    } else {
+        Value::Array(docs)
+    };
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
+
+fn print_csv(results: &[(PathBuf, Result<Analysis, String>)], labels: &[String]) {
+    println!(
+        "path,start_s,end_s,speech,label,confidence,{}",
+        labels.join(",")
+    );
+    for (path, r) in results {
+        let Ok(a) = r else { continue };
+        let path = super::predict::csv_field(&path.display().to_string());
+        for (start, end, seg) in rows(a) {
+            match seg {
+                Some(s) => {
+                    let probs: Vec<String> = s
+                        .prediction
+                        .probabilities
+                        .iter()
+                        .map(|(_, v)| format!("{v:.6}"))
+                        .collect();
+                    println!(
+                        "{path},{start:.3},{end:.3},true,{},{:.6},{}",
+                        s.prediction.label,
+                        s.prediction.confidence,
+                        probs.join(",")
+                    );
+                }
+                None => println!(
+                    "{path},{start:.3},{end:.3},false,,,{}",
+                    vec![""; labels.len()].join(",")
+                ),
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Long-recording analysis on constructed recordings: RAVDESS clips of known emotions joined
+//! by silent and noisy gaps (tests/common/recording.rs), analysed with the bundled model.
+
+mod common;
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use common::recording::Builder;
+use ser_analyze::{Analysis, AnalyzeOptions, Analyzer};
+use ser_model::EmotionModel;
+
+/// Boundary tolerance of the issue: detected speech edges within 0.3 s of the true ones.
+const TOLERANCE_S: f64 = 0.3;
+
+/// One clip of each emotion, each from another actor (statement 1, strong intensity except
+/// neutral, which has none).
+fn clips(data: &Path) -> Vec<PathBuf> {
+    (1..=8)
+        .map(|e| {
+            let actor = 2 * e + 1;
+            let intensity = if e == 1 { 1 } else { 2 };
+            data.join(format!(
+                "ravdess/Actor_{actor:02}/03-01-{e:02}-{intensity:02}-01-01-{actor:02}.flac"
+            ))
+        })
+        .collect()
+}
+
+fn analyze(path: &Path) -> Analysis {
+    let model = EmotionModel::bundled().unwrap();
+    let analyzer = Analyzer::new(&model, AnalyzeOptions::default()).unwrap();
+    analyzer.analyze_file(path, |_, _| {}).unwrap()
+}
+
+/// Writes a recording with `build` and returns its path and true speech intervals.
+fn recording(
+    dir: &tempfile::TempDir,
+    name: &str,
+    build: impl FnOnce(&mut Builder<BufWriter<File>>) -> std::io::Result<()>,
+) -> (PathBuf, Vec<(f64, f64)>) {
+    let path = dir.path().join(name);
+    let mut b = Builder::new(BufWriter::new(File::create(&path).unwrap()), 16_000).unwrap();
+    build(&mut b).unwrap();
+    (path, b.finish().unwrap())
+}
+
+#[test]
+fn each_clip_becomes_one_segment_with_its_own_label_at_its_own_place() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let clips = clips(&data);
+    let dir = tempfile::tempdir().unwrap();
+    let (path, truth) = recording(&dir, "mixed.wav", |b| {
+        for (i, clip) in clips.iter().enumerate() {
+            if i % 2 == 0 {
+                b.silence(1.5)?;
+            } else {
+                b.noise(1.5, -60.0)?;
+            }
+            b.clip(clip, false)?;
+        }
+        b.silence(1.0)
+    });
+    let analysis = analyze(&path);
+    let model = EmotionModel::bundled().unwrap();
+    assert_eq!(
+        analysis.segments.len(),
+        clips.len(),
+        "{:?}",
+        analysis.segments
+    );
+    for ((clip, (start, end)), seg) in clips.iter().zip(&truth).zip(&analysis.segments) {
+        assert!(
+            (seg.start_s - start).abs() <= TOLERANCE_S && (seg.end_s - end).abs() <= TOLERANCE_S,
+            "{}: speech {start:.2}-{end:.2} s, segment {:.2}-{:.2} s",
+            clip.display(),
+            seg.start_s,
+            seg.end_s
+        );
+        let alone = model.predict_file(clip).unwrap();
+        assert_eq!(seg.prediction.label, alone.label, "{}", clip.display());
+    }
+    // Speech time and pauses tile the recording; the summary's shares sum to 1.
+    let pauses: f64 = analysis.non_speech.iter().map(|(a, b)| b - a).sum();
+    assert!((analysis.speech_s + pauses - analysis.duration_s).abs() < 1e-6);
+    let shares: f64 = analysis.summary.share.iter().map(|s| s.1).sum();
+    assert!((shares - 1.0).abs() < 1e-6);
+}
+
+#[test]
+fn silence_and_noise_alone_give_no_emotion() {
+    let dir = tempfile::tempdir().unwrap();
+    let (silent, _) = recording(&dir, "silent.wav", |b| b.silence(20.0));
+    let (noisy, _) = recording(&dir, "noisy.wav", |b| {
+        b.noise(10.0, -40.0)?;
+        b.silence(5.0)?;
+        b.noise(10.0, -25.0)
+    });
+    for path in [silent, noisy] {
+        let a = analyze(&path);
+        assert!(
+            a.segments.is_empty(),
+            "{}: {:?}",
+            path.display(),
+            a.segments
+        );
+        assert_eq!(a.speech_s, 0.0);
+        assert_eq!(a.non_speech, vec![(0.0, a.duration_s)]);
+        assert_eq!(a.summary.dominant, None);
+    }
+}
+
+#[test]
+fn speech_at_the_very_start_and_end_is_found() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let clips = clips(&data);
+    let dir = tempfile::tempdir().unwrap();
+    let (path, truth) = recording(&dir, "edges.wav", |b| {
+        b.clip(&clips[4], true)?;
+        b.silence(2.0)?;
+        b.clip(&clips[3], true)
+    });
+    let a = analyze(&path);
+    assert_eq!(a.segments.len(), 2, "{:?}", a.segments);
+    assert!(a.segments[0].start_s <= TOLERANCE_S);
+    assert!((a.segments[1].end_s - truth[1].1).abs() <= TOLERANCE_S);
+    assert!((a.segments[1].end_s - a.duration_s).abs() <= TOLERANCE_S);
+}
+
+#[test]
+fn cli_writes_json_csv_and_a_timeline_plot() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let clips = clips(&data);
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = recording(&dir, "short.wav", |b| {
+        b.silence(1.0)?;
+        b.clip(&clips[4], false)?;
+        b.noise(1.0, -60.0)?;
+        b.clip(&clips[2], false)
+    });
+    let plot = dir.path().join("timeline.svg");
+    let out = Command::cargo_bin("ser")
+        .unwrap()
+        .args([
+            "analyze",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--plot",
+        ])
+        .arg(&plot)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["path"], path.to_str().unwrap());
+    assert_eq!(v["segments"].as_array().unwrap().len(), 2);
+    for key in ["start_s", "end_s", "label", "confidence", "probabilities"] {
+        assert!(v["segments"][0].get(key).is_some(), "segment lacks {key}");
+    }
+    assert!(v["speech_s"].as_f64().unwrap() > 2.0);
+    assert!(v["summary"].as_object().unwrap().len() == 8);
+    assert!(v["dominant"].is_string());
+    let svg = std::fs::read_to_string(&plot).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains(v["segments"][0]["label"].as_str().unwrap()));
+
+    let csv = Command::cargo_bin("ser")
+        .unwrap()
+        .args(["analyze", path.to_str().unwrap(), "--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(csv.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("path,start_s,end_s,speech,label,confidence,neutral"));
+    assert_eq!(lines.iter().filter(|l| l.contains(",true,")).count(), 2);
+    assert!(lines.iter().any(|l| l.contains(",false,")));
+
+    // A file that is not audio: exit 2, named, and no plot left behind.
+    let bad = common::temp_file(&dir, "notes.wav", b"not audio at all");
+    let plot2 = dir.path().join("bad.svg");
+    let out = Command::cargo_bin("ser")
+        .unwrap()
+        .args(["analyze", bad.to_str().unwrap(), "--plot"])
+        .arg(&plot2)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("notes.wav"));
+    assert!(!plot2.exists());
+}
