@@ -134,3 +134,26 @@ fn features_params_file_round_trips() {
     let features: Array2<f32> = ndarray_npy::read_npy(&npy).unwrap();
     assert_eq!(features.nrows(), 40);
 }
+
+#[test]
+fn serve_beyond_loopback_demands_a_token_or_no_auth() {
+    let out = ser()
+        .args(["serve", "--host", "0.0.0.0", "--port", "0"])
+        .env_remove("SER_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--token") && err.contains("--no-auth"),
+        "{err}"
+    );
+    let out = ser()
+        .args([
+            "serve", "--host", "0.0.0.0", "--port", "0", "--token", "short",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 8"));
+}

@@ -4,14 +4,18 @@ use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use ser_serve::{Limits, ModelInfo};
 
 use super::common::ModelArg;
 
 /// Arguments of `ser serve`.
 #[derive(clap::Args)]
-#[command(after_help = "Then open the printed URL. API: /api/v1/openapi.json")]
+#[command(after_help = "Then open the printed URL. API: /api/v1/openapi.json
+
+Beyond loopback, protect the API with a token (clients send Authorization: Bearer TOKEN; the
+printed URL carries it for the page):
+  ser serve --host 0.0.0.0 --token \"$(openssl rand -hex 16)\"")]
 pub struct ServeCmd {
     /// Address to listen on (loopback by default: only this machine can connect).
     #[arg(long, default_value = "127.0.0.1")]
@@ -24,9 +28,29 @@ pub struct ServeCmd {
     /// Largest accepted upload in megabytes.
     #[arg(long, default_value_t = 50)]
     max_upload_mb: usize,
+    /// Require this bearer token on every API and WebSocket request.
+    #[arg(long, env = "SER_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Listen beyond loopback without a token (anyone who can reach the port may use it).
+    #[arg(long, conflicts_with = "token")]
+    no_auth: bool,
 }
 
 pub fn run(cmd: ServeCmd) -> Result<ExitCode> {
+    if !cmd.host.is_loopback() && cmd.token.is_none() && !cmd.no_auth {
+        bail!(
+            "refusing to listen on {} without --token (or an explicit --no-auth): anyone who can \
+             reach this port could use the server",
+            cmd.host
+        );
+    }
+    if cmd
+        .token
+        .as_deref()
+        .is_some_and(|t| t.len() < 8 || t.contains(char::is_whitespace))
+    {
+        bail!("--token must be at least 8 characters without spaces");
+    }
     let model = Arc::new(cmd.model.load()?);
     let info = match &cmd.model.model {
         Some(dir) => ModelInfo {
@@ -53,6 +77,7 @@ pub fn run(cmd: ServeCmd) -> Result<ExitCode> {
             model,
             info,
             limits,
+            cmd.token.clone(),
         ))
         .with_context(|| format!("cannot serve on {}:{}", cmd.host, cmd.port))?;
     Ok(ExitCode::SUCCESS)

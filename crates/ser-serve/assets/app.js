@@ -8,6 +8,16 @@ let labels = [];
 let clipSeconds = 3;
 const colour = (label) => PALETTE[Math.max(0, labels.indexOf(label)) % PALETTE.length];
 
+// A server started with --token prints its URL as /#token=...: keep the token for this tab and
+// send it with every API request (the fragment itself never reaches the server).
+const tokenMatch = location.hash.match(/token=([^&]+)/);
+if (tokenMatch) { sessionStorage.setItem("ser-token", decodeURIComponent(tokenMatch[1])); history.replaceState(null, "", "/"); }
+const token = sessionStorage.getItem("ser-token");
+const api = (url, init = {}) => {
+  if (token) init.headers = { ...(init.headers || {}), Authorization: `Bearer ${token}` };
+  return fetch(url, init);
+};
+
 function status(text, isError = false) {
   $("status").textContent = text;
   $("status").className = isError ? "error" : "";
@@ -20,7 +30,7 @@ async function errorText(response) {
 
 // ---------- about this model ----------
 async function loadModel() {
-  const r = await fetch("/api/v1/model");
+  const r = await api("/api/v1/model");
   if (!r.ok) { $("about-text").textContent = await errorText(r); return; }
   const m = await r.json();
   labels = m.labels;
@@ -87,7 +97,7 @@ async function analyseFile(blob, name) {
   status(`Analysing ${name}…`);
   $("player").src = URL.createObjectURL(blob);
   const headers = { "Content-Type": blob.type || "application/octet-stream" };
-  const r = await fetch("/api/v1/predict", { method: "POST", body: blob, headers });
+  const r = await api("/api/v1/predict", { method: "POST", body: blob, headers });
   if (!r.ok) {
     $("result").hidden = true; // the previous result is not this file's
     status(`${name}: ${await errorText(r)}`, true);
@@ -97,7 +107,7 @@ async function analyseFile(blob, name) {
   $("file-views").hidden = false;
   status(`${name}: done`);
   showSegments(blob, headers);
-  const s = await fetch("/api/v1/spectrogram", { method: "POST", body: blob, headers });
+  const s = await api("/api/v1/spectrogram", { method: "POST", body: blob, headers });
   if (s.ok) $("spectrogram").src = URL.createObjectURL(await s.blob());
   try {
     const ctx = new AudioContext();
@@ -121,7 +131,7 @@ function playSegment(start, end) {
 async function showSegments(blob, headers) {
   $("segments-card").hidden = true;
   $("clip-note").hidden = true;
-  const r = await fetch("/api/v1/analyze", { method: "POST", body: blob, headers });
+  const r = await api("/api/v1/analyze", { method: "POST", body: blob, headers });
   if (!r.ok) return; // predict already reported what is wrong with the file
   const a = await r.json();
   const bar = $("segment-bar"), list = $("segment-list");
@@ -250,7 +260,8 @@ $("live").onclick = async () => {
     return;
   }
   const proto = location.protocol === "https:" ? "wss" : "ws";
-  const ws = new WebSocket(`${proto}://${location.host}/api/v1/stream`);
+  const query = token ? `?token=${encodeURIComponent(token)}` : "";
+  const ws = new WebSocket(`${proto}://${location.host}/api/v1/stream${query}`);
   ws.binaryType = "arraybuffer";
   ws.onmessage = (m) => {
     const e = JSON.parse(m.data);

@@ -10,12 +10,16 @@
 //! - `GET /api/v1/stream` — WebSocket live mode (see [`stream`]);
 //! - `GET /api/v1/openapi.json` — the OpenAPI 3 description of all of the above.
 //!
+//! With a token ([`require_token`]), every API request must carry it (`ser serve` demands one,
+//! or an explicit `--no-auth`, before it listens beyond loopback).
+//!
 //! Inference runs on Tokio's blocking pool behind a semaphore: at most `max_concurrent`
 //! requests decode and predict at once, and up to `max_queue` more wait; beyond that the
 //! server answers 503 at once instead of queueing without bound.
 
 mod api;
 mod assets;
+mod auth;
 mod error;
 mod state;
 pub mod stream;
@@ -28,6 +32,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use ser_model::EmotionModel;
 
+pub use auth::require_token;
 pub use error::ApiError;
 pub use state::{AppState, Limits, ModelInfo};
 
@@ -51,17 +56,27 @@ pub fn router(model: Arc<EmotionModel>, info: ModelInfo, limits: Limits) -> Rout
         .with_state(state)
 }
 
-/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight; with `token`, API
+/// requests must carry it.
 pub async fn serve(
     addr: SocketAddr,
     model: Arc<EmotionModel>,
     info: ModelInfo,
     limits: Limits,
+    token: Option<String>,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
-    eprintln!("ser: serving on http://{local}/ (Ctrl-C to stop)");
-    axum::serve(listener, router(model, info, limits))
+    let mut app = router(model, info, limits);
+    let fragment = match token {
+        Some(t) => {
+            app = require_token(app, t.clone());
+            format!("#token={t}")
+        }
+        None => String::new(),
+    };
+    eprintln!("ser: serving on http://{local}/{fragment} (Ctrl-C to stop)");
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
 }

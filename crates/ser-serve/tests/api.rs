@@ -306,3 +306,37 @@ async fn analyze_gives_segments_that_agree_with_predict() {
     assert_eq!(a["dominant"], p["label"]);
     assert!(a["speech_s"].as_f64().unwrap() > 1.0);
 }
+
+#[tokio::test]
+async fn a_token_guards_the_api_but_not_the_page() {
+    let guarded = || ser_serve::require_token(app(Limits::default()), "s3cret-token".into());
+    let with = |auth: Option<&str>| {
+        let mut req = Request::post("/api/v1/predict");
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        req.body(Body::from(tone_wav())).unwrap()
+    };
+    for auth in [None, Some("Bearer wrong-token!"), Some("s3cret-token")] {
+        let (status, body) = call(guarded(), with(auth)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{auth:?}");
+        assert!(json(&body)["error"].as_str().unwrap().contains("token"));
+    }
+    let (status, _) = call(guarded(), with(Some("Bearer s3cret-token"))).await;
+    assert_eq!(status, StatusCode::OK);
+    // WebSockets carry the token in the query; a wrong one is refused before the upgrade.
+    let ws = |q: &str| {
+        Request::get(format!("/api/v1/stream{q}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, _) = call(guarded(), ws("?token=nope")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = call(guarded(), ws("?token=s3cret-token")).await;
+    assert_ne!(status, StatusCode::UNAUTHORIZED);
+    // The page, its assets, the health check and the API description stay public.
+    for uri in ["/", "/app.js", "/healthz", "/api/v1/openapi.json"] {
+        let (status, _) = call(guarded(), Request::get(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+    }
+}

@@ -3,7 +3,9 @@
 //!
 //! Determinism: the network is initialised from `seed`, and every random choice of epoch `e`
 //! (batch order, augmentation of each clip) comes from generators seeded by `(seed, e, clip)`,
-//! so a run — and a resumed run — reproduces the same model.
+//! so a run reproduces the same model. A run resumed after a crash continues with the same
+//! batches and augmentation, from the last completed epoch; only its dropout masks differ, as
+//! they come from the device's generator, which is seeded once per process.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -63,11 +65,11 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> Self {
         Self {
-            epochs: 40,
+            epochs: 80,
             batch_size: 32,
             learning_rate: 2e-3,
             weight_decay: 1e-4,
-            patience: 10,
+            patience: 20,
             seed: 42,
             class_weights: true,
             augment: AugmentConfig::default(),
@@ -302,13 +304,43 @@ fn class_weights(train: &[Example], k: usize) -> Vec<f32> {
         .collect()
 }
 
-/// Where a run keeps its checkpoint: the latest weights, optimiser state, best weights and
-/// history, each written to a temporary file and renamed.
+/// Where a run keeps its checkpoint: after epoch `e`, the weights `last-e.bpk`, the optimiser
+/// state `optimizer-e.bpk` and the best weights so far `best-e.bpk`, then `state.json` (the
+/// history), each written to a temporary file and renamed. `state.json` is written last and
+/// names the epoch whose files belong to it, so a run killed at any instant leaves a
+/// consistent checkpoint: the previous epoch's files are deleted only after it is replaced.
 struct Checkpoint {
     dir: PathBuf,
 }
 
 impl Checkpoint {
+    /// File name of one part of epoch `epoch`'s checkpoint.
+    fn name(&self, part: &str, epoch: usize) -> String {
+        format!("{part}-{epoch}.bpk")
+    }
+
+    fn save(
+        &self,
+        state: &CheckpointState,
+        last: &[u8],
+        optimizer: &[u8],
+        best: &[u8],
+    ) -> Result<(), TrainError> {
+        let epoch = state.history.len();
+        for (part, bytes) in [("last", last), ("optimizer", optimizer), ("best", best)] {
+            self.write(&self.name(part, epoch), bytes)?;
+        }
+        self.write(
+            "state.json",
+            &serde_json::to_vec_pretty(state).expect("serialises"),
+        )?;
+        for part in ["last", "optimizer", "best"] {
+            // A leftover of the previous epoch is harmless; failing to delete it is not an error.
+            let _ = std::fs::remove_file(self.path(&self.name(part, epoch.saturating_sub(1))));
+        }
+        Ok(())
+    }
+
     fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }
@@ -404,11 +436,13 @@ pub fn train(
                 ck.fail("was made with another configuration; start afresh without --resume")
             );
         }
-        network = load_network(network, ck.read("last.bpk")?).map_err(|e| ck.fail(e))?;
+        let done = saved.history.len();
+        network =
+            load_network(network, ck.read(&ck.name("last", done))?).map_err(|e| ck.fail(e))?;
         optimizer = optimizer
-            .from_bytes(Bytes::from_bytes_vec(ck.read("optimizer.bpk")?))
+            .from_bytes(Bytes::from_bytes_vec(ck.read(&ck.name("optimizer", done))?))
             .map_err(|e| ck.fail(e))?;
-        best = ck.read("best.bpk")?;
+        best = ck.read(&ck.name("best", done))?;
         state = saved;
     }
 
@@ -505,15 +539,11 @@ pub fn train(
         }
         state.history.push(stats);
         if let Some(ck) = &checkpoint {
-            ck.write("last.bpk", &network_bytes(&network))?;
-            ck.write(
-                "optimizer.bpk",
+            ck.save(
+                &state,
+                &network_bytes(&network),
                 &optimizer.into_bytes().map_err(|e| ck.fail(e))?,
-            )?;
-            ck.write("best.bpk", &best)?;
-            ck.write(
-                "state.json",
-                &serde_json::to_vec_pretty(&state).expect("serialises"),
+                &best,
             )?;
         }
     }

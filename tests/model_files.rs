@@ -1,0 +1,135 @@
+//! Damaged and mismatched model directories are refused with a clear error, never loaded into
+//! a model that would answer nonsense.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use ser_model::EmotionModel;
+use serde_json::Value;
+
+/// A copy of the bundled model's directory that a test may damage.
+fn model_copy(dir: &tempfile::TempDir) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default");
+    let dst = dir.path().join("model");
+    std::fs::create_dir(&dst).unwrap();
+    for f in ["config.json", "model.bpk"] {
+        std::fs::copy(src.join(f), dst.join(f)).unwrap();
+    }
+    dst
+}
+
+fn edit_config(model: &Path, edit: impl FnOnce(&mut Value)) {
+    let path = model.join("config.json");
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    edit(&mut v);
+    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+}
+
+/// Loads and expects a refusal whose message contains each of `parts`.
+fn refused(model: &Path, parts: &[&str]) {
+    let err = match EmotionModel::load(model) {
+        Ok(_) => panic!("{} loaded although damaged", model.display()),
+        Err(e) => e.to_string(),
+    };
+    for p in parts {
+        assert!(err.contains(p), "{err:?} lacks {p:?}");
+    }
+}
+
+#[test]
+fn the_intact_copy_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(EmotionModel::load(model_copy(&dir)).is_ok());
+}
+
+#[test]
+fn damaged_weights_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = model_copy(&dir);
+    let weights = std::fs::read(model.join("model.bpk")).unwrap();
+    for (what, bytes) in [
+        ("truncated", weights[..weights.len() / 2].to_vec()),
+        ("empty", Vec::new()),
+        (
+            "random",
+            (0..4096u32)
+                .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+                .collect(),
+        ),
+    ] {
+        std::fs::write(model.join("model.bpk"), &bytes).unwrap();
+        let err = EmotionModel::load(&model)
+            .err()
+            .unwrap_or_else(|| panic!("{what} loaded"));
+        let text = err.to_string();
+        assert!(text.contains("model.bpk"), "{what}: {text}");
+    }
+}
+
+/// A change to a model's configuration.
+type Edit = Box<dyn Fn(&mut Value)>;
+
+#[test]
+fn a_config_that_does_not_fit_the_weights_is_refused() {
+    let cases: Vec<(&str, Edit, &[&str])> = vec![
+        (
+            "one label less",
+            Box::new(|v| {
+                v["labels"].as_array_mut().unwrap().pop();
+            }),
+            &["model.bpk", "weights do not match"],
+        ),
+        (
+            "other mel bands",
+            Box::new(|v| v["features"]["n_mels"] = 80.into()),
+            &["model.bpk", "weights do not match"],
+        ),
+        (
+            "other LSTM size",
+            Box::new(|v| v["network"]["lstm_hidden"] = 32.into()),
+            &["model.bpk", "weights do not match"],
+        ),
+        (
+            "newer format",
+            Box::new(|v| v["format_version"] = 99.into()),
+            &["config.json", "format version 99"],
+        ),
+        (
+            "duplicate labels",
+            Box::new(|v| v["labels"][1] = v["labels"][0].clone()),
+            &["config.json", "duplicate labels"],
+        ),
+        (
+            "rates that disagree",
+            Box::new(|v| v["audio"]["sample_rate"] = 22050.into()),
+            &["config.json", "22050"],
+        ),
+        (
+            "not a configuration",
+            Box::new(|v| *v = Value::String("hello".into())),
+            &["config.json", "not a valid ser model configuration"],
+        ),
+    ];
+    for (what, edit, parts) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let model = model_copy(&dir);
+        edit_config(&model, edit);
+        eprintln!("case: {what}");
+        refused(&model, parts);
+    }
+}
+
+#[test]
+fn the_cli_names_the_model_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = model_copy(&dir);
+    std::fs::remove_file(model.join("config.json")).unwrap();
+    let out = Command::cargo_bin("ser")
+        .unwrap()
+        .args(["predict", "--model", model.to_str().unwrap(), "x.wav"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("config.json"), "{err}");
+}

@@ -1,0 +1,111 @@
+//! Training killed with SIGKILL resumes from its last checkpoint, losing at most the epoch that
+//! was running, and finishes a complete model.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const EPOCHS: usize = 6;
+
+fn ser() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ser"))
+}
+
+/// A small but real run: three actors (two train, one validates), a small network.
+fn setup(data: &Path, dir: &Path) -> (String, String) {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for actor in ["Actor_01", "Actor_02", "Actor_03"] {
+        std::os::unix::fs::symlink(data.join("ravdess").join(actor), corpus.join(actor)).unwrap();
+    }
+    let config = dir.join("config.json");
+    let cfg = serde_json::json!({
+        "epochs": EPOCHS, "patience": EPOCHS, "batch_size": 16,
+        "network": {"conv_channels": [8, 16], "lstm_hidden": 16, "dropout": 0.1, "attention": true}
+    });
+    std::fs::write(&config, cfg.to_string()).unwrap();
+    (corpus.display().to_string(), config.display().to_string())
+}
+
+fn epochs_done(checkpoint: &Path) -> usize {
+    std::fs::read(checkpoint.join("state.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .map_or(0, |v| v["history"].as_array().unwrap().len())
+}
+
+#[test]
+fn sigkill_mid_training_then_resume_loses_at_most_one_epoch() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (corpus, config) = setup(&data, dir.path());
+    let out = dir.path().join("model");
+    let cache = dir.path().join("cache");
+    let args = |extra: &[&str]| {
+        let mut c = ser();
+        c.args([
+            "train",
+            "--data",
+            &corpus,
+            "--config",
+            &config,
+            "--valid-speakers",
+            "1",
+        ])
+        .args([
+            "--out",
+            out.to_str().unwrap(),
+            "--cache",
+            cache.to_str().unwrap(),
+        ])
+        .args(extra);
+        c
+    };
+    let mut child = args(&[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill once two epochs are checkpointed: the third is then running.
+    let checkpoint = out.join("checkpoint");
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while epochs_done(&checkpoint) < 2 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "training ended before it was killed"
+        );
+        assert!(Instant::now() < deadline, "no checkpoint within 5 minutes");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let kept = epochs_done(&checkpoint);
+    assert!((2..EPOCHS).contains(&kept), "{kept} epochs checkpointed");
+    assert!(
+        !out.join("model.bpk").exists(),
+        "a killed run must not leave a model"
+    );
+
+    let resumed = args(&["--resume"]).output().unwrap();
+    let log = String::from_utf8_lossy(&resumed.stderr);
+    assert!(resumed.status.success(), "{log}");
+    // The resumed run trains exactly the epochs the checkpoint lacked.
+    let ran: Vec<usize> = log
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("epoch"))
+        .filter_map(|l| l.split(':').next()?.trim().parse().ok())
+        .collect();
+    assert_eq!(ran, ((kept + 1)..=EPOCHS).collect::<Vec<_>>(), "{log}");
+    let metrics: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("metrics.json")).unwrap()).unwrap();
+    assert_eq!(metrics["history"].as_array().unwrap().len(), EPOCHS);
+    assert!(ser_model::EmotionModel::load(&out).is_ok());
+    assert!(
+        !checkpoint.exists(),
+        "the checkpoint is removed once the model is complete"
+    );
+}
