@@ -41,8 +41,21 @@ pub async fn model_info(State(state): State<AppState>) -> Json<Value> {
     }))
 }
 
-/// The uploaded file: the multipart field `file`, or the raw body.
+/// The uploaded file: the multipart field `file`, or the raw body; a client that takes longer
+/// than the upload timeout to send it gets 408 (it would otherwise hold a connection forever).
 async fn upload(state: &AppState, req: Request) -> Result<(String, Vec<u8>), ApiError> {
+    let limit = state.limits.upload_timeout;
+    tokio::time::timeout(limit, read_upload(state, req))
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!("the upload took longer than {} s", limit.as_secs_f64()),
+            )
+        })?
+}
+
+async fn read_upload(state: &AppState, req: Request) -> Result<(String, Vec<u8>), ApiError> {
     let is_multipart = req
         .headers()
         .get(header::CONTENT_TYPE)

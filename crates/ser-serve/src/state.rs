@@ -1,6 +1,7 @@
 //! What every handler shares: the model and the limits that keep the server responsive.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use ser_model::EmotionModel;
 use tokio::sync::Semaphore;
@@ -14,6 +15,12 @@ pub struct Limits {
     pub max_concurrent: usize,
     /// Requests allowed to wait for a slot; beyond that, 503.
     pub max_queue: usize,
+    /// Longest time a client may take to send its upload; slower ones get 408.
+    pub upload_timeout: Duration,
+    /// Live-mode WebSockets open at the same time; beyond that, 503.
+    pub max_streams: usize,
+    /// A live-mode WebSocket silent for this long is closed.
+    pub stream_idle_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -22,6 +29,9 @@ impl Default for Limits {
             max_body_bytes: 50 * 1024 * 1024,
             max_concurrent: std::thread::available_parallelism().map_or(2, |n| n.get()),
             max_queue: 64,
+            upload_timeout: Duration::from_secs(60),
+            max_streams: 32,
+            stream_idle_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -48,6 +58,10 @@ pub struct AppState {
     pub workers: Arc<Semaphore>,
     /// Slots for running or waiting (running + queued).
     pub admission: Arc<Semaphore>,
+    /// Slots for open live-mode WebSockets.
+    pub streams: Arc<Semaphore>,
+    /// The limits the state was made with.
+    pub limits: Arc<Limits>,
 }
 
 impl AppState {
@@ -60,6 +74,8 @@ impl AppState {
             admission: Arc::new(Semaphore::new(
                 limits.max_concurrent.max(1) + limits.max_queue,
             )),
+            streams: Arc::new(Semaphore::new(limits.max_streams)),
+            limits: Arc::new(limits),
         }
     }
 }

@@ -9,16 +9,19 @@
 //!    "probabilities"}`. Without speech (`speech: false`), `label` is null and no emotion is
 //!    given: silence is shown as silence.
 //!
-//! Bad messages get `{"error": "..."}` and the socket is closed.
+//! Bad messages get `{"error": "..."}` and the socket is closed, as does a socket silent for
+//! `stream_idle_timeout`; at most `max_streams` sockets are open at once (503 beyond).
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use ser_audio::{fit_duration, trim_silence, StreamResampler};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::api::run_blocking;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Seconds of new audio between two events.
@@ -125,10 +128,20 @@ pub fn peak_level_db(window: &[f32], rate: u32) -> f32 {
     10.0 * loudest.max(1e-12).log10()
 }
 
-/// `GET /api/v1/stream`.
+/// `GET /api/v1/stream`: 503 when `max_streams` sockets are already open.
 pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
+    let Ok(slot) = state.streams.clone().try_acquire_owned() else {
+        return ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many live streams open, retry shortly",
+        )
+        .into_response();
+    };
     ws.max_message_size(MAX_MESSAGE_BYTES + 1024)
-        .on_upgrade(move |socket| session(socket, state))
+        .on_upgrade(move |socket| async move {
+            session(socket, state).await;
+            drop(slot);
+        })
 }
 
 async fn session(mut socket: WebSocket, state: AppState) {
@@ -141,7 +154,8 @@ async fn session(mut socket: WebSocket, state: AppState) {
 }
 
 async fn run_session(socket: &mut WebSocket, state: &AppState) -> Result<(), String> {
-    let header = match socket.recv().await {
+    let idle = state.limits.stream_idle_timeout;
+    let header = match recv(socket, idle).await? {
         Some(Ok(Message::Text(t))) => parse_header(&t)?,
         Some(Ok(_)) => return Err("the first message must be the JSON stream header".into()),
         _ => return Ok(()),
@@ -153,7 +167,7 @@ async fn run_session(socket: &mut WebSocket, state: &AppState) -> Result<(), Str
     let mut resampler = StreamResampler::new(header.sample_rate, rate);
     let mut window: Vec<f32> = Vec::with_capacity(2 * window_len);
     let (mut received, mut since_event) = (0usize, 0usize);
-    while let Some(msg) = socket.recv().await {
+    while let Some(msg) = recv(socket, idle).await? {
         let bytes = match msg.map_err(|e| e.to_string())? {
             Message::Binary(b) => b,
             Message::Close(_) => break,
@@ -181,6 +195,16 @@ async fn run_session(socket: &mut WebSocket, state: &AppState) -> Result<(), Str
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// The next message, or an error when none arrives within `idle`.
+async fn recv(
+    socket: &mut WebSocket,
+    idle: std::time::Duration,
+) -> Result<Option<Result<Message, axum::Error>>, String> {
+    tokio::time::timeout(idle, socket.recv())
+        .await
+        .map_err(|_| format!("no message for {} s: closing", idle.as_secs_f64()))
 }
 
 /// The event for the current window: silence, or the model's prediction of its speech.
