@@ -157,3 +157,25 @@ fn serve_beyond_loopback_demands_a_token_or_no_auth() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 8"));
 }
+
+#[test]
+fn a_gpu_device_this_build_lacks_is_a_clear_error() {
+    if cfg!(feature = "cuda") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = ser()
+        .args([
+            "train",
+            "--data",
+            dir.path().to_str().unwrap(),
+            "--device",
+            "cuda",
+        ])
+        .args(["--out", dir.path().join("m").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--features cuda"), "{err}");
+}

@@ -54,6 +54,7 @@ fn quiet() -> RunOptions<'static> {
         checkpoint_dir: None,
         resume: false,
         progress: false,
+        device: ser_model::cpu(),
     }
 }
 

@@ -56,9 +56,17 @@ pub struct TrainArgs {
     /// Do not cache decoded audio on disk.
     #[arg(long, conflicts_with = "cache")]
     pub no_cache: bool,
+    /// Train on this device: cpu, or cuda / wgpu in a build with that Cargo feature.
+    #[arg(long = "device", default_value = "cpu", value_parser = ser_model::DEVICES)]
+    pub device_name: String,
 }
 
 impl TrainArgs {
+    /// The device chosen with `--device`.
+    pub fn device(&self) -> Result<ser_model::Device> {
+        ser_model::device(&self.device_name).map_err(anyhow::Error::msg)
+    }
+
     /// Applies `--threads`, reads the corpus and the configuration.
     pub fn prepare(&self) -> Result<(Dataset, TrainConfig)> {
         if let Some(n) = self.threads {

@@ -39,6 +39,7 @@ pub struct CvCmd {
 }
 
 pub fn run(cmd: CvCmd) -> Result<ExitCode> {
+    let device = cmd.args.device()?; // before the data: a missing backend fails at once
     let (dataset, cfg) = cmd.args.prepare()?;
     let speakers = dataset.speakers();
     if speakers.len() < cmd.folds.max(2) {
@@ -78,6 +79,7 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
                 checkpoint_dir: None,
                 resume: false,
                 progress: true,
+                device: device.clone(),
             },
         )?;
         let (_, test) = evaluate(

@@ -27,6 +27,7 @@ pub struct TrainCmd {
 }
 
 pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
+    let device = cmd.args.device()?; // before the data: a missing backend fails at once
     let (dataset, cfg) = cmd.args.prepare()?;
     let speakers = dataset.speakers();
     if speakers.len() <= cmd.args.valid_speakers {
@@ -56,6 +57,7 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
             checkpoint_dir: Some(&checkpoint),
             resume: cmd.resume,
             progress: true,
+            device: device.clone(),
         },
     )?;
     let command: Vec<String> = std::iter::once("ser".to_string())

@@ -24,6 +24,7 @@ mod prediction;
 
 pub use atomic::write_atomic;
 pub use bundled::{METRICS, MODEL_CARD};
+pub use burn::tensor::Device;
 pub use config::{ModelConfig, NetworkConfig, FORMAT_VERSION};
 pub use error::ModelError;
 pub use inference::{prepare_features, EmotionModel, CONFIG_FILE, WEIGHTS_FILE};
@@ -33,4 +34,35 @@ pub use prediction::Prediction;
 /// The burn device used for inference and training on the CPU.
 pub fn cpu() -> burn::tensor::Device {
     burn::tensor::Device::flex()
+}
+
+/// Names accepted by [`device`].
+pub const DEVICES: [&str; 3] = ["cpu", "cuda", "wgpu"];
+
+/// The burn device called `name`: `cpu` (burn's flex backend, always there), `cuda` (the first
+/// NVIDIA GPU; Cargo feature `cuda`) or `wgpu` (the default GPU through Vulkan, Metal or DX12;
+/// Cargo feature `wgpu`). A GPU backend this build lacks is an error that says how to get it.
+pub fn device(name: &str) -> Result<burn::tensor::Device, String> {
+    let missing = |feature: &str| {
+        Err(format!(
+            "this ser was built without the {feature} backend: build it with `cargo build --release --features {feature}`"
+        ))
+    };
+    match name {
+        "cpu" => Ok(cpu()),
+        #[cfg(feature = "cuda")]
+        "cuda" => Ok(burn::tensor::Device::cuda(0)),
+        #[cfg(not(feature = "cuda"))]
+        "cuda" => missing("cuda"),
+        #[cfg(feature = "wgpu")]
+        "wgpu" => Ok(burn::tensor::Device::wgpu(
+            burn::tensor::DeviceKind::DefaultDevice,
+        )),
+        #[cfg(not(feature = "wgpu"))]
+        "wgpu" => missing("wgpu"),
+        other => Err(format!(
+            "unknown device {other:?} (one of {})",
+            DEVICES.join(", ")
+        )),
+    }
 }

@@ -254,7 +254,11 @@ pub fn evaluate(
     examples: &[Example],
     batch_size: usize,
 ) -> (f64, Scores) {
-    let device = ser_model::cpu();
+    let device = network
+        .devices()
+        .into_iter()
+        .next()
+        .unwrap_or_else(ser_model::cpu);
     let extractor = Extractor::new(model_cfg.features.clone()).expect("validated");
     let k = model_cfg.labels.len();
     let loss_fn = CrossEntropyLossConfig::new().init(&device);
@@ -384,6 +388,8 @@ pub struct RunOptions<'a> {
     pub resume: bool,
     /// Draw a progress bar per epoch.
     pub progress: bool,
+    /// Where to train (see [`ser_model::device`]); the returned model runs on the CPU.
+    pub device: burn::tensor::Device,
 }
 
 /// Trains a network on `train`, choosing the epoch by UAR on `valid`.
@@ -405,7 +411,7 @@ pub fn train(
     model_cfg.validate().map_err(TrainError::Config)?;
     let extractor =
         Extractor::new(cfg.features.clone()).map_err(|e| TrainError::Config(e.to_string()))?;
-    let device = ser_model::cpu().autodiff();
+    let device = run.device.clone().autodiff();
     device.seed(cfg.seed);
     let mut network = EmotionModel::fresh_network(&model_cfg, &device);
     let parameters = network.parameter_count();
