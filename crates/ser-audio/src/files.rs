@@ -1,5 +1,6 @@
 //! Which files are audio files, and finding them below a directory.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Extensions of the formats `ser` decodes, picked up when walking directories (a file named
@@ -14,10 +15,16 @@ pub fn has_audio_extension(path: &Path) -> bool {
 }
 
 /// The audio files below `dir` (recursively, following symbolic links to directories), sorted.
+/// Each directory is read once, however many links lead to it, so a link loop cannot make the
+/// walk endless.
 pub fn find_audio_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
+    let mut seen = HashSet::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
+        if !seen.insert(std::fs::canonicalize(&d)?) {
+            continue;
+        }
         for entry in std::fs::read_dir(&d)? {
             let path = entry?.path();
             if path.is_dir() {
@@ -49,5 +56,17 @@ mod tests {
             .collect();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(found, ["a/b/y.flac", "a/x.WAV", "z.ogg"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_loop_ends() {
+        let dir = std::env::temp_dir().join(format!("ser-loop-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("a")).unwrap();
+        std::fs::write(dir.join("a/x.wav"), b"").unwrap();
+        std::os::unix::fs::symlink(&dir, dir.join("a/back")).unwrap();
+        let found = find_audio_files(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 }

@@ -61,6 +61,7 @@ async fn read_upload(state: &AppState, req: Request) -> Result<(String, Vec<u8>)
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
+    // Vec::from(Bytes) takes the buffer over without copying when it is not shared.
     // The extractors know why they refused (413 for the body limit, 400 otherwise): keep their status.
     let refused = |status: StatusCode, why: String| {
         ApiError::new(status, format!("cannot read the upload: {why}"))
@@ -80,7 +81,7 @@ async fn read_upload(state: &AppState, req: Request) -> Result<(String, Vec<u8>)
                     .bytes()
                     .await
                     .map_err(|e| refused(e.status(), e.body_text()))?;
-                return Ok((name, bytes.to_vec()));
+                return Ok((name, Vec::from(bytes)));
             }
         }
         return Err(ApiError::new(
@@ -91,7 +92,7 @@ async fn read_upload(state: &AppState, req: Request) -> Result<(String, Vec<u8>)
     let bytes = Bytes::from_request(req, state)
         .await
         .map_err(|e| refused(e.status(), e.body_text()))?;
-    Ok(("upload".to_string(), bytes.to_vec()))
+    Ok(("upload".to_string(), Vec::from(bytes)))
 }
 
 /// Runs `f` on the blocking pool once a worker slot is free; refuses with 503 when too many
