@@ -1,5 +1,6 @@
 //! Training killed with SIGKILL resumes from its last checkpoint, losing at most the epoch that
-//! was running, and finishes a complete model.
+//! was running, and finishes a complete model; an interrupted cross-validation resumes with
+//! the folds it lacks.
 
 mod common;
 
@@ -13,11 +14,11 @@ fn ser() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ser"))
 }
 
-/// A small but real run: three actors (two train, one validates), a small network.
-fn setup(data: &Path, dir: &Path) -> (String, String) {
+/// A small but real run: the given actors, a small network.
+fn setup(data: &Path, dir: &Path, actors: &[&str]) -> (String, String) {
     let corpus = dir.join("corpus");
     std::fs::create_dir(&corpus).unwrap();
-    for actor in ["Actor_01", "Actor_02", "Actor_03"] {
+    for actor in actors {
         std::os::unix::fs::symlink(data.join("ravdess").join(actor), corpus.join(actor)).unwrap();
     }
     let config = dir.join("config.json");
@@ -42,7 +43,8 @@ fn sigkill_mid_training_then_resume_loses_at_most_one_epoch() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let (corpus, config) = setup(&data, dir.path());
+    // Three actors: two train, one validates.
+    let (corpus, config) = setup(&data, dir.path(), &["Actor_01", "Actor_02", "Actor_03"]);
     let out = dir.path().join("model");
     let cache = dir.path().join("cache");
     let args = |extra: &[&str]| {
@@ -108,4 +110,57 @@ fn sigkill_mid_training_then_resume_loses_at_most_one_epoch() {
         !checkpoint.exists(),
         "the checkpoint is removed once the model is complete"
     );
+}
+
+#[test]
+fn cross_validation_resumes_with_the_missing_folds() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let actors = ["Actor_01", "Actor_02", "Actor_03", "Actor_04"];
+    let (corpus, config) = setup(&data, dir.path(), &actors);
+    let out = dir.path().join("cv");
+    let cv = |extra: &[&str]| {
+        ser()
+            .args(["cv", "--data", &corpus, "--config", &config, "--folds", "2"])
+            .args([
+                "--valid-speakers",
+                "1",
+                "--epochs",
+                "1",
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let first = cv(&["--only", "1"]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let read = || -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(out.join("cv.json")).unwrap()).unwrap()
+    };
+    let fold1 = read()["folds"][0].clone();
+    let second = cv(&["--resume"]);
+    let log = String::from_utf8_lossy(&second.stderr);
+    assert!(second.status.success(), "{log}");
+    assert!(
+        log.contains("already done") && log.contains("fold 2/2") && !log.contains("fold 1/2"),
+        "{log}"
+    );
+    let doc = read();
+    assert_eq!(doc["folds_done"], serde_json::json!([1, 2]));
+    assert_eq!(
+        doc["folds"][0], fold1,
+        "the finished fold is kept as it was"
+    );
+    // Other settings than the recorded ones are refused.
+    let other = cv(&["--resume", "--seed", "7"]);
+    assert_eq!(other.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&other.stderr).contains("another configuration"));
 }

@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use ser_train::metrics::Scores;
 use ser_train::report::{mean_sd, pooled, record_cv, write_atomic, CvSummary};
 use ser_train::split::{cv_split, speaker_folds};
-use ser_train::trainer::{evaluate, train, RunOptions};
-use serde_json::json;
+use ser_train::trainer::{evaluate, train, RunOptions, TrainConfig};
+use serde_json::{json, Value};
 
 use super::common::TrainArgs;
 
@@ -36,6 +36,10 @@ pub struct CvCmd {
     /// trained with the same configuration), after every fold.
     #[arg(long, value_name = "MODEL_DIR")]
     card: Option<PathBuf>,
+    /// Keep the folds already in OUT/cv.json (made with the same configuration and folds)
+    /// and run only the missing ones: an interrupted cross-validation goes on where it stopped.
+    #[arg(long)]
+    resume: bool,
 }
 
 pub fn run(cmd: CvCmd) -> Result<ExitCode> {
@@ -50,9 +54,14 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
         );
     }
     let folds = speaker_folds(&speakers, cmd.folds);
-    let mut results: Vec<(usize, Scores, serde_json::Value)> = Vec::new();
+    let mut results = if cmd.resume {
+        finished_folds(&cmd, &cfg, &dataset.labels)?
+    } else {
+        Vec::new()
+    };
     for f in 0..folds.len() {
-        if !cmd.only.is_empty() && !cmd.only.contains(&(f + 1)) {
+        let wanted = cmd.only.is_empty() || cmd.only.contains(&(f + 1));
+        if !wanted || results.iter().any(|r| r.0 == f + 1) {
             continue;
         }
         let split = cv_split(&folds, f, cmd.args.valid_speakers);
@@ -98,8 +107,13 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
         );
         let detail = json!({"fold": f + 1, "split": split, "best_epoch": outcome.best_epoch, "history": outcome.history, "test": test});
         results.push((f + 1, test, detail));
+        results.sort_by_key(|r| r.0);
         write_summary(&cmd, &dataset.labels, &results, &cfg)?;
     }
+    if results.is_empty() {
+        bail!("no fold was run");
+    }
+    write_summary(&cmd, &dataset.labels, &results, &cfg)?;
     let summary = summary_of(&cmd, &results);
     let (a, asd) = mean_sd(&summary.accuracy);
     let (u, usd) = mean_sd(&summary.uar);
@@ -115,7 +129,47 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn summary_of(cmd: &CvCmd, results: &[(usize, Scores, serde_json::Value)]) -> CvSummary {
+/// The folds recorded in OUT/cv.json, for `--resume`; refused when they were made with another
+/// configuration or fold count.
+fn finished_folds(cmd: &CvCmd, cfg: &TrainConfig, labels: &[String]) -> Result<Vec<FoldResult>> {
+    let path = cmd.out.join("cv.json");
+    let Ok(bytes) = std::fs::read(&path) else {
+        return Ok(Vec::new());
+    };
+    let doc: Value = serde_json::from_slice(&bytes)
+        .with_context(|| format!("{}: not a cv.json", path.display()))?;
+    if doc["config"] != serde_json::to_value(cfg)? || doc["folds_total"] != json!(cmd.folds) {
+        bail!(
+            "{}: made with another configuration or fold count; run without --resume",
+            path.display()
+        );
+    }
+    let mut out = Vec::new();
+    for detail in doc["folds"].as_array().into_iter().flatten() {
+        let fold = detail["fold"]
+            .as_u64()
+            .context("cv.json: fold without a number")? as usize;
+        let confusion: Vec<Vec<usize>> =
+            serde_json::from_value(detail["test"]["confusion"].clone()).with_context(|| {
+                format!("{}: fold {fold} has no confusion matrix", path.display())
+            })?;
+        out.push((
+            fold,
+            Scores::from_confusion(labels, confusion),
+            detail.clone(),
+        ));
+    }
+    eprintln!(
+        "resuming: folds {:?} already done",
+        out.iter().map(|r| r.0).collect::<Vec<_>>()
+    );
+    Ok(out)
+}
+
+/// A finished fold: its number, its test scores and its detail record for cv.json.
+type FoldResult = (usize, Scores, Value);
+
+fn summary_of(cmd: &CvCmd, results: &[FoldResult]) -> CvSummary {
     CvSummary {
         folds: cmd.folds,
         fold_numbers: results.iter().map(|r| r.0).collect(),
@@ -133,8 +187,8 @@ fn summary_of(cmd: &CvCmd, results: &[(usize, Scores, serde_json::Value)]) -> Cv
 fn write_summary(
     cmd: &CvCmd,
     labels: &[String],
-    results: &[(usize, Scores, serde_json::Value)],
-    cfg: &ser_train::trainer::TrainConfig,
+    results: &[FoldResult],
+    cfg: &TrainConfig,
 ) -> Result<()> {
     let summary = summary_of(cmd, results);
     if let Some(dir) = &cmd.card {
