@@ -13,6 +13,28 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut Vec<u8>) -> Result<()>) 
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// Checks that a chart can be written to `path`: `.svg` or `.png` (before any work is done).
+pub fn check_chart_path(path: &Path) -> Result<()> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("svg" | "png") => Ok(()),
+        _ => anyhow::bail!("{}: charts are written as .svg or .png", path.display()),
+    }
+}
+
+/// Writes an SVG chart to `path`, rasterised to PNG when the name ends in `.png`.
+pub fn write_chart(path: &Path, svg: &str) -> Result<()> {
+    check_chart_path(path)?;
+    let png = path.extension().is_some_and(|e| e == "png");
+    write_atomic(path, |bytes| {
+        if png {
+            bytes.extend(ser_plot::svg_to_png(svg).map_err(anyhow::Error::msg)?);
+        } else {
+            bytes.extend_from_slice(svg.as_bytes());
+        }
+        Ok(())
+    })
+}
+
 /// A progress bar for `len` items, drawn on stderr (hidden when stderr is not a terminal).
 pub fn progress_bar(len: u64, what: &str) -> ProgressBar {
     let bar = ProgressBar::new(len);

@@ -175,6 +175,20 @@ fn cli_writes_json_csv_and_a_timeline_plot() {
     assert!(v["dominant"].is_string());
     let svg = std::fs::read_to_string(&plot).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains(v["segments"][0]["label"].as_str().unwrap()));
+    // The same picture as PNG.
+    let png = dir.path().join("timeline.png");
+    let out = Command::cargo_bin("ser")
+        .unwrap()
+        .args(["analyze", path.to_str().unwrap(), "--plot"])
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
 
     let csv = Command::cargo_bin("ser")
         .unwrap()

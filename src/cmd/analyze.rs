@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use super::batch_exit_code;
 use super::common::ModelArg;
 use crate::files::collect_audio_files;
-use crate::output::{progress_bar, write_atomic};
+use crate::output::{check_chart_path, progress_bar, write_chart};
 
 /// Output formats of `ser analyze`.
 #[derive(Clone, Copy, Default, ValueEnum)]
@@ -54,8 +54,9 @@ pub struct AnalyzeCmd {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: AnalyzeFormat,
-    /// Draw the timeline (waveform, emotion bands, confidence) to this SVG file (one input).
-    #[arg(long, value_name = "FILE.svg")]
+    /// Draw the timeline (waveform, emotion bands, confidence) to this .svg or .png file (one
+    /// input).
+    #[arg(long, value_name = "FILE.svg|png")]
     plot: Option<PathBuf>,
 }
 
@@ -79,12 +80,7 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
                 files.len()
             );
         }
-        if plot.extension().and_then(|e| e.to_str()) != Some("svg") {
-            bail!(
-                "{}: the timeline is drawn as SVG; name the file .svg",
-                plot.display()
-            );
-        }
+        check_chart_path(plot)?;
     }
     let mut results = Vec::with_capacity(files.len());
     for file in &files {
@@ -103,10 +99,7 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
             &bands(a, model.labels()),
             model.labels(),
         );
-        write_atomic(plot, |b| {
-            b.extend_from_slice(svg.as_bytes());
-            Ok(())
-        })?;
+        write_chart(plot, &svg)?;
     }
     let failures = results.iter().filter(|r| r.1.is_err()).count();
     match cmd.format {

@@ -23,8 +23,8 @@ pub struct EvalCmd {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: TextOrJson,
-    /// Also draw the confusion matrix (SVG).
-    #[arg(long, value_name = "FILE.svg")]
+    /// Also draw the confusion matrix (.svg or .png).
+    #[arg(long, value_name = "FILE.svg|png")]
     plot: Option<PathBuf>,
     /// Cache directory for decoded audio (default: ~/.cache/ser).
     #[arg(long, value_name = "DIR")]
@@ -128,7 +128,7 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
             &scores.confusion,
             &format!("{}", cmd.data.display()),
         );
-        ser_train::report::write_atomic(plot, svg.as_bytes())?;
+        crate::output::write_chart(plot, &svg)?;
     }
     Ok(if failed.is_empty() {
         ExitCode::SUCCESS
