@@ -189,7 +189,7 @@ fn nan_and_inf_samples() {
             &format!("{bad}.wav"),
             &wav_bytes(3, 1, 16_000, 32, &data, None),
         );
-        let kind = rejected(&path, "NaN or infinite");
+        let kind = rejected(&path, "NaN, infinite or out-of-range");
         assert!(matches!(kind, ErrorKind::NonFinite { at_s } if (at_s - 0.25).abs() < 1e-3));
     }
 }

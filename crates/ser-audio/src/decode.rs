@@ -20,6 +20,16 @@ pub const MIN_SAMPLE_RATE: u32 = 1_000;
 pub const MAX_SAMPLE_RATE: u32 = 768_000;
 /// Most channels accepted: more than any real microphone array file.
 pub const MAX_CHANNELS: usize = 64;
+/// Largest sample magnitude accepted. Audio is nominally within ±1 and float files may exceed
+/// it a little; values beyond this are not audio, and their squares would overflow `f32` in
+/// the spectrum (the fuzzer found a float WAV of ±1e26 samples that turned into NaN features).
+pub const MAX_SAMPLE_MAGNITUDE: f32 = 1.0e4;
+
+/// Whether `x` can be a sample: finite and within ±[`MAX_SAMPLE_MAGNITUDE`].
+pub fn valid_sample(x: f32) -> bool {
+    x.abs() <= MAX_SAMPLE_MAGNITUDE
+}
+
 /// Packets that fail to decode in a row before the stream is declared corrupt.
 const MAX_CONSECUTIVE_DECODE_ERRORS: usize = 16;
 
@@ -153,7 +163,8 @@ impl Decoder {
     }
 
     /// Decodes the next packet and returns its samples mixed down to mono (mean of channels),
-    /// or `None` at the end of the stream. NaN or infinite samples are an error.
+    /// or `None` at the end of the stream. NaN, infinite or absurdly large samples are an error
+    /// (see [`valid_sample`]).
     pub fn next_mono(&mut self) -> Result<Option<&[f32]>> {
         let mut failures = 0;
         loop {
@@ -188,7 +199,7 @@ impl Decoder {
             }
             buf.copy_to_vec_interleaved(&mut self.interleaved);
             mix_to_mono(&self.interleaved, channels, &mut self.mono);
-            if let Some(i) = self.mono.iter().position(|x| !x.is_finite()) {
+            if let Some(i) = self.mono.iter().position(|&x| !valid_sample(x)) {
                 let at_s = (self.frames_out + i as u64) as f64 / self.info.sample_rate as f64;
                 return Err(self.error(ErrorKind::NonFinite { at_s }));
             }

@@ -21,7 +21,7 @@ pub enum ErrorKind {
     Corrupt(String),
     /// The stream decodes, but to zero samples.
     NoSamples,
-    /// A sample is NaN or infinite.
+    /// A sample is NaN, infinite or beyond [`crate::MAX_SAMPLE_MAGNITUDE`].
     NonFinite {
         /// Offset of the first bad sample, in seconds from the start.
         at_s: f64,
@@ -73,7 +73,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::NonFinite { at_s } => {
                 write!(
                     f,
-                    "audio contains NaN or infinite samples (first at {at_s:.3} s)"
+                    "audio contains NaN, infinite or out-of-range samples (first at {at_s:.3} s)"
                 )
             }
             ErrorKind::TooLong { limit_s } => write!(

@@ -23,7 +23,8 @@ mod resample;
 mod trim;
 
 pub use decode::{
-    probe_info, Decoder, ProbedInfo, SourceInfo, MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE,
+    probe_info, valid_sample, Decoder, ProbedInfo, SourceInfo, MAX_CHANNELS, MAX_SAMPLE_MAGNITUDE,
+    MAX_SAMPLE_RATE, MIN_SAMPLE_RATE,
 };
 pub use error::{AudioError, ErrorKind, Result};
 pub use files::{find_audio_files, has_audio_extension, AUDIO_EXTENSIONS};

@@ -80,7 +80,8 @@ pub fn parse_header(text: &str) -> Result<StreamHeader, String> {
     Ok(h)
 }
 
-/// Decodes one binary message to mono samples (non-finite values are an error).
+/// Decodes one binary message to mono samples (NaN, infinite or absurdly large values are an
+/// error).
 pub fn decode_pcm(bytes: &[u8], header: &StreamHeader) -> Result<Vec<f32>, String> {
     if bytes.len() > MAX_MESSAGE_BYTES {
         return Err(format!(
@@ -109,8 +110,8 @@ pub fn decode_pcm(bytes: &[u8], header: &StreamHeader) -> Result<Vec<f32>, Strin
             .map(|b| i16::from_le_bytes([b[0], b[1]]) as f32 / 32768.0)
             .collect(),
     };
-    if samples.iter().any(|v| !v.is_finite()) {
-        return Err("NaN or infinite samples".into());
+    if samples.iter().any(|&v| !ser_audio::valid_sample(v)) {
+        return Err("NaN, infinite or out-of-range samples".into());
     }
     Ok(samples
         .chunks_exact(header.channels)
@@ -274,6 +275,8 @@ mod tests {
         assert!(decode_pcm(&bytes[..3], &h).is_err());
         let h = parse_header(r#"{"sample_rate": 16000, "format": "f32"}"#).unwrap();
         assert!(decode_pcm(&f32::NAN.to_le_bytes(), &h).is_err());
+        assert!(decode_pcm(&1e26f32.to_le_bytes(), &h).is_err());
+        assert!(decode_pcm(&1.5f32.to_le_bytes(), &h).is_ok());
     }
 
     #[test]
