@@ -38,6 +38,7 @@ pub fn analyze(data: &[u8]) {
         assert!(a.speech_s <= a.duration_s + 1e-6, "more speech than audio");
         for s in &a.segments {
             assert!(s.start_s <= s.end_s, "segment ends before it starts");
+            assert!(s.prediction.confidence.is_finite(), "non-finite prediction");
         }
     }
 }
