@@ -4,28 +4,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
-use clap::ValueEnum;
 use ser_analyze::{Analysis, AnalyzeOptions, Analyzer};
 use ser_plot::{timeline_svg, TimelineBand};
 use serde_json::{json, Value};
 
-use super::batch_exit_code;
 use super::common::ModelArg;
+use super::{batch_exit_code, TableJsonCsv};
 use crate::files::collect_audio_files;
 use crate::output::{check_chart_path, progress_bar, write_chart};
-
-/// Output formats of `ser analyze`.
-#[derive(Clone, Copy, Default, ValueEnum)]
-pub enum AnalyzeFormat {
-    /// Segments and pauses as aligned rows, then a summary, for people.
-    #[default]
-    Table,
-    /// {"path", "duration_s", "speech_s", "segments", "non_speech", "summary", "dominant",
-    /// "changes"}: one object for one file, an array of them for several.
-    Json,
-    /// One row per segment or pause with every label's probability.
-    Csv,
-}
 
 /// Arguments of `ser analyze`.
 #[derive(clap::Args)]
@@ -51,9 +37,11 @@ pub struct AnalyzeCmd {
     /// Neighbouring windows on each side averaged into each window (0: no smoothing).
     #[arg(long, default_value_t = 1)]
     smooth: usize,
-    /// Output format.
+    /// Output format (JSON: {"path", "duration_s", "speech_s", "segments", "non_speech",
+    /// "summary", "dominant", "changes"}, one object for one file, an array for several; CSV:
+    /// one row per segment or pause).
     #[arg(long, value_enum, default_value_t)]
-    format: AnalyzeFormat,
+    format: TableJsonCsv,
     /// Draw the timeline (waveform, emotion bands, confidence) to this .svg or .png file (one
     /// input).
     #[arg(long, value_name = "FILE.svg|png")]
@@ -103,9 +91,9 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
     }
     let failures = results.iter().filter(|r| r.1.is_err()).count();
     match cmd.format {
-        AnalyzeFormat::Table => print_table(&results),
-        AnalyzeFormat::Json => print_json(&results)?,
-        AnalyzeFormat::Csv => print_csv(&results, model.labels()),
+        TableJsonCsv::Table => print_table(&results),
+        TableJsonCsv::Json => print_json(&results)?,
+        TableJsonCsv::Csv => print_csv(&results, model.labels()),
     }
     Ok(batch_exit_code(failures))
 }

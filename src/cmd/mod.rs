@@ -53,6 +53,18 @@ pub enum TextOrJson {
     Json,
 }
 
+/// Output of the commands that report rows of results (`predict`, `analyze`).
+#[derive(Clone, Copy, Default, ValueEnum)]
+pub enum TableJsonCsv {
+    /// Aligned columns for people.
+    #[default]
+    Table,
+    /// JSON for programs.
+    Json,
+    /// A header, then one row per result with every label's probability.
+    Csv,
+}
+
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {

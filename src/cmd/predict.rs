@@ -4,26 +4,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::ValueEnum;
 use rayon::prelude::*;
 use ser_model::Prediction;
 use serde_json::{json, Value};
 
-use super::batch_exit_code;
 use super::common::ModelArg;
+use super::{batch_exit_code, TableJsonCsv};
 use crate::files::collect_audio_files;
-
-/// Output formats of `ser predict`.
-#[derive(Clone, Copy, Default, ValueEnum)]
-pub enum PredictFormat {
-    /// Aligned columns for people.
-    #[default]
-    Table,
-    /// One JSON array of {"path", "label", "confidence", "probabilities"}.
-    Json,
-    /// A header and one row per file with every label's probability.
-    Csv,
-}
 
 /// Arguments of `ser predict`.
 #[derive(clap::Args)]
@@ -36,9 +23,9 @@ pub struct PredictCmd {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     model: ModelArg,
-    /// Output format.
+    /// Output format (JSON: one array of {"path", "label", "confidence", "probabilities"}).
     #[arg(long, value_enum, default_value_t)]
-    format: PredictFormat,
+    format: TableJsonCsv,
     /// Show the K most probable labels in the table (JSON and CSV always carry all).
     #[arg(long, default_value_t = 1)]
     top: usize,
@@ -78,9 +65,9 @@ pub fn run(cmd: PredictCmd) -> Result<ExitCode> {
         }
     }
     match cmd.format {
-        PredictFormat::Table => print_table(&results, cmd.top),
-        PredictFormat::Json => print_json(&results)?,
-        PredictFormat::Csv => print_csv(&results, model.labels()),
+        TableJsonCsv::Table => print_table(&results, cmd.top),
+        TableJsonCsv::Json => print_json(&results)?,
+        TableJsonCsv::Csv => print_csv(&results, model.labels()),
     }
     Ok(batch_exit_code(failures))
 }

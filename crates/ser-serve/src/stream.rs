@@ -16,7 +16,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use ser_audio::{fit_duration, trim_silence, StreamResampler};
+use ser_audio::StreamResampler;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -210,22 +210,16 @@ async fn recv(
 
 /// The event for the current window: silence, or the model's prediction of its speech.
 async fn window_event(state: &AppState, window: &[f32], t_s: f64) -> Result<Value, String> {
-    let cfg = state.model.config().audio.clone();
-    let level_db = peak_level_db(window, cfg.sample_rate);
+    let level_db = peak_level_db(window, state.model.config().audio.sample_rate);
     let mut event = json!({"t_s": t_s, "level_db": level_db, "speech": false, "label": null});
     if level_db < SPEECH_DB {
         return Ok(event);
     }
     let clip = window.to_vec();
     let p = run_blocking(state, move |model| {
-        let range = cfg.trim.map_or(0..clip.len(), |t| trim_silence(&clip, &t));
-        let fitted = fit_duration(
-            &clip[range],
-            cfg.sample_rate,
-            0.0,
-            cfg.duration_s.unwrap_or(3.0),
-        );
-        Ok(model.predict_clips(&[fitted]).remove(0))
+        // Prepared exactly as a loaded file: the model's trim, offset and duration.
+        let shaped = ser_audio::shape(clip, &model.config().audio);
+        Ok(model.predict_clips(&[shaped]).remove(0))
     })
     .await
     .map_err(|e| e.message)?;

@@ -308,6 +308,11 @@ fn class_weights(train: &[Example], k: usize) -> Vec<f32> {
         .collect()
 }
 
+/// File name of one part (`last`, `optimizer`, `best`) of epoch `epoch`'s checkpoint.
+fn part_file(part: &str, epoch: usize) -> String {
+    format!("{part}-{epoch}.bpk")
+}
+
 /// Where a run keeps its checkpoint: after epoch `e`, the weights `last-e.bpk`, the optimiser
 /// state `optimizer-e.bpk` and the best weights so far `best-e.bpk`, then `state.json` (the
 /// history), each written to a temporary file and renamed. `state.json` is written last and
@@ -318,11 +323,6 @@ struct Checkpoint {
 }
 
 impl Checkpoint {
-    /// File name of one part of epoch `epoch`'s checkpoint.
-    fn name(&self, part: &str, epoch: usize) -> String {
-        format!("{part}-{epoch}.bpk")
-    }
-
     fn save(
         &self,
         state: &CheckpointState,
@@ -332,7 +332,7 @@ impl Checkpoint {
     ) -> Result<(), TrainError> {
         let epoch = state.history.len();
         for (part, bytes) in [("last", last), ("optimizer", optimizer), ("best", best)] {
-            self.write(&self.name(part, epoch), bytes)?;
+            self.write(&part_file(part, epoch), bytes)?;
         }
         self.write(
             "state.json",
@@ -340,7 +340,7 @@ impl Checkpoint {
         )?;
         for part in ["last", "optimizer", "best"] {
             // A leftover of the previous epoch is harmless; failing to delete it is not an error.
-            let _ = std::fs::remove_file(self.path(&self.name(part, epoch.saturating_sub(1))));
+            let _ = std::fs::remove_file(self.path(&part_file(part, epoch.saturating_sub(1))));
         }
         Ok(())
     }
@@ -444,11 +444,13 @@ pub fn train(
         }
         let done = saved.history.len();
         network =
-            load_network(network, ck.read(&ck.name("last", done))?).map_err(|e| ck.fail(e))?;
+            load_network(network, ck.read(&part_file("last", done))?).map_err(|e| ck.fail(e))?;
         optimizer = optimizer
-            .from_bytes(Bytes::from_bytes_vec(ck.read(&ck.name("optimizer", done))?))
+            .from_bytes(Bytes::from_bytes_vec(
+                ck.read(&part_file("optimizer", done))?,
+            ))
             .map_err(|e| ck.fail(e))?;
-        best = ck.read(&ck.name("best", done))?;
+        best = ck.read(&part_file("best", done))?;
         state = saved;
     }
 
