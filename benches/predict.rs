@@ -9,6 +9,10 @@ use std::path::PathBuf;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ser_model::EmotionModel;
 
+// The same allocator as the `ser` binary, so the benchmark measures what users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn clips() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/ravdess/Actor_01");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)

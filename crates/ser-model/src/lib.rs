@@ -17,6 +17,7 @@
 mod atomic;
 mod bundled;
 mod config;
+mod cpu_kernels;
 mod error;
 mod inference;
 mod network;

@@ -19,6 +19,7 @@ use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Tensor};
 
 use crate::config::NetworkConfig;
+use crate::cpu_kernels;
 
 /// One convolution block: conv 3×3 (same padding) → batch-norm → ReLU → 2×2 max-pool.
 #[derive(Module, Debug)]
@@ -42,10 +43,14 @@ impl ConvBlock {
     }
 
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        self.pool.forward(
-            self.activation
-                .forward(self.norm.forward(self.conv.forward(x))),
-        )
+        let x = self
+            .activation
+            .forward(self.norm.forward(self.conv.forward(x)));
+        if cpu_kernels::applies(&x) {
+            cpu_kernels::max_pool_2x2(x)
+        } else {
+            self.pool.forward(x)
+        }
     }
 }
 
@@ -93,8 +98,12 @@ impl Network {
         let x = self.dropout.forward(x);
         // [B, C, M, T] → [B, T, C·M]: one feature vector per time step.
         let [b, c, m, t] = x.dims();
+        let fast = cpu_kernels::applies(&x);
         let seq = x.permute([0, 3, 1, 2]).reshape([b, t, c * m]);
-        let (h, _) = self.lstm.forward(seq, None);
+        let h = fast
+            .then(|| cpu_kernels::bilstm(&self.lstm, seq.clone()))
+            .flatten()
+            .unwrap_or_else(|| self.lstm.forward(seq, None).0);
         let pooled = match &self.attention {
             Some(score) => {
                 // Weights over time from a learned score per step: [B, T, 1].

@@ -320,6 +320,10 @@ pub fn record_cv(dir: &Path, cv: &CvSummary) -> Result<(), String> {
 fn augment_text(cfg: &TrainConfig) -> String {
     let a = &cfg.augment;
     let mut parts = Vec::new();
+    if !a.speed_factors.is_empty() {
+        let speeds: Vec<String> = a.speed_factors.iter().map(|f| format!("{f}")).collect();
+        parts.push(format!("speed perturbation ×{{{}}}", speeds.join(", ")));
+    }
     if a.random_shift {
         parts.push("random placement in the window".to_string());
     }

@@ -29,7 +29,7 @@ use ser_model::{
     prepare_features, EmotionModel, ModelConfig, Network, NetworkConfig, FORMAT_VERSION,
 };
 
-use crate::augment::{add_noise, random_placement, spec_augment, AugmentConfig};
+use crate::augment::{add_noise, change_speed, random_placement, spec_augment, AugmentConfig};
 use crate::metrics::Scores;
 
 /// Everything that defines a training run; saved in the model card.
@@ -196,11 +196,17 @@ fn train_features(
     use rand::Rng;
     let aug = &cfg.augment;
     let mut rng = StdRng::seed_from_u64(rng_seed);
+    // No draw when off, so runs without speed perturbation keep their random stream.
+    let perturbed = (!aug.speed_factors.is_empty()).then(|| {
+        let f = aug.speed_factors[rng.random_range(0..aug.speed_factors.len())];
+        change_speed(&example.wave, cfg.audio.sample_rate, f)
+    });
+    let source = perturbed.as_deref().unwrap_or(&example.wave);
     let mut wave = if aug.random_shift {
-        random_placement(&example.wave, window_len(cfg), &mut rng)
+        random_placement(source, window_len(cfg), &mut rng)
     } else {
         fit_duration(
-            &example.wave,
+            source,
             cfg.audio.sample_rate,
             cfg.audio.offset_s,
             cfg.audio.duration_s.unwrap_or(3.0),
@@ -409,6 +415,16 @@ pub fn train(
     }
     let model_cfg = model_config(cfg, labels);
     model_cfg.validate().map_err(TrainError::Config)?;
+    if let Some(f) = cfg
+        .augment
+        .speed_factors
+        .iter()
+        .find(|f| !(0.5..=2.0).contains(*f))
+    {
+        return Err(TrainError::Config(format!(
+            "speed factor {f} outside 0.5..2.0"
+        )));
+    }
     let extractor =
         Extractor::new(cfg.features.clone()).map_err(|e| TrainError::Config(e.to_string()))?;
     let device = run.device.clone().autodiff();
