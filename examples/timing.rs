@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use ser_audio::{load, LoadOptions};
+use ser_audio::{load, Decoder, LoadOptions};
 use ser_features::{Extractor, FeatureParams};
 
 fn median_ms(reps: usize, mut f: impl FnMut()) -> f64 {
@@ -38,6 +38,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::hint::black_box(extractor.log_mel(&clip.samples));
         }
     });
+    // Decoding alone (to mono, at the file's own rate): the floor under the full ingest.
+    let decode = median_ms(reps, || {
+        for f in &files {
+            let mut decoder = Decoder::open(f).expect("loaded above");
+            while let Some(block) = decoder.next_mono().expect("decoded above") {
+                std::hint::black_box(block);
+            }
+        }
+    });
     let ingest = median_ms(reps, || {
         for f in &files {
             let audio = load(f, &opts).expect("loaded above");
@@ -45,7 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     });
     println!(
-        "{{\"files\": {}, \"log_mel_ms\": {log_mel:.4}, \"ingest_ms\": {ingest:.4}}}",
+        "{{\"files\": {}, \"log_mel_ms\": {log_mel:.4}, \"decode_ms\": {decode:.4}, \"ingest_ms\": {ingest:.4}}}",
         files.len()
     );
     Ok(())
