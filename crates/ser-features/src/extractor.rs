@@ -16,16 +16,23 @@ pub struct Extractor {
     params: FeatureParams,
     stft: Stft,
     mel: MelFilterbank,
+    dct: Dct,
 }
 
 impl Extractor {
-    /// Validates the parameters and precomputes the window, FFT plan and filterbank.
+    /// Validates the parameters and precomputes the window, FFT plan, filterbank and DCT.
     pub fn new(params: FeatureParams) -> Result<Self, ParamsError> {
         params.validate()?;
         let p = &params;
         let stft = Stft::new(p.n_fft, p.win_length, p.hop_length, p.center, p.pad_mode);
         let mel = MelFilterbank::new(p.sample_rate, p.n_fft, p.n_mels, p.fmin, p.fmax);
-        Ok(Self { params, stft, mel })
+        let dct = Dct::new(p.n_mels);
+        Ok(Self {
+            params,
+            stft,
+            mel,
+            dct,
+        })
     }
 
     /// The parameters this extractor computes with.
@@ -70,8 +77,7 @@ impl Extractor {
     /// `librosa.feature.mfcc(S=log_mel, n_mfcc, dct_type=2, norm='ortho')`, shape
     /// `(n_mfcc, frames)`.
     pub fn mfcc(&self, y: &[f32], n_mfcc: usize) -> Array2<f32> {
-        let dct = Dct::new(self.mel.n_mels(), n_mfcc.min(self.mel.n_mels()));
-        dct.apply(self.log_mel(y).view())
+        self.dct.apply(self.log_mel(y).view(), n_mfcc)
     }
 }
 
