@@ -14,4 +14,4 @@ pub use image::ImageFormat;
 pub use raster::svg_to_png;
 pub use spectrogram::{spectrogram_image, SpectrogramStyle};
 pub use svg::{confusion_svg, line_chart_svg, Series};
-pub use timeline::{label_colour, timeline_svg, TimelineBand};
+pub use timeline::{label_colour, timeline_svg, TimelineBand, LABEL_PALETTE};

@@ -19,10 +19,18 @@ pub struct TimelineBand {
     pub confidence: f32,
 }
 
-/// The colour of label `i`: Tableau 10, distinct for up to ten labels.
+/// Label colours by the label's index, distinct for up to ten labels. The first eight suit the
+/// RAVDESS emotions in their order (neutral grey, calm light blue, happy yellow, sad blue,
+/// angry red, fearful purple, disgust green, surprised orange). The web page takes its colours
+/// from here too (`GET /api/v1/model`), so a label looks the same everywhere.
+pub const LABEL_PALETTE: [&str; 10] = [
+    "#868e96", "#74c0fc", "#fcc419", "#4dabf7", "#fa5252", "#be4bdb", "#40c057", "#ff922b",
+    "#20c997", "#e64980",
+];
+
+/// The colour of label `i` (see [`LABEL_PALETTE`]).
 pub fn label_colour(i: usize) -> String {
-    let c = colorous::TABLEAU10[i % colorous::TABLEAU10.len()];
-    format!("#{:x}", c)
+    LABEL_PALETTE[i % LABEL_PALETTE.len()].to_string()
 }
 
 /// The timeline picture as SVG. `peaks` are the waveform's `(min, max)` per block of

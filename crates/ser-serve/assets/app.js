@@ -2,11 +2,10 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const PALETTE = ["#868e96", "#74c0fc", "#fcc419", "#4dabf7", "#fa5252", "#be4bdb", "#40c057", "#ff922b",
-                 "#20c997", "#e64980"];
 let labels = [];
+let colours = [];  // one per label, from the server (the same as in the CLI's charts)
 let clipSeconds = 3;
-const colour = (label) => PALETTE[Math.max(0, labels.indexOf(label)) % PALETTE.length];
+const colour = (label) => colours[Math.max(0, labels.indexOf(label))] || "#868e96";
 
 // A server started with --token prints its URL as /#token=...: keep the token for this tab and
 // send it with every API request (the fragment itself never reaches the server).
@@ -34,6 +33,7 @@ async function loadModel() {
   if (!r.ok) { $("about-text").textContent = await errorText(r); return; }
   const m = await r.json();
   labels = m.labels;
+  colours = m.colours;
   clipSeconds = m.audio.duration_s || clipSeconds;
   $("clip-seconds").textContent = clipSeconds;
   const pct = (x) => (100 * x).toFixed(1) + " %";

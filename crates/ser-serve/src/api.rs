@@ -33,6 +33,7 @@ pub async fn model_info(State(state): State<AppState>) -> Json<Value> {
     Json(json!({
         "name": state.info.name,
         "labels": c.labels,
+        "colours": (0..c.labels.len()).map(ser_plot::label_colour).collect::<Vec<_>>(),
         "audio": c.audio,
         "features": c.features,
         "network": c.network,

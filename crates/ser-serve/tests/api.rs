@@ -135,6 +135,22 @@ async fn model_health_page_openapi_spectrogram() {
     assert_eq!(s, StatusCode::OK);
     let m = json(&b);
     assert_eq!(m["labels"].as_array().unwrap().len(), 8);
+    // The page colours labels as the CLI's charts do: one colour per label, all distinct.
+    let colours: Vec<&str> = m["colours"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(colours.len(), 8);
+    assert_eq!(colours[4], ser_plot::label_colour(4));
+    assert_eq!(
+        colours
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        8
+    );
     assert_eq!(m["features"]["n_mels"], 64);
     assert!(m["card"].as_str().unwrap().contains("Model card"));
     let (s, b) = call(app(Limits::default()), get("/")).await;
