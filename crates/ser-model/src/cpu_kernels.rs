@@ -1,56 +1,148 @@
-//! Inference-only CPU kernels for the two layers where burn's flex backend spends most of a
-//! prediction: the 2×2 max-pool and the BiLSTM recurrence.
+//! Inference-only CPU kernels for the layers where burn's flex backend spends most of a
+//! prediction: the convolution blocks and the BiLSTM recurrence.
 //!
-//! Measured on one core with a 3 s clip (`examples`-style timing of the default network): flex's
-//! generic pooling kernel (one bounds-checked window walk per output, indices always kept)
-//! took ~3.8 ms of the three blocks' pools, and its LSTM (~20 tensor ops per time step and
-//! direction) ~2 ms. Here the pool is one pass over contiguous rows and the LSTM projects all
+//! Measured layer by layer on one core with a 3 s clip and the default network: flex's generic
+//! pooling kernel (one bounds-checked window walk per output, indices always kept) took
+//! ~3.8 ms of the three blocks' pools, its im2col about as long as the convolutions' matrix
+//! products, and its LSTM (~20 tensor ops per time step and direction) ~2 ms. Here a block is
+//! one matrix product plus one fused pass (batch-norm, ReLU, pool), and the LSTM projects all
 //! time steps' inputs in one matrix product, leaving only a 64×256 product per step.
 //!
 //! Both compute exactly what burn's layers compute (the tests compare them); the network uses
 //! them only for tensors on the CPU that do not track gradients, so training is untouched.
 
 use burn::nn::activation::Activation;
-use burn::nn::{BiLstm, GateController, Lstm};
-use burn::tensor::{Tensor, TensorData};
+use burn::nn::conv::Conv2d;
+use burn::nn::{BatchNorm, BiLstm, GateController, Lstm, PaddingConfig2d};
+use burn::tensor::Tensor;
+use ndarray::{Array1, Array2, ArrayView2};
 
 /// Whether `x` can take the kernels of this module: on the CPU, without autodiff.
 pub fn applies(x: &Tensor<4>) -> bool {
     !x.is_autodiff() && x.device() == crate::cpu()
 }
 
-fn to_vec<const D: usize>(x: Tensor<D>) -> Vec<f32> {
+/// The values of a tensor, row-major.
+pub fn to_vec<const D: usize>(x: Tensor<D>) -> Vec<f32> {
     x.into_data().try_to_vec::<f32>().expect("f32 tensor")
 }
 
-/// 2×2 max-pool with stride 2 and no padding over `[B, C, H, W]` (an odd last row or column
-/// is dropped), as burn's `MaxPool2d::new([2, 2])`.
-pub fn max_pool_2x2(x: Tensor<4>) -> Tensor<4> {
-    let device = x.device();
-    let [b, c, h, w] = x.dims();
+/// One convolution block, fused: 3×3 convolution (stride 1, same padding) → batch-norm with its
+/// running statistics → ReLU → 2×2 max-pool (stride 2, an odd last row or column dropped), as
+/// burn's `Conv2d`, `BatchNorm` (inference), `Relu` and `MaxPool2d::new([2, 2])` compute it.
+///
+/// The convolution is one matrix product of the weights `[C_out, C_in·9]` with the shifted
+/// copies of the input `[C_in·9, B·H·W]` (built row by row); batch-norm, ReLU and pooling are
+/// then one pass over its output. `x` is `[B, C_in, H, W]` row-major with those `dims`; the
+/// result is `[B, C_out, H/2, W/2]` and its dims. `None` when the convolution is not of that
+/// kind.
+pub fn conv_block(
+    conv: &Conv2d,
+    norm: &BatchNorm,
+    x: &[f32],
+    dims: [usize; 4],
+) -> Option<(Vec<f32>, [usize; 4])> {
+    let same = matches!(conv.padding, PaddingConfig2d::Same)
+        || matches!(conv.padding, PaddingConfig2d::Explicit(1, 1, 1, 1));
+    if conv.kernel_size != [3, 3] || conv.stride != [1, 1] || conv.dilation != [1, 1] {
+        return None;
+    }
+    if conv.groups != 1 || !same {
+        return None;
+    }
+    let [b, c_in, h, w] = dims;
+    let c_out = conv.weight.dims()[0];
+    let device = conv.weight.device();
+    let weights = Array2::from_shape_vec((c_out, c_in * 9), to_vec(conv.weight.val())).ok()?;
+    let cols = shifted_copies(x, dims);
+    let cols = ArrayView2::from_shape((c_in * 9, b * h * w), &cols).ok()?;
+    let product = weights.dot(&cols);
+    let product = product.as_slice()?;
+
+    // batch-norm(conv + bias) = conv · scale + shift, per output channel.
+    let inv_std = (norm.running_var.value() + norm.epsilon).sqrt().recip();
+    let scale = norm.gamma.val() * inv_std;
+    let bias = conv
+        .bias
+        .as_ref()
+        .map_or_else(|| Tensor::zeros([c_out], &device), |b| b.val());
+    let shift = norm.beta.val() + (bias - norm.running_mean.value()) * scale.clone();
+    let (scale, shift) = (to_vec(scale), to_vec(shift));
+
     let (oh, ow) = (h / 2, w / 2);
-    let data = to_vec(x);
-    let mut out = Vec::with_capacity(b * c * oh * ow);
-    for plane in data.chunks_exact(h * w) {
-        for r in 0..oh {
-            let top = &plane[2 * r * w..2 * r * w + 2 * ow];
-            let bottom = &plane[(2 * r + 1) * w..(2 * r + 1) * w + 2 * ow];
-            out.extend(
-                top.chunks_exact(2)
+    let mut out = vec![0.0f32; b * c_out * oh * ow];
+    for (co, row) in product.chunks_exact(b * h * w).enumerate() {
+        let (k, m) = (scale[co], shift[co]);
+        for (bi, plane) in row.chunks_exact(h * w).enumerate() {
+            let dest = &mut out[(bi * c_out + co) * oh * ow..][..oh * ow];
+            for (r, dest_row) in dest.chunks_exact_mut(ow).enumerate() {
+                let top = &plane[2 * r * w..][..2 * ow];
+                let bottom = &plane[(2 * r + 1) * w..][..2 * ow];
+                for ((d, t), u) in dest_row
+                    .iter_mut()
+                    .zip(top.chunks_exact(2))
                     .zip(bottom.chunks_exact(2))
-                    .map(|(t, u)| t[0].max(t[1]).max(u[0].max(u[1]))),
-            );
+                {
+                    // The affine map may flip order (negative scale): pool after it, then ReLU.
+                    let v = (t[0] * k + m).max(t[1] * k + m);
+                    *d = v.max(u[0] * k + m).max(u[1] * k + m).max(0.0);
+                }
+            }
         }
     }
-    Tensor::from_data(TensorData::new(out, [b, c, oh, ow]), &device)
+    Some((out, [b, c_out, oh, ow]))
+}
+
+/// `[B, C, M, T]` → `[B, T, C·M]`: one feature vector per time step, as the network's
+/// `permute([0, 3, 1, 2])` and reshape.
+pub fn time_major(x: &[f32], [b, c, m, t]: [usize; 4]) -> Vec<f32> {
+    let mut out = vec![0.0f32; x.len()];
+    for bi in 0..b {
+        for (cm, series) in x[bi * c * m * t..][..c * m * t].chunks_exact(t).enumerate() {
+            for (ti, &v) in series.iter().enumerate() {
+                out[(bi * t + ti) * c * m + cm] = v;
+            }
+        }
+    }
+    out
+}
+
+/// The nine zero-padded shifts of each input channel, as rows of a `[C_in·9, B·H·W]` matrix:
+/// row `ci·9 + 3·dy + dx` holds `x[b, ci, y + dy - 1, x + dx - 1]` at column `b·H·W + y·W + x`.
+fn shifted_copies(x: &[f32], [b, c_in, h, w]: [usize; 4]) -> Vec<f32> {
+    let n = b * h * w;
+    let mut cols = vec![0.0f32; c_in * 9 * n];
+    for ci in 0..c_in {
+        for dy in 0..3 {
+            for dx in 0..3 {
+                let row = &mut cols[(ci * 9 + dy * 3 + dx) * n..][..n];
+                for bi in 0..b {
+                    let plane = &x[(bi * c_in + ci) * h * w..][..h * w];
+                    for y in 0..h {
+                        let Some(src_y) = (y + dy).checked_sub(1).filter(|&v| v < h) else {
+                            continue;
+                        };
+                        let src = &plane[src_y * w..][..w];
+                        let dest = &mut row[bi * h * w + y * w..][..w];
+                        match dx {
+                            0 => dest[1..].copy_from_slice(&src[..w - 1]),
+                            1 => dest.copy_from_slice(src),
+                            _ => dest[..w - 1].copy_from_slice(&src[1..]),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    cols
 }
 
 /// One direction's weights with the four gates side by side (input, forget, output, cell).
 struct Direction {
     /// `[d_in, 4H]`: the input transforms of the gates.
-    input: Tensor<2>,
+    input: Array2<f32>,
     /// `[4H]`: input and hidden biases, summed.
-    bias: Tensor<1>,
+    bias: Array1<f32>,
     /// `[H, 4H]` row-major: the hidden transforms of the gates.
     hidden: Vec<f32>,
 }
@@ -81,15 +173,14 @@ impl Direction {
             );
             bias.push(bi.val() + bh.val());
         }
-        let input = Tensor::cat(gates.map(|g| g.input_transform.weight.val()).to_vec(), 1);
-        let hidden = to_vec(Tensor::cat(
-            gates.map(|g| g.hidden_transform.weight.val()).to_vec(),
-            1,
-        ));
+        let side_by_side =
+            |f: fn(&GateController) -> Tensor<2>| to_vec(Tensor::cat(gates.map(f).to_vec(), 1));
+        let input = side_by_side(|g| g.input_transform.weight.val());
+        let h4 = 4 * lstm.d_hidden;
         Some(Self {
-            input,
-            bias: Tensor::cat(bias, 0),
-            hidden,
+            input: Array2::from_shape_vec((input.len() / h4, h4), input).ok()?,
+            bias: Array1::from(to_vec(Tensor::cat(bias, 0))),
+            hidden: side_by_side(|g| g.hidden_transform.weight.val()),
         })
     }
 
@@ -115,9 +206,9 @@ impl Direction {
                     let gate_in = sigmoid(z[j]);
                     let gate_forget = sigmoid(z[h + j]);
                     let gate_out = sigmoid(z[2 * h + j]);
-                    let candidate = z[3 * h + j].tanh();
+                    let candidate = tanh(z[3 * h + j]);
                     cell[j] = gate_forget * cell[j] + gate_in * candidate;
-                    hid[j] = gate_out * cell[j].tanh();
+                    hid[j] = gate_out * tanh(cell[j]);
                     out[at + j] = hid[j];
                 }
             }
@@ -129,10 +220,17 @@ fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// The per-step outputs `[B, T, 2H]` of a batch-first BiLSTM over `x` (`[B, T, d_in]`),
-/// forward direction first, from zero initial states: burn's `BiLstm::forward(x, None).0`.
-/// `None` when the LSTM is not of the plain kind [`Direction::new`] accepts.
-pub fn bilstm(lstm: &BiLstm, x: Tensor<3>) -> Option<Tensor<3>> {
+/// `tanh` through one `exp` (libm's `tanhf` takes the slower, more exact `expm1` path); within
+/// 1e-7 of it, and saturating to ±1 instead of overflowing for large `|x|`.
+fn tanh(x: f32) -> f32 {
+    1.0 - 2.0 / ((2.0 * x.clamp(-20.0, 20.0)).exp() + 1.0)
+}
+
+/// The per-step outputs `[B, T, 2H]` (row-major) of a batch-first BiLSTM over `x`
+/// (`[B, T, d_in]` row-major), forward direction first, from zero initial states: burn's
+/// `BiLstm::forward(x, None).0`. `None` when the LSTM is not of the plain kind
+/// [`Direction::new`] accepts.
+pub fn bilstm(lstm: &BiLstm, x: &[f32], [b, t, d_in]: [usize; 3]) -> Option<Vec<f32>> {
     if !lstm.batch_first {
         return None;
     }
@@ -140,53 +238,20 @@ pub fn bilstm(lstm: &BiLstm, x: Tensor<3>) -> Option<Tensor<3>> {
         Direction::new(&lstm.forward)?,
         Direction::new(&lstm.reverse)?,
     );
-    let device = x.device();
-    let [b, t, d_in] = x.dims();
     let h = lstm.d_hidden;
-    let flat = x.reshape([b * t, d_in]);
-    let project = |d: &Direction| {
-        to_vec(
-            flat.clone()
-                .matmul(d.input.clone())
-                .add(d.bias.clone().unsqueeze_dim(0)),
-        )
-    };
+    let x = ArrayView2::from_shape((b * t, d_in), x).ok()?;
+    let project = |d: &Direction| x.dot(&d.input) + &d.bias;
     let mut out = vec![0.0f32; b * t * 2 * h];
-    fwd.run(&project(&fwd), (b, t, h), false, &mut out);
-    rev.run(&project(&rev), (b, t, h), true, &mut out);
-    Some(Tensor::from_data(
-        TensorData::new(out, [b, t, 2 * h]),
-        &device,
-    ))
+    fwd.run(project(&fwd).as_slice()?, (b, t, h), false, &mut out);
+    rev.run(project(&rev).as_slice()?, (b, t, h), true, &mut out);
+    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use burn::nn::pool::MaxPool2dConfig;
     use burn::nn::BiLstmConfig;
     use burn::tensor::Distribution;
-
-    fn max_abs_diff<const D: usize>(a: Tensor<D>, b: Tensor<D>) -> f32 {
-        assert_eq!(a.dims(), b.dims());
-        to_vec(a)
-            .iter()
-            .zip(to_vec(b))
-            .map(|(x, y)| (x - y).abs())
-            .fold(0.0, f32::max)
-    }
-
-    #[test]
-    fn pool_equals_burns_on_odd_and_even_shapes() {
-        let device = crate::cpu();
-        let pool = MaxPool2dConfig::new([2, 2]).init();
-        for shape in [[2, 3, 8, 10], [1, 4, 7, 301], [3, 1, 5, 5]] {
-            let x = Tensor::<4>::random(shape, Distribution::Normal(0.0, 1.0), &device);
-            assert!(applies(&x));
-            let d = max_abs_diff(max_pool_2x2(x.clone()), pool.forward(x));
-            assert_eq!(d, 0.0, "{shape:?}");
-        }
-    }
 
     #[test]
     fn bilstm_equals_burns() {
@@ -196,11 +261,25 @@ mod tests {
             .init(&device);
         for (b, t) in [(1, 37), (3, 5)] {
             let x = Tensor::<3>::random([b, t, 24], Distribution::Normal(0.0, 1.0), &device);
-            let fast = bilstm(&lstm, x.clone()).expect("a plain LSTM");
+            let fast = bilstm(&lstm, &to_vec(x.clone()), [b, t, 24]).expect("a plain LSTM");
             let (reference, _) = lstm.forward(x, None);
-            let d = max_abs_diff(fast, reference);
+            let d = fast
+                .iter()
+                .zip(to_vec(reference))
+                .map(|(x, y)| (x - y).abs())
+                .fold(0.0, f32::max);
             assert!(d < 1e-5, "batch {b}, {t} steps: differs by {d}");
         }
+    }
+
+    #[test]
+    fn tanh_through_exp_matches_libm() {
+        for i in -4000..=4000 {
+            let x = i as f32 * 0.01;
+            assert!((tanh(x) - x.tanh()).abs() < 2e-7, "tanh({x})");
+        }
+        assert_eq!(tanh(1e30), 1.0);
+        assert_eq!(tanh(-1e30), -1.0);
     }
 
     #[test]

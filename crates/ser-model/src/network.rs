@@ -16,7 +16,7 @@ use burn::nn::{
     PaddingConfig2d, Relu,
 };
 use burn::tensor::activation::softmax;
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::config::NetworkConfig;
 use crate::cpu_kernels;
@@ -43,14 +43,10 @@ impl ConvBlock {
     }
 
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let x = self
-            .activation
-            .forward(self.norm.forward(self.conv.forward(x)));
-        if cpu_kernels::applies(&x) {
-            cpu_kernels::max_pool_2x2(x)
-        } else {
-            self.pool.forward(x)
-        }
+        self.pool.forward(
+            self.activation
+                .forward(self.norm.forward(self.conv.forward(x))),
+        )
     }
 }
 
@@ -93,17 +89,46 @@ impl Network {
     }
 
     /// Logits `[B, n_labels]` for log-mel input `[B, 1, mels, frames]`.
+    ///
+    /// Inference on the CPU takes the fused kernels of [`cpu_kernels`] (same results, a few
+    /// times faster); training and other devices take burn's layers.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        let cpu = cpu_kernels::applies(&x);
+        self.forward_with(x, cpu)
+    }
+
+    fn forward_with(&self, x: Tensor<4>, cpu: bool) -> Tensor<2> {
+        if let Some(h) = cpu.then(|| self.sequence_cpu(&x)).flatten() {
+            return self.head(h);
+        }
         let x = self.blocks.iter().fold(x, |x, block| block.forward(x));
         let x = self.dropout.forward(x);
         // [B, C, M, T] → [B, T, C·M]: one feature vector per time step.
         let [b, c, m, t] = x.dims();
-        let fast = cpu_kernels::applies(&x);
         let seq = x.permute([0, 3, 1, 2]).reshape([b, t, c * m]);
-        let h = fast
-            .then(|| cpu_kernels::bilstm(&self.lstm, seq.clone()))
-            .flatten()
-            .unwrap_or_else(|| self.lstm.forward(seq, None).0);
+        self.head(self.lstm.forward(seq, None).0)
+    }
+
+    /// The BiLSTM's outputs `[B, T, 2H]` computed with [`cpu_kernels`] in plain vectors (no
+    /// tensor between layers); `None` where a layer is of a kind those kernels do not cover.
+    fn sequence_cpu(&self, x: &Tensor<4>) -> Option<Tensor<3>> {
+        let mut dims = x.dims();
+        let mut data = cpu_kernels::to_vec(x.clone());
+        for block in &self.blocks {
+            (data, dims) = cpu_kernels::conv_block(&block.conv, &block.norm, &data, dims)?;
+        }
+        let [b, c, m, t] = dims;
+        let seq = cpu_kernels::time_major(&data, dims);
+        let h = cpu_kernels::bilstm(&self.lstm, &seq, [b, t, c * m])?;
+        let d = 2 * self.lstm.d_hidden;
+        Some(Tensor::from_data(
+            TensorData::new(h, [b, t, d]),
+            &x.device(),
+        ))
+    }
+
+    /// Pooling over time and the classifier: logits from the BiLSTM's outputs.
+    fn head(&self, h: Tensor<3>) -> Tensor<2> {
         let pooled = match &self.attention {
             Some(score) => {
                 // Weights over time from a learned score per step: [B, T, 1].
@@ -118,5 +143,39 @@ impl Network {
     /// Number of trainable scalars.
     pub fn parameter_count(&self) -> usize {
         self.num_params()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use burn::tensor::{Distribution, Tensor};
+
+    use crate::EmotionModel;
+
+    #[test]
+    fn cpu_kernels_give_burns_logits_on_the_bundled_model() {
+        let model = EmotionModel::bundled().unwrap();
+        let network = model.network();
+        let device = crate::cpu();
+        // Odd frame counts exercise the pools' dropped column; batches of 1 and 3.
+        for (b, frames) in [(1, 301), (3, 77)] {
+            let x =
+                Tensor::<4>::random([b, 1, 64, frames], Distribution::Normal(0.0, 1.0), &device);
+            let fast = network.forward_with(x.clone(), true).into_data();
+            let reference = network.forward_with(x, false).into_data();
+            let (fast, reference) = (
+                fast.try_to_vec::<f32>().unwrap(),
+                reference.try_to_vec::<f32>().unwrap(),
+            );
+            let diff = fast
+                .iter()
+                .zip(&reference)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f32::max);
+            assert!(
+                diff < 1e-3,
+                "batch {b}, {frames} frames: logits differ by {diff}"
+            );
+        }
     }
 }
