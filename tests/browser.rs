@@ -195,18 +195,43 @@ fn clip(data: &Path) -> PathBuf {
     std::fs::canonicalize(data.join("ravdess-wav/Actor_01/03-01-05-02-01-01-01.wav")).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn upload_shows_label_and_bars_and_refusal_shows_message() {
+/// The page of a fresh server in a fresh browser (with the clip as its microphone when
+/// `fake_microphone`), and the data directory; `None` (the test skips) without a browser
+/// outside CI or without the data.
+struct Page {
+    client: Client,
+    data: PathBuf,
+    /// Kept alive as long as the client: chromedriver must outlive the session.
+    _driver: Driver,
+}
+
+async fn open_page(fake_microphone: bool) -> Option<Page> {
     if !browser_available() {
-        return;
+        return None;
     }
-    let Some(data) = common::data_dir() else {
-        return;
-    };
+    let data = common::data_dir()?;
     let addr = start_server().await;
     let driver = Driver::start();
-    let client = browser(&driver, None).await;
+    let microphone = fake_microphone.then(|| clip(&data));
+    let client = browser(&driver, microphone.as_deref()).await;
     client.goto(&format!("http://{addr}/")).await.unwrap();
+    Some(Page {
+        client,
+        data,
+        _driver: driver,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upload_shows_label_and_bars_and_refusal_shows_message() {
+    let Some(Page {
+        client,
+        data,
+        _driver,
+    }) = open_page(false).await
+    else {
+        return;
+    };
     let input = client.find(Locator::Id("file")).await.unwrap();
     input
         .send_keys(clip(&data).to_str().unwrap())
@@ -261,16 +286,12 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn live_mode_with_fake_microphone_shows_predictions() {
-    if !browser_available() {
-        return;
-    }
-    let Some(data) = common::data_dir() else {
+    let Some(Page {
+        client, _driver, ..
+    }) = open_page(true).await
+    else {
         return;
     };
-    let addr = start_server().await;
-    let driver = Driver::start();
-    let client = browser(&driver, Some(&clip(&data))).await;
-    client.goto(&format!("http://{addr}/")).await.unwrap();
     client
         .find(Locator::Id("live"))
         .await
@@ -293,10 +314,12 @@ async fn live_mode_with_fake_microphone_shows_predictions() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn long_recording_shows_a_clickable_segment_timeline() {
-    if !browser_available() {
-        return;
-    }
-    let Some(data) = common::data_dir() else {
+    let Some(Page {
+        client,
+        data,
+        _driver,
+    }) = open_page(false).await
+    else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -323,10 +346,6 @@ async fn long_recording_shows_a_clickable_segment_timeline() {
     b.silence(1.0).unwrap();
     let truth = b.finish().unwrap();
 
-    let addr = start_server().await;
-    let driver = Driver::start();
-    let client = browser(&driver, None).await;
-    client.goto(&format!("http://{addr}/")).await.unwrap();
     let input = client.find(Locator::Id("file")).await.unwrap();
     input.send_keys(path.to_str().unwrap()).await.unwrap();
     let bands: u64 = wait_for(
