@@ -27,75 +27,123 @@ pub fn to_vec<const D: usize>(x: Tensor<D>) -> Vec<f32> {
     x.into_data().try_to_vec::<f32>().expect("f32 tensor")
 }
 
+/// A network's layers prepared once for these kernels (weights as plain arrays, batch-norm
+/// folded into the convolutions), so that a prediction only computes.
+pub struct CpuNetwork {
+    blocks: Vec<ConvKernel>,
+    lstm: BiLstmKernel,
+}
+
+impl CpuNetwork {
+    /// Prepares the convolution blocks (conv, batch-norm; each followed by ReLU and a 2×2
+    /// max-pool) and the BiLSTM; `None` when a layer is of a kind these kernels do not cover.
+    pub fn new<'a>(
+        blocks: impl IntoIterator<Item = (&'a Conv2d, &'a BatchNorm)>,
+        lstm: &BiLstm,
+    ) -> Option<Self> {
+        Some(Self {
+            blocks: blocks
+                .into_iter()
+                .map(|(conv, norm)| ConvKernel::new(conv, norm))
+                .collect::<Option<_>>()?,
+            lstm: BiLstmKernel::new(lstm)?,
+        })
+    }
+
+    /// The BiLSTM's outputs `[B, T, 2H]` (row-major) for input `x` `[B, 1, mels, frames]`
+    /// (row-major, with those `dims`), and `[B, T, 2H]`.
+    pub fn sequence(&self, x: &[f32], dims: [usize; 4]) -> (Vec<f32>, [usize; 3]) {
+        let (mut data, mut dims) = (x.to_vec(), dims);
+        for block in &self.blocks {
+            (data, dims) = block.forward(&data, dims);
+        }
+        let [b, c, m, t] = dims;
+        let seq = time_major(&data, dims);
+        let h = self.lstm.forward(&seq, [b, t, c * m]);
+        (h, [b, t, 2 * self.lstm.hidden])
+    }
+}
+
 /// One convolution block, fused: 3×3 convolution (stride 1, same padding) → batch-norm with its
 /// running statistics → ReLU → 2×2 max-pool (stride 2, an odd last row or column dropped), as
 /// burn's `Conv2d`, `BatchNorm` (inference), `Relu` and `MaxPool2d::new([2, 2])` compute it.
 ///
 /// The convolution is one matrix product of the weights `[C_out, C_in·9]` with the shifted
 /// copies of the input `[C_in·9, B·H·W]` (built row by row); batch-norm, ReLU and pooling are
-/// then one pass over its output. `x` is `[B, C_in, H, W]` row-major with those `dims`; the
-/// result is `[B, C_out, H/2, W/2]` and its dims. `None` when the convolution is not of that
-/// kind.
-pub fn conv_block(
-    conv: &Conv2d,
-    norm: &BatchNorm,
-    x: &[f32],
-    dims: [usize; 4],
-) -> Option<(Vec<f32>, [usize; 4])> {
-    let same = matches!(conv.padding, PaddingConfig2d::Same)
-        || matches!(conv.padding, PaddingConfig2d::Explicit(1, 1, 1, 1));
-    if conv.kernel_size != [3, 3] || conv.stride != [1, 1] || conv.dilation != [1, 1] {
-        return None;
-    }
-    if conv.groups != 1 || !same {
-        return None;
-    }
-    let [b, c_in, h, w] = dims;
-    let c_out = conv.weight.dims()[0];
-    let device = conv.weight.device();
-    let weights = Array2::from_shape_vec((c_out, c_in * 9), to_vec(conv.weight.val())).ok()?;
-    let cols = shifted_copies(x, dims);
-    let cols = ArrayView2::from_shape((c_in * 9, b * h * w), &cols).ok()?;
-    let product = weights.dot(&cols);
-    let product = product.as_slice()?;
+/// then one pass over its output.
+struct ConvKernel {
+    /// `[C_out, C_in·9]`.
+    weights: Array2<f32>,
+    /// batch-norm(conv + bias) = conv · scale + shift, per output channel.
+    scale: Vec<f32>,
+    shift: Vec<f32>,
+}
 
-    // batch-norm(conv + bias) = conv · scale + shift, per output channel.
-    let inv_std = (norm.running_var.value() + norm.epsilon).sqrt().recip();
-    let scale = norm.gamma.val() * inv_std;
-    let bias = conv
-        .bias
-        .as_ref()
-        .map_or_else(|| Tensor::zeros([c_out], &device), |b| b.val());
-    let shift = norm.beta.val() + (bias - norm.running_mean.value()) * scale.clone();
-    let (scale, shift) = (to_vec(scale), to_vec(shift));
+impl ConvKernel {
+    /// `None` when the convolution is not of the kind above.
+    fn new(conv: &Conv2d, norm: &BatchNorm) -> Option<Self> {
+        let same = matches!(conv.padding, PaddingConfig2d::Same)
+            || matches!(conv.padding, PaddingConfig2d::Explicit(1, 1, 1, 1));
+        if conv.kernel_size != [3, 3] || conv.stride != [1, 1] || conv.dilation != [1, 1] {
+            return None;
+        }
+        if conv.groups != 1 || !same {
+            return None;
+        }
+        let [c_out, c_in, _, _] = conv.weight.dims();
+        let weights = Array2::from_shape_vec((c_out, c_in * 9), to_vec(conv.weight.val())).ok()?;
+        let inv_std = (norm.running_var.value() + norm.epsilon).sqrt().recip();
+        let scale = norm.gamma.val() * inv_std;
+        let bias = conv.bias.as_ref().map_or_else(
+            || Tensor::zeros([c_out], &conv.weight.device()),
+            |b| b.val(),
+        );
+        let shift = norm.beta.val() + (bias - norm.running_mean.value()) * scale.clone();
+        Some(Self {
+            weights,
+            scale: to_vec(scale),
+            shift: to_vec(shift),
+        })
+    }
 
-    let (oh, ow) = (h / 2, w / 2);
-    let mut out = vec![0.0f32; b * c_out * oh * ow];
-    for (co, row) in product.chunks_exact(b * h * w).enumerate() {
-        let (k, m) = (scale[co], shift[co]);
-        for (bi, plane) in row.chunks_exact(h * w).enumerate() {
-            let dest = &mut out[(bi * c_out + co) * oh * ow..][..oh * ow];
-            for (r, dest_row) in dest.chunks_exact_mut(ow).enumerate() {
-                let top = &plane[2 * r * w..][..2 * ow];
-                let bottom = &plane[(2 * r + 1) * w..][..2 * ow];
-                for ((d, t), u) in dest_row
-                    .iter_mut()
-                    .zip(top.chunks_exact(2))
-                    .zip(bottom.chunks_exact(2))
-                {
-                    // The affine map may flip order (negative scale): pool after it, then ReLU.
-                    let v = (t[0] * k + m).max(t[1] * k + m);
-                    *d = v.max(u[0] * k + m).max(u[1] * k + m).max(0.0);
+    /// `x` is `[B, C_in, H, W]` row-major with those `dims`; the result is
+    /// `[B, C_out, H/2, W/2]` and its dims.
+    fn forward(&self, x: &[f32], dims: [usize; 4]) -> (Vec<f32>, [usize; 4]) {
+        let [b, c_in, h, w] = dims;
+        let c_out = self.weights.nrows();
+        let cols = shifted_copies(x, dims);
+        let cols = ArrayView2::from_shape((c_in * 9, b * h * w), &cols).expect("sized above");
+        let product = self.weights.dot(&cols);
+        let product = product.as_slice().expect("a fresh product is contiguous");
+
+        let (oh, ow) = (h / 2, w / 2);
+        let mut out = vec![0.0f32; b * c_out * oh * ow];
+        for (co, row) in product.chunks_exact(b * h * w).enumerate() {
+            let (k, m) = (self.scale[co], self.shift[co]);
+            for (bi, plane) in row.chunks_exact(h * w).enumerate() {
+                let dest = &mut out[(bi * c_out + co) * oh * ow..][..oh * ow];
+                for (r, dest_row) in dest.chunks_exact_mut(ow).enumerate() {
+                    let top = &plane[2 * r * w..][..2 * ow];
+                    let bottom = &plane[(2 * r + 1) * w..][..2 * ow];
+                    for ((d, t), u) in dest_row
+                        .iter_mut()
+                        .zip(top.chunks_exact(2))
+                        .zip(bottom.chunks_exact(2))
+                    {
+                        // The affine map may flip order (negative scale): pool after it, then ReLU.
+                        let v = (t[0] * k + m).max(t[1] * k + m);
+                        *d = v.max(u[0] * k + m).max(u[1] * k + m).max(0.0);
+                    }
                 }
             }
         }
+        (out, [b, c_out, oh, ow])
     }
-    Some((out, [b, c_out, oh, ow]))
 }
 
 /// `[B, C, M, T]` → `[B, T, C·M]`: one feature vector per time step, as the network's
 /// `permute([0, 3, 1, 2])` and reshape.
-pub fn time_major(x: &[f32], [b, c, m, t]: [usize; 4]) -> Vec<f32> {
+fn time_major(x: &[f32], [b, c, m, t]: [usize; 4]) -> Vec<f32> {
     let mut out = vec![0.0f32; x.len()];
     for bi in 0..b {
         for (cm, series) in x[bi * c * m * t..][..c * m * t].chunks_exact(t).enumerate() {
@@ -226,25 +274,42 @@ fn tanh(x: f32) -> f32 {
     1.0 - 2.0 / ((2.0 * x.clamp(-20.0, 20.0)).exp() + 1.0)
 }
 
-/// The per-step outputs `[B, T, 2H]` (row-major) of a batch-first BiLSTM over `x`
-/// (`[B, T, d_in]` row-major), forward direction first, from zero initial states: burn's
-/// `BiLstm::forward(x, None).0`. `None` when the LSTM is not of the plain kind
-/// [`Direction::new`] accepts.
-pub fn bilstm(lstm: &BiLstm, x: &[f32], [b, t, d_in]: [usize; 3]) -> Option<Vec<f32>> {
-    if !lstm.batch_first {
-        return None;
+/// A batch-first BiLSTM from zero initial states, forward direction first in its outputs:
+/// burn's `BiLstm::forward(x, None).0`.
+struct BiLstmKernel {
+    forward: Direction,
+    reverse: Direction,
+    hidden: usize,
+}
+
+impl BiLstmKernel {
+    /// `None` when the LSTM is not of the plain kind [`Direction::new`] accepts.
+    fn new(lstm: &BiLstm) -> Option<Self> {
+        lstm.batch_first.then_some(())?;
+        Some(Self {
+            forward: Direction::new(&lstm.forward)?,
+            reverse: Direction::new(&lstm.reverse)?,
+            hidden: lstm.d_hidden,
+        })
     }
-    let (fwd, rev) = (
-        Direction::new(&lstm.forward)?,
-        Direction::new(&lstm.reverse)?,
-    );
-    let h = lstm.d_hidden;
-    let x = ArrayView2::from_shape((b * t, d_in), x).ok()?;
-    let project = |d: &Direction| x.dot(&d.input) + &d.bias;
-    let mut out = vec![0.0f32; b * t * 2 * h];
-    fwd.run(project(&fwd).as_slice()?, (b, t, h), false, &mut out);
-    rev.run(project(&rev).as_slice()?, (b, t, h), true, &mut out);
-    Some(out)
+
+    /// The per-step outputs `[B, T, 2H]` (row-major) over `x` (`[B, T, d_in]` row-major).
+    fn forward(&self, x: &[f32], [b, t, d_in]: [usize; 3]) -> Vec<f32> {
+        let h = self.hidden;
+        let x = ArrayView2::from_shape((b * t, d_in), x).expect("sized by the caller");
+        let project = |d: &Direction| x.dot(&d.input) + &d.bias;
+        let mut out = vec![0.0f32; b * t * 2 * h];
+        for (d, reverse) in [(&self.forward, false), (&self.reverse, true)] {
+            let pre = project(d);
+            d.run(
+                pre.as_slice().expect("contiguous"),
+                (b, t, h),
+                reverse,
+                &mut out,
+            );
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -261,7 +326,8 @@ mod tests {
             .init(&device);
         for (b, t) in [(1, 37), (3, 5)] {
             let x = Tensor::<3>::random([b, t, 24], Distribution::Normal(0.0, 1.0), &device);
-            let fast = bilstm(&lstm, &to_vec(x.clone()), [b, t, 24]).expect("a plain LSTM");
+            let kernel = BiLstmKernel::new(&lstm).expect("a plain LSTM");
+            let fast = kernel.forward(&to_vec(x.clone()), [b, t, 24]);
             let (reference, _) = lstm.forward(x, None);
             let d = fast
                 .iter()

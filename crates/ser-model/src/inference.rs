@@ -10,6 +10,7 @@ use ser_features::{standardize, Extractor};
 
 use crate::atomic::write_atomic;
 use crate::config::ModelConfig;
+use crate::cpu_kernels::CpuNetwork;
 use crate::error::ModelError;
 use crate::network::Network;
 use crate::prediction::Prediction;
@@ -24,6 +25,8 @@ pub struct EmotionModel {
     config: ModelConfig,
     extractor: Extractor,
     network: Network,
+    /// The network prepared once for the CPU kernels (`None` on other devices).
+    kernels: Option<CpuNetwork>,
     device: Device,
 }
 
@@ -91,10 +94,14 @@ impl EmotionModel {
                 path: CONFIG_FILE.into(),
                 why: e.to_string(),
             })?;
+        let kernels = (device == crate::cpu())
+            .then(|| network.cpu_kernels())
+            .flatten();
         Ok(Self {
             config,
             extractor,
             network,
+            kernels,
             device,
         })
     }
@@ -188,7 +195,7 @@ impl EmotionModel {
             TensorData::new(flat, [features.len(), 1, n_mels, n_frames]),
             &self.device,
         );
-        let probs = softmax(self.network.forward(input), 1)
+        let probs = softmax(self.network.forward_with(input, self.kernels.as_ref()), 1)
             .into_data()
             .try_to_vec::<f32>()
             .expect("f32 output");

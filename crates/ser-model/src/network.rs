@@ -19,7 +19,7 @@ use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::config::NetworkConfig;
-use crate::cpu_kernels;
+use crate::cpu_kernels::{self, CpuNetwork};
 
 /// One convolution block: conv 3×3 (same padding) → batch-norm → ReLU → 2×2 max-pool.
 #[derive(Module, Debug)]
@@ -91,15 +91,31 @@ impl Network {
     /// Logits `[B, n_labels]` for log-mel input `[B, 1, mels, frames]`.
     ///
     /// Inference on the CPU takes the fused kernels of [`cpu_kernels`] (same results, a few
-    /// times faster); training and other devices take burn's layers.
+    /// times faster); training and other devices take burn's layers. Callers that predict
+    /// many times prepare the kernels once ([`Network::cpu_kernels`]) and call
+    /// [`Network::forward_with`].
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
-        let cpu = cpu_kernels::applies(&x);
-        self.forward_with(x, cpu)
+        let kernels = cpu_kernels::applies(&x)
+            .then(|| self.cpu_kernels())
+            .flatten();
+        self.forward_with(x, kernels.as_ref())
     }
 
-    fn forward_with(&self, x: Tensor<4>, cpu: bool) -> Tensor<2> {
-        if let Some(h) = cpu.then(|| self.sequence_cpu(&x)).flatten() {
-            return self.head(h);
+    /// This network's layers prepared for [`cpu_kernels`]; `None` when a layer is of a kind
+    /// they do not cover.
+    pub fn cpu_kernels(&self) -> Option<CpuNetwork> {
+        CpuNetwork::new(
+            self.blocks.iter().map(|block| (&block.conv, &block.norm)),
+            &self.lstm,
+        )
+    }
+
+    /// [`Network::forward`] with prepared CPU kernels, or burn's layers when `kernels` is
+    /// `None` (`x` must be a CPU tensor without autodiff when it is not).
+    pub fn forward_with(&self, x: Tensor<4>, kernels: Option<&CpuNetwork>) -> Tensor<2> {
+        if let Some(kernels) = kernels {
+            let (h, dims) = kernels.sequence(&cpu_kernels::to_vec(x.clone()), x.dims());
+            return self.head(Tensor::from_data(TensorData::new(h, dims), &x.device()));
         }
         let x = self.blocks.iter().fold(x, |x, block| block.forward(x));
         let x = self.dropout.forward(x);
@@ -107,24 +123,6 @@ impl Network {
         let [b, c, m, t] = x.dims();
         let seq = x.permute([0, 3, 1, 2]).reshape([b, t, c * m]);
         self.head(self.lstm.forward(seq, None).0)
-    }
-
-    /// The BiLSTM's outputs `[B, T, 2H]` computed with [`cpu_kernels`] in plain vectors (no
-    /// tensor between layers); `None` where a layer is of a kind those kernels do not cover.
-    fn sequence_cpu(&self, x: &Tensor<4>) -> Option<Tensor<3>> {
-        let mut dims = x.dims();
-        let mut data = cpu_kernels::to_vec(x.clone());
-        for block in &self.blocks {
-            (data, dims) = cpu_kernels::conv_block(&block.conv, &block.norm, &data, dims)?;
-        }
-        let [b, c, m, t] = dims;
-        let seq = cpu_kernels::time_major(&data, dims);
-        let h = cpu_kernels::bilstm(&self.lstm, &seq, [b, t, c * m])?;
-        let d = 2 * self.lstm.d_hidden;
-        Some(Tensor::from_data(
-            TensorData::new(h, [b, t, d]),
-            &x.device(),
-        ))
     }
 
     /// Pooling over time and the classifier: logits from the BiLSTM's outputs.
@@ -161,8 +159,9 @@ mod tests {
         for (b, frames) in [(1, 301), (3, 77)] {
             let x =
                 Tensor::<4>::random([b, 1, 64, frames], Distribution::Normal(0.0, 1.0), &device);
-            let fast = network.forward_with(x.clone(), true).into_data();
-            let reference = network.forward_with(x, false).into_data();
+            let kernels = network.cpu_kernels().expect("the default network's layers");
+            let fast = network.forward_with(x.clone(), Some(&kernels)).into_data();
+            let reference = network.forward_with(x, None).into_data();
             let (fast, reference) = (
                 fast.try_to_vec::<f32>().unwrap(),
                 reference.try_to_vec::<f32>().unwrap(),
