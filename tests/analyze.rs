@@ -133,6 +133,17 @@ fn speech_at_the_very_start_and_end_is_found() {
     assert!((a.segments[1].end_s - a.duration_s).abs() <= TOLERANCE_S);
 }
 
+/// `ser analyze FILE ARGS...`: its exit status and output.
+fn ser_analyze(file: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("ser")
+        .unwrap()
+        .arg("analyze")
+        .arg(file)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn cli_writes_json_csv_and_a_timeline_plot() {
     let Some(data) = common::data_dir() else {
@@ -147,18 +158,10 @@ fn cli_writes_json_csv_and_a_timeline_plot() {
         b.clip(&clips[2], false)
     });
     let plot = dir.path().join("timeline.svg");
-    let out = Command::cargo_bin("ser")
-        .unwrap()
-        .args([
-            "analyze",
-            path.to_str().unwrap(),
-            "--format",
-            "json",
-            "--plot",
-        ])
-        .arg(&plot)
-        .output()
-        .unwrap();
+    let out = ser_analyze(
+        &path,
+        &["--format", "json", "--plot", plot.to_str().unwrap()],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -177,12 +180,7 @@ fn cli_writes_json_csv_and_a_timeline_plot() {
     assert!(svg.starts_with("<svg") && svg.contains(v["segments"][0]["label"].as_str().unwrap()));
     // The same picture as PNG.
     let png = dir.path().join("timeline.png");
-    let out = Command::cargo_bin("ser")
-        .unwrap()
-        .args(["analyze", path.to_str().unwrap(), "--plot"])
-        .arg(&png)
-        .output()
-        .unwrap();
+    let out = ser_analyze(&path, &["--plot", png.to_str().unwrap()]);
     assert!(
         out.status.success(),
         "{}",
@@ -190,11 +188,7 @@ fn cli_writes_json_csv_and_a_timeline_plot() {
     );
     assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
 
-    let csv = Command::cargo_bin("ser")
-        .unwrap()
-        .args(["analyze", path.to_str().unwrap(), "--format", "csv"])
-        .output()
-        .unwrap();
+    let csv = ser_analyze(&path, &["--format", "csv"]);
     let text = String::from_utf8(csv.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("path,start_s,end_s,speech,label,confidence,neutral"));
@@ -204,12 +198,7 @@ fn cli_writes_json_csv_and_a_timeline_plot() {
     // A file that is not audio: exit 2, named, and no plot left behind.
     let bad = common::temp_file(&dir, "notes.wav", b"not audio at all");
     let plot2 = dir.path().join("bad.svg");
-    let out = Command::cargo_bin("ser")
-        .unwrap()
-        .args(["analyze", bad.to_str().unwrap(), "--plot"])
-        .arg(&plot2)
-        .output()
-        .unwrap();
+    let out = ser_analyze(&bad, &["--plot", plot2.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("notes.wav"));
     assert!(!plot2.exists());
