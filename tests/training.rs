@@ -95,8 +95,12 @@ fn same_seed_same_model_and_save_load_round_trip() {
         return;
     };
     let (ds, examples) = handful(&data);
+    // Every augmentation on, mixup too, so each random draw is covered by the seed.
     let cfg = TrainConfig {
-        augment: AugmentConfig::default(),
+        augment: AugmentConfig {
+            mixup_alpha: 0.4,
+            ..AugmentConfig::default()
+        },
         ..tiny_config(3)
     };
     let _turn = ONE_TRAINING_AT_A_TIME

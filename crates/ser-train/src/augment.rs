@@ -1,5 +1,5 @@
 //! Training-side augmentation: speed perturbation, time placement, additive noise at a random
-//! SNR, SpecAugment. Nothing here runs at evaluation or prediction time.
+//! SNR, SpecAugment, mixup. Nothing here runs at evaluation or prediction time.
 
 use rand::rngs::StdRng;
 use rand::Rng;
@@ -28,6 +28,12 @@ pub struct AugmentConfig {
     /// (configurations written before this option existed read as off).
     #[serde(default)]
     pub speed_factors: Vec<f32>,
+    /// Mixup (Zhang et al., 2018): each training input becomes `λ·x + (1-λ)·x'` with another
+    /// clip `x'` of its batch, and the loss `λ·CE(y) + (1-λ)·CE(y')`, where `λ` is drawn from
+    /// Beta(α, α) per batch (and folded to ≥ 0.5, so each clip stays the larger part of its
+    /// mix). This is α; 0 turns mixup off (configurations written before it existed read as off).
+    #[serde(default)]
+    pub mixup_alpha: f32,
 }
 
 impl Default for AugmentConfig {
@@ -43,6 +49,7 @@ impl Default for AugmentConfig {
             // Measured by 5-fold CV by actor (experiments/2026-11-26-speed-perturbation): the
             // largest gain of any augmentation tried, a new voice for every third clip.
             speed_factors: vec![0.9, 1.0, 1.1],
+            mixup_alpha: 0.0,
         }
     }
 }
@@ -59,7 +66,67 @@ impl AugmentConfig {
             time_masks: 0,
             time_mask_width: 0,
             speed_factors: Vec::new(),
+            mixup_alpha: 0.0,
         }
+    }
+
+    /// Checks the values that would make training fail or meaningless.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(f) = self
+            .speed_factors
+            .iter()
+            .find(|f| !(0.5..=2.0).contains(*f))
+        {
+            return Err(format!("speed factor {f} outside 0.5..2.0"));
+        }
+        if !(self.mixup_alpha.is_finite() && self.mixup_alpha >= 0.0) {
+            return Err(format!(
+                "mixup_alpha {} must be 0 (off) or positive",
+                self.mixup_alpha
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// One batch's mixup: the weight of each clip's own input and, for each clip, the batch
+/// position of the clip mixed into it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mixup {
+    /// `λ` in 0.5..=1: the share of each clip's own input and label.
+    pub lambda: f32,
+    /// `partner[i]`: the clip mixed into clip `i` (a permutation of the batch).
+    pub partner: Vec<usize>,
+}
+
+impl Mixup {
+    /// Draws `λ ~ Beta(alpha, alpha)` (folded to ≥ 0.5) and a random pairing of a batch of
+    /// `batch` clips. `alpha` must be positive and finite.
+    pub fn draw(alpha: f32, batch: usize, rng: &mut StdRng) -> Self {
+        use rand::seq::SliceRandom;
+        let beta = rand_distr::Beta::new(alpha, alpha).expect("alpha is positive and finite");
+        let lambda: f32 = rng.sample(beta);
+        let mut partner: Vec<usize> = (0..batch).collect();
+        partner.shuffle(rng);
+        Self {
+            lambda: lambda.max(1.0 - lambda),
+            partner,
+        }
+    }
+
+    /// The mixed inputs: `λ·features[i] + (1-λ)·features[partner[i]]` for every clip.
+    pub fn mix(&self, features: &[Vec<f32>]) -> Vec<Vec<f32>> {
+        let (own, other) = (self.lambda, 1.0 - self.lambda);
+        features
+            .iter()
+            .zip(&self.partner)
+            .map(|(x, &j)| {
+                x.iter()
+                    .zip(&features[j])
+                    .map(|(a, b)| own * a + other * b)
+                    .collect()
+            })
+            .collect()
     }
 }
 
@@ -137,7 +204,7 @@ mod tests {
         let out = random_placement(&wave, 30, &mut rng);
         assert_eq!(out.len(), 30);
         assert_eq!(out.iter().sum::<f32>(), 10.0);
-        let out = random_placement(&vec![1.0f32; 50], 30, &mut rng);
+        let out = random_placement(&[1.0f32; 50], 30, &mut rng);
         assert_eq!(out, vec![1.0; 30]);
     }
 
@@ -171,6 +238,35 @@ mod tests {
         let noise: Vec<f32> = noisy.iter().zip(&clean).map(|(a, b)| a - b).collect();
         let snr = 10.0 * (p(&clean) / p(&noise)).log10();
         assert!((snr - 20.0).abs() < 0.5, "{snr}");
+    }
+
+    #[test]
+    fn mixup_blends_inputs_by_lambda_with_a_permutation() {
+        let mut rng = StdRng::seed_from_u64(4);
+        let features: Vec<Vec<f32>> = (0..6).map(|i| vec![i as f32; 5]).collect();
+        let mut lambdas = Vec::new();
+        for _ in 0..2000 {
+            let m = Mixup::draw(0.4, features.len(), &mut rng);
+            assert!((0.5..=1.0).contains(&m.lambda), "{}", m.lambda);
+            let mut sorted = m.partner.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, (0..6).collect::<Vec<_>>());
+            lambdas.push(m.lambda);
+            if lambdas.len() == 1 {
+                let mixed = m.mix(&features);
+                for (i, row) in mixed.iter().enumerate() {
+                    let want = m.lambda * i as f32 + (1.0 - m.lambda) * m.partner[i] as f32;
+                    assert!(
+                        row.iter().all(|v| (v - want).abs() < 1e-6),
+                        "{row:?} vs {want}"
+                    );
+                }
+            }
+        }
+        // Beta(0.4, 0.4) folded to ≥ 0.5 has mean 0.5 + E|λ - 0.5| ≈ 0.84 (U-shaped: most
+        // mixes are mild).
+        let mean = lambdas.iter().sum::<f32>() / lambdas.len() as f32;
+        assert!((0.81..0.87).contains(&mean), "{mean}");
     }
 
     #[test]

@@ -341,6 +341,9 @@ fn augment_text(cfg: &TrainConfig) -> String {
             a.freq_masks, a.freq_mask_width, a.time_masks, a.time_mask_width
         ));
     }
+    if a.mixup_alpha > 0.0 {
+        parts.push(format!("mixup of log-mel inputs (α = {})", a.mixup_alpha));
+    }
     if parts.is_empty() {
         "none".into()
     } else {

@@ -29,7 +29,9 @@ use ser_model::{
     prepare_features, EmotionModel, ModelConfig, Network, NetworkConfig, FORMAT_VERSION,
 };
 
-use crate::augment::{add_noise, change_speed, random_placement, spec_augment, AugmentConfig};
+use crate::augment::{
+    add_noise, change_speed, random_placement, spec_augment, AugmentConfig, Mixup,
+};
 use crate::metrics::Scores;
 
 /// Everything that defines a training run; saved in the model card.
@@ -415,16 +417,7 @@ pub fn train(
     }
     let model_cfg = model_config(cfg, labels);
     model_cfg.validate().map_err(TrainError::Config)?;
-    if let Some(f) = cfg
-        .augment
-        .speed_factors
-        .iter()
-        .find(|f| !(0.5..=2.0).contains(*f))
-    {
-        return Err(TrainError::Config(format!(
-            "speed factor {f} outside 0.5..2.0"
-        )));
-    }
+    cfg.augment.validate().map_err(TrainError::Config)?;
     let extractor =
         Extractor::new(cfg.features.clone()).map_err(|e| TrainError::Config(e.to_string()))?;
     let device = run.device.clone().autodiff();
@@ -496,9 +489,9 @@ pub fn train(
         ));
         bar.reset();
         bar.set_prefix(epoch.to_string());
-        let (mut loss_sum, mut correct) = (0.0f64, 0usize);
+        let (mut loss_sum, mut correct) = (0.0f64, 0.0f64);
         for (step, batch) in order.chunks(cfg.batch_size).enumerate() {
-            let features: Vec<Vec<f32>> = batch
+            let mut features: Vec<Vec<f32>> = batch
                 .par_iter()
                 .map(|&i| {
                     let seed = cfg.seed
@@ -508,19 +501,45 @@ pub fn train(
                 })
                 .collect();
             let targets: Vec<i64> = batch.iter().map(|&i| train[i].target as i64).collect();
-            let target_tensor = Tensor::<1, Int>::from_data(
-                TensorData::new(targets.clone(), [batch.len()]),
-                &device,
-            );
+            // No draw when off, so runs without mixup keep their random stream.
+            let mixup = (cfg.augment.mixup_alpha > 0.0).then(|| {
+                let seed = cfg.seed ^ ((epoch as u64) << 40) ^ step as u64;
+                Mixup::draw(
+                    cfg.augment.mixup_alpha,
+                    batch.len(),
+                    &mut StdRng::seed_from_u64(seed),
+                )
+            });
+            if let Some(m) = &mixup {
+                features = m.mix(&features);
+            }
+            let target_tensor = |t: Vec<i64>| {
+                Tensor::<1, Int>::from_data(TensorData::new(t, [batch.len()]), &device)
+            };
             let logits = network.forward(batch_tensor(&features, cfg.features.n_mels, &device));
-            let loss = loss_fn.forward(logits.clone(), target_tensor);
+            // With mixup each clip is scored against both of its labels, weighted as mixed.
+            let (own, partners) = match &mixup {
+                Some(m) => (m.lambda, m.partner.iter().map(|&j| targets[j]).collect()),
+                None => (1.0, Vec::new()),
+            };
+            let mut loss = loss_fn.forward(logits.clone(), target_tensor(targets.clone()));
+            if own < 1.0 {
+                loss = loss * own
+                    + loss_fn.forward(logits.clone(), target_tensor(partners.clone()))
+                        * (1.0 - own);
+            }
             let loss_value = loss.clone().into_data().try_to_vec::<f32>().expect("f32")[0] as f64;
             let predicted = argmax_rows(&logits.into_data().try_to_vec::<f32>().expect("f32"), k);
+            // A prediction of a mix earns the share of the label it names.
             correct += predicted
                 .iter()
-                .zip(&targets)
-                .filter(|(p, t)| **p as i64 == **t)
-                .count();
+                .enumerate()
+                .map(|(i, &p)| {
+                    let hit = |t: &i64| if p as i64 == *t { 1.0 } else { 0.0 };
+                    own as f64 * hit(&targets[i])
+                        + (1.0 - own as f64) * partners.get(i).map_or(0.0, hit)
+                })
+                .sum::<f64>();
             loss_sum += loss_value * batch.len() as f64;
             let grads = GradientsParams::from_grads(loss.backward(), &network);
             network = optimizer.step(lr, network, grads);
@@ -535,7 +554,7 @@ pub fn train(
         let stats = EpochStats {
             epoch,
             train_loss: loss_sum / train.len() as f64,
-            train_accuracy: correct as f64 / train.len() as f64,
+            train_accuracy: correct / train.len() as f64,
             valid_loss,
             valid_accuracy: scores.accuracy,
             valid_uar: scores.uar,
