@@ -62,9 +62,20 @@ pub struct TrainArgs {
 }
 
 impl TrainArgs {
-    /// The device chosen with `--device`.
+    /// The device chosen with `--device`. GPU backends report failures (no usable adapter, a
+    /// lost device) by panicking on a thread of their own, which would leave training waiting
+    /// for it forever: on a GPU, any panic ends the run with the backend's message and exit
+    /// code 2.
     pub fn device(&self) -> Result<ser_model::Device> {
-        ser_model::device(&self.device_name).map_err(anyhow::Error::msg)
+        let device = ser_model::device(&self.device_name).map_err(anyhow::Error::msg)?;
+        if self.device_name != "cpu" {
+            let name = self.device_name.clone();
+            std::panic::set_hook(Box::new(move |info| {
+                eprintln!("ser: error: the {name} backend failed: {info}");
+                std::process::exit(2);
+            }));
+        }
+        Ok(device)
     }
 
     /// Applies `--threads`, reads the corpus and the configuration.
