@@ -25,7 +25,7 @@ pub struct EmotionModel {
     config: ModelConfig,
     extractor: Extractor,
     network: Network,
-    /// The network prepared once for the CPU kernels (`None` on other devices).
+    /// The network prepared once for the CPU kernels (used when inference runs on the CPU).
     kernels: Option<CpuNetwork>,
     device: Device,
 }
@@ -94,9 +94,7 @@ impl EmotionModel {
                 path: CONFIG_FILE.into(),
                 why: e.to_string(),
             })?;
-        let kernels = (device == crate::cpu())
-            .then(|| network.cpu_kernels())
-            .flatten();
+        let kernels = network.cpu_kernels();
         Ok(Self {
             config,
             extractor,

@@ -110,10 +110,10 @@ impl Network {
         )
     }
 
-    /// [`Network::forward`] with prepared CPU kernels, or burn's layers when `kernels` is
-    /// `None` (`x` must be a CPU tensor without autodiff when it is not).
+    /// [`Network::forward`] with prepared CPU kernels: they run where they apply (a CPU tensor
+    /// without autodiff), burn's layers everywhere else and when `kernels` is `None`.
     pub fn forward_with(&self, x: Tensor<4>, kernels: Option<&CpuNetwork>) -> Tensor<2> {
-        if let Some(kernels) = kernels {
+        if let Some(kernels) = kernels.filter(|_| cpu_kernels::applies(&x)) {
             let (h, dims) = kernels.sequence(&cpu_kernels::to_vec(x.clone()), x.dims());
             return self.head(Tensor::from_data(TensorData::new(h, dims), &x.device()));
         }

@@ -270,13 +270,16 @@ pub fn evaluate(
     let extractor = Extractor::new(model_cfg.features.clone()).expect("validated");
     let k = model_cfg.labels.len();
     let loss_fn = CrossEntropyLossConfig::new().init(&device);
+    // Prepared once for every batch (they run only if the network is on the CPU).
+    let kernels = network.cpu_kernels();
     let (mut loss_sum, mut predicted) = (0.0, Vec::with_capacity(examples.len()));
     for chunk in examples.chunks(batch_size.max(1)) {
         let features: Vec<Vec<f32>> = chunk
             .par_iter()
             .map(|e| eval_features(model_cfg, &extractor, &e.wave))
             .collect();
-        let logits = network.forward(batch_tensor(&features, model_cfg.features.n_mels, &device));
+        let x = batch_tensor(&features, model_cfg.features.n_mels, &device);
+        let logits = network.forward_with(x, kernels.as_ref());
         let targets: Vec<i64> = chunk.iter().map(|e| e.target as i64).collect();
         let t = Tensor::<1, Int>::from_data(TensorData::new(targets, [chunk.len()]), &device);
         let loss = loss_fn
