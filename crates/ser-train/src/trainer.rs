@@ -520,10 +520,11 @@ pub fn train(
                 Tensor::<1, Int>::from_data(TensorData::new(t, [batch.len()]), &device)
             };
             let logits = network.forward(batch_tensor(&features, cfg.features.n_mels, &device));
-            // With mixup each clip is scored against both of its labels, weighted as mixed.
-            let (own, partners) = match &mixup {
+            // With mixup each clip is scored against both of its labels, weighted as mixed
+            // (without, its partner is itself with weight 0).
+            let (own, partners): (f32, Vec<i64>) = match &mixup {
                 Some(m) => (m.lambda, m.partner.iter().map(|&j| targets[j]).collect()),
-                None => (1.0, Vec::new()),
+                None => (1.0, targets.clone()),
             };
             let mut loss = loss_fn.forward(logits.clone(), target_tensor(targets.clone()));
             if own < 1.0 {
@@ -539,8 +540,7 @@ pub fn train(
                 .enumerate()
                 .map(|(i, &p)| {
                     let hit = |t: &i64| if p as i64 == *t { 1.0 } else { 0.0 };
-                    own as f64 * hit(&targets[i])
-                        + (1.0 - own as f64) * partners.get(i).map_or(0.0, hit)
+                    own as f64 * hit(&targets[i]) + (1.0 - own as f64) * hit(&partners[i])
                 })
                 .sum::<f64>();
             loss_sum += loss_value * batch.len() as f64;
