@@ -178,7 +178,7 @@ a bidirectional LSTM ({hidden} units per direction), {pool} pooling over time, d
 {dropout}, a linear classifier: {params} parameters.
 
 ## Training
-Cross-entropy{weights}, Adam (learning rate {lr}, cosine decay to 5 %, weight decay {wd}),
+Cross-entropy{weights}{smoothing}, Adam (learning rate {lr}, cosine decay to 5 %, weight decay {wd}),
 batch {batch}, at most {epochs} epochs, early stopping on validation UAR with patience
 {patience}, seed {seed}. Augmentation (training only): {aug}.
 
@@ -244,6 +244,11 @@ ser {version}, burn 0.22.1 (flex CPU backend).
             " weighted by inverse class frequency"
         } else {
             ""
+        },
+        smoothing = if cfg.label_smoothing > 0.0 {
+            format!(" with label smoothing {}", cfg.label_smoothing)
+        } else {
+            String::new()
         },
         lr = cfg.learning_rate,
         wd = cfg.weight_decay,

@@ -52,6 +52,10 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Weight the loss by inverse class frequency (for unbalanced label sets).
     pub class_weights: bool,
+    /// Label smoothing of the cross-entropy targets (0 = off): the true class gets
+    /// `1 - ε + ε/K`, every other class `ε/K`, so the network is not pushed towards
+    /// certainty on acted clips.
+    pub label_smoothing: f64,
     /// Training-side augmentation.
     pub augment: AugmentConfig,
     /// How clips are decoded, trimmed and cut.
@@ -74,6 +78,7 @@ impl Default for TrainConfig {
             patience: 20,
             seed: 42,
             class_weights: true,
+            label_smoothing: 0.0,
             augment: AugmentConfig::default(),
             audio: LoadOptions {
                 // RAVDESS clips hold about a second of silence around 1.5-2.5 s of speech:
@@ -421,6 +426,12 @@ pub fn train(
     let model_cfg = model_config(cfg, labels);
     model_cfg.validate().map_err(TrainError::Config)?;
     cfg.augment.validate().map_err(TrainError::Config)?;
+    if !(0.0..1.0).contains(&cfg.label_smoothing) {
+        return Err(TrainError::Config(format!(
+            "label_smoothing {} must be in [0, 1)",
+            cfg.label_smoothing
+        )));
+    }
     let extractor =
         Extractor::new(cfg.features.clone()).map_err(|e| TrainError::Config(e.to_string()))?;
     let device = run.device.clone().autodiff();
@@ -434,6 +445,7 @@ pub fn train(
     let weights = cfg.class_weights.then(|| class_weights(train, k));
     let loss_fn = CrossEntropyLossConfig::new()
         .with_weights(weights)
+        .with_smoothing((cfg.label_smoothing > 0.0).then_some(cfg.label_smoothing as f32))
         .init(&device);
     let checkpoint = run.checkpoint_dir.map(|d| Checkpoint {
         dir: d.to_path_buf(),
