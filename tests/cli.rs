@@ -179,3 +179,30 @@ fn a_gpu_device_this_build_lacks_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--features cuda"), "{err}");
 }
+
+#[test]
+fn a_training_configuration_that_cannot_train_is_refused_before_any_audio_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    for (json, names) in [
+        (r#"{"batch_size": 0}"#, "batch_size"),
+        (r#"{"label_smoothing": 1.0}"#, "label_smoothing"),
+        (r#"{"learning_rate": -0.001}"#, "learning_rate"),
+        (r#"{"epochs": 0}"#, "epochs"),
+    ] {
+        let config = dir.path().join("config.json");
+        std::fs::write(&config, json).unwrap();
+        // The data directory does not exist: the configuration's error must come first.
+        let out = ser()
+            .args(["train", "--data", "no-such-corpus", "--config"])
+            .arg(&config)
+            .args(["--out", dir.path().join("m").to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{json}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("config.json") && err.contains(names),
+            "{json}: {err}"
+        );
+    }
+}

@@ -78,7 +78,7 @@ impl TrainArgs {
         Ok(device)
     }
 
-    /// Applies `--threads`, reads the corpus and the configuration.
+    /// Applies `--threads`, reads and checks the configuration, then reads the corpus.
     pub fn prepare(&self) -> Result<(Dataset, TrainConfig)> {
         if let Some(n) = self.threads {
             rayon::ThreadPoolBuilder::new()
@@ -86,7 +86,6 @@ impl TrainArgs {
                 .build_global()
                 .context("cannot set the thread count")?;
         }
-        let dataset = load_dataset(&self.data).map_err(anyhow::Error::msg)?;
         let mut cfg = match &self.config {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -102,6 +101,12 @@ impl TrainArgs {
         if let Some(s) = self.seed {
             cfg.seed = s;
         }
+        // Checked before any audio is read, so a typo costs no decoding.
+        cfg.validate().map_err(|e| match &self.config {
+            Some(path) => anyhow::anyhow!("{}: {e}", path.display()),
+            None => anyhow::anyhow!("training options: {e}"),
+        })?;
+        let dataset = load_dataset(&self.data).map_err(anyhow::Error::msg)?;
         eprintln!(
             "{}: {} clips, {} speakers, labels: {}",
             self.data.display(),

@@ -97,6 +97,38 @@ impl Default for TrainConfig {
     }
 }
 
+impl TrainConfig {
+    /// Checks the values that would make training fail or meaningless (the model's own
+    /// configuration is checked by [`ModelConfig::validate`](ser_model::ModelConfig::validate)).
+    pub fn validate(&self) -> Result<(), String> {
+        if self.epochs == 0 || self.batch_size == 0 {
+            return Err(format!(
+                "epochs ({}) and batch_size ({}) must be at least 1",
+                self.epochs, self.batch_size
+            ));
+        }
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return Err(format!(
+                "learning_rate {} must be positive",
+                self.learning_rate
+            ));
+        }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            return Err(format!(
+                "weight_decay {} must be 0 or positive",
+                self.weight_decay
+            ));
+        }
+        if !(0.0..1.0).contains(&self.label_smoothing) {
+            return Err(format!(
+                "label_smoothing {} must be in [0, 1)",
+                self.label_smoothing
+            ));
+        }
+        self.augment.validate()
+    }
+}
+
 /// One clip ready for training: its trimmed waveform and class index.
 #[derive(Debug, Clone)]
 pub struct Example {
@@ -425,13 +457,7 @@ pub fn train(
     }
     let model_cfg = model_config(cfg, labels);
     model_cfg.validate().map_err(TrainError::Config)?;
-    cfg.augment.validate().map_err(TrainError::Config)?;
-    if !(0.0..1.0).contains(&cfg.label_smoothing) {
-        return Err(TrainError::Config(format!(
-            "label_smoothing {} must be in [0, 1)",
-            cfg.label_smoothing
-        )));
-    }
+    cfg.validate().map_err(TrainError::Config)?;
     let extractor =
         Extractor::new(cfg.features.clone()).map_err(|e| TrainError::Config(e.to_string()))?;
     let device = run.device.clone().autodiff();
