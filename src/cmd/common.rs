@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use ser_model::EmotionModel;
+use ser_train::config_file;
 use ser_train::data::load_examples;
 use ser_train::dataset::{load_dataset, Dataset};
 use ser_train::split::Split;
@@ -34,7 +35,7 @@ pub struct TrainArgs {
     /// (path,label[,speaker]).
     #[arg(long, value_name = "PATH")]
     pub data: PathBuf,
-    /// Training configuration as JSON (missing keys take their defaults; see MODEL.md of the
+    /// Training configuration as JSON (keys left out, at any depth, take their defaults; see MODEL.md of the
     /// bundled model for a complete one).
     #[arg(long, value_name = "JSON")]
     pub config: Option<PathBuf>,
@@ -90,8 +91,12 @@ impl TrainArgs {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("{}: cannot read", path.display()))?;
-                serde_json::from_str(&text)
-                    .with_context(|| format!("{}: not a training configuration", path.display()))?
+                config_file::parse(&text).map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}: not a usable training configuration: {e}",
+                        path.display()
+                    )
+                })?
             }
             None => TrainConfig::default(),
         };
@@ -102,10 +107,8 @@ impl TrainArgs {
             cfg.seed = s;
         }
         // Checked before any audio is read, so a typo costs no decoding.
-        cfg.validate().map_err(|e| match &self.config {
-            Some(path) => anyhow::anyhow!("{}: {e}", path.display()),
-            None => anyhow::anyhow!("training options: {e}"),
-        })?;
+        cfg.validate()
+            .map_err(|e| anyhow::anyhow!("training options: {e}"))?;
         let dataset = load_dataset(&self.data).map_err(anyhow::Error::msg)?;
         eprintln!(
             "{}: {} clips, {} speakers, labels: {}",

@@ -25,13 +25,14 @@ pub struct AugmentConfig {
     /// Speed perturbation: each clip is played at one of these speeds, drawn uniformly (1.0 =
     /// unchanged; 1.1 is 10 % faster and higher). Tempo and pitch change together, like a
     /// different voice, as in Kaldi's 0.9/1.0/1.1 recipe (the default). Empty: off
-    /// (configurations written before this option existed read as off).
+    /// (records written before this option existed, checkpoints and cv.json, read as off; a
+    /// configuration file that leaves it out gets the default, see [`crate::config_file`]).
     #[serde(default)]
     pub speed_factors: Vec<f32>,
     /// Mixup (Zhang et al., 2018): each training input becomes `λ·x + (1-λ)·x'` with another
     /// clip `x'` of its batch, and the loss `λ·CE(y) + (1-λ)·CE(y')`, where `λ` is drawn from
     /// Beta(α, α) per batch (and folded to ≥ 0.5, so each clip stays the larger part of its
-    /// mix). This is α; 0 turns mixup off (configurations written before it existed read as off).
+    /// mix). This is α; 0 turns mixup off (records written before it existed read as off).
     #[serde(default)]
     pub mixup_alpha: f32,
 }

@@ -6,12 +6,15 @@
 //!   is never on two sides;
 //! - [`cache`]: decoded, resampled, trimmed waveforms cached on disk, keyed by file and options;
 //! - [`augment`]: training-side augmentation (noise at random SNR, time shift, SpecAugment);
+//! - [`config_file`]: training configuration files that hold only what differs from the
+//!   defaults;
 //! - [`trainer`]: the training loop (cross-entropy, Adam, early stopping, checkpoints, resume);
 //! - [`metrics`]: accuracy, UAR, macro-F1, per-class scores, confusion matrices;
 //! - [`report`]: metrics.json, MODEL.md and pictures of a trained model.
 
 pub mod augment;
 pub mod cache;
+pub mod config_file;
 pub mod data;
 pub mod dataset;
 pub mod metrics;

@@ -1,0 +1,100 @@
+//! Training configuration files: a file holds only what differs from the defaults.
+//!
+//! `{"augment": {"mixup_alpha": 0.4}}` turns mixup on and keeps every other augmentation,
+//! the network and the features as they are by default: each key the file leaves out, at any
+//! depth, takes its default. A key the configuration does not have is an error rather than
+//! silently ignored, so a misspelt `lerning_rate` cannot train with the default unnoticed.
+
+use serde_json::{Map, Value};
+
+use crate::trainer::TrainConfig;
+
+/// Reads a configuration from JSON text, filling every missing key with its default, and
+/// checks it ([`TrainConfig::validate`]).
+pub fn parse(text: &str) -> Result<TrainConfig, String> {
+    let given: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    if !given.is_object() {
+        return Err("not a JSON object".into());
+    }
+    let mut merged = serde_json::to_value(TrainConfig::default()).expect("serialisable");
+    overlay(&mut merged, given, "")?;
+    let cfg: TrainConfig = serde_json::from_value(merged).map_err(|e| e.to_string())?;
+    cfg.validate()?;
+    Ok(cfg)
+}
+
+/// Writes `given` over `base`: objects key by key, anything else whole. `path` names the
+/// place for errors (`augment.mixup_alpha`).
+fn overlay(base: &mut Value, given: Value, path: &str) -> Result<(), String> {
+    match (base, given) {
+        (Value::Object(base), Value::Object(given)) => overlay_object(base, given, path),
+        (base, given) => {
+            *base = given;
+            Ok(())
+        }
+    }
+}
+
+fn overlay_object(
+    base: &mut Map<String, Value>,
+    given: Map<String, Value>,
+    path: &str,
+) -> Result<(), String> {
+    for (key, value) in given {
+        let here = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
+        let slot = base
+            .get_mut(&key)
+            .ok_or_else(|| format!("unknown key `{here}`"))?;
+        overlay(slot, value, &here)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_keys_at_any_depth_take_their_defaults() {
+        let cfg = parse(
+            r#"{"epochs": 5, "augment": {"mixup_alpha": 0.4}, "network": {"lstm_hidden": 32}}"#,
+        )
+        .unwrap();
+        let default = TrainConfig::default();
+        assert_eq!(cfg.epochs, 5);
+        assert_eq!(cfg.augment.mixup_alpha, 0.4);
+        assert_eq!(cfg.augment.speed_factors, default.augment.speed_factors);
+        assert_eq!(cfg.augment.noise_prob, default.augment.noise_prob);
+        assert_eq!(cfg.network.lstm_hidden, 32);
+        assert_eq!(cfg.network.conv_channels, default.network.conv_channels);
+        assert_eq!(cfg.features, default.features);
+        assert_eq!(parse("{}").unwrap(), default);
+    }
+
+    #[test]
+    fn a_complete_configuration_reads_back_as_written() {
+        let mut cfg = TrainConfig::default();
+        cfg.augment.speed_factors.clear();
+        cfg.audio.trim = None;
+        cfg.features.top_db = None;
+        let text = serde_json::to_string(&cfg).unwrap();
+        assert_eq!(parse(&text).unwrap(), cfg);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_named() {
+        let err = parse(r#"{"lerning_rate": 0.01}"#).unwrap_err();
+        assert!(err.contains("`lerning_rate`"), "{err}");
+        let err = parse(r#"{"augment": {"mixup": 0.4}}"#).unwrap_err();
+        assert!(err.contains("`augment.mixup`"), "{err}");
+        let err = parse(r#"{"epochs": "many"}"#).unwrap_err();
+        assert!(err.contains("invalid type"), "{err}");
+        let err = parse(r#"{"batch_size": 0}"#).unwrap_err();
+        assert!(err.contains("batch_size"), "{err}");
+        assert!(parse("[1, 2]").is_err());
+    }
+}
