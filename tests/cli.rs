@@ -206,3 +206,40 @@ fn a_training_configuration_that_cannot_train_is_refused_before_any_audio_is_rea
         );
     }
 }
+
+#[test]
+fn eval_json_scores_the_bundled_model_on_an_actor() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let cache = tempfile::tempdir().unwrap();
+    let out = ser()
+        .args(["eval", "--data"])
+        .arg(data.join("ravdess/Actor_01"))
+        .args(["--format", "json", "--cache"])
+        .arg(cache.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["n"], 60);
+    assert_eq!(doc["labels"].as_array().unwrap().len(), 8);
+    let confusion: Vec<Vec<usize>> = serde_json::from_value(doc["confusion"].clone()).unwrap();
+    let total: usize = confusion.iter().flatten().sum();
+    let right: usize = (0..8).map(|i| confusion[i][i]).sum();
+    assert_eq!(total, 60);
+    let accuracy = doc["accuracy"].as_f64().unwrap();
+    assert!((accuracy - right as f64 / 60.0).abs() < 1e-9);
+    // Actor 1 trained the bundled model: it should do far better than chance (12.5 %).
+    assert!(accuracy > 0.5, "accuracy {accuracy}");
+    for key in ["uar", "macro_f1", "ece"] {
+        let v = doc[key].as_f64().unwrap_or(f64::NAN);
+        assert!((0.0..=1.0).contains(&v), "{key} = {v}");
+    }
+    assert_eq!(doc["per_class"].as_array().unwrap().len(), 8);
+}

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use ser_model::{EmotionModel, NetworkConfig};
 use ser_train::augment::AugmentConfig;
+use ser_train::calibration::softmax_rows;
 use ser_train::dataset::{load_dataset, Dataset};
 use ser_train::trainer::{evaluate, train, Example, RunOptions, TrainConfig};
 
@@ -76,12 +77,13 @@ fn overfits_a_handful_of_real_clips_and_loss_falls() {
     let first = outcome.history.first().unwrap().train_loss;
     let last = outcome.history.last().unwrap().train_loss;
     assert!(last < first * 0.5, "loss {first} → {last}");
-    let (_, scores) = evaluate(
+    let scores = evaluate(
         outcome.model.network(),
         outcome.model.config(),
         &examples,
         8,
-    );
+    )
+    .scores;
     assert_eq!(
         scores.accuracy, 1.0,
         "training clips not memorised: {:?}",
@@ -155,6 +157,23 @@ fn same_seed_same_model_and_save_load_round_trip() {
         let sum: f32 = p.probabilities.iter().map(|(_, v)| v).sum();
         assert!((sum - 1.0).abs() < 1e-5, "probabilities sum to {sum}");
         assert_eq!(p.probabilities.len(), 4);
+    }
+    // Confidences come at the temperature fitted on the validation clips.
+    let t = a.model.config().temperature;
+    assert_eq!(t, a.calibration.temperature);
+    assert!(
+        t != 1.0 && t.is_finite() && t > 0.0,
+        "temperature {t} not fitted"
+    );
+    let logits = evaluate(a.model.network(), a.model.config(), &examples, 8).logits;
+    let expected = softmax_rows(&logits, 4, t);
+    for (p, want) in pa.iter().zip(expected.chunks(4)) {
+        for ((_, got), want) in p.probabilities.iter().zip(want) {
+            assert!(
+                (got - want).abs() < 1e-4,
+                "{got} vs softmax(logits / {t}) = {want}"
+            );
+        }
     }
     let dir = tempfile::tempdir().unwrap();
     a.model.save(dir.path()).unwrap();

@@ -91,21 +91,25 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
                 device: device.clone(),
             },
         )?;
-        let (_, test) = evaluate(
+        let evaluation = evaluate(
             outcome.model.network(),
             outcome.model.config(),
             &test_ex,
             cfg.batch_size,
         );
+        let calibration = evaluation.calibration(outcome.model.config());
+        let test = evaluation.scores;
         println!(
-            "fold {}: test accuracy {:.1} %, UAR {:.1} %, macro-F1 {:.1} % (best epoch {})",
+            "fold {}: test accuracy {:.1} %, UAR {:.1} %, macro-F1 {:.1} %, ECE {:.1} % ({:.1} % at T = 1) (best epoch {})",
             f + 1,
             100.0 * test.accuracy,
             100.0 * test.uar,
             100.0 * test.macro_f1,
+            100.0 * calibration.ece,
+            100.0 * calibration.ece_uncalibrated,
             outcome.best_epoch
         );
-        let detail = json!({"fold": f + 1, "split": split, "best_epoch": outcome.best_epoch, "history": outcome.history, "test": test});
+        let detail = json!({"fold": f + 1, "split": split, "best_epoch": outcome.best_epoch, "history": outcome.history, "test": test, "test_calibration": calibration, "valid_calibration": outcome.calibration});
         results.push((f + 1, test, detail));
         results.sort_by_key(|r| r.0);
         write_summary(&cmd, &dataset.labels, &results, &cfg)?;
@@ -180,7 +184,18 @@ fn summary_of(cmd: &CvCmd, results: &[FoldResult]) -> CvSummary {
         accuracy: results.iter().map(|r| r.1.accuracy).collect(),
         uar: results.iter().map(|r| r.1.uar).collect(),
         macro_f1: results.iter().map(|r| r.1.macro_f1).collect(),
+        ece: fold_values(results, "ece"),
+        ece_uncalibrated: fold_values(results, "ece_uncalibrated"),
     }
+}
+
+/// One number of every fold's test calibration; empty unless every fold has it.
+fn fold_values(results: &[FoldResult], key: &str) -> Vec<f64> {
+    results
+        .iter()
+        .map(|r| r.2["test_calibration"][key].as_f64())
+        .collect::<Option<Vec<f64>>>()
+        .unwrap_or_default()
 }
 
 /// Rewritten after every fold, so an interrupted run keeps the folds it finished.

@@ -71,16 +71,32 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
             }
         })
         .collect();
-    let (_, scores) = evaluate(model.network(), model.config(), &examples, 32);
+    let evaluation = evaluate(model.network(), model.config(), &examples, 32);
+    let calibration = evaluation.calibration(model.config());
+    let scores = evaluation.scores;
     match cmd.format {
-        TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&scores)?),
+        TextOrJson::Json => {
+            let mut doc = serde_json::to_value(&scores)?;
+            doc["ece"] = calibration.ece.into();
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
         TextOrJson::Text => {
             println!(
-                "n = {}: accuracy {:.1} %, UAR {:.1} %, macro-F1 {:.1} %\n",
+                "n = {}: accuracy {:.1} %, UAR {:.1} %, macro-F1 {:.1} %",
                 scores.n,
                 100.0 * scores.accuracy,
                 100.0 * scores.uar,
                 100.0 * scores.macro_f1
+            );
+            let raw = if calibration.temperature == 1.0 {
+                String::new()
+            } else {
+                format!("; {:.1} % at 1", 100.0 * calibration.ece_uncalibrated)
+            };
+            println!(
+                "calibration: expected calibration error {:.1} % (temperature {:.2}{raw})\n",
+                100.0 * calibration.ece,
+                calibration.temperature,
             );
             println!(
                 "{:<12} {:>9} {:>7} {:>6} {:>8}",

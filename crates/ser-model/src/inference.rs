@@ -193,7 +193,8 @@ impl EmotionModel {
             TensorData::new(flat, [features.len(), 1, n_mels, n_frames]),
             &self.device,
         );
-        let probs = softmax(self.network.forward_with(input, self.kernels.as_ref()), 1)
+        let logits = self.network.forward_with(input, self.kernels.as_ref());
+        let probs = softmax(logits / self.config.temperature, 1)
             .into_data()
             .try_to_vec::<f32>()
             .expect("f32 output");

@@ -4,6 +4,8 @@
 //!   manifests, folder-per-label layouts);
 //! - [`split`]: speaker-independent train/validation/test splits and K-fold folds — a speaker
 //!   is never on two sides;
+//! - [`calibration`]: a softmax temperature fitted on validation speakers, and the expected
+//!   calibration error that measures it;
 //! - [`cache`]: decoded, resampled, trimmed waveforms cached on disk, keyed by file and options;
 //! - [`augment`]: training-side augmentation (noise at random SNR, time shift, SpecAugment);
 //! - [`config_file`]: training configuration files that hold only what differs from the
@@ -14,6 +16,7 @@
 
 pub mod augment;
 pub mod cache;
+pub mod calibration;
 pub mod config_file;
 pub mod data;
 pub mod dataset;

@@ -32,6 +32,7 @@ use ser_model::{
 use crate::augment::{
     add_noise, change_speed, random_placement, spec_augment, AugmentConfig, Mixup,
 };
+use crate::calibration::Calibration;
 use crate::metrics::Scores;
 
 /// Everything that defines a training run; saved in the model card.
@@ -178,6 +179,8 @@ pub struct TrainOutcome {
     pub best_epoch: usize,
     /// Validation scores of the kept weights.
     pub valid_scores: Scores,
+    /// The temperature fitted on the validation speakers and their calibration error.
+    pub calibration: Calibration,
     /// Trainable parameters.
     pub parameters: usize,
 }
@@ -206,6 +209,7 @@ pub fn model_config(cfg: &TrainConfig, labels: &[String]) -> ModelConfig {
     ModelConfig {
         format_version: FORMAT_VERSION,
         labels: labels.to_vec(),
+        temperature: 1.0,
         audio: cfg.audio.clone(),
         features: cfg.features.clone(),
         standardize: cfg.standardize,
@@ -292,13 +296,38 @@ fn argmax_rows(logits: &[f32], k: usize) -> Vec<usize> {
         .collect()
 }
 
-/// Loss, predictions and scores of a network on examples (no augmentation, inference mode).
+/// How a network does on a set of clips.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// Mean cross-entropy of the raw logits.
+    pub loss: f64,
+    /// Accuracy, UAR, F1 and the confusion matrix.
+    pub scores: Scores,
+    /// The network's logits, one row of `labels` values per clip.
+    pub logits: Vec<f32>,
+    /// The true class of each clip.
+    pub targets: Vec<usize>,
+}
+
+impl Evaluation {
+    /// Calibration error of these clips at the temperature `model_cfg` carries.
+    pub fn calibration(&self, model_cfg: &ModelConfig) -> Calibration {
+        Calibration::measure(
+            &self.logits,
+            &self.targets,
+            model_cfg.labels.len(),
+            model_cfg.temperature,
+        )
+    }
+}
+
+/// Loss, logits and scores of a network on examples (no augmentation, inference mode).
 pub fn evaluate(
     network: &Network,
     model_cfg: &ModelConfig,
     examples: &[Example],
     batch_size: usize,
-) -> (f64, Scores) {
+) -> Evaluation {
     let device = network
         .devices()
         .into_iter()
@@ -309,32 +338,32 @@ pub fn evaluate(
     let loss_fn = CrossEntropyLossConfig::new().init(&device);
     // Prepared once for every batch (they run only if the network is on the CPU).
     let kernels = network.cpu_kernels();
-    let (mut loss_sum, mut predicted) = (0.0, Vec::with_capacity(examples.len()));
+    let (mut loss_sum, mut logits) = (0.0, Vec::with_capacity(examples.len() * k));
     for chunk in examples.chunks(batch_size.max(1)) {
         let features: Vec<Vec<f32>> = chunk
             .par_iter()
             .map(|e| eval_features(model_cfg, &extractor, &e.wave))
             .collect();
         let x = batch_tensor(&features, model_cfg.features.n_mels, &device);
-        let logits = network.forward_with(x, kernels.as_ref());
+        let out = network.forward_with(x, kernels.as_ref());
         let targets: Vec<i64> = chunk.iter().map(|e| e.target as i64).collect();
         let t = Tensor::<1, Int>::from_data(TensorData::new(targets, [chunk.len()]), &device);
         let loss = loss_fn
-            .forward(logits.clone(), t)
+            .forward(out.clone(), t)
             .into_data()
             .try_to_vec::<f32>()
             .expect("f32")[0];
         loss_sum += loss as f64 * chunk.len() as f64;
-        predicted.extend(argmax_rows(
-            &logits.into_data().try_to_vec::<f32>().expect("f32"),
-            k,
-        ));
+        logits.extend(out.into_data().try_to_vec::<f32>().expect("f32"));
     }
-    let truth: Vec<usize> = examples.iter().map(|e| e.target).collect();
-    (
-        loss_sum / examples.len().max(1) as f64,
-        Scores::from_predictions(&model_cfg.labels, &truth, &predicted),
-    )
+    let targets: Vec<usize> = examples.iter().map(|e| e.target).collect();
+    let predicted = argmax_rows(&logits, k);
+    Evaluation {
+        loss: loss_sum / examples.len().max(1) as f64,
+        scores: Scores::from_predictions(&model_cfg.labels, &targets, &predicted),
+        logits,
+        targets,
+    }
 }
 
 /// Inverse-frequency class weights, normalised to mean 1.
@@ -591,7 +620,11 @@ pub fn train(
             ));
         }
         let eval_net = network.valid();
-        let (valid_loss, scores) = evaluate(&eval_net, &model_cfg, valid, cfg.batch_size);
+        let Evaluation {
+            loss: valid_loss,
+            scores,
+            ..
+        } = evaluate(&eval_net, &model_cfg, valid, cfg.batch_size);
         let stats = EpochStats {
             epoch,
             train_loss: loss_sum / train.len() as f64,
@@ -637,14 +670,21 @@ pub fn train(
         best,
     )
     .map_err(TrainError::Config)?;
-    let (_, valid_scores) = evaluate(&best_net.valid(), &model_cfg, valid, cfg.batch_size);
+    let best_valid = evaluate(&best_net.valid(), &model_cfg, valid, cfg.batch_size);
+    // The validation speakers chose the epoch; they also set how sure the model may say it is.
+    let calibration = Calibration::fit(&best_valid.logits, &best_valid.targets, labels.len());
+    let model_cfg = ModelConfig {
+        temperature: calibration.temperature,
+        ..model_cfg
+    };
     let model = EmotionModel::from_network(model_cfg, best_net)
         .map_err(|e| TrainError::Config(e.to_string()))?;
     Ok(TrainOutcome {
         model,
         history: state.history,
         best_epoch: state.best_epoch,
-        valid_scores,
+        valid_scores: best_valid.scores,
+        calibration,
         parameters,
     })
 }
