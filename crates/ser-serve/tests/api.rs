@@ -152,6 +152,7 @@ async fn model_health_page_openapi_spectrogram() {
         8
     );
     assert_eq!(m["features"]["n_mels"], 64);
+    assert!(m["temperature"].as_f64().is_some_and(|t| t > 0.0), "{m}");
     assert!(m["card"].as_str().unwrap().contains("Model card"));
     let (s, b) = call(app(Limits::default()), get("/")).await;
     assert_eq!(s, StatusCode::OK);
