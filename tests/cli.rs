@@ -218,6 +218,8 @@ fn eval_json_scores_the_bundled_model_on_an_actor() {
         .arg(data.join("ravdess/Actor_01"))
         .args(["--format", "json", "--cache"])
         .arg(cache.path())
+        .arg("--calibration-plot")
+        .arg(cache.path().join("reliability.png"))
         .output()
         .unwrap();
     assert_eq!(
@@ -242,4 +244,9 @@ fn eval_json_scores_the_bundled_model_on_an_actor() {
         assert!((0.0..=1.0).contains(&v), "{key} = {v}");
     }
     assert_eq!(doc["per_class"].as_array().unwrap().len(), 8);
+    let png = std::fs::read(cache.path().join("reliability.png")).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG"),
+        "reliability diagram is not a PNG"
+    );
 }

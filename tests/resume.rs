@@ -159,6 +159,14 @@ fn cross_validation_resumes_with_the_missing_folds() {
         doc["folds"][0], fold1,
         "the finished fold is kept as it was"
     );
+    // Each fold's test confidences are scored, and pooled into one reliability diagram.
+    let ece = doc["summary"]["ece"].as_array().unwrap();
+    assert_eq!(ece.len(), 2);
+    assert!(ece
+        .iter()
+        .all(|e| e.as_f64().is_some_and(|e| (0.0..=1.0).contains(&e))));
+    let svg = std::fs::read_to_string(out.join("reliability.svg")).unwrap();
+    assert!(svg.contains("expected calibration error"), "{svg}");
     // Other settings than the recorded ones are refused.
     let other = cv(&["--resume", "--seed", "7"]);
     assert_eq!(other.status.code(), Some(2));

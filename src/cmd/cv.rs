@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use ser_train::calibration::{reliability_svg, ConfidenceBin};
 use ser_train::metrics::Scores;
 use ser_train::report::{mean_sd, pooled, record_cv, write_atomic, CvSummary};
 use ser_train::split::{cv_split, speaker_folds};
@@ -29,7 +30,7 @@ pub struct CvCmd {
     /// Run only these folds (1-based, comma-separated); default all.
     #[arg(long, value_delimiter = ',')]
     only: Vec<usize>,
-    /// Directory for cv.json and the pooled confusion matrix.
+    /// Directory for cv.json, the pooled confusion matrix and the pooled reliability diagram.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Record the results in this model directory's MODEL.md and metrics.json (for a model
@@ -189,6 +190,21 @@ fn summary_of(cmd: &CvCmd, results: &[FoldResult]) -> CvSummary {
     }
 }
 
+/// The test clips of every fold by confidence, added up; `None` unless every fold has them.
+fn pooled_bins(results: &[FoldResult]) -> Option<Vec<ConfidenceBin>> {
+    let mut pooled: Option<Vec<ConfidenceBin>> = None;
+    for r in results {
+        let bins: Vec<ConfidenceBin> =
+            serde_json::from_value(r.2["test_calibration"]["bins"].clone()).ok()?;
+        match &mut pooled {
+            Some(p) if p.len() == bins.len() => p.iter_mut().zip(&bins).for_each(|(p, b)| p.add(b)),
+            Some(_) => return None,
+            None => pooled = Some(bins),
+        }
+    }
+    pooled
+}
+
 /// One number of every fold's test calibration; empty unless every fold has it.
 fn fold_values(results: &[FoldResult], key: &str) -> Vec<f64> {
     results
@@ -224,6 +240,12 @@ fn write_summary(
         "folds": results.iter().map(|r| r.2.clone()).collect::<Vec<_>>(),
     });
     write_atomic(&cmd.out.join("cv.json"), &serde_json::to_vec_pretty(&doc)?)?;
+    if let Some(bins) = pooled_bins(results) {
+        write_atomic(
+            &cmd.out.join("reliability.svg"),
+            reliability_svg(&bins, "cross-validation, all test folds").as_bytes(),
+        )?;
+    }
     write_atomic(
         &cmd.out.join("confusion.svg"),
         ser_plot::confusion_svg(labels, &all.confusion, "cross-validation, all test folds")

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
+use ser_train::calibration::reliability_svg;
 use ser_train::dataset::load_dataset;
 use ser_train::trainer::{evaluate, Example};
 
@@ -13,7 +14,7 @@ use super::TextOrJson;
 /// Arguments of `ser eval`.
 #[derive(clap::Args)]
 #[command(after_help = "Example:
-  ser eval --data ../shared/data/ravdess --format json --plot confusion.svg")]
+  ser eval --data ../shared/data/ravdess --format json --plot confusion.svg --calibration-plot reliability.svg")]
 pub struct EvalCmd {
     /// Labelled corpus (RAVDESS-style directory, folder per label, or CSV manifest).
     #[arg(long, value_name = "PATH")]
@@ -26,6 +27,10 @@ pub struct EvalCmd {
     /// Also draw the confusion matrix (.svg or .png).
     #[arg(long, value_name = "FILE.svg|png")]
     plot: Option<PathBuf>,
+    /// Also draw a reliability diagram of the confidences: accuracy per confidence bin
+    /// against the diagonal of perfect calibration (.svg or .png).
+    #[arg(long, value_name = "FILE.svg|png")]
+    calibration_plot: Option<PathBuf>,
     /// Cache directory for decoded audio (default: ~/.cache/ser).
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
@@ -137,6 +142,20 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
                 );
             }
         }
+    }
+    if let Some(plot) = &cmd.calibration_plot {
+        let svg = reliability_svg(
+            &calibration.bins,
+            &format!(
+                "reliability: {}",
+                cmd.data
+                    .file_name()
+                    .map_or(cmd.data.display().to_string(), |n| n
+                        .to_string_lossy()
+                        .into())
+            ),
+        );
+        crate::output::write_chart(plot, &svg)?;
     }
     if let Some(plot) = &cmd.plot {
         let svg = ser_plot::confusion_svg(

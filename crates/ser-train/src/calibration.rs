@@ -6,13 +6,14 @@
 //! chosen to minimise the negative log-likelihood of the validation speakers: the winning
 //! label never changes, only how sure the model says it is.
 
+use ser_plot::ReliabilityBar;
 use serde::{Deserialize, Serialize};
 
 /// Confidence bins of [`expected_calibration_error`] (the usual 15 equal-width bins).
 pub const ECE_BINS: usize = 15;
 
 /// A fitted temperature and the calibration error it leaves.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Calibration {
     /// Softmax temperature: probabilities are `softmax(logits / T)`.
     pub temperature: f32,
@@ -20,6 +21,29 @@ pub struct Calibration {
     pub ece_uncalibrated: f64,
     /// ECE of the same clips at `temperature`.
     pub ece: f64,
+    /// The clips by confidence at `temperature` (what a reliability diagram draws).
+    pub bins: Vec<ConfidenceBin>,
+}
+
+/// The clips of one confidence bin, kept as sums so that bins of several evaluations (the
+/// folds of a cross-validation) add up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfidenceBin {
+    /// Clips whose top probability fell in the bin.
+    pub clips: usize,
+    /// The sum of their top probabilities.
+    pub confidence_sum: f64,
+    /// How many of them were classified right.
+    pub correct: usize,
+}
+
+impl ConfidenceBin {
+    /// Adds another evaluation's bin.
+    pub fn add(&mut self, other: &Self) {
+        self.clips += other.clips;
+        self.confidence_sum += other.confidence_sum;
+        self.correct += other.correct;
+    }
 }
 
 impl Calibration {
@@ -31,11 +55,13 @@ impl Calibration {
 
     /// The calibration error of a given temperature on these clips.
     pub fn measure(logits: &[f32], targets: &[usize], k: usize, temperature: f32) -> Self {
-        let ece_at = |t| expected_calibration_error(&softmax_rows(logits, k, t), targets, k);
+        let bins_at = |t| confidence_bins(&softmax_rows(logits, k, t), targets, k);
+        let bins = bins_at(temperature);
         Self {
             temperature,
-            ece_uncalibrated: ece_at(1.0),
-            ece: ece_at(temperature),
+            ece_uncalibrated: ece_of_bins(&bins_at(1.0)),
+            ece: ece_of_bins(&bins),
+            bins,
         }
     }
 }
@@ -102,27 +128,52 @@ pub fn fit_temperature(logits: &[f32], targets: &[usize], k: usize) -> f32 {
     (1.0 / (0.5 * (lo + hi))) as f32
 }
 
-/// Expected calibration error: clips are binned by their top probability into
-/// [`ECE_BINS`] equal-width bins, and the gaps between each bin's mean confidence and its
-/// accuracy are averaged, weighted by the bin's share of clips. 0 is perfectly calibrated.
-pub fn expected_calibration_error(probs: &[f32], targets: &[usize], k: usize) -> f64 {
-    let mut bins = [(0usize, 0.0f64, 0.0f64); ECE_BINS]; // (clips, confidence sum, hits)
+/// Sorts clips into [`ECE_BINS`] equal-width bins by their top probability (rows of `k`).
+pub fn confidence_bins(probs: &[f32], targets: &[usize], k: usize) -> Vec<ConfidenceBin> {
+    let mut bins = vec![ConfidenceBin::default(); ECE_BINS];
     for (row, &y) in probs.chunks(k).zip(targets) {
         let (best, &p) = row
             .iter()
             .enumerate()
             .max_by(|a, b| a.1.total_cmp(b.1))
             .expect("k > 0");
-        let bin = ((p as f64 * ECE_BINS as f64) as usize).min(ECE_BINS - 1);
-        bins[bin].0 += 1;
-        bins[bin].1 += p as f64;
-        bins[bin].2 += f64::from(u8::from(best == y));
+        let bin = &mut bins[((p as f64 * ECE_BINS as f64) as usize).min(ECE_BINS - 1)];
+        bin.clips += 1;
+        bin.confidence_sum += p as f64;
+        bin.correct += usize::from(best == y);
     }
-    let n = targets.len().max(1) as f64;
+    bins
+}
+
+/// Expected calibration error of binned clips: the gaps between each bin's mean confidence
+/// and its accuracy, averaged with the bin's share of clips as weight. 0 is perfectly
+/// calibrated.
+pub fn ece_of_bins(bins: &[ConfidenceBin]) -> f64 {
+    let n = bins.iter().map(|b| b.clips).sum::<usize>().max(1) as f64;
     bins.iter()
-        .filter(|b| b.0 > 0)
-        .map(|&(_, conf, hits)| (conf - hits).abs() / n)
+        .map(|b| (b.confidence_sum - b.correct as f64).abs() / n)
         .sum()
+}
+
+/// Expected calibration error of probabilities (rows of `k`) over [`ECE_BINS`] bins.
+pub fn expected_calibration_error(probs: &[f32], targets: &[usize], k: usize) -> f64 {
+    ece_of_bins(&confidence_bins(probs, targets, k))
+}
+
+/// A reliability diagram of binned clips (SVG).
+pub fn reliability_svg(bins: &[ConfidenceBin], title: &str) -> String {
+    let bars: Vec<ReliabilityBar> = bins
+        .iter()
+        .map(|b| {
+            let n = b.clips.max(1) as f64;
+            ReliabilityBar {
+                clips: b.clips,
+                confidence: b.confidence_sum / n,
+                accuracy: b.correct as f64 / n,
+            }
+        })
+        .collect();
+    ser_plot::reliability_svg(&bars, ece_of_bins(bins), title)
 }
 
 #[cfg(test)]
@@ -177,6 +228,34 @@ mod tests {
         let targets = [0, 1, 1];
         let ece = expected_calibration_error(&probs, &targets, 2);
         assert!((ece - (0.8 / 3.0 + 0.4 / 3.0)).abs() < 1e-6, "{ece}");
+    }
+
+    #[test]
+    fn bins_of_two_evaluations_add_up_to_the_bins_of_both() {
+        let (logits, targets) = sampled(1.0, 400);
+        let probs = softmax_rows(&logits, 4, 1.0);
+        let mut pooled = confidence_bins(&probs[..800], &targets[..200], 4);
+        for (p, b) in pooled
+            .iter_mut()
+            .zip(confidence_bins(&probs[800..], &targets[200..], 4))
+        {
+            p.add(&b);
+        }
+        let whole = confidence_bins(&probs, &targets, 4);
+        assert_eq!(
+            pooled
+                .iter()
+                .map(|b| (b.clips, b.correct))
+                .collect::<Vec<_>>(),
+            whole
+                .iter()
+                .map(|b| (b.clips, b.correct))
+                .collect::<Vec<_>>()
+        );
+        assert!(
+            (ece_of_bins(&pooled) - expected_calibration_error(&probs, &targets, 4)).abs() < 1e-9
+        );
+        assert_eq!(whole.iter().map(|b| b.clips).sum::<usize>(), 400);
     }
 
     #[test]
