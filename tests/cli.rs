@@ -188,6 +188,12 @@ fn a_training_configuration_that_cannot_train_is_refused_before_any_audio_is_rea
         (r#"{"label_smoothing": 1.0}"#, "label_smoothing"),
         (r#"{"learning_rate": -0.001}"#, "learning_rate"),
         (r#"{"epochs": 0}"#, "epochs"),
+        (r#"{"network": {"dropout": 1.5}}"#, "dropout"),
+        (
+            r#"{"network": {"conv_channels": [8, 8, 8, 8, 8, 8, 8]}}"#,
+            "conv blocks",
+        ),
+        (r#"{"features": {"n_mels": 0}}"#, "n_mels"),
     ] {
         let config = dir.path().join("config.json");
         std::fs::write(&config, json).unwrap();

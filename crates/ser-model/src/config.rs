@@ -21,6 +21,41 @@ pub struct NetworkConfig {
     pub attention: bool,
 }
 
+/// Checks that audio preparation, features and network fit together: what every model needs
+/// before its labels are known, so training can refuse a bad configuration before decoding.
+pub fn check_pipeline(
+    audio: &LoadOptions,
+    features: &FeatureParams,
+    network: &NetworkConfig,
+) -> Result<(), String> {
+    if audio.sample_rate != features.sample_rate {
+        return Err(format!(
+            "audio rate {} Hz differs from feature rate {} Hz",
+            audio.sample_rate, features.sample_rate
+        ));
+    }
+    let Some(duration) = audio.duration_s else {
+        return Err("audio.duration_s must be set: the network sees fixed-length clips".into());
+    };
+    features.validate().map_err(|e| e.to_string())?;
+    let blocks = network.conv_channels.len();
+    if blocks == 0 || network.lstm_hidden == 0 || network.conv_channels.contains(&0) {
+        return Err("network needs at least one conv block, no empty block, and LSTM units".into());
+    }
+    if !(0.0..1.0).contains(&network.dropout) {
+        return Err(format!("dropout {} must be in [0, 1)", network.dropout));
+    }
+    // Each block halves frequency and time: both must keep at least one step.
+    let frames = features.n_frames((duration * audio.sample_rate as f64).round() as usize);
+    if features.n_mels >> blocks == 0 || frames >> blocks == 0 {
+        return Err(format!(
+            "{blocks} conv blocks halve {} mel bands and {frames} frames to nothing",
+            features.n_mels
+        ));
+    }
+    Ok(())
+}
+
 impl Default for NetworkConfig {
     fn default() -> Self {
         Self {
@@ -76,22 +111,10 @@ impl ModelConfig {
         if sorted.len() != self.labels.len() {
             return Err("duplicate labels".into());
         }
-        if self.audio.sample_rate != self.features.sample_rate {
-            return Err(format!(
-                "audio rate {} Hz differs from feature rate {} Hz",
-                self.audio.sample_rate, self.features.sample_rate
-            ));
-        }
-        if self.audio.duration_s.is_none() {
-            return Err("audio.duration_s must be set: the network sees fixed-length clips".into());
-        }
-        if self.network.conv_channels.is_empty() || self.network.lstm_hidden == 0 {
-            return Err("network needs at least one conv block and LSTM units".into());
-        }
         if !(self.temperature.is_finite() && self.temperature > 0.0) {
             return Err(format!("temperature {} must be positive", self.temperature));
         }
-        self.features.validate().map_err(|e| e.to_string())
+        check_pipeline(&self.audio, &self.features, &self.network)
     }
 
     /// Number of feature frames of one clip.

@@ -26,7 +26,7 @@ mod prediction;
 pub use atomic::write_atomic;
 pub use bundled::{METRICS, MODEL_CARD};
 pub use burn::tensor::Device;
-pub use config::{ModelConfig, NetworkConfig, FORMAT_VERSION};
+pub use config::{check_pipeline, ModelConfig, NetworkConfig, FORMAT_VERSION};
 pub use cpu_kernels::CpuNetwork;
 pub use error::ModelError;
 pub use inference::{prepare_features, EmotionModel, CONFIG_FILE, WEIGHTS_FILE};

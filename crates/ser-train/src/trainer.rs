@@ -99,8 +99,8 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
-    /// Checks the values that would make training fail or meaningless (the model's own
-    /// configuration is checked by [`ModelConfig::validate`](ser_model::ModelConfig::validate)).
+    /// Checks the values that would make training fail or meaningless, the audio, feature and
+    /// network settings included ([`ser_model::check_pipeline`]).
     pub fn validate(&self) -> Result<(), String> {
         if self.epochs == 0 || self.batch_size == 0 {
             return Err(format!(
@@ -126,7 +126,8 @@ impl TrainConfig {
                 self.label_smoothing
             ));
         }
-        self.augment.validate()
+        self.augment.validate()?;
+        ser_model::check_pipeline(&self.audio, &self.features, &self.network)
     }
 }
 
