@@ -35,8 +35,8 @@ pub struct TrainArgs {
     /// (path,label[,speaker]).
     #[arg(long, value_name = "PATH")]
     pub data: PathBuf,
-    /// Training configuration as JSON (keys left out, at any depth, take their defaults; see MODEL.md of the
-    /// bundled model for a complete one).
+    /// Training configuration as JSON (keys left out, at any depth, take their defaults; see
+    /// MODEL.md of the bundled model for a complete one).
     #[arg(long, value_name = "JSON")]
     pub config: Option<PathBuf>,
     /// Override the number of epochs.
