@@ -77,6 +77,11 @@ fn overfits_a_handful_of_real_clips_and_loss_falls() {
     let first = outcome.history.first().unwrap().train_loss;
     let last = outcome.history.last().unwrap().train_loss;
     assert!(last < first * 0.5, "loss {first} → {last}");
+    assert_eq!(
+        outcome.model.config().temperature,
+        1.0,
+        "a temperature is fitted only when asked"
+    );
     let scores = evaluate(
         outcome.model.network(),
         outcome.model.config(),
@@ -129,12 +134,14 @@ fn same_seed_same_model_and_save_load_round_trip() {
         return;
     };
     let (ds, examples) = handful(&data);
-    // Every augmentation on, mixup too, so each random draw is covered by the seed.
+    // Every augmentation on, mixup too, so each random draw is covered by the seed; and a
+    // temperature fitted, to check predictions use it.
     let cfg = TrainConfig {
         augment: AugmentConfig {
             mixup_alpha: 0.4,
             ..AugmentConfig::default()
         },
+        fit_temperature: true,
         ..tiny_config(3)
     };
     let _turn = ONE_TRAINING_AT_A_TIME

@@ -82,9 +82,9 @@ pub struct ModelConfig {
     pub standardize: bool,
     /// The network's shape.
     pub network: NetworkConfig,
-    /// Softmax temperature: probabilities are `softmax(logits / T)`. Fitted on the validation
-    /// speakers after training so that a confidence of 0.7 is right about 70 % of the time
-    /// (it never changes which label wins); 1 for models written before it existed.
+    /// Softmax temperature: probabilities are `softmax(logits / T)` (it never changes which
+    /// label wins). 1 unless training fitted one on its validation speakers
+    /// (`fit_temperature`); 1 for models written before it existed.
     #[serde(default = "unit_temperature")]
     pub temperature: f32,
 }

@@ -9,6 +9,7 @@ use serde_json::json;
 pub use ser_model::write_atomic;
 use ser_plot::{confusion_svg, line_chart_svg, Series};
 
+use crate::calibration::Calibration;
 use crate::metrics::Scores;
 use crate::split::Split;
 use crate::trainer::{EpochStats, TrainConfig, TrainOutcome};
@@ -158,10 +159,7 @@ fn model_card(
 ## What it does
 Classifies a speech clip into one of: {labels}. Acted English speech (RAVDESS-like) is what
 it learned from: expect lower accuracy on spontaneous speech, other languages, noisy phone
-audio and speakers unlike the training actors. A confidence is the network's softmax
-probability at temperature {temperature:.2}, fitted on the validation speakers so that
-confidences match how often the model is right there (expected calibration error {ece}, {ece_raw}
-at temperature 1; on new speakers and corpora expect it to be off again).
+audio and speakers unlike the training actors. {confidence}
 
 ## Data
 - Source: `{source}` ({kind}), {clips} clips used, {failed} unreadable files skipped.
@@ -220,9 +218,7 @@ ser {version}, burn 0.22.1 (flex CPU backend).
         },
         best = outcome.best_epoch,
         epochs_run = outcome.history.len(),
-        temperature = outcome.calibration.temperature,
-        ece = pct(outcome.calibration.ece),
-        ece_raw = pct(outcome.calibration.ece_uncalibrated),
+        confidence = confidence_text(&outcome.calibration),
         vacc = pct(v.accuracy),
         vuar = pct(v.uar),
         vf1 = pct(v.macro_f1),
@@ -275,6 +271,24 @@ ser {version}, burn 0.22.1 (flex CPU backend).
     )
 }
 
+/// What a confidence of this model means, for its card.
+fn confidence_text(c: &Calibration) -> String {
+    let measured = "on new speakers and corpora expect it to be off by more";
+    if c.temperature == 1.0 {
+        format!(
+            "A confidence is the network's\nsoftmax probability; on the validation speakers the expected calibration error is {}\n(how far confidences are from how often the model is right; {measured}).",
+            pct(c.ece)
+        )
+    } else {
+        format!(
+            "A confidence is the network's\nsoftmax probability at temperature {:.2}, fitted on the validation speakers (expected\ncalibration error there {}, {} at temperature 1; {measured}).",
+            c.temperature,
+            pct(c.ece),
+            pct(c.ece_uncalibrated)
+        )
+    }
+}
+
 const CV_START: &str = "<!-- cross-validation -->";
 const CV_END: &str = "<!-- /cross-validation -->";
 
@@ -297,15 +311,22 @@ fn cv_section(cv: Option<&CvSummary>) -> String {
             )
         })
         .collect();
-    let calibration = if !cv.ece.is_empty() && cv.ece.len() == cv.accuracy.len() {
+    let calibration = if cv.ece.is_empty() || cv.ece.len() != cv.accuracy.len() {
+        String::new()
+    } else if cv.ece == cv.ece_uncalibrated {
+        let (e, esd) = mean_sd(&cv.ece);
+        format!(
+            "\nConfidence on the test speakers: expected calibration error {} ± {}.\n",
+            pct(e),
+            pct(esd)
+        )
+    } else {
         let (e, esd) = mean_sd(&cv.ece);
         let (r, rsd) = mean_sd(&cv.ece_uncalibrated);
         format!(
-            "\nConfidence on the test speakers: expected calibration error {} ± {} with the\ntemperature fitted on each fold's validation speakers ({} ± {} without).\n",
+            "\nConfidence on the test speakers: expected calibration error {} ± {} with the\ntemperature fitted on each fold's validation speakers, {} ± {} at temperature 1.\n",
             pct(e), pct(esd), pct(r), pct(rsd)
         )
-    } else {
-        String::new()
     };
     format!(
         "Cross-validation by speaker with the same configuration ({} of {} folds; each fold's\nactors unseen in its training; command: `{}`):\n\n| fold | accuracy | UAR | macro-F1 |\n|---|---|---|---|\n{}\n| **mean ± sd** | **{} ± {}** | **{} ± {}** | **{} ± {}** |\n{}",
