@@ -69,19 +69,23 @@ impl Calibration {
     }
 }
 
+/// `log softmax(β · row)` in f64, shifted by the row's maximum so no exponential overflows.
+fn log_softmax(row: &[f32], beta: f64) -> impl Iterator<Item = f64> + '_ {
+    let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+    let lse = row
+        .iter()
+        .map(|&z| (beta * (z as f64 - max)).exp())
+        .sum::<f64>()
+        .ln();
+    row.iter().map(move |&z| beta * (z as f64 - max) - lse)
+}
+
 /// Row-wise `softmax(logits / temperature)` of rows of `k` values.
 pub fn softmax_rows(logits: &[f32], k: usize, temperature: f32) -> Vec<f32> {
+    let beta = 1.0 / temperature as f64;
     logits
         .chunks(k)
-        .flat_map(|row| {
-            let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let e: Vec<f64> = row
-                .iter()
-                .map(|&z| (((z - max) / temperature) as f64).exp())
-                .collect();
-            let sum: f64 = e.iter().sum();
-            e.into_iter().map(move |v| (v / sum) as f32)
-        })
+        .flat_map(|row| log_softmax(row, beta).map(|l| l.exp() as f32))
         .collect()
 }
 
@@ -90,15 +94,7 @@ fn nll(logits: &[f32], targets: &[usize], k: usize, beta: f64) -> f64 {
     let total: f64 = logits
         .chunks(k)
         .zip(targets)
-        .map(|(row, &y)| {
-            let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
-            let lse = row
-                .iter()
-                .map(|&z| (beta * (z as f64 - max)).exp())
-                .sum::<f64>()
-                .ln();
-            lse - beta * (row[y] as f64 - max)
-        })
+        .map(|(row, &y)| -log_softmax(row, beta).nth(y).expect("target < k"))
         .sum();
     total / targets.len().max(1) as f64
 }
