@@ -40,7 +40,7 @@ pub struct TrainArgs {
     #[arg(long, value_name = "JSON")]
     pub config: Option<PathBuf>,
     /// Override the number of epochs.
-    #[arg(long)]
+    #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub epochs: Option<usize>,
     /// Override the seed.
     #[arg(long)]
@@ -106,9 +106,6 @@ impl TrainArgs {
         if let Some(s) = self.seed {
             cfg.seed = s;
         }
-        // Checked before any audio is read, so a typo costs no decoding.
-        cfg.validate()
-            .map_err(|e| anyhow::anyhow!("training options: {e}"))?;
         let dataset = load_dataset(&self.data).map_err(anyhow::Error::msg)?;
         eprintln!(
             "{}: {} clips, {} speakers, labels: {}",
