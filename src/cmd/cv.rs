@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use ser_train::calibration::{reliability_svg, ConfidenceBin};
+use ser_train::calibration::{reliability_svg, Calibration, ConfidenceBin};
 use ser_train::metrics::Scores;
 use ser_train::report::{mean_sd, pooled, record_cv, write_atomic, CvSummary};
 use ser_train::split::{cv_split, speaker_folds};
@@ -62,7 +62,7 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
     };
     for f in 0..folds.len() {
         let wanted = cmd.only.is_empty() || cmd.only.contains(&(f + 1));
-        if !wanted || results.iter().any(|r| r.0 == f + 1) {
+        if !wanted || results.iter().any(|r| r.fold == f + 1) {
             continue;
         }
         let split = cv_split(&folds, f, cmd.args.valid_speakers);
@@ -111,8 +111,13 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
             outcome.best_epoch
         );
         let detail = json!({"fold": f + 1, "split": split, "best_epoch": outcome.best_epoch, "history": outcome.history, "test": test, "test_calibration": calibration, "valid_calibration": outcome.calibration});
-        results.push((f + 1, test, detail));
-        results.sort_by_key(|r| r.0);
+        results.push(FoldResult {
+            fold: f + 1,
+            test,
+            calibration: Some(calibration),
+            detail,
+        });
+        results.sort_by_key(|r| r.fold);
         write_summary(&cmd, &dataset.labels, &results, &cfg)?;
     }
     if results.is_empty() {
@@ -158,58 +163,70 @@ fn finished_folds(cmd: &CvCmd, cfg: &TrainConfig, labels: &[String]) -> Result<V
             serde_json::from_value(detail["test"]["confusion"].clone()).with_context(|| {
                 format!("{}: fold {fold} has no confusion matrix", path.display())
             })?;
-        out.push((
+        out.push(FoldResult {
             fold,
-            Scores::from_confusion(labels, confusion),
-            detail.clone(),
-        ));
+            test: Scores::from_confusion(labels, confusion),
+            calibration: serde_json::from_value(detail["test_calibration"].clone()).ok(),
+            detail: detail.clone(),
+        });
     }
     eprintln!(
         "resuming: folds {:?} already done",
-        out.iter().map(|r| r.0).collect::<Vec<_>>()
+        out.iter().map(|r| r.fold).collect::<Vec<_>>()
     );
     Ok(out)
 }
 
-/// A finished fold: its number, its test scores and its detail record for cv.json.
-type FoldResult = (usize, Scores, Value);
+/// A finished fold.
+struct FoldResult {
+    /// 1-based fold number.
+    fold: usize,
+    /// Scores of its test speakers.
+    test: Scores,
+    /// Calibration of its test speakers' confidences (`None` in folds recorded before ser
+    /// measured it).
+    calibration: Option<Calibration>,
+    /// Its whole record for cv.json.
+    detail: Value,
+}
 
 fn summary_of(cmd: &CvCmd, results: &[FoldResult]) -> CvSummary {
     CvSummary {
         folds: cmd.folds,
-        fold_numbers: results.iter().map(|r| r.0).collect(),
+        fold_numbers: results.iter().map(|r| r.fold).collect(),
         command: std::iter::once("ser".to_string())
             .chain(std::env::args().skip(1))
             .collect::<Vec<_>>()
             .join(" "),
-        accuracy: results.iter().map(|r| r.1.accuracy).collect(),
-        uar: results.iter().map(|r| r.1.uar).collect(),
-        macro_f1: results.iter().map(|r| r.1.macro_f1).collect(),
-        ece: fold_values(results, "ece"),
-        ece_uncalibrated: fold_values(results, "ece_uncalibrated"),
+        accuracy: results.iter().map(|r| r.test.accuracy).collect(),
+        uar: results.iter().map(|r| r.test.uar).collect(),
+        macro_f1: results.iter().map(|r| r.test.macro_f1).collect(),
+        ece: fold_values(results, |c| c.ece),
+        ece_uncalibrated: fold_values(results, |c| c.ece_uncalibrated),
     }
 }
 
 /// The test clips of every fold by confidence, added up; `None` unless every fold has them.
 fn pooled_bins(results: &[FoldResult]) -> Option<Vec<ConfidenceBin>> {
-    let mut pooled: Option<Vec<ConfidenceBin>> = None;
-    for r in results {
-        let bins: Vec<ConfidenceBin> =
-            serde_json::from_value(r.2["test_calibration"]["bins"].clone()).ok()?;
-        match &mut pooled {
-            Some(p) if p.len() == bins.len() => p.iter_mut().zip(&bins).for_each(|(p, b)| p.add(b)),
-            Some(_) => return None,
-            None => pooled = Some(bins),
+    let mut all = results
+        .iter()
+        .map(|r| r.calibration.as_ref().map(|c| &c.bins));
+    let mut pooled = all.next()??.clone();
+    for bins in all {
+        let bins = bins?;
+        if bins.len() != pooled.len() {
+            return None;
         }
+        pooled.iter_mut().zip(bins).for_each(|(p, b)| p.add(b));
     }
-    pooled
+    Some(pooled)
 }
 
 /// One number of every fold's test calibration; empty unless every fold has it.
-fn fold_values(results: &[FoldResult], key: &str) -> Vec<f64> {
+fn fold_values(results: &[FoldResult], value: impl Fn(&Calibration) -> f64) -> Vec<f64> {
     results
         .iter()
-        .map(|r| r.2["test_calibration"][key].as_f64())
+        .map(|r| r.calibration.as_ref().map(&value))
         .collect::<Option<Vec<f64>>>()
         .unwrap_or_default()
 }
@@ -225,19 +242,19 @@ fn write_summary(
     if let Some(dir) = &cmd.card {
         record_cv(dir, &summary).map_err(anyhow::Error::msg)?;
     }
-    let scores: Vec<Scores> = results.iter().map(|r| r.1.clone()).collect();
+    let scores: Vec<Scores> = results.iter().map(|r| r.test.clone()).collect();
     let all = pooled(labels, &scores);
     let (a, asd) = mean_sd(&summary.accuracy);
     let (u, usd) = mean_sd(&summary.uar);
     let doc = json!({
         "data": cmd.args.data.display().to_string(),
         "folds_total": cmd.folds,
-        "folds_done": results.iter().map(|r| r.0).collect::<Vec<_>>(),
+        "folds_done": results.iter().map(|r| r.fold).collect::<Vec<_>>(),
         "accuracy_mean": a, "accuracy_sd": asd, "uar_mean": u, "uar_sd": usd,
         "summary": summary,
         "pooled": all,
         "config": cfg,
-        "folds": results.iter().map(|r| r.2.clone()).collect::<Vec<_>>(),
+        "folds": results.iter().map(|r| r.detail.clone()).collect::<Vec<_>>(),
     });
     write_atomic(&cmd.out.join("cv.json"), &serde_json::to_vec_pretty(&doc)?)?;
     if let Some(bins) = pooled_bins(results) {
