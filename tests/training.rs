@@ -55,6 +55,13 @@ fn handful(data: &Path) -> (Dataset, Vec<Example>) {
 /// and the same seed would not give the same model.
 static ONE_TRAINING_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// Waits for this test's turn to train (a failed test before it does not block the rest).
+fn take_turn() -> std::sync::MutexGuard<'static, ()> {
+    ONE_TRAINING_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn quiet() -> RunOptions<'static> {
     RunOptions {
         checkpoint_dir: None,
@@ -70,9 +77,7 @@ fn overfits_a_handful_of_real_clips_and_loss_falls() {
         return;
     };
     let (ds, examples) = handful(&data);
-    let _turn = ONE_TRAINING_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = take_turn();
     let outcome = train(&tiny_config(60), &ds.labels, &examples, &examples, &quiet()).unwrap();
     let first = outcome.history.first().unwrap().train_loss;
     let last = outcome.history.last().unwrap().train_loss;
@@ -112,9 +117,7 @@ fn label_smoothing_puts_a_floor_under_the_loss() {
         label_smoothing: eps,
         ..tiny_config(60)
     };
-    let _turn = ONE_TRAINING_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = take_turn();
     let outcome = train(&cfg, &ds.labels, &examples, &examples, &quiet()).unwrap();
     let losses: Vec<f64> = outcome.history.iter().map(|h| h.train_loss).collect();
     assert!(
@@ -144,9 +147,7 @@ fn same_seed_same_model_and_save_load_round_trip() {
         fit_temperature: true,
         ..tiny_config(3)
     };
-    let _turn = ONE_TRAINING_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = take_turn();
     let a = train(&cfg, &ds.labels, &examples, &examples, &quiet()).unwrap();
     let b = train(&cfg, &ds.labels, &examples, &examples, &quiet()).unwrap();
     let clips: Vec<Vec<f32>> = ds
