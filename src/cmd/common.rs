@@ -63,11 +63,12 @@ pub struct TrainArgs {
 }
 
 impl TrainArgs {
-    /// The device chosen with `--device`. GPU backends report failures (no usable adapter, a
-    /// lost device) by panicking on a thread of their own, which would leave training waiting
-    /// for it forever: on a GPU, any panic ends the run with the backend's message and exit
-    /// code 2.
-    pub fn device(&self) -> Result<ser_model::Device> {
+    /// Opens the device chosen with `--device` and, for a GPU, installs this process's panic
+    /// hook: GPU backends report failures (no usable adapter, a lost device) by panicking on a
+    /// thread of their own, which would leave training waiting for it forever, so on a GPU any
+    /// panic ends the run with the backend's message and exit code 2. Call it once, before the
+    /// data is read, so a missing backend fails at once.
+    pub fn open_device(&self) -> Result<ser_model::Device> {
         let device = ser_model::device(&self.device_name).map_err(anyhow::Error::msg)?;
         if self.device_name != "cpu" {
             let name = self.device_name.clone();

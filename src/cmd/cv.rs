@@ -44,7 +44,7 @@ pub struct CvCmd {
 }
 
 pub fn run(cmd: CvCmd) -> Result<ExitCode> {
-    let device = cmd.args.device()?; // before the data: a missing backend fails at once
+    let device = cmd.args.open_device()?; // before the data: a missing backend fails at once
     let (dataset, cfg) = cmd.args.prepare()?;
     let speakers = dataset.speakers();
     if speakers.len() < cmd.folds.max(2) {

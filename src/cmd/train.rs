@@ -27,7 +27,7 @@ pub struct TrainCmd {
 }
 
 pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
-    let device = cmd.args.device()?; // before the data: a missing backend fails at once
+    let device = cmd.args.open_device()?; // before the data: a missing backend fails at once
     let (dataset, cfg) = cmd.args.prepare()?;
     let speakers = dataset.speakers();
     if speakers.len() <= cmd.args.valid_speakers {

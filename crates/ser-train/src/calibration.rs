@@ -60,10 +60,16 @@ impl Calibration {
     pub fn measure(logits: &[f32], targets: &[usize], k: usize, temperature: f32) -> Self {
         let bins_at = |t| confidence_bins(&softmax_rows(logits, k, t), targets, k);
         let bins = bins_at(temperature);
+        let ece = ece_of_bins(&bins);
+        let ece_uncalibrated = if temperature == 1.0 {
+            ece
+        } else {
+            ece_of_bins(&bins_at(1.0))
+        };
         Self {
             temperature,
-            ece_uncalibrated: ece_of_bins(&bins_at(1.0)),
-            ece: ece_of_bins(&bins),
+            ece_uncalibrated,
+            ece,
             bins,
         }
     }
