@@ -171,4 +171,20 @@ fn cross_validation_resumes_with_the_missing_folds() {
     let other = cv(&["--resume", "--seed", "7"]);
     assert_eq!(other.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&other.stderr).contains("another configuration"));
+    // A record written before a setting existed still resumes: the missing key reads as its
+    // default, which is what this run uses.
+    let mut older = read();
+    older["config"]
+        .as_object_mut()
+        .unwrap()
+        .remove("label_smoothing")
+        .expect("the record names label_smoothing");
+    std::fs::write(out.join("cv.json"), older.to_string()).unwrap();
+    let third = cv(&["--resume"]);
+    let log = String::from_utf8_lossy(&third.stderr);
+    assert!(third.status.success(), "{log}");
+    assert!(
+        log.contains("already done") && !log.contains("fold 2/2"),
+        "{log}"
+    );
 }

@@ -148,7 +148,10 @@ fn finished_folds(cmd: &CvCmd, cfg: &TrainConfig, labels: &[String]) -> Result<V
     };
     let doc: Value = serde_json::from_slice(&bytes)
         .with_context(|| format!("{}: not a cv.json", path.display()))?;
-    if doc["config"] != serde_json::to_value(cfg)? || doc["folds_total"] != json!(cmd.folds) {
+    // Read back as a configuration, so a record written before a field existed compares by
+    // that field's default instead of failing on the missing key.
+    let recorded: Option<TrainConfig> = serde_json::from_value(doc["config"].clone()).ok();
+    if recorded.as_ref() != Some(cfg) || doc["folds_total"] != json!(cmd.folds) {
         bail!(
             "{}: made with another configuration or fold count; run without --resume",
             path.display()
