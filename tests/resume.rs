@@ -106,6 +106,16 @@ fn sigkill_mid_training_then_resume_loses_at_most_one_epoch() {
         serde_json::from_slice(&std::fs::read(out.join("metrics.json")).unwrap()).unwrap();
     assert_eq!(metrics["history"].as_array().unwrap().len(), EPOCHS);
     assert!(ser_model::EmotionModel::load(&out).is_ok());
+    // The model card says how long it trained and which speakers chose the weights.
+    let card = std::fs::read_to_string(out.join("MODEL.md")).unwrap();
+    assert!(
+        card.contains(&format!("{EPOCHS} epochs (the whole schedule)")),
+        "{card}"
+    );
+    assert!(
+        card.contains("choose the epoch whose weights are kept): actor_03"),
+        "{card}"
+    );
     assert!(
         !checkpoint.exists(),
         "the checkpoint is removed once the model is complete"

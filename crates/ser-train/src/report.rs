@@ -164,7 +164,7 @@ audio and speakers unlike the training actors. {confidence}
 ## Data
 - Source: `{source}` ({kind}), {clips} clips used, {failed} unreadable files skipped.
 - Training speakers: {train}
-- Validation speakers (early stopping): {valid}
+- Validation speakers (choose the epoch whose weights are kept): {valid}
 - Test speakers: {test}
 
 ## Scores
@@ -187,8 +187,7 @@ a bidirectional LSTM ({hidden} units per direction), {pool} pooling over time, d
 
 ## Training
 Cross-entropy{weights}{smoothing}, Adam (learning rate {lr}, cosine decay to 5 %, weight decay {wd}),
-batch {batch}, at most {epochs} epochs, early stopping on validation UAR with patience
-{patience}, seed {seed}. Augmentation (training only): {aug}.
+batch {batch}, {schedule}, seed {seed}. Augmentation (training only): {aug}.
 
 Reproduce with:
 
@@ -262,13 +261,28 @@ ser {version}, burn 0.22.1 (flex CPU backend).
         lr = cfg.learning_rate,
         wd = cfg.weight_decay,
         batch = cfg.batch_size,
-        epochs = cfg.epochs,
-        patience = cfg.patience,
+        schedule = schedule_text(cfg),
         seed = cfg.seed,
         aug = augment_text(cfg),
         config_json = serde_json::to_string_pretty(cfg).expect("json"),
         version = env!("CARGO_PKG_VERSION"),
     )
+}
+
+/// How long training ran and which epoch's weights were kept, for the card.
+fn schedule_text(cfg: &TrainConfig) -> String {
+    if cfg.patience >= cfg.epochs {
+        format!(
+            "{} epochs (the whole schedule), keeping the weights of the epoch with the best \
+             validation UAR",
+            cfg.epochs
+        )
+    } else {
+        format!(
+            "at most {} epochs, early stopping on validation UAR with patience {}",
+            cfg.epochs, cfg.patience
+        )
+    }
 }
 
 /// What a confidence of this model means, for its card.
@@ -413,4 +427,28 @@ pub fn pooled(labels: &[String], folds: &[Scores]) -> Scores {
         }
     }
     Scores::from_confusion(labels, m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_card_names_early_stopping_only_when_it_could_stop() {
+        let mut cfg = TrainConfig {
+            epochs: 80,
+            patience: 80,
+            ..TrainConfig::default()
+        };
+        assert_eq!(
+            schedule_text(&cfg),
+            "80 epochs (the whole schedule), keeping the weights of the epoch with the best \
+             validation UAR"
+        );
+        cfg.patience = 20;
+        assert_eq!(
+            schedule_text(&cfg),
+            "at most 80 epochs, early stopping on validation UAR with patience 20"
+        );
+    }
 }
