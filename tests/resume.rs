@@ -165,6 +165,11 @@ fn cross_validation_resumes_with_the_missing_folds() {
     );
     let doc = read();
     assert_eq!(doc["folds_done"], serde_json::json!([1, 2]));
+    let command = doc["summary"]["command"].as_str().unwrap();
+    assert!(
+        command.starts_with("ser cv --data") && !command.contains("--resume"),
+        "the recorded command reproduces the folds from scratch: {command}"
+    );
     assert_eq!(
         doc["folds"][0], fold1,
         "the finished fold is kept as it was"

@@ -197,8 +197,10 @@ fn summary_of(cmd: &CvCmd, results: &[FoldResult]) -> CvSummary {
     CvSummary {
         folds: cmd.folds,
         fold_numbers: results.iter().map(|r| r.fold).collect(),
+        // `--resume` only says how the folds got run, not what they are: the recorded command
+        // is the one that reproduces them from scratch.
         command: std::iter::once("ser".to_string())
-            .chain(std::env::args().skip(1))
+            .chain(std::env::args().skip(1).filter(|a| a != "--resume"))
             .collect::<Vec<_>>()
             .join(" "),
         accuracy: results.iter().map(|r| r.test.accuracy).collect(),

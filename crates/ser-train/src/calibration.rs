@@ -6,8 +6,9 @@
 //! chosen to minimise the negative log-likelihood of the validation speakers: the winning
 //! label never changes, only how sure the model says it is. On RAVDESS cross-validated by
 //! actor, a temperature fitted on two validation actors made the test actors' confidences
-//! worse (`models/default/cv`), so training fits one only when asked (`fit_temperature`); the
-//! calibration error and the reliability diagram are reported either way.
+//! worse (`experiments/2026-11-26-batch16-full-schedule/baseline-cv.json`), so training fits
+//! one only when asked (`fit_temperature`); the calibration error and the reliability diagram
+//! are reported either way.
 
 use ser_plot::ReliabilityBar;
 use serde::{Deserialize, Serialize};
