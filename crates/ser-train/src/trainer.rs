@@ -41,9 +41,9 @@ use crate::metrics::Scores;
 pub struct TrainConfig {
     /// Most epochs to run.
     pub epochs: usize,
-    /// Clips per optimisation step. 16 rather than 32: twice the steps in the same time, and
-    /// 5-fold CV by actor scored higher with it
-    /// (`experiments/2026-11-26-batch16-full-schedule`).
+    /// Clips per optimisation step. 16 rather than 32: twice the steps in the same time (the
+    /// networks underfit), and 5-fold CV by actor scored a little higher, within run-to-run
+    /// noise (`experiments/2026-11-26-batch16-full-schedule`).
     pub batch_size: usize,
     /// Adam's initial learning rate (decays along a cosine to 5 % of it).
     pub learning_rate: f64,
