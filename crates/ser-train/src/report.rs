@@ -271,7 +271,7 @@ ser {version}, burn 0.22.1 (flex CPU backend).
 
 /// How long training ran and which epoch's weights were kept, for the card.
 fn schedule_text(cfg: &TrainConfig) -> String {
-    if cfg.patience >= cfg.epochs {
+    if !cfg.stops_early() {
         format!(
             "{} epochs (the whole schedule), keeping the weights of the epoch with the best \
              validation UAR",
@@ -311,9 +311,11 @@ fn cv_section(cv: Option<&CvSummary>) -> String {
     let Some(cv) = cv else {
         return "No cross-validation has been recorded for this model yet.\n".to_string();
     };
-    let (a, asd) = mean_sd(&cv.accuracy);
-    let (u, usd) = mean_sd(&cv.uar);
-    let (f, fsd) = mean_sd(&cv.macro_f1);
+    // "mean ± sd" of one score over the folds.
+    let spread = |v: &[f64]| {
+        let (m, sd) = mean_sd(v);
+        format!("{} ± {}", pct(m), pct(sd))
+    };
     let rows: Vec<String> = (0..cv.accuracy.len())
         .map(|i| {
             format!(
@@ -328,27 +330,26 @@ fn cv_section(cv: Option<&CvSummary>) -> String {
     let calibration = if cv.ece.is_empty() || cv.ece.len() != cv.accuracy.len() {
         String::new()
     } else if cv.ece == cv.ece_uncalibrated {
-        let (e, esd) = mean_sd(&cv.ece);
         format!(
-            "\nConfidence on the test speakers: expected calibration error {} ± {}.\n",
-            pct(e),
-            pct(esd)
+            "\nConfidence on the test speakers: expected calibration error {}.\n",
+            spread(&cv.ece)
         )
     } else {
-        let (e, esd) = mean_sd(&cv.ece);
-        let (r, rsd) = mean_sd(&cv.ece_uncalibrated);
         format!(
-            "\nConfidence on the test speakers: expected calibration error {} ± {} with the\ntemperature fitted on each fold's validation speakers, {} ± {} at temperature 1.\n",
-            pct(e), pct(esd), pct(r), pct(rsd)
+            "\nConfidence on the test speakers: expected calibration error {} with the\ntemperature fitted on each fold's validation speakers, {} at temperature 1.\n",
+            spread(&cv.ece),
+            spread(&cv.ece_uncalibrated)
         )
     };
     format!(
-        "Cross-validation by speaker with the same configuration ({} of {} folds; each fold's\nactors unseen in its training; command: `{}`):\n\n| fold | accuracy | UAR | macro-F1 |\n|---|---|---|---|\n{}\n| **mean ± sd** | **{} ± {}** | **{} ± {}** | **{} ± {}** |\n{}",
+        "Cross-validation by speaker with the same configuration ({} of {} folds; each fold's\nactors unseen in its training; command: `{}`):\n\n| fold | accuracy | UAR | macro-F1 |\n|---|---|---|---|\n{}\n| **mean ± sd** | **{}** | **{}** | **{}** |\n{}",
         cv.accuracy.len(),
         cv.folds,
         cv.command,
         rows.join("\n"),
-        pct(a), pct(asd), pct(u), pct(usd), pct(f), pct(fsd),
+        spread(&cv.accuracy),
+        spread(&cv.uar),
+        spread(&cv.macro_f1),
         calibration
     )
 }
@@ -445,6 +446,9 @@ mod tests {
             "80 epochs (the whole schedule), keeping the weights of the epoch with the best \
              validation UAR"
         );
+        // The last epoch cannot be stopped before either: patience 79 of 80 never stops.
+        cfg.patience = 79;
+        assert!(schedule_text(&cfg).starts_with("80 epochs (the whole schedule)"));
         cfg.patience = 20;
         assert_eq!(
             schedule_text(&cfg),

@@ -111,6 +111,18 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
+    /// Whether early stopping ends training before `epoch` runs, `best_epoch` being the best
+    /// validation epoch so far (0: none yet).
+    fn stops_before(&self, epoch: usize, best_epoch: usize) -> bool {
+        best_epoch > 0 && epoch - best_epoch > self.patience
+    }
+
+    /// Whether patience can end training before its last epoch; if not, the whole learning-rate
+    /// schedule runs.
+    pub fn stops_early(&self) -> bool {
+        self.stops_before(self.epochs, 1)
+    }
+
     /// Checks the values that would make training fail or meaningless, the audio, feature and
     /// network settings included ([`ser_model::check_pipeline`]).
     pub fn validate(&self) -> Result<(), String> {
@@ -560,7 +572,7 @@ pub fn train(
     };
     let start_epoch = state.history.len() + 1;
     for epoch in start_epoch..=cfg.epochs {
-        if epoch - state.best_epoch.max(1) > cfg.patience && state.best_epoch > 0 {
+        if cfg.stops_before(epoch, state.best_epoch) {
             break;
         }
         let started = Instant::now();
