@@ -3,6 +3,9 @@
 //!
 //! One core: `RAYON_NUM_THREADS=1 taskset -c 0 cargo bench --bench predict -- single`
 //! Both cores: `cargo bench --bench predict -- batch`
+//!
+//! `SER_BENCH_MODEL=DIR` times the model in DIR instead (e.g. a candidate network trained for
+//! one epoch), so a larger network's latency is known before a cross-validation is spent on it.
 
 use std::path::PathBuf;
 
@@ -25,7 +28,11 @@ fn clips() -> Vec<PathBuf> {
 }
 
 fn bench(c: &mut Criterion) {
-    let model = EmotionModel::bundled().unwrap();
+    let model = match std::env::var_os("SER_BENCH_MODEL") {
+        Some(dir) => EmotionModel::load(&dir)
+            .unwrap_or_else(|e| panic!("SER_BENCH_MODEL={}: {e}", dir.to_string_lossy())),
+        None => EmotionModel::bundled().unwrap(),
+    };
     let files = clips();
     c.bench_function("single/predict_file_3.5s", |b| {
         b.iter(|| model.predict_file(&files[3]).unwrap())

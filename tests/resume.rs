@@ -14,20 +14,8 @@ fn ser() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ser"))
 }
 
-/// A small but real run: the given actors, a small network.
 fn setup(data: &Path, dir: &Path, actors: &[&str]) -> (String, String) {
-    let corpus = dir.join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    for actor in actors {
-        std::os::unix::fs::symlink(data.join("ravdess").join(actor), corpus.join(actor)).unwrap();
-    }
-    let config = dir.join("config.json");
-    let cfg = serde_json::json!({
-        "epochs": EPOCHS, "patience": EPOCHS, "batch_size": 16,
-        "network": {"conv_channels": [8, 16], "lstm_hidden": 16, "dropout": 0.1, "attention": true}
-    });
-    std::fs::write(&config, cfg.to_string()).unwrap();
-    (corpus.display().to_string(), config.display().to_string())
+    common::small_training_run(data, dir, actors, EPOCHS)
 }
 
 fn epochs_done(checkpoint: &Path) -> usize {

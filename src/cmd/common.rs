@@ -1,5 +1,6 @@
 //! Arguments and steps shared by the model commands.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -29,7 +30,7 @@ impl ModelArg {
 }
 
 /// Options of commands that train.
-#[derive(clap::Args)]
+#[derive(clap::Args, Debug, PartialEq)]
 pub struct TrainArgs {
     /// Corpus: a RAVDESS-style directory, a folder per label, or a CSV manifest
     /// (path,label[,speaker]).
@@ -78,6 +79,32 @@ impl TrainArgs {
             }));
         }
         Ok(device)
+    }
+
+    /// These options as command-line arguments, with `--threads threads`: how `ser cv --jobs`
+    /// tells a child process to train as it would itself.
+    pub fn to_args(&self, threads: usize) -> Vec<OsString> {
+        let mut args: Vec<OsString> = vec!["--data".into(), self.data.clone().into()];
+        let mut option = |name: &str, value: OsString| args.extend([name.into(), value]);
+        if let Some(config) = &self.config {
+            option("--config", config.clone().into());
+        }
+        if let Some(epochs) = self.epochs {
+            option("--epochs", epochs.to_string().into());
+        }
+        if let Some(seed) = self.seed {
+            option("--seed", seed.to_string().into());
+        }
+        option("--valid-speakers", self.valid_speakers.to_string().into());
+        option("--threads", threads.to_string().into());
+        if let Some(cache) = &self.cache {
+            option("--cache", cache.clone().into());
+        }
+        option("--device", self.device_name.clone().into());
+        if self.no_cache {
+            args.push("--no-cache".into());
+        }
+        args
     }
 
     /// Applies `--threads`, reads and checks the configuration, then reads the corpus.
@@ -141,6 +168,65 @@ impl TrainArgs {
             self.cache
                 .clone()
                 .or_else(ser_train::cache::WaveCache::default_dir)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Command {
+        #[command(flatten)]
+        args: TrainArgs,
+    }
+
+    fn parse(args: Vec<OsString>) -> TrainArgs {
+        Command::try_parse_from(std::iter::once(OsString::from("ser")).chain(args))
+            .unwrap()
+            .args
+    }
+
+    /// Every option survives the trip through `to_args`, so a `ser cv --jobs` child trains
+    /// exactly as its parent was told to (a field added to `TrainArgs` must be added here).
+    #[test]
+    fn to_args_reproduces_every_option() {
+        let given = [
+            TrainArgs {
+                data: "corpus dir".into(),
+                config: Some("c.json".into()),
+                epochs: Some(7),
+                seed: Some(9),
+                valid_speakers: 3,
+                threads: Some(4),
+                cache: Some("cache".into()),
+                no_cache: false,
+                device_name: "cpu".into(),
+            },
+            TrainArgs {
+                data: "d".into(),
+                config: None,
+                epochs: None,
+                seed: None,
+                valid_speakers: 2,
+                threads: None,
+                cache: None,
+                no_cache: true,
+                device_name: "cpu".into(),
+            },
+        ];
+        for args in given {
+            let back = parse(args.to_args(1));
+            assert_eq!(
+                back,
+                TrainArgs {
+                    threads: Some(1),
+                    ..args
+                }
+            );
         }
     }
 }

@@ -35,6 +35,28 @@ pub fn data_dir() -> Option<PathBuf> {
     None
 }
 
+/// A small but real training run in `dir`: a corpus of the given RAVDESS actors (linked) and
+/// a configuration of a small network trained for `epochs`. Returns both paths.
+pub fn small_training_run(
+    data: &Path,
+    dir: &Path,
+    actors: &[&str],
+    epochs: usize,
+) -> (String, String) {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for actor in actors {
+        std::os::unix::fs::symlink(data.join("ravdess").join(actor), corpus.join(actor)).unwrap();
+    }
+    let config = dir.join("config.json");
+    let cfg = serde_json::json!({
+        "epochs": epochs, "patience": epochs, "batch_size": 16,
+        "network": {"conv_channels": [8, 16], "lstm_hidden": 16, "dropout": 0.1, "attention": true}
+    });
+    std::fs::write(&config, cfg.to_string()).unwrap();
+    (corpus.display().to_string(), config.display().to_string())
+}
+
 /// Reads a JSON file.
 pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()

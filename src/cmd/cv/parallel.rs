@@ -1,0 +1,119 @@
+//! `ser cv --jobs N`: folds trained side by side, each by a `ser cv --only K` child process.
+//!
+//! Processes rather than threads: burn draws initial weights and dropout masks from one random
+//! generator per process, so two folds trained in one process would take each other's numbers
+//! and neither would be reproducible. A child runs exactly what `ser cv --only K` runs, so its
+//! fold is the one a sequential run trains; the parent collects the fold records and writes
+//! cv.json as each fold finishes.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::{mpsc, Mutex};
+
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+
+use crate::cmd::common::TrainArgs;
+
+/// Trains the `pending` folds (1-based, of `n_folds`) in up to `jobs` child processes at a
+/// time, sharing the threads among them, and hands each fold's cv.json record to `record` as it
+/// finishes. Every fold runs even when another fails; the failures are reported at the end.
+pub fn run_folds(
+    args: &TrainArgs,
+    n_folds: usize,
+    out: &Path,
+    pending: &[usize],
+    jobs: usize,
+    mut record: impl FnMut(Value) -> Result<()>,
+) -> Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = (args.threads.unwrap_or(cores) / jobs).max(1);
+    eprintln!(
+        "folds {pending:?}: {} at a time, {threads} thread(s) each",
+        jobs.min(pending.len())
+    );
+    let queue = Mutex::new(pending.iter().copied().collect::<VecDeque<_>>());
+    let (done, finished) = mpsc::channel();
+    let mut failed = Vec::new();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(pending.len()) {
+            let (queue, done) = (&queue, done.clone());
+            scope.spawn(move || loop {
+                // Its own statement, so the queue is unlocked while the fold trains.
+                let next = queue.lock().expect("queue").pop_front();
+                let Some(fold) = next else { return };
+                let outcome = run_child(args, n_folds, out, fold, threads);
+                if done.send((fold, outcome)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(done);
+        for (fold, outcome) in finished {
+            if let Err(e) = outcome.and_then(&mut record) {
+                eprintln!("ser: error: fold {fold}: {e:#}");
+                failed.push(fold);
+            }
+        }
+    });
+    if !failed.is_empty() {
+        failed.sort_unstable();
+        bail!(
+            "folds {failed:?} failed (see above); the others are recorded, and `--resume` runs \
+             the missing ones"
+        );
+    }
+    Ok(())
+}
+
+/// Runs `ser cv --only FOLD` into a temporary directory inside `out`, passing its messages on
+/// with the fold's number in front, and returns the record of the fold from its cv.json.
+fn run_child(
+    args: &TrainArgs,
+    n_folds: usize,
+    out: &Path,
+    fold: usize,
+    threads: usize,
+) -> Result<Value> {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!(".fold-{fold}-"))
+        .tempdir_in(out)
+        .with_context(|| {
+            format!(
+                "{}: cannot create a directory for fold {fold}",
+                out.display()
+            )
+        })?;
+    let exe = std::env::current_exe().context("cannot find the ser executable")?;
+    let mut child = Command::new(exe)
+        .arg("cv")
+        .args(args.to_args(threads))
+        .args(["--folds", &n_folds.to_string(), "--only", &fold.to_string()])
+        .arg("--out")
+        .arg(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("cannot start a process for the fold")?;
+    let messages = child.stderr.take().expect("piped");
+    for line in BufReader::new(messages).split(b'\n') {
+        eprintln!("fold {fold} | {}", String::from_utf8_lossy(&line?));
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("its process ended with {status}");
+    }
+    let path = dir.path().join("cv.json");
+    let doc: Value = serde_json::from_slice(
+        &std::fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?,
+    )
+    .with_context(|| format!("{}: not JSON", path.display()))?;
+    match doc["folds"].as_array().map(Vec::as_slice) {
+        Some([only]) if only["fold"] == fold => Ok(only.clone()),
+        _ => bail!("{}: does not hold fold {fold} alone", path.display()),
+    }
+}

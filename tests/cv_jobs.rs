@@ -1,0 +1,78 @@
+//! `ser cv --jobs 2` trains folds side by side in child processes and records the same folds
+//! as training them one at a time.
+
+mod common;
+
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The folds of OUT/cv.json without the epochs' timings, which no two runs share.
+fn folds_without_timings(doc: &Value) -> Vec<Value> {
+    let mut folds = doc["folds"].as_array().unwrap().clone();
+    for fold in &mut folds {
+        for epoch in fold["history"].as_array_mut().unwrap() {
+            epoch.as_object_mut().unwrap().remove("seconds").unwrap();
+        }
+    }
+    folds
+}
+
+#[test]
+fn two_jobs_record_the_folds_of_one_job() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let actors = ["Actor_01", "Actor_02", "Actor_03", "Actor_04"];
+    let (corpus, config) = common::small_training_run(&data, dir.path(), &actors, 2);
+    let cache = dir.path().join("cache");
+    let cv = |jobs: &str| {
+        let out = dir.path().join(format!("cv-{jobs}"));
+        let run = Command::new(env!("CARGO_BIN_EXE_ser"))
+            .args(["cv", "--data", &corpus, "--config", &config, "--folds", "2"])
+            .args(["--valid-speakers", "1", "--jobs", jobs, "--out"])
+            .arg(&out)
+            .arg("--cache")
+            .arg(&cache)
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&run.stderr).into_owned();
+        assert!(run.status.success(), "--jobs {jobs}: {log}");
+        (out, log, String::from_utf8_lossy(&run.stdout).into_owned())
+    };
+    let (one, _, _) = cv("1");
+    let (two, log, stdout) = cv("2");
+    assert!(log.contains("2 at a time"), "{log}");
+    // Side by side: each fold started before the other finished its last epoch.
+    let position = |line: &str| log.find(line).unwrap_or_else(|| panic!("{line}: {log}"));
+    for (fold, other) in [(1, 2), (2, 1)] {
+        assert!(
+            position(&format!("fold {fold} | fold {fold}/2:"))
+                < position(&format!("fold {other} | epoch   2:")),
+            "fold {fold} waited for fold {other}: {log}"
+        );
+    }
+    // Each child's messages carry its fold's number.
+    for fold in [1, 2] {
+        assert!(log.contains(&format!("fold {fold} | epoch   2:")), "{log}");
+        assert!(
+            stdout.contains(&format!("fold {fold}: test accuracy")),
+            "{stdout}"
+        );
+    }
+    let (one, two) = (
+        common::read_json(&one.join("cv.json")),
+        common::read_json(&two.join("cv.json")),
+    );
+    assert_eq!(two["folds_done"], serde_json::json!([1, 2]));
+    assert_eq!(folds_without_timings(&two), folds_without_timings(&one));
+    assert_eq!(two["pooled"], one["pooled"]);
+    // The children's working directories are gone.
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("cv-2"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|name| name.to_string_lossy().starts_with(".fold-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
