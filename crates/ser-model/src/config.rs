@@ -59,7 +59,7 @@ pub fn check_pipeline(
 impl Default for NetworkConfig {
     fn default() -> Self {
         Self {
-            conv_channels: vec![16, 32, 64],
+            conv_channels: vec![16, 32, 64, 128],
             lstm_hidden: 64,
             dropout: 0.3,
             attention: true,

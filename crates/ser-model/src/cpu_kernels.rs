@@ -1,9 +1,9 @@
 //! Inference-only CPU kernels for the layers where burn's flex backend spends most of a
 //! prediction: the convolution blocks and the BiLSTM recurrence.
 //!
-//! Measured layer by layer on one core with a 3 s clip and the default network: flex's generic
-//! pooling kernel (one bounds-checked window walk per output, indices always kept) took
-//! ~3.8 ms of the three blocks' pools, its im2col about as long as the convolutions' matrix
+//! Measured layer by layer on one core with a 3 s clip and the three-block network that was the
+//! default then: flex's generic pooling kernel (one bounds-checked window walk per output,
+//! indices always kept) took ~3.8 ms of the three blocks' pools, its im2col about as long as the convolutions' matrix
 //! products, and its LSTM (~20 tensor ops per time step and direction) ~2 ms. Here a block is
 //! one matrix product plus one fused pass (batch-norm, ReLU, pool), and the LSTM projects all
 //! time steps' inputs in one matrix product, leaving only a 64×256 product per step.
