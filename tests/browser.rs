@@ -9,6 +9,7 @@
 
 mod common;
 
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -33,34 +34,35 @@ fn browser_available() -> bool {
     present
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// chromedriver on a free port, killed on drop.
+/// chromedriver on a port of its own choosing, killed on drop.
 struct Driver {
     child: Child,
     port: u16,
 }
 
 impl Driver {
+    /// Starts chromedriver with `--port=0` and reads the port it bound from its greeting. (A
+    /// port picked here and released before chromedriver binds it could be picked by a test
+    /// running beside this one too, and the second driver's session would then live in the
+    /// first one, dying with it.)
     fn start() -> Self {
-        let port = free_port();
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
+        let mut child = Command::new(CHROMEDRIVER)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not listen");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
+        let port = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                let rest = line.split("started successfully on port ").nth(1)?;
+                rest.trim_end_matches('.').parse().ok()
+            })
+            .expect("chromedriver says which port it listens on");
+        // Keep reading, so its later log lines never meet a closed pipe.
+        std::thread::spawn(move || lines.for_each(drop));
         Self { child, port }
     }
 }
