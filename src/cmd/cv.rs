@@ -97,7 +97,11 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
     if results.is_empty() {
         bail!("no fold was run");
     }
-    write_summary(&cmd, &dataset.labels, &results, &cfg)?;
+    if pending.is_empty() {
+        // Nothing ran, so nothing was written yet: a `--resume` of a finished run rewrites the
+        // summary, the plots and the card from the recorded folds.
+        write_summary(&cmd, &dataset.labels, &results, &cfg)?;
+    }
     let summary = summary_of(&cmd, &results);
     let (a, asd) = mean_sd(&summary.accuracy);
     let (u, usd) = mean_sd(&summary.uar);
