@@ -42,6 +42,8 @@ fn two_jobs_record_the_folds_of_one_job() {
         (out, log, String::from_utf8_lossy(&run.stdout).into_owned())
     };
     let (one, _, _) = cv("1");
+    // What a killed run leaves behind: its children's directories, which this run removes.
+    std::fs::create_dir_all(dir.path().join("cv-2/.fold-2-killed/nested")).unwrap();
     let (two, log, stdout) = cv("2");
     assert!(log.contains("2 at a time"), "{log}");
     // Side by side: each fold started before the other finished its last epoch.
@@ -68,7 +70,7 @@ fn two_jobs_record_the_folds_of_one_job() {
     assert_eq!(two["folds_done"], serde_json::json!([1, 2]));
     assert_eq!(folds_without_timings(&two), folds_without_timings(&one));
     assert_eq!(two["pooled"], one["pooled"]);
-    // The children's working directories are gone.
+    // The children's working directories are gone, and so is the killed run's.
     let left: Vec<_> = std::fs::read_dir(dir.path().join("cv-2"))
         .unwrap()
         .map(|e| e.unwrap().file_name())

@@ -17,6 +17,9 @@ use serde_json::Value;
 
 use crate::cmd::common::TrainArgs;
 
+/// How the working directories of the children begin (`.fold-K-xxxxxx`).
+const FOLD_DIR_PREFIX: &str = ".fold-";
+
 /// Trains the `pending` folds (1-based, of `n_folds`) in up to `jobs` child processes at a
 /// time, sharing the threads among them, and hands each fold's cv.json record to `record` as it
 /// finishes. Every fold runs even when another fails; the failures are reported at the end.
@@ -29,6 +32,7 @@ pub fn run_folds(
     mut record: impl FnMut(Value) -> Result<()>,
 ) -> Result<()> {
     std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
+    remove_leftovers(out)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = (args.threads.unwrap_or(cores) / jobs).max(1);
     eprintln!(
@@ -69,6 +73,26 @@ pub fn run_folds(
     Ok(())
 }
 
+/// Removes the fold directories that an interrupted run (killed, or stopped with Ctrl-C)
+/// left in `out`: a child's directory is deleted when its fold ends, not when it is killed.
+fn remove_leftovers(out: &Path) -> Result<()> {
+    let entries =
+        std::fs::read_dir(out).with_context(|| format!("{}: cannot list", out.display()))?;
+    for entry in entries {
+        let entry = entry?;
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(FOLD_DIR_PREFIX)
+            && entry.file_type()?.is_dir()
+        {
+            std::fs::remove_dir_all(entry.path())
+                .with_context(|| format!("{}: cannot remove", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// Runs `ser cv --only FOLD` into a temporary directory inside `out`, passing its messages on
 /// with the fold's number in front, and returns the record of the fold from its cv.json.
 fn run_child(
@@ -79,7 +103,7 @@ fn run_child(
     threads: usize,
 ) -> Result<Value> {
     let dir = tempfile::Builder::new()
-        .prefix(&format!(".fold-{fold}-"))
+        .prefix(&format!("{FOLD_DIR_PREFIX}{fold}-"))
         .tempdir_in(out)
         .with_context(|| {
             format!(
