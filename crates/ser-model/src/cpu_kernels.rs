@@ -138,13 +138,24 @@ impl ConvKernel {
     }
 }
 
-/// The row-major product `[M, N]` of row-major `a` `[M, K]` and `b` `[K, N]`, on this thread.
+/// Multiply-adds from which a product is shared among rayon's threads: those of a batch of
+/// clips, not of one 3 s clip (~2·10⁷ per convolution block), which is too small to gain from a
+/// second core.
+const PARALLEL_PRODUCT: usize = 1 << 26;
+
+/// The row-major product `[M, N]` of row-major `a` `[M, K]` and `b` `[K, N]`.
 ///
 /// Through the `gemm` crate (burn's flex backend uses it too), which reads a contiguous
 /// right-hand side without first copying it into panels as matrixmultiply does: with the
 /// zero-free im2col above, a one-core prediction took ~13 % less time than through ndarray.
+/// Products from [`PARALLEL_PRODUCT`] multiply-adds on use all of rayon's threads.
 fn matmul(a: &[f32], b: &[f32], (m, k, n): (usize, usize, usize)) -> Vec<f32> {
     assert!(a.len() == m * k && b.len() == k * n, "matmul shapes");
+    let parallelism = if m * k * n >= PARALLEL_PRODUCT {
+        gemm::Parallelism::Rayon(0)
+    } else {
+        gemm::Parallelism::None
+    };
     let mut c = Vec::with_capacity(m * n);
     // SAFETY: the strides describe `a`, `b` and `c` as the row-major matrices checked above;
     // with `read_dst` false gemm writes every element of `c` without reading it, so `c` may
@@ -169,7 +180,7 @@ fn matmul(a: &[f32], b: &[f32], (m, k, n): (usize, usize, usize)) -> Vec<f32> {
             false,
             false,
             false,
-            gemm::Parallelism::None,
+            parallelism,
         );
         c.set_len(m * n);
     }
