@@ -155,8 +155,9 @@ mod tests {
         let model = EmotionModel::bundled().unwrap();
         let network = model.network();
         let device = crate::cpu();
-        // Odd frame counts exercise the pools' dropped column; batches of 1 and 3.
-        for (b, frames) in [(1, 301), (3, 77)] {
+        // Odd frame counts exercise the pools' dropped column; batches of 1 and 3, and one of 8
+        // whose products are large enough to be shared among threads.
+        for (b, frames) in [(1, 301), (3, 77), (8, 301)] {
             let x =
                 Tensor::<4>::random([b, 1, 64, frames], Distribution::Normal(0.0, 1.0), &device);
             let kernels = network.cpu_kernels().expect("the default network's layers");
