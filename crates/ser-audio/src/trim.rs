@@ -43,27 +43,17 @@ pub fn trim_silence(y: &[f32], params: &TrimParams) -> std::ops::Range<usize> {
         let hi = (t * hop + frame).saturating_sub(pad).min(y.len());
         (lo, hi)
     };
-    // Running sums of squares at the frames' edges only: one vectorised pass over the signal
-    // between consecutive edges instead of a running sum per sample.
-    let mut edges: Vec<usize> = (0..n_frames)
-        .flat_map(|t| {
-            let (lo, hi) = bounds(t);
-            [lo, hi]
-        })
-        .collect();
-    edges.sort_unstable();
-    edges.dedup();
+    // Σ y² before any position: running sums at block boundaries (one vectorised pass), plus
+    // the few samples since the last boundary.
+    const BLOCK: usize = 256;
     let mut running = 0.0f64;
-    let mut previous = 0;
-    let prefix: Vec<f64> = edges
-        .iter()
-        .map(|&edge| {
-            running += sum_of_squares(&y[previous..edge]);
-            previous = edge;
+    let block_sums: Vec<f64> = std::iter::once(0.0)
+        .chain(y.chunks(BLOCK).map(|block| {
+            running += sum_of_squares(block);
             running
-        })
+        }))
         .collect();
-    let at = |edge: usize| prefix[edges.binary_search(&edge).expect("an edge")];
+    let at = |i: usize| block_sums[i / BLOCK] + sum_of_squares(&y[i - i % BLOCK..i]);
     // Mean square of each frame of the zero-padded signal.
     let mse: Vec<f64> = (0..n_frames)
         .map(|t| {
