@@ -194,6 +194,10 @@ fn a_training_configuration_that_cannot_train_is_refused_before_any_audio_is_rea
             "conv blocks",
         ),
         (r#"{"features": {"n_mels": 0}}"#, "n_mels"),
+        (
+            r#"{"network": {"time_pooling_blocks": 5}}"#,
+            "time_pooling_blocks",
+        ),
     ] {
         let config = dir.path().join("config.json");
         std::fs::write(&config, json).unwrap();

@@ -11,14 +11,32 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Hyper-parameters of the network (see [`crate::Network`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetworkConfig {
-    /// Output channels of each convolution block (each block halves time and frequency).
+    /// Output channels of each convolution block (each block halves frequency, and time
+    /// unless [`NetworkConfig::time_pooling_blocks`] says otherwise).
     pub conv_channels: Vec<usize>,
+    /// How many of the first blocks also halve time; the blocks after them pool frequency
+    /// only, so the LSTM sees a finer course in time. Every block when `None` (or absent, as in
+    /// models written before it existed).
+    #[serde(default)]
+    pub time_pooling_blocks: Option<usize>,
     /// Hidden units per direction of the bidirectional LSTM.
     pub lstm_hidden: usize,
     /// Dropout after the convolutions and before the classifier.
     pub dropout: f64,
     /// Pool over time with learned attention weights (`true`) or a plain mean (`false`).
     pub attention: bool,
+}
+
+impl NetworkConfig {
+    /// How many blocks halve time: [`NetworkConfig::time_pooling_blocks`], all by default.
+    pub fn time_pooled_blocks(&self) -> usize {
+        self.time_pooling_blocks.unwrap_or(self.conv_channels.len())
+    }
+
+    /// Whether block `index` (from 0) halves time as well as frequency.
+    pub fn pools_time(&self, index: usize) -> bool {
+        index < self.time_pooled_blocks()
+    }
 }
 
 /// Checks that audio preparation, features and network fit together: what every model needs
@@ -45,9 +63,15 @@ pub fn check_pipeline(
     if !(0.0..1.0).contains(&network.dropout) {
         return Err(format!("dropout {} must be in [0, 1)", network.dropout));
     }
-    // Each block halves frequency and time: both must keep at least one step.
+    let time_blocks = network.time_pooled_blocks();
+    if time_blocks > blocks {
+        return Err(format!(
+            "time_pooling_blocks {time_blocks} exceeds the {blocks} conv blocks"
+        ));
+    }
+    // Each block halves frequency, the first `time_blocks` time too: both must keep a step.
     let frames = features.n_frames((duration * audio.sample_rate as f64).round() as usize);
-    if features.n_mels >> blocks == 0 || frames >> blocks == 0 {
+    if features.n_mels >> blocks == 0 || frames >> time_blocks == 0 {
         return Err(format!(
             "{blocks} conv blocks halve {} mel bands and {frames} frames to nothing",
             features.n_mels
@@ -60,6 +84,7 @@ impl Default for NetworkConfig {
     fn default() -> Self {
         Self {
             conv_channels: vec![16, 32, 64, 128],
+            time_pooling_blocks: None,
             lstm_hidden: 64,
             dropout: 0.3,
             attention: true,

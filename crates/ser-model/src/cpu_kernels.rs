@@ -13,6 +13,7 @@
 
 use burn::nn::activation::Activation;
 use burn::nn::conv::Conv2d;
+use burn::nn::pool::MaxPool2d;
 use burn::nn::{BatchNorm, BiLstm, GateController, Lstm, PaddingConfig2d};
 use burn::tensor::Tensor;
 
@@ -34,16 +35,16 @@ pub struct CpuNetwork {
 }
 
 impl CpuNetwork {
-    /// Prepares the convolution blocks (conv, batch-norm; each followed by ReLU and a 2×2
-    /// max-pool) and the BiLSTM; `None` when a layer is of a kind these kernels do not cover.
+    /// Prepares the convolution blocks (conv, batch-norm, then ReLU and the max-pool) and the
+    /// BiLSTM; `None` when a layer is of a kind these kernels do not cover.
     pub fn new<'a>(
-        blocks: impl IntoIterator<Item = (&'a Conv2d, &'a BatchNorm)>,
+        blocks: impl IntoIterator<Item = (&'a Conv2d, &'a BatchNorm, &'a MaxPool2d)>,
         lstm: &BiLstm,
     ) -> Option<Self> {
         Some(Self {
             blocks: blocks
                 .into_iter()
-                .map(|(conv, norm)| ConvKernel::new(conv, norm))
+                .map(|(conv, norm, pool)| ConvKernel::new(conv, norm, pool))
                 .collect::<Option<_>>()?,
             lstm: BiLstmKernel::new(lstm)?,
         })
@@ -64,8 +65,8 @@ impl CpuNetwork {
 }
 
 /// One convolution block, fused: 3×3 convolution (stride 1, same padding) → batch-norm with its
-/// running statistics → ReLU → 2×2 max-pool (stride 2, an odd last row or column dropped), as
-/// burn's `Conv2d`, `BatchNorm` (inference), `Relu` and `MaxPool2d::new([2, 2])` compute it.
+/// running statistics → ReLU → max-pool 2×2 or 2×1 (stride = size, an odd last row or column
+/// dropped), as burn's `Conv2d`, `BatchNorm` (inference), `Relu` and `MaxPool2d` compute it.
 ///
 /// The convolution is one matrix product of the weights `[C_out, C_in·9]` with the shifted
 /// copies of the input `[C_in·9, B·H·W]` (built row by row); batch-norm, ReLU and pooling are
@@ -76,17 +77,27 @@ struct ConvKernel {
     /// batch-norm(conv + bias) = conv · scale + shift, per output channel.
     scale: Vec<f32>,
     shift: Vec<f32>,
+    /// Columns (time steps) the pool takes together: 2, or 1 for a frequency-only pool.
+    pool_width: usize,
 }
 
 impl ConvKernel {
-    /// `None` when the convolution is not of the kind above.
-    fn new(conv: &Conv2d, norm: &BatchNorm) -> Option<Self> {
+    /// `None` when the convolution or the pool is not of the kind above.
+    fn new(conv: &Conv2d, norm: &BatchNorm, pool: &MaxPool2d) -> Option<Self> {
+        let pool_width = match pool.kernel_size {
+            [2, w @ (1 | 2)] => w,
+            _ => return None,
+        };
+        let plain_pool = matches!(pool.padding, PaddingConfig2d::Valid)
+            && pool.stride == pool.kernel_size
+            && pool.dilation == [1, 1]
+            && !pool.ceil_mode;
         let same = matches!(conv.padding, PaddingConfig2d::Same)
             || matches!(conv.padding, PaddingConfig2d::Explicit(1, 1, 1, 1));
         if conv.kernel_size != [3, 3] || conv.stride != [1, 1] || conv.dilation != [1, 1] {
             return None;
         }
-        if conv.groups != 1 || !same {
+        if conv.groups != 1 || !same || !plain_pool {
             return None;
         }
         let [c_out, ..] = conv.weight.dims();
@@ -102,34 +113,35 @@ impl ConvKernel {
             weights,
             scale: to_vec(scale),
             shift: to_vec(shift),
+            pool_width,
         })
     }
 
     /// `x` is `[B, C_in, H, W]` row-major with those `dims`; the result is
-    /// `[B, C_out, H/2, W/2]` and its dims.
+    /// `[B, C_out, H/2, W/pool_width]` and its dims.
     fn forward(&self, x: &[f32], dims: [usize; 4]) -> (Vec<f32>, [usize; 4]) {
         let [b, c_in, h, w] = dims;
         let c_out = self.scale.len();
         let cols = shifted_copies(x, dims);
         let product = matmul(&self.weights, &cols, (c_out, c_in * 9, b * h * w));
 
-        let (oh, ow) = (h / 2, w / 2);
+        let pw = self.pool_width;
+        let (oh, ow) = (h / 2, w / pw);
         let mut out = vec![0.0f32; b * c_out * oh * ow];
         for (co, row) in product.chunks_exact(b * h * w).enumerate() {
             let (k, m) = (self.scale[co], self.shift[co]);
             for (bi, plane) in row.chunks_exact(h * w).enumerate() {
                 let dest = &mut out[(bi * c_out + co) * oh * ow..][..oh * ow];
                 for (r, dest_row) in dest.chunks_exact_mut(ow).enumerate() {
-                    let top = &plane[2 * r * w..][..2 * ow];
-                    let bottom = &plane[(2 * r + 1) * w..][..2 * ow];
+                    let top = &plane[2 * r * w..][..pw * ow];
+                    let bottom = &plane[(2 * r + 1) * w..][..pw * ow];
                     for ((d, t), u) in dest_row
                         .iter_mut()
-                        .zip(top.chunks_exact(2))
-                        .zip(bottom.chunks_exact(2))
+                        .zip(top.chunks_exact(pw))
+                        .zip(bottom.chunks_exact(pw))
                     {
                         // The affine map may flip order (negative scale): pool after it, then ReLU.
-                        let v = (t[0] * k + m).max(t[1] * k + m);
-                        *d = v.max(u[0] * k + m).max(u[1] * k + m).max(0.0);
+                        *d = t.iter().chain(u).fold(0.0, |acc, &v| acc.max(v * k + m));
                     }
                 }
             }

@@ -3,6 +3,7 @@
 //! ```text
 //! [B, 1, mels, frames]
 //!   → N × (conv 3×3 → batch-norm → ReLU → max-pool 2×2)     spectral patterns
+//!     (the last blocks pool 2×1, frequency only, with `time_pooling_blocks`)
 //!   → dropout → [B, frames', channels × mels']               one vector per time step
 //!   → BiLSTM                                                 their course in time
 //!   → attention (or mean) pooling over time → dropout → linear → logits
@@ -21,7 +22,8 @@ use burn::tensor::{Device, Tensor, TensorData};
 use crate::config::NetworkConfig;
 use crate::cpu_kernels::{self, CpuNetwork};
 
-/// One convolution block: conv 3×3 (same padding) → batch-norm → ReLU → 2×2 max-pool.
+/// One convolution block: conv 3×3 (same padding) → batch-norm → ReLU → max-pool 2×2, or 2×1
+/// (frequency only) for a block that keeps the time resolution.
 #[derive(Module, Debug)]
 pub struct ConvBlock {
     conv: Conv2d,
@@ -31,14 +33,15 @@ pub struct ConvBlock {
 }
 
 impl ConvBlock {
-    fn new(channels_in: usize, channels_out: usize, device: &Device) -> Self {
+    fn new(channels_in: usize, channels_out: usize, pool_time: bool, device: &Device) -> Self {
+        let pool = [2, if pool_time { 2 } else { 1 }];
         Self {
             conv: Conv2dConfig::new([channels_in, channels_out], [3, 3])
                 .with_padding(PaddingConfig2d::Same)
                 .init(device),
             norm: BatchNormConfig::new(channels_out).init(device),
             activation: Relu::new(),
-            pool: MaxPool2dConfig::new([2, 2]).init(),
+            pool: MaxPool2dConfig::new(pool).init(),
         }
     }
 
@@ -68,8 +71,9 @@ impl Network {
         let blocks = config
             .conv_channels
             .iter()
-            .map(|&c| {
-                let block = ConvBlock::new(channels_in, c, device);
+            .enumerate()
+            .map(|(i, &c)| {
+                let block = ConvBlock::new(channels_in, c, config.pools_time(i), device);
                 channels_in = c;
                 mels /= 2;
                 block
@@ -105,7 +109,9 @@ impl Network {
     /// they do not cover.
     pub fn cpu_kernels(&self) -> Option<CpuNetwork> {
         CpuNetwork::new(
-            self.blocks.iter().map(|block| (&block.conv, &block.norm)),
+            self.blocks
+                .iter()
+                .map(|block| (&block.conv, &block.norm, &block.pool)),
             &self.lstm,
         )
     }
@@ -148,19 +154,17 @@ impl Network {
 mod tests {
     use burn::tensor::{Distribution, Tensor};
 
-    use crate::EmotionModel;
+    use super::Network;
+    use crate::{EmotionModel, NetworkConfig};
 
-    #[test]
-    fn cpu_kernels_give_burns_logits_on_the_bundled_model() {
-        let model = EmotionModel::bundled().unwrap();
-        let network = model.network();
+    /// Asserts that the CPU kernels give burn's logits, within 1e-3, for batches of
+    /// `(clips, frames)` of random 64-band input.
+    fn assert_kernels_match(network: &Network, cases: &[(usize, usize)]) {
         let device = crate::cpu();
-        // Odd frame counts exercise the pools' dropped column; batches of 1 and 3, and one of 8
-        // whose products are large enough to be shared among threads.
-        for (b, frames) in [(1, 301), (3, 77), (8, 301)] {
+        let kernels = network.cpu_kernels().expect("layers the kernels cover");
+        for &(b, frames) in cases {
             let x =
                 Tensor::<4>::random([b, 1, 64, frames], Distribution::Normal(0.0, 1.0), &device);
-            let kernels = network.cpu_kernels().expect("the default network's layers");
             let fast = network.forward_with(x.clone(), Some(&kernels)).into_data();
             let reference = network.forward_with(x, None).into_data();
             let (fast, reference) = (
@@ -177,5 +181,24 @@ mod tests {
                 "batch {b}, {frames} frames: logits differ by {diff}"
             );
         }
+    }
+
+    #[test]
+    fn cpu_kernels_give_burns_logits_on_the_bundled_model() {
+        let model = EmotionModel::bundled().unwrap();
+        // Odd frame counts exercise the pools' dropped column; batches of 1 and 3, and one of 8
+        // whose products are large enough to be shared among threads.
+        assert_kernels_match(model.network(), &[(1, 301), (3, 77), (8, 301)]);
+    }
+
+    #[test]
+    fn cpu_kernels_give_burns_logits_with_frequency_only_pools() {
+        let config = NetworkConfig {
+            conv_channels: vec![8, 16, 16],
+            time_pooling_blocks: Some(1),
+            ..NetworkConfig::default()
+        };
+        let network = Network::new(&config, 64, 8, &crate::cpu());
+        assert_kernels_match(&network, &[(1, 301), (2, 77)]);
     }
 }

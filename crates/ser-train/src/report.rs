@@ -181,7 +181,7 @@ and cut or zero-padded to {dur} s; then a log-mel spectrogram ({mels} Slaney ban
 {win}-sample window, {hop}-sample hop, dB re max, {top_db}) is standardised per band.
 
 ## Network
-{blocks} convolution blocks ({channels:?} channels; conv 3×3, batch-norm, ReLU, 2×2 max-pool),
+{blocks} convolution blocks ({channels:?} channels; conv 3×3, batch-norm, ReLU, {pools}),
 a bidirectional LSTM ({hidden} units per direction), {pool} pooling over time, dropout
 {dropout}, a linear classifier: {params} parameters.
 
@@ -240,6 +240,10 @@ ser {version}, burn 0.22.1 (flex CPU backend).
             .map_or("no floor".to_string(), |t| format!("{t} dB floor")),
         blocks = cfg.network.conv_channels.len(),
         channels = cfg.network.conv_channels,
+        pools = match cfg.network.time_pooled_blocks() {
+            n if n == cfg.network.conv_channels.len() => "2×2 max-pool".to_string(),
+            n => format!("2×2 max-pool in the first {n}, 2×1 (frequency only) after"),
+        },
         hidden = cfg.network.lstm_hidden,
         pool = if cfg.network.attention {
             "attention"
