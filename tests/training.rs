@@ -196,6 +196,42 @@ fn same_seed_same_model_and_save_load_round_trip() {
 }
 
 #[test]
+fn averaging_only_the_last_epoch_keeps_the_last_epochs_weights() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let (ds, examples) = handful(&data);
+    // Validation on clips of their own, so that epochs score differently.
+    let (train_side, valid_side) = examples.split_at(8);
+    let cfg = TrainConfig {
+        average_last_epochs: 1,
+        ..tiny_config(6)
+    };
+    let _turn = take_turn();
+    let outcome = train(&cfg, &ds.labels, train_side, valid_side, &quiet()).unwrap();
+    let last = outcome.history.last().unwrap();
+    let best = &outcome.history[outcome.best_epoch - 1];
+    assert_ne!(
+        (best.valid_loss, best.epoch),
+        (last.valid_loss, 6),
+        "the best epoch must differ from the last for this test to mean anything"
+    );
+    // The kept network is scored on the validation clips again: as the last epoch was.
+    let kept = evaluate(
+        outcome.model.network(),
+        outcome.model.config(),
+        valid_side,
+        8,
+    );
+    assert!(
+        (kept.loss - last.valid_loss).abs() < 1e-5,
+        "kept model's validation loss {} is not the last epoch's {}",
+        kept.loss,
+        last.valid_loss
+    );
+}
+
+#[test]
 fn bundled_model_predicts_a_shared_clip() {
     let Some(data) = common::data_dir() else {
         return;

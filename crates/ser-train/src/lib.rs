@@ -11,10 +11,12 @@
 //! - [`config_file`]: training configuration files that hold only what differs from the
 //!   defaults;
 //! - [`trainer`]: the training loop (cross-entropy, Adam, early stopping, checkpoints, resume);
+//! - [`averaging`]: the mean of the last epochs' weights, kept instead of the best epoch's;
 //! - [`metrics`]: accuracy, UAR, macro-F1, per-class scores, confusion matrices;
 //! - [`report`]: metrics.json, MODEL.md and pictures of a trained model.
 
 pub mod augment;
+pub mod averaging;
 pub mod cache;
 pub mod calibration;
 pub mod config_file;

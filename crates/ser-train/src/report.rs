@@ -275,7 +275,12 @@ ser {version}, burn 0.22.1 (flex CPU backend).
 
 /// How long training ran and which epoch's weights were kept, for the card.
 fn schedule_text(cfg: &TrainConfig) -> String {
-    if !cfg.stops_early() {
+    if cfg.average_last_epochs > 0 {
+        format!(
+            "{} epochs (the whole schedule), keeping the mean of the last {} epochs' weights",
+            cfg.epochs, cfg.average_last_epochs
+        )
+    } else if !cfg.stops_early() {
         format!(
             "{} epochs (the whole schedule), keeping the weights of the epoch with the best \
              validation UAR",
@@ -457,6 +462,12 @@ mod tests {
         assert_eq!(
             schedule_text(&cfg),
             "at most 80 epochs, early stopping on validation UAR with patience 20"
+        );
+        cfg.patience = 80;
+        cfg.average_last_epochs = 10;
+        assert_eq!(
+            schedule_text(&cfg),
+            "80 epochs (the whole schedule), keeping the mean of the last 10 epochs' weights"
         );
     }
 }

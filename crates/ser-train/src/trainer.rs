@@ -32,6 +32,7 @@ use ser_model::{
 use crate::augment::{
     add_noise, change_speed, random_placement, spec_augment, AugmentConfig, Mixup,
 };
+use crate::averaging::running_mean;
 use crate::calibration::Calibration;
 use crate::metrics::Scores;
 
@@ -52,8 +53,13 @@ pub struct TrainConfig {
     /// Stop after this many epochs without a better validation UAR; at least `epochs` trains
     /// the whole learning-rate schedule (the default: two validation actors are too few to
     /// stop on, they stopped one CV fold at epoch 43 while the learning rate was still high).
-    /// Either way the weights of the best validation epoch are kept.
+    /// Either way the weights of the best validation epoch are kept, unless
+    /// `average_last_epochs` averages them.
     pub patience: usize,
+    /// Keep the mean of the weights of this many last epochs ([`crate::averaging`]) instead
+    /// of the best validation epoch's (0 = off). Needs the whole schedule (patience of at
+    /// least `epochs`).
+    pub average_last_epochs: usize,
     /// Seed of every random choice.
     pub seed: u64,
     /// Weight the loss by inverse class frequency (for unbalanced label sets).
@@ -88,6 +94,7 @@ impl Default for TrainConfig {
             learning_rate: 2e-3,
             weight_decay: 1e-4,
             patience: 80,
+            average_last_epochs: 0,
             seed: 42,
             class_weights: true,
             label_smoothing: 0.0,
@@ -150,6 +157,15 @@ impl TrainConfig {
                 self.label_smoothing
             ));
         }
+        if self.average_last_epochs > self.epochs
+            || (self.average_last_epochs > 0 && self.stops_early())
+        {
+            return Err(format!(
+                "average_last_epochs {} needs at most epochs ({}) and the whole schedule \
+                 (patience {} of at least epochs)",
+                self.average_last_epochs, self.epochs, self.patience
+            ));
+        }
         self.augment.validate()?;
         ser_model::check_pipeline(&self.audio, &self.features, &self.network)
     }
@@ -200,7 +216,8 @@ pub struct TrainOutcome {
     pub model: EmotionModel,
     /// Every epoch's statistics.
     pub history: Vec<EpochStats>,
-    /// Epoch whose weights were kept.
+    /// The best validation epoch, whose weights were kept unless `average_last_epochs`
+    /// averaged the last epochs'.
     pub best_epoch: usize,
     /// Validation scores of the kept weights.
     pub valid_scores: Scores,
@@ -665,7 +682,19 @@ pub fn train(
         if improved {
             state.best_uar = stats.valid_uar;
             state.best_epoch = epoch;
-            best = network_bytes(&eval_net);
+        }
+        // `best` holds the weights to keep: the best epoch's, or the running mean of the
+        // averaged epochs' (the n-th of them counting this one).
+        let averaged = (epoch + cfg.average_last_epochs).checked_sub(cfg.epochs);
+        match averaged.filter(|&n| n >= 1) {
+            Some(n) => {
+                // Into a copy of its own: a clone would share `eval_net`'s batch-norm running
+                // statistics (burn keeps them behind one lock), and loading would overwrite them.
+                let mean = load_network(network.valid(), best).map_err(TrainError::Config)?;
+                best = network_bytes(&running_mean(mean, &eval_net, n));
+            }
+            None if improved => best = network_bytes(&eval_net),
+            None => {}
         }
         let line = format!(
             "epoch {epoch:>3}: train loss {:.3} acc {:.1}% | valid loss {:.3} acc {:.1}% UAR {:.1}%{} | {:.1} s",
