@@ -198,6 +198,11 @@ fn a_training_configuration_that_cannot_train_is_refused_before_any_audio_is_rea
             r#"{"network": {"time_pooling_blocks": 5}}"#,
             "time_pooling_blocks",
         ),
+        // 64 blocks: a shift by 64 would wrap around to the unshifted band count.
+        (
+            format!(r#"{{"network": {{"conv_channels": {:?}}}}}"#, [8; 64]).as_str(),
+            "conv blocks",
+        ),
     ] {
         let config = dir.path().join("config.json");
         std::fs::write(&config, json).unwrap();

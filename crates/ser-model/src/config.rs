@@ -71,7 +71,9 @@ pub fn check_pipeline(
     }
     // Each block halves frequency, the first `time_blocks` time too: both must keep a step.
     let frames = features.n_frames((duration * audio.sample_rate as f64).round() as usize);
-    if features.n_mels >> blocks == 0 || frames >> time_blocks == 0 {
+    // (`checked_shr`: a plain shift by 64 or more blocks would wrap around, not give 0.)
+    let halved = |n: usize, times: usize| n.checked_shr(times as u32).unwrap_or(0);
+    if halved(features.n_mels, blocks) == 0 || halved(frames, time_blocks) == 0 {
         return Err(format!(
             "{blocks} conv blocks halve {} mel bands and {frames} frames to nothing",
             features.n_mels
