@@ -685,16 +685,15 @@ pub fn train(
         }
         // `best` holds the weights to keep: the best epoch's, or the running mean of the
         // averaged epochs' (the n-th of them counting this one).
-        let averaged = (epoch + cfg.average_last_epochs).checked_sub(cfg.epochs);
-        match averaged.filter(|&n| n >= 1) {
-            Some(n) => {
+        match (epoch + cfg.average_last_epochs).saturating_sub(cfg.epochs) {
+            0 if improved => best = network_bytes(&eval_net),
+            0 => {}
+            n => {
                 // Into a copy of its own: a clone would share `eval_net`'s batch-norm running
                 // statistics (burn keeps them behind one lock), and loading would overwrite them.
                 let mean = load_network(network.valid(), best).map_err(TrainError::Config)?;
                 best = network_bytes(&running_mean(mean, &eval_net, n));
             }
-            None if improved => best = network_bytes(&eval_net),
-            None => {}
         }
         let line = format!(
             "epoch {epoch:>3}: train loss {:.3} acc {:.1}% | valid loss {:.3} acc {:.1}% UAR {:.1}%{} | {:.1} s",
