@@ -6,6 +6,7 @@ use burn::module::Module;
 use burn::store::ModuleRecord;
 use burn::tensor::activation::softmax;
 use burn::tensor::{Bytes, Device, Tensor, TensorData};
+use ser_audio::fit_duration;
 use ser_features::{standardize, Extractor};
 
 use crate::atomic::write_atomic;
@@ -172,17 +173,27 @@ impl EmotionModel {
         Ok(self.predict_clips(&[audio.samples]).remove(0))
     }
 
-    /// Classifies clips already loaded with this model's `config().audio` options, in one batch.
+    /// Classifies clips at this model's sample rate, in one batch. Clips loaded with the model's
+    /// `config().audio` options already span its window; any other clip is cropped or
+    /// zero-padded at its end to the window (as `load` would, without its offset and trimming),
+    /// so clips of any length can share a batch.
     pub fn predict_clips(&self, clips: &[Vec<f32>]) -> Vec<Prediction> {
+        let audio = &self.config.audio;
+        let duration = audio
+            .duration_s
+            .expect("both constructors validate the config, which requires a duration");
         let features: Vec<Vec<f32>> = clips
             .iter()
-            .map(|c| prepare_features(&self.config, &self.extractor, c))
+            .map(|c| {
+                let fitted = fit_duration(c, audio.sample_rate, 0.0, duration);
+                prepare_features(&self.config, &self.extractor, &fitted)
+            })
             .collect();
         self.predict_features(&features)
     }
 
-    /// Classifies prepared features (see [`prepare_features`]), in one batch.
-    pub fn predict_features(&self, features: &[Vec<f32>]) -> Vec<Prediction> {
+    /// Classifies prepared features of one length (see [`prepare_features`]), in one batch.
+    fn predict_features(&self, features: &[Vec<f32>]) -> Vec<Prediction> {
         if features.is_empty() {
             return Vec::new();
         }
@@ -202,5 +213,47 @@ impl EmotionModel {
             .chunks(self.config.labels.len())
             .map(|row| Prediction::from_probabilities(&self.config.labels, row))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `secs` seconds at 16 kHz of a 220 Hz tone whose loudness swells 3 times a second.
+    fn tone(secs: f64) -> Vec<f32> {
+        let n = (secs * 16_000.0) as usize;
+        (0..n)
+            .map(|i| {
+                let t = i as f32 / 16_000.0;
+                let swell = 0.5 + 0.5 * (std::f32::consts::TAU * 3.0 * t).sin();
+                0.3 * swell * (std::f32::consts::TAU * 220.0 * t).sin()
+            })
+            .collect()
+    }
+
+    fn assert_same(a: &Prediction, b: &Prediction) {
+        assert_eq!(a.label, b.label);
+        for ((la, pa), (lb, pb)) in a.probabilities.iter().zip(&b.probabilities) {
+            assert_eq!(la, lb);
+            assert!((pa - pb).abs() < 1e-5, "{la}: {pa} against {pb}");
+        }
+    }
+
+    #[test]
+    fn clips_of_any_length_share_a_batch_fitted_to_the_window() {
+        let model = EmotionModel::bundled().unwrap();
+        let window = 3 * 16_000;
+        let (short, long) = (tone(1.0), tone(5.0));
+        let batch = model.predict_clips(&[short.clone(), tone(3.0), long.clone()]);
+        assert_eq!(batch.len(), 3);
+        // The short clip is padded with silence at its end, the long one cropped to its start.
+        let mut padded = short;
+        padded.resize(window, 0.0);
+        assert_same(&batch[0], &model.predict_clips(&[padded])[0]);
+        assert_same(
+            &batch[2],
+            &model.predict_clips(&[long[..window].to_vec()])[0],
+        );
     }
 }
