@@ -409,6 +409,12 @@ fn augment_text(cfg: &TrainConfig) -> String {
             a.snr_db.1
         ));
     }
+    if a.vtlp_range > 0.0 {
+        parts.push(format!(
+            "vocal tract length perturbation (α in 1 ± {})",
+            a.vtlp_range
+        ));
+    }
     if a.freq_masks + a.time_masks > 0 {
         parts.push(format!(
             "SpecAugment ({}×≤{} bands, {}×≤{} frames)",

@@ -30,7 +30,7 @@ use ser_model::{
 };
 
 use crate::augment::{
-    add_noise, change_speed, random_placement, spec_augment, AugmentConfig, Mixup,
+    add_noise, change_speed, random_placement, spec_augment, warp_frequencies, AugmentConfig, Mixup,
 };
 use crate::averaging::running_mean;
 use crate::calibration::Calibration;
@@ -303,6 +303,11 @@ fn train_features(
         add_noise(&mut wave, snr, &mut rng);
     }
     let mut features = prepare_features(model_cfg, extractor, &wave);
+    if aug.vtlp_range > 0.0 {
+        let alpha = rng.random_range(1.0 - aug.vtlp_range..=1.0 + aug.vtlp_range);
+        let f = &model_cfg.features;
+        warp_frequencies(&mut features, f.n_mels, f.fmin, f.fmax, alpha);
+    }
     // After standardisation 0 is each band's mean; without it, the clip's mean level.
     let fill = if model_cfg.standardize {
         0.0
