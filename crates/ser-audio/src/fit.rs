@@ -29,4 +29,22 @@ mod tests {
         assert_eq!(fit_duration(&x, 10, 0.8, 0.4), vec![8.0, 9.0, 0.0, 0.0]);
         assert_eq!(fit_duration(&x, 10, 2.0, 0.2), vec![0.0, 0.0]);
     }
+
+    #[test]
+    fn the_window_length_is_the_length_fitting_gives() {
+        for (rate, duration) in [(16_000, 3.0), (22_050, 1.0 / 3.0), (8_000, 0.0)] {
+            let opts = crate::LoadOptions {
+                sample_rate: rate,
+                duration_s: Some(duration),
+                ..crate::LoadOptions::default()
+            };
+            let fitted = fit_duration(&[0.5; 100], rate, 0.0, duration);
+            assert_eq!(
+                opts.window_len(),
+                Some(fitted.len()),
+                "{duration} s at {rate} Hz"
+            );
+        }
+        assert_eq!(crate::LoadOptions::default().window_len(), None);
+    }
 }

@@ -42,6 +42,15 @@ impl Default for LoadOptions {
     }
 }
 
+impl LoadOptions {
+    /// Samples in one fitted clip: `duration_s` at `sample_rate`, rounded to the nearest sample
+    /// as [`fit_duration`] cuts it (`None`: clips keep their own length).
+    pub fn window_len(&self) -> Option<usize> {
+        self.duration_s
+            .map(|d| seconds_to_samples(d, self.sample_rate))
+    }
+}
+
 /// Mono samples at a known rate, and what the source was.
 #[derive(Debug, Clone)]
 pub struct Audio {

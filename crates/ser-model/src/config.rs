@@ -52,7 +52,7 @@ pub fn check_pipeline(
             audio.sample_rate, features.sample_rate
         ));
     }
-    let Some(duration) = audio.duration_s else {
+    let Some(window) = audio.window_len() else {
         return Err("audio.duration_s must be set: the network sees fixed-length clips".into());
     };
     features.validate().map_err(|e| e.to_string())?;
@@ -70,7 +70,7 @@ pub fn check_pipeline(
         ));
     }
     // Each block halves frequency, the first `time_blocks` time too: both must keep a step.
-    let frames = features.n_frames((duration * audio.sample_rate as f64).round() as usize);
+    let frames = features.n_frames(window);
     // (`checked_shr`: a plain shift by 64 or more blocks would wrap around, not give 0.)
     let halved = |n: usize, times: usize| n.checked_shr(times as u32).unwrap_or(0);
     if halved(features.n_mels, blocks) == 0 || halved(frames, time_blocks) == 0 {
@@ -146,8 +146,6 @@ impl ModelConfig {
 
     /// Number of feature frames of one clip.
     pub fn n_frames(&self) -> usize {
-        let d = self.audio.duration_s.unwrap_or(0.0);
-        let samples = (d * self.audio.sample_rate as f64).round() as usize;
-        self.features.n_frames(samples)
+        self.features.n_frames(self.audio.window_len().unwrap_or(0))
     }
 }

@@ -261,7 +261,10 @@ pub fn model_config(cfg: &TrainConfig, labels: &[String]) -> ModelConfig {
 }
 
 fn window_len(cfg: &TrainConfig) -> usize {
-    (cfg.audio.duration_s.unwrap_or(3.0) * cfg.audio.sample_rate as f64).round() as usize
+    // `train` validates the configuration first, and `check_pipeline` requires a duration.
+    cfg.audio
+        .window_len()
+        .unwrap_or(3 * cfg.audio.sample_rate as usize)
 }
 
 /// Features of one clip exactly as prediction computes them (start of window, no augmentation).
