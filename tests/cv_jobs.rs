@@ -1,5 +1,5 @@
 //! `ser cv --jobs 2` trains folds side by side in child processes and records the same folds
-//! as training them one at a time.
+//! as training them one at a time, with every test clip's prediction.
 
 mod common;
 
@@ -16,6 +16,58 @@ fn folds_without_timings(doc: &Value) -> Vec<Value> {
         }
     }
     folds
+}
+
+/// A fold records each of its test clips, from its test actors only, with the true label its
+/// file name gives, the predicted label (the largest logit) and one logit per label; counting
+/// the clips gives the fold's accuracy.
+fn check_test_clips(fold: &Value, labels: &Value) {
+    let clips = fold["test_clips"].as_array().unwrap();
+    assert_eq!(clips.len() as u64, fold["test"]["n"].as_u64().unwrap());
+    let actors: Vec<String> = fold["split"]["test_speakers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().replace("actor", "Actor"))
+        .collect();
+    let labels: Vec<&str> = labels
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    // RAVDESS's emotion codes 01-08 in the file name's third field, in the default label order.
+    let ravdess = [
+        "neutral",
+        "calm",
+        "happy",
+        "sad",
+        "angry",
+        "fearful",
+        "disgust",
+        "surprised",
+    ];
+    for clip in clips {
+        let path = clip["path"].as_str().unwrap();
+        assert!(
+            actors.iter().any(|a| path.starts_with(&format!("{a}/"))),
+            "{path} {actors:?}"
+        );
+        let code: usize = path.split(['/', '-']).nth(3).unwrap().parse().unwrap();
+        assert_eq!(clip["label"], ravdess[code - 1], "{path}");
+        let logits: Vec<f64> = serde_json::from_value(clip["logits"].clone()).unwrap();
+        assert_eq!(logits.len(), labels.len());
+        let best = (0..logits.len())
+            .max_by(|&a, &b| logits[a].total_cmp(&logits[b]))
+            .unwrap();
+        assert_eq!(clip["predicted"], labels[best], "{path}");
+    }
+    let correct = clips
+        .iter()
+        .filter(|c| c["label"] == c["predicted"])
+        .count();
+    let accuracy = fold["test"]["accuracy"].as_f64().unwrap();
+    assert!((correct as f64 / clips.len() as f64 - accuracy).abs() < 1e-9);
 }
 
 #[test]
@@ -68,6 +120,9 @@ fn two_jobs_record_the_folds_of_one_job() {
         common::read_json(&two.join("cv.json")),
     );
     assert_eq!(two["folds_done"], serde_json::json!([1, 2]));
+    for fold in one["folds"].as_array().unwrap() {
+        check_test_clips(fold, &one["pooled"]["labels"]);
+    }
     assert_eq!(folds_without_timings(&two), folds_without_timings(&one));
     assert_eq!(two["pooled"], one["pooled"]);
     // The children's working directories are gone, and so is the killed run's.

@@ -2,7 +2,7 @@
 
 mod parallel;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
@@ -12,7 +12,7 @@ use ser_train::dataset::Dataset;
 use ser_train::metrics::Scores;
 use ser_train::report::{mean_sd, pooled, record_cv, write_atomic, CvSummary};
 use ser_train::split::{cv_split, speaker_folds};
-use ser_train::trainer::{evaluate, train, RunOptions, TrainConfig};
+use ser_train::trainer::{evaluate, train, Evaluation, Example, RunOptions, TrainConfig};
 use serde_json::{json, Value};
 
 use super::common::TrainArgs;
@@ -204,14 +204,36 @@ fn run_fold(
         cfg.batch_size,
     );
     let calibration = evaluation.calibration(outcome.model.config());
+    let clips = clip_predictions(&args.data, &dataset.labels, &test_ex, &evaluation);
     let test = evaluation.scores;
-    let detail = json!({"fold": fold, "split": split, "best_epoch": outcome.best_epoch, "history": outcome.history, "test": test, "test_calibration": calibration, "valid_calibration": outcome.calibration});
+    let detail = json!({"fold": fold, "split": split, "best_epoch": outcome.best_epoch, "history": outcome.history, "test": test, "test_calibration": calibration, "valid_calibration": outcome.calibration, "test_clips": clips});
     Ok(FoldResult {
         fold,
         test,
         calibration: Some(calibration),
         detail,
     })
+}
+
+/// Every test clip's file (relative to `data`), true and predicted label and logits, so a fold
+/// can be examined clip by clip or combined with another run's (`tools/ensemble_cv.py`).
+fn clip_predictions(
+    data: &Path,
+    labels: &[String],
+    examples: &[Example],
+    evaluation: &Evaluation,
+) -> Value {
+    let logits = evaluation.logits.chunks(labels.len());
+    let rows = examples.iter().zip(logits).zip(&evaluation.predicted);
+    rows.map(|((clip, row), &predicted)| {
+        json!({
+            "path": clip.path.strip_prefix(data).unwrap_or(&clip.path),
+            "label": labels[clip.target],
+            "predicted": labels[predicted],
+            "logits": row,
+        })
+    })
+    .collect()
 }
 
 /// The one-line result of a finished fold, on stdout.

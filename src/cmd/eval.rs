@@ -70,10 +70,7 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
                 .iter()
                 .position(|l| l == name)
                 .expect("checked above");
-            Example {
-                wave: e.wave,
-                target,
-            }
+            Example { target, ..e }
         })
         .collect();
     let evaluation = evaluate(model.network(), model.config(), &examples, 32);

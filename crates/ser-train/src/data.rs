@@ -22,9 +22,10 @@ pub fn load_examples(
     let targets = dataset.targets(clips);
     let mut examples = Vec::with_capacity(clips.len());
     let mut failures = Vec::new();
-    for (result, target) in cache.get_all(&paths, progress).into_iter().zip(targets) {
+    let results = cache.get_all(&paths, progress);
+    for ((result, target), path) in results.into_iter().zip(targets).zip(paths) {
         match result {
-            Ok(wave) => examples.push(Example { wave, target }),
+            Ok(wave) => examples.push(Example { path, wave, target }),
             Err(e) => failures.push(e.to_string()),
         }
     }

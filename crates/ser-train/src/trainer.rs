@@ -171,9 +171,11 @@ impl TrainConfig {
     }
 }
 
-/// One clip ready for training: its trimmed waveform and class index.
+/// One clip ready for training: its file, trimmed waveform and class index.
 #[derive(Debug, Clone)]
 pub struct Example {
+    /// The file it was read from, to name the clip in reports.
+    pub path: PathBuf,
     /// Trimmed mono samples at the model rate (not yet cut to the window).
     pub wave: Vec<f32>,
     /// Class index.
@@ -358,6 +360,8 @@ pub struct Evaluation {
     pub logits: Vec<f32>,
     /// The true class of each clip.
     pub targets: Vec<usize>,
+    /// The class each clip is given (its largest logit).
+    pub predicted: Vec<usize>,
 }
 
 impl Evaluation {
@@ -414,6 +418,7 @@ pub fn evaluate(
         scores: Scores::from_predictions(&model_cfg.labels, &targets, &predicted),
         logits,
         targets,
+        predicted,
     }
 }
 
