@@ -47,4 +47,19 @@ mod tests {
         }
         assert_eq!(crate::LoadOptions::default().window_len(), None);
     }
+
+    #[test]
+    fn fitting_skips_the_offset_and_fits_a_set_duration() {
+        let x: Vec<f32> = (0..10).map(|v| v as f32).collect();
+        let opts = |offset_s, duration_s| crate::LoadOptions {
+            sample_rate: 10,
+            offset_s,
+            duration_s,
+            ..crate::LoadOptions::default()
+        };
+        assert_eq!(opts(0.8, Some(0.4)).fit(&x), vec![8.0, 9.0, 0.0, 0.0]);
+        assert_eq!(opts(0.7, None).fit(&x), vec![7.0, 8.0, 9.0]);
+        assert_eq!(opts(0.0, None).fit(&x), x);
+        assert!(opts(1.5, None).fit(&x).is_empty());
+    }
 }

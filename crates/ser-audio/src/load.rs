@@ -49,6 +49,18 @@ impl LoadOptions {
         self.duration_s
             .map(|d| seconds_to_samples(d, self.sample_rate))
     }
+
+    /// Skips `offset_s`, then crops or zero-pads to `duration_s` when one is set: the steps
+    /// of [`load`] after trimming, for samples trimmed before (a training cache's clips).
+    pub fn fit(&self, samples: &[f32]) -> Vec<f32> {
+        match self.duration_s {
+            Some(d) => fit_duration(samples, self.sample_rate, self.offset_s, d),
+            None => {
+                let skip = seconds_to_samples(self.offset_s, self.sample_rate);
+                samples[skip.min(samples.len())..].to_vec()
+            }
+        }
+    }
 }
 
 /// Mono samples at a known rate, and what the source was.
@@ -94,11 +106,8 @@ pub fn shape(mut samples: Vec<f32>, opts: &LoadOptions) -> Vec<f32> {
         samples.truncate(range.end);
         samples.drain(..range.start);
     }
-    if let Some(d) = opts.duration_s {
-        samples = fit_duration(&samples, opts.sample_rate, opts.offset_s, d);
-    } else if opts.offset_s > 0.0 {
-        let skip = seconds_to_samples(opts.offset_s, opts.sample_rate).min(samples.len());
-        samples.drain(..skip);
+    if opts.duration_s.is_some() || opts.offset_s > 0.0 {
+        samples = opts.fit(&samples);
     }
     samples
 }

@@ -163,8 +163,10 @@ async fn run_session(socket: &mut WebSocket, state: &AppState) -> Result<(), Str
     };
     let audio_cfg = state.model.config().audio.clone();
     let rate = audio_cfg.sample_rate;
-    // A model's configuration always has a duration (`check_pipeline` refuses others).
-    let window_len = audio_cfg.window_len().unwrap_or(3 * rate as usize);
+    // A loaded model's configuration has a duration (`check_pipeline` refuses others).
+    let window_len = audio_cfg
+        .window_len()
+        .expect("validated model configuration");
     let hop = (HOP_S * rate as f64).round() as usize;
     let mut resampler = StreamResampler::new(header.sample_rate, rate);
     let mut window: Vec<f32> = Vec::with_capacity(2 * window_len);

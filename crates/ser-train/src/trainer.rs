@@ -23,7 +23,7 @@ use rand::SeedableRng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use ser_audio::{fit_duration, LoadOptions, TrimParams};
+use ser_audio::{LoadOptions, TrimParams};
 use ser_features::{Extractor, FeatureParams};
 use ser_model::{
     prepare_features, EmotionModel, ModelConfig, Network, NetworkConfig, FORMAT_VERSION,
@@ -262,18 +262,9 @@ pub fn model_config(cfg: &TrainConfig, labels: &[String]) -> ModelConfig {
     }
 }
 
-fn window_len(cfg: &TrainConfig) -> usize {
-    // `train` validates the configuration first, and `check_pipeline` requires a duration.
-    cfg.audio
-        .window_len()
-        .unwrap_or(3 * cfg.audio.sample_rate as usize)
-}
-
 /// Features of one clip exactly as prediction computes them (start of window, no augmentation).
 fn eval_features(cfg: &ModelConfig, extractor: &Extractor, wave: &[f32]) -> Vec<f32> {
-    let d = cfg.audio.duration_s.unwrap_or(3.0);
-    let fitted = fit_duration(wave, cfg.audio.sample_rate, cfg.audio.offset_s, d);
-    prepare_features(cfg, extractor, &fitted)
+    prepare_features(cfg, extractor, &cfg.audio.fit(wave))
 }
 
 /// Features of one clip for training, augmented with a generator seeded by (seed, epoch, clip).
@@ -294,14 +285,11 @@ fn train_features(
     });
     let source = perturbed.as_deref().unwrap_or(&example.wave);
     let mut wave = if aug.random_shift {
-        random_placement(source, window_len(cfg), &mut rng)
+        // `train` validates the configuration first, and `check_pipeline` requires a duration.
+        let window = cfg.audio.window_len().expect("validated configuration");
+        random_placement(source, window, &mut rng)
     } else {
-        fit_duration(
-            source,
-            cfg.audio.sample_rate,
-            cfg.audio.offset_s,
-            cfg.audio.duration_s.unwrap_or(3.0),
-        )
+        cfg.audio.fit(source)
     };
     if aug.noise_prob > 0.0 && rng.random_bool(aug.noise_prob.clamp(0.0, 1.0)) {
         let snr = rng.random_range(aug.snr_db.0..=aug.snr_db.1.max(aug.snr_db.0));

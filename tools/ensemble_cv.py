@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""What an ensemble of `ser cv` runs would score, fold by fold, without training anything.
+
+Each run's cv.json records every test clip's logits (`test_clips`). For every fold that all the
+runs hold, the ensemble's probabilities are the mean of the runs' softmax probabilities (at
+temperature 1); its accuracy and UAR are printed beside each member's. Runs of one recipe with
+different seeds measure what averaging seeds gains; runs of different recipes, what combining
+them gains.
+
+    python3 tools/ensemble_cv.py experiments/A/cv.json experiments/B/cv.json [...]
+"""
+import json
+import math
+import sys
+
+
+def folds(path):
+    with open(path) as f:
+        record = json.load(f)
+    return {fold["fold"]: fold for fold in record["folds"] if "test_clips" in fold}
+
+
+def softmax(logits):
+    top = max(logits)
+    exps = [math.exp(v - top) for v in logits]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def scores(truth, predicted):
+    """Accuracy and UAR (mean recall over the classes present) in percent."""
+    correct = sum(t == p for t, p in zip(truth, predicted))
+    recalls = []
+    for label in sorted(set(truth)):
+        hits = [p == label for t, p in zip(truth, predicted) if t == label]
+        recalls.append(sum(hits) / len(hits))
+    return 100 * correct / len(truth), 100 * sum(recalls) / len(recalls)
+
+
+def ensemble(members, labels):
+    """The label of the largest mean probability, clip by clip."""
+    out = []
+    for rows in zip(*members):
+        probs = [softmax(row["logits"]) for row in rows]
+        mean = [sum(p[i] for p in probs) / len(probs) for i in range(len(labels))]
+        out.append(labels[max(range(len(labels)), key=mean.__getitem__)])
+    return out
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    runs = [folds(path) for path in sys.argv[1:]]
+    labels = json.load(open(sys.argv[1]))["pooled"]["labels"]
+    shared = sorted(set.intersection(*(set(r) for r in runs)))
+    if not shared:
+        sys.exit("the runs have no fold with recorded test clips in common")
+    names = " ".join(f"{'run ' + str(i + 1):<11}" for i in range(len(runs)))
+    print(f"fold  {names} ensemble     (accuracy / UAR, %)")
+    gains = []
+    for k in shared:
+        members = [run[k]["test_clips"] for run in runs]
+        keys = [[(c["path"], c["label"]) for c in clips] for clips in members]
+        if any(key != keys[0] for key in keys[1:]):
+            sys.exit(f"fold {k}: the runs tested different clips")
+        truth = [c["label"] for c in members[0]]
+        single = [scores(truth, [c["predicted"] for c in clips]) for clips in members]
+        combined = scores(truth, ensemble(members, labels))
+        mean_single = [sum(s[i] for s in single) / len(single) for i in range(2)]
+        gains.append([combined[i] - mean_single[i] for i in range(2)])
+        cells = " ".join(f"{a:5.1f}/{u:5.1f}" for a, u in single)
+        print(f"{k:>4}  {cells} {combined[0]:5.1f}/{combined[1]:5.1f}")
+    mean_gain = [sum(g[i] for g in gains) / len(gains) for i in range(2)]
+    print(
+        f"ensemble minus the mean of its members over {len(gains)} fold(s): "
+        f"accuracy {mean_gain[0]:+.1f}, UAR {mean_gain[1]:+.1f} points"
+    )
+
+
+if __name__ == "__main__":
+    main()
