@@ -1,5 +1,8 @@
 //! End-to-end prediction with the bundled model: decode + resample + trim + features + network
 //! for one 3-4 s RAVDESS clip (target ≤ 5 ms median on one core), and batch throughput.
+//! Where the single clip's time goes: `single/features_3s` (log-mel and standardisation of
+//! the loaded clip) and `single/predict_loaded_clip_3s` (the same plus the network); their
+//! difference is what each further network of an ensemble would add.
 //!
 //! One core: `RAYON_NUM_THREADS=1 taskset -c 0 cargo bench --bench predict -- single`
 //! Both cores: `cargo bench --bench predict -- batch`
@@ -36,6 +39,15 @@ fn bench(c: &mut Criterion) {
     let files = clips();
     c.bench_function("single/predict_file_3.5s", |b| {
         b.iter(|| model.predict_file(&files[3]).unwrap())
+    });
+    let clip = ser_audio::load(&files[3], &model.config().audio)
+        .unwrap()
+        .samples;
+    c.bench_function("single/features_3s", |b| {
+        b.iter(|| ser_model::prepare_features(model.config(), model.extractor(), &clip))
+    });
+    c.bench_function("single/predict_loaded_clip_3s", |b| {
+        b.iter(|| model.predict_clips(std::slice::from_ref(&clip)))
     });
     let mut group = c.benchmark_group("batch");
     group.throughput(Throughput::Elements(files.len() as u64));

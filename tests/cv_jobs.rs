@@ -5,6 +5,7 @@ mod common;
 
 use std::process::Command;
 
+use ser_train::dataset::RAVDESS_EMOTIONS;
 use serde_json::Value;
 
 /// The folds of OUT/cv.json without the epochs' timings, which no two runs share.
@@ -19,8 +20,8 @@ fn folds_without_timings(doc: &Value) -> Vec<Value> {
 }
 
 /// A fold records each of its test clips, from its test actors only, with the true label its
-/// file name gives, the predicted label (the largest logit) and one logit per label; counting
-/// the clips gives the fold's accuracy.
+/// file name's emotion code gives, the predicted label (the largest logit) and one logit per
+/// label; counting the clips gives the fold's accuracy.
 fn check_test_clips(fold: &Value, labels: &Value) {
     let clips = fold["test_clips"].as_array().unwrap();
     assert_eq!(clips.len() as u64, fold["test"]["n"].as_u64().unwrap());
@@ -36,17 +37,6 @@ fn check_test_clips(fold: &Value, labels: &Value) {
         .iter()
         .map(|l| l.as_str().unwrap())
         .collect();
-    // RAVDESS's emotion codes 01-08 in the file name's third field, in the default label order.
-    let ravdess = [
-        "neutral",
-        "calm",
-        "happy",
-        "sad",
-        "angry",
-        "fearful",
-        "disgust",
-        "surprised",
-    ];
     for clip in clips {
         let path = clip["path"].as_str().unwrap();
         assert!(
@@ -54,7 +44,7 @@ fn check_test_clips(fold: &Value, labels: &Value) {
             "{path} {actors:?}"
         );
         let code: usize = path.split(['/', '-']).nth(3).unwrap().parse().unwrap();
-        assert_eq!(clip["label"], ravdess[code - 1], "{path}");
+        assert_eq!(clip["label"], RAVDESS_EMOTIONS[code - 1], "{path}");
         let logits: Vec<f64> = serde_json::from_value(clip["logits"].clone()).unwrap();
         assert_eq!(logits.len(), labels.len());
         let best = (0..logits.len())
