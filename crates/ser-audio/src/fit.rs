@@ -57,9 +57,12 @@ mod tests {
             duration_s,
             ..crate::LoadOptions::default()
         };
-        assert_eq!(opts(0.8, Some(0.4)).fit(&x), vec![8.0, 9.0, 0.0, 0.0]);
-        assert_eq!(opts(0.7, None).fit(&x), vec![7.0, 8.0, 9.0]);
-        assert_eq!(opts(0.0, None).fit(&x), x);
-        assert!(opts(1.5, None).fit(&x).is_empty());
+        assert_eq!(
+            opts(0.8, Some(0.4)).fit(x.clone()),
+            vec![8.0, 9.0, 0.0, 0.0]
+        );
+        assert_eq!(opts(0.7, None).fit(x.clone()), vec![7.0, 8.0, 9.0]);
+        assert_eq!(opts(0.0, None).fit(x.clone()), x);
+        assert!(opts(1.5, None).fit(x.clone()).is_empty());
     }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::decode::{Decoder, SourceInfo};
 use crate::error::{AudioError, ErrorKind, Result};
-use crate::fit::{fit_duration, seconds_to_samples};
+use crate::fit::seconds_to_samples;
 use crate::resample::StreamResampler;
 use crate::trim::{trim_silence, TrimParams};
 
@@ -44,22 +44,23 @@ impl Default for LoadOptions {
 
 impl LoadOptions {
     /// Samples in one fitted clip: `duration_s` at `sample_rate`, rounded to the nearest sample
-    /// as [`fit_duration`] cuts it (`None`: clips keep their own length).
+    /// as [`crate::fit_duration`] cuts it (`None`: clips keep their own length).
     pub fn window_len(&self) -> Option<usize> {
         self.duration_s
             .map(|d| seconds_to_samples(d, self.sample_rate))
     }
 
     /// Skips `offset_s`, then crops or zero-pads to `duration_s` when one is set: the steps
-    /// of [`load`] after trimming, for samples trimmed before (a training cache's clips).
-    pub fn fit(&self, samples: &[f32]) -> Vec<f32> {
-        match self.duration_s {
-            Some(d) => fit_duration(samples, self.sample_rate, self.offset_s, d),
-            None => {
-                let skip = seconds_to_samples(self.offset_s, self.sample_rate);
-                samples[skip.min(samples.len())..].to_vec()
-            }
+    /// of [`load`] after trimming, for samples trimmed before (a training cache's clips). Works
+    /// in place: a long recording is not copied to cut its window.
+    pub fn fit(&self, mut samples: Vec<f32>) -> Vec<f32> {
+        let skip = seconds_to_samples(self.offset_s, self.sample_rate).min(samples.len());
+        samples.drain(..skip);
+        if let Some(len) = self.window_len() {
+            samples.truncate(len);
+            samples.resize(len, 0.0);
         }
+        samples
     }
 }
 
@@ -106,10 +107,7 @@ pub fn shape(mut samples: Vec<f32>, opts: &LoadOptions) -> Vec<f32> {
         samples.truncate(range.end);
         samples.drain(..range.start);
     }
-    if opts.duration_s.is_some() || opts.offset_s > 0.0 {
-        samples = opts.fit(&samples);
-    }
-    samples
+    opts.fit(samples)
 }
 
 fn validate(name: &str, opts: &LoadOptions) -> Result<()> {

@@ -264,7 +264,7 @@ pub fn model_config(cfg: &TrainConfig, labels: &[String]) -> ModelConfig {
 
 /// Features of one clip exactly as prediction computes them (start of window, no augmentation).
 fn eval_features(cfg: &ModelConfig, extractor: &Extractor, wave: &[f32]) -> Vec<f32> {
-    prepare_features(cfg, extractor, &cfg.audio.fit(wave))
+    prepare_features(cfg, extractor, &cfg.audio.fit(wave.to_vec()))
 }
 
 /// Features of one clip for training, augmented with a generator seeded by (seed, epoch, clip).
@@ -289,7 +289,7 @@ fn train_features(
         let window = cfg.audio.window_len().expect("validated configuration");
         random_placement(source, window, &mut rng)
     } else {
-        cfg.audio.fit(source)
+        cfg.audio.fit(source.to_vec())
     };
     if aug.noise_prob > 0.0 && rng.random_bool(aug.noise_prob.clamp(0.0, 1.0)) {
         let snr = rng.random_range(aug.snr_db.0..=aug.snr_db.1.max(aug.snr_db.0));
