@@ -8,7 +8,8 @@
 //! Both cores: `cargo bench --bench predict -- batch`
 //!
 //! `SER_BENCH_MODEL=DIR` times the model in DIR instead (e.g. a candidate network trained for
-//! one epoch), so a larger network's latency is known before a cross-validation is spent on it.
+//! one epoch, so a larger network's latency is known before a cross-validation is spent on it,
+//! or `models/ensemble`, whose two networks each add one forward pass).
 
 use std::path::PathBuf;
 

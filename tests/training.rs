@@ -89,7 +89,7 @@ fn overfits_a_handful_of_real_clips_and_loss_falls() {
         "a temperature is fitted only when asked"
     );
     let scores = evaluate(
-        outcome.model.network(),
+        outcome.model.ensemble(),
         outcome.model.config(),
         &examples,
         8,
@@ -174,7 +174,7 @@ fn same_seed_same_model_and_save_load_round_trip() {
         t != 1.0 && t.is_finite() && t > 0.0,
         "temperature {t} not fitted"
     );
-    let logits = evaluate(a.model.network(), a.model.config(), &examples, 8).logits;
+    let logits = evaluate(a.model.ensemble(), a.model.config(), &examples, 8).logits;
     let expected = softmax_rows(&logits, 4, t);
     for (p, want) in pa.iter().zip(expected.chunks(4)) {
         for ((_, got), want) in p.probabilities.iter().zip(want) {
@@ -218,7 +218,7 @@ fn averaging_only_the_last_epoch_keeps_the_last_epochs_weights() {
     );
     // The kept network is scored on the validation clips again: as the last epoch was.
     let kept = evaluate(
-        outcome.model.network(),
+        outcome.model.ensemble(),
         outcome.model.config(),
         valid_side,
         8,

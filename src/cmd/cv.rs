@@ -198,7 +198,7 @@ fn run_fold(
         },
     )?;
     let evaluation = evaluate(
-        outcome.model.network(),
+        outcome.model.ensemble(),
         outcome.model.config(),
         &test_ex,
         cfg.batch_size,

@@ -73,7 +73,7 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
             Example { target, ..e }
         })
         .collect();
-    let evaluation = evaluate(model.network(), model.config(), &examples, 32);
+    let evaluation = evaluate(model.ensemble(), model.config(), &examples, 32);
     let calibration = evaluation.calibration(model.config());
     let scores = evaluation.scores;
     match cmd.format {

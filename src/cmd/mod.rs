@@ -3,6 +3,7 @@
 mod analyze;
 mod common;
 mod cv;
+mod ensemble;
 mod eval;
 mod features;
 mod info;
@@ -33,6 +34,8 @@ enum Command {
     Train(train::TrainCmd),
     /// Cross-validate by speaker: K folds, each tested on speakers its model never heard.
     Cv(cv::CvCmd),
+    /// Combine trained models into one that averages their probabilities (more accurate, slower).
+    Ensemble(ensemble::EnsembleCmd),
     /// Score a model on a labelled corpus: accuracy, UAR, macro-F1, confusion matrix.
     Eval(eval::EvalCmd),
     /// Predict the emotion of audio files, with the confidence and every label's probability.
@@ -72,6 +75,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Features(args) => features::run(args),
         Command::Train(cmd) => train::run(cmd),
         Command::Cv(cmd) => cv::run(cmd),
+        Command::Ensemble(cmd) => ensemble::run(cmd),
         Command::Eval(cmd) => eval::run(cmd),
         Command::Predict(cmd) => predict::run(cmd),
         Command::Analyze(cmd) => analyze::run(cmd),

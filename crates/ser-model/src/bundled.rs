@@ -15,6 +15,6 @@ pub const METRICS: &str = include_str!("../../../models/default/metrics.json");
 impl EmotionModel {
     /// The default model shipped with `ser`.
     pub fn bundled() -> Result<Self, ModelError> {
-        Self::from_bytes(CONFIG, WEIGHTS.to_vec(), "bundled model")
+        Self::from_bytes(CONFIG, vec![WEIGHTS.to_vec()], "bundled model")
     }
 }

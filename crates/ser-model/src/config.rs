@@ -114,10 +114,19 @@ pub struct ModelConfig {
     /// (`fit_temperature`); 1 for models written before it existed.
     #[serde(default = "unit_temperature")]
     pub temperature: f32,
+    /// How many networks of this shape classify together, averaging their probabilities
+    /// (see [`crate::Ensemble`]); their weights are `model.bpk`, `model.2.bpk`, … 1 for a
+    /// trained model and for models written before ensembles existed.
+    #[serde(default = "one_member")]
+    pub members: usize,
 }
 
 fn unit_temperature() -> f32 {
     1.0
+}
+
+fn one_member() -> usize {
+    1
 }
 
 impl ModelConfig {
@@ -137,6 +146,9 @@ impl ModelConfig {
         sorted.dedup();
         if sorted.len() != self.labels.len() {
             return Err("duplicate labels".into());
+        }
+        if self.members == 0 {
+            return Err("members must be at least 1".into());
         }
         if !(self.temperature.is_finite() && self.temperature > 0.0) {
             return Err(format!("temperature {} must be positive", self.temperature));

@@ -27,6 +27,9 @@ pub enum ModelError {
         /// What is wrong.
         why: String,
     },
+    /// Models to combine into one do not agree on what they are.
+    #[error("cannot combine the models: {0}")]
+    Incompatible(String),
     /// The audio could not be read.
     #[error(transparent)]
     Audio(#[from] ser_audio::AudioError),

@@ -11,23 +11,19 @@ use ser_features::{standardize, Extractor};
 
 use crate::atomic::write_atomic;
 use crate::config::ModelConfig;
-use crate::cpu_kernels::CpuNetwork;
+use crate::ensemble::{weights_file, Ensemble};
 use crate::error::ModelError;
 use crate::network::Network;
 use crate::prediction::Prediction;
 
 /// File name of the configuration inside a model directory.
 pub const CONFIG_FILE: &str = "config.json";
-/// File name of the weights inside a model directory.
-pub const WEIGHTS_FILE: &str = "model.bpk";
 
-/// A model ready for inference: configuration, feature extractor and network (CPU).
+/// A model ready for inference: configuration, feature extractor and its network(s) (CPU).
 pub struct EmotionModel {
     config: ModelConfig,
     extractor: Extractor,
-    network: Network,
-    /// The network prepared once for the CPU kernels (used when inference runs on the CPU).
-    kernels: Option<CpuNetwork>,
+    ensemble: Ensemble,
     device: Device,
 }
 
@@ -43,41 +39,68 @@ pub fn prepare_features(config: &ModelConfig, extractor: &Extractor, samples: &[
 }
 
 impl EmotionModel {
-    /// Loads a model directory (`config.json` + `model.bpk`).
+    /// Loads a model directory: `config.json` and the weights of its `members` networks
+    /// (`model.bpk`, then `model.2.bpk`, … see [`weights_file`]).
     pub fn load(dir: impl AsRef<Path>) -> Result<Self, ModelError> {
         let dir = dir.as_ref();
-        let read = |name: &str| {
-            let path = dir.join(name);
+        let name = dir.display().to_string();
+        let read = |file: &str| {
+            let path = dir.join(file);
             std::fs::read(&path).map_err(|source| ModelError::Io {
                 path: path.display().to_string(),
                 source,
             })
         };
-        let config = read(CONFIG_FILE)?;
-        let weights = read(WEIGHTS_FILE)?;
-        Self::from_bytes(&config, weights, &dir.display().to_string())
+        let config = parse_config(&read(CONFIG_FILE)?, &name)?;
+        let weights = (0..config.members)
+            .map(|i| read(&weights_file(i)))
+            .collect::<Result<_, _>>()?;
+        Self::with_weights(config, weights, &name)
     }
 
-    /// Builds a model from the contents of its two files; `name` is used in errors.
-    pub fn from_bytes(config: &[u8], weights: Vec<u8>, name: &str) -> Result<Self, ModelError> {
-        let bad_config = |why: String| ModelError::BadConfig {
-            path: format!("{name}/{CONFIG_FILE}"),
-            why,
-        };
-        let config: ModelConfig =
-            serde_json::from_slice(config).map_err(|e| bad_config(e.to_string()))?;
-        config.validate().map_err(bad_config)?;
-        let bad_weights = |why: String| ModelError::BadWeights {
-            path: format!("{name}/{WEIGHTS_FILE}"),
-            why,
-        };
-        let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(weights))
-            .map_err(|e| bad_weights(e.to_string()))?;
+    /// Builds a model from the contents of its files: the configuration and the weights of
+    /// each member network, in order; `name` is used in errors.
+    pub fn from_bytes(
+        config: &[u8],
+        weights: Vec<Vec<u8>>,
+        name: &str,
+    ) -> Result<Self, ModelError> {
+        Self::with_weights(parse_config(config, name)?, weights, name)
+    }
+
+    fn with_weights(
+        config: ModelConfig,
+        weights: Vec<Vec<u8>>,
+        name: &str,
+    ) -> Result<Self, ModelError> {
+        if weights.len() != config.members {
+            return Err(ModelError::BadConfig {
+                path: format!("{name}/{CONFIG_FILE}"),
+                why: format!(
+                    "{} member networks, but {} weights files",
+                    config.members,
+                    weights.len()
+                ),
+            });
+        }
         let device = crate::cpu();
-        let network = Self::fresh_network(&config, &device)
-            .try_load_record(record)
-            .map_err(|e| bad_weights(e.to_string()))?;
-        Self::assemble(config, network.valid(), device)
+        let networks = weights
+            .into_iter()
+            .enumerate()
+            .map(|(i, bytes)| {
+                let bad_weights = |why: String| ModelError::BadWeights {
+                    path: format!("{name}/{}", weights_file(i)),
+                    why,
+                };
+                let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes))
+                    .map_err(|e| bad_weights(e.to_string()))?;
+                let network = Self::fresh_network(&config, &device)
+                    .try_load_record(record)
+                    .map_err(|e| bad_weights(e.to_string()))?;
+                Ok(network.valid())
+            })
+            .collect::<Result<_, ModelError>>()?;
+        Self::assemble(config, networks, device)
     }
 
     /// A model around an already trained network (as training produces it).
@@ -86,21 +109,60 @@ impl EmotionModel {
             path: "(in memory)".into(),
             why,
         })?;
-        Self::assemble(config, network.valid(), crate::cpu())
+        Self::assemble(config, vec![network.valid()], crate::cpu())
     }
 
-    fn assemble(config: ModelConfig, network: Network, device: Device) -> Result<Self, ModelError> {
+    /// One model whose networks are all those of `models`, weighted alike: its probabilities
+    /// are the mean of theirs. The models must agree on everything but their weights (labels,
+    /// audio preparation, features, network shape, temperature), so a clip is prepared once.
+    pub fn combine(models: Vec<EmotionModel>) -> Result<Self, ModelError> {
+        let Some(first) = models.first() else {
+            return Err(ModelError::Incompatible("no models to combine".into()));
+        };
+        let (config, device) = (first.config.clone(), first.device.clone());
+        for (i, model) in models.iter().enumerate().skip(1) {
+            let differ = differences(&config, &model.config);
+            if !differ.is_empty() {
+                return Err(ModelError::Incompatible(format!(
+                    "model {} differs from the first in: {}",
+                    i + 1,
+                    differ.join(", ")
+                )));
+            }
+        }
+        let networks: Vec<Network> = models
+            .into_iter()
+            .flat_map(|m| m.ensemble.networks().to_vec())
+            .collect();
+        let config = ModelConfig {
+            members: networks.len(),
+            ..config
+        };
+        Self::assemble(config, networks, device)
+    }
+
+    fn assemble(
+        config: ModelConfig,
+        networks: Vec<Network>,
+        device: Device,
+    ) -> Result<Self, ModelError> {
+        let bad_config = |why: String| ModelError::BadConfig {
+            path: CONFIG_FILE.into(),
+            why,
+        };
+        if networks.len() != config.members {
+            return Err(bad_config(format!(
+                "{} member networks, but {} networks",
+                config.members,
+                networks.len()
+            )));
+        }
         let extractor =
-            Extractor::new(config.features.clone()).map_err(|e| ModelError::BadConfig {
-                path: CONFIG_FILE.into(),
-                why: e.to_string(),
-            })?;
-        let kernels = network.cpu_kernels();
+            Extractor::new(config.features.clone()).map_err(|e| bad_config(e.to_string()))?;
         Ok(Self {
             config,
             extractor,
-            network,
-            kernels,
+            ensemble: Ensemble::new(networks),
             device,
         })
     }
@@ -115,8 +177,9 @@ impl EmotionModel {
         )
     }
 
-    /// Writes `config.json` and `model.bpk` into `dir`, each to a temporary file that is then
-    /// renamed, so a crash never leaves a half-written file under the final name.
+    /// Writes `config.json` and each network's weights into `dir`, each to a temporary file
+    /// that is then renamed, so a crash never leaves a half-written file under the final name.
+    /// The configuration comes last: it names how many weights files there are.
     pub fn save(&self, dir: impl AsRef<Path>) -> Result<(), ModelError> {
         let dir = dir.as_ref();
         let io = |path: &Path| {
@@ -124,19 +187,24 @@ impl EmotionModel {
             move |source| ModelError::Io { path, source }
         };
         std::fs::create_dir_all(dir).map_err(io(dir))?;
-        let weights = self
-            .network
-            .clone()
-            .into_record()
-            .into_bytes()
-            .map_err(|e| ModelError::BadWeights {
-                path: dir.display().to_string(),
-                why: e.to_string(),
-            })?;
+        let mut files = Vec::new();
+        for (i, network) in self.ensemble.networks().iter().enumerate() {
+            let weights =
+                network
+                    .clone()
+                    .into_record()
+                    .into_bytes()
+                    .map_err(|e| ModelError::BadWeights {
+                        path: dir.display().to_string(),
+                        why: e.to_string(),
+                    })?;
+            files.push((weights_file(i), weights.to_vec()));
+        }
         let config = serde_json::to_vec_pretty(&self.config).expect("config serialises");
-        for (name, bytes) in [(WEIGHTS_FILE, &weights[..]), (CONFIG_FILE, &config[..])] {
+        files.push((CONFIG_FILE.into(), config));
+        for (name, bytes) in files {
             let path = dir.join(name);
-            write_atomic(&path, bytes).map_err(io(&path))?;
+            write_atomic(&path, &bytes).map_err(io(&path))?;
         }
         Ok(())
     }
@@ -156,9 +224,9 @@ impl EmotionModel {
         &self.extractor
     }
 
-    /// The network (in inference mode).
-    pub fn network(&self) -> &Network {
-        &self.network
+    /// The network(s), in inference mode.
+    pub fn ensemble(&self) -> &Ensemble {
+        &self.ensemble
     }
 
     /// Decodes, standardises and classifies an audio file.
@@ -204,7 +272,7 @@ impl EmotionModel {
             TensorData::new(flat, [features.len(), 1, n_mels, n_frames]),
             &self.device,
         );
-        let logits = self.network.forward_with(input, self.kernels.as_ref());
+        let logits = self.ensemble.forward(input);
         let probs = softmax(logits / self.config.temperature, 1)
             .into_data()
             .try_to_vec::<f32>()
@@ -214,6 +282,46 @@ impl EmotionModel {
             .map(|row| Prediction::from_probabilities(&self.config.labels, row))
             .collect()
     }
+}
+
+/// Reads and checks a model configuration; `name` (the model) is used in errors.
+fn parse_config(bytes: &[u8], name: &str) -> Result<ModelConfig, ModelError> {
+    let bad_config = |why: String| ModelError::BadConfig {
+        path: format!("{name}/{CONFIG_FILE}"),
+        why,
+    };
+    let config: ModelConfig =
+        serde_json::from_slice(bytes).map_err(|e| bad_config(e.to_string()))?;
+    config.validate().map_err(bad_config)?;
+    Ok(config)
+}
+
+/// The parts of two configurations, besides their member counts, that differ.
+fn differences(a: &ModelConfig, b: &ModelConfig) -> Vec<&'static str> {
+    // Destructured so that a new field cannot be forgotten here.
+    let ModelConfig {
+        format_version,
+        labels,
+        audio,
+        features,
+        standardize,
+        network,
+        temperature,
+        members: _,
+    } = a;
+    [
+        ("format_version", *format_version == b.format_version),
+        ("labels", *labels == b.labels),
+        ("audio", *audio == b.audio),
+        ("features", *features == b.features),
+        ("standardize", *standardize == b.standardize),
+        ("network", *network == b.network),
+        ("temperature", *temperature == b.temperature),
+    ]
+    .into_iter()
+    .filter(|(_, same)| !same)
+    .map(|(part, _)| part)
+    .collect()
 }
 
 #[cfg(test)]

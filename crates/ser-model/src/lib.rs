@@ -2,7 +2,8 @@
 //!
 //! A model is a directory (or the bundled default) holding `config.json` — the labels, the
 //! audio standardisation, the feature parameters and the network's hyper-parameters — and
-//! `model.bpk`, the weights. [`EmotionModel`] loads both and turns audio into [`Prediction`]s,
+//! `model.bpk`, the weights (with `model.2.bpk`, … for a model whose several networks average
+//! their probabilities, an [`Ensemble`]). [`EmotionModel`] loads both and turns audio into [`Prediction`]s,
 //! preparing the audio exactly as it was prepared in training, because the preparation is
 //! read from the model and never from code defaults.
 //!
@@ -18,6 +19,7 @@ mod atomic;
 mod bundled;
 mod config;
 mod cpu_kernels;
+mod ensemble;
 mod error;
 mod inference;
 mod network;
@@ -28,8 +30,9 @@ pub use bundled::{METRICS, MODEL_CARD};
 pub use burn::tensor::Device;
 pub use config::{check_pipeline, ModelConfig, NetworkConfig, FORMAT_VERSION};
 pub use cpu_kernels::CpuNetwork;
+pub use ensemble::{weights_file, Ensemble};
 pub use error::ModelError;
-pub use inference::{prepare_features, EmotionModel, CONFIG_FILE, WEIGHTS_FILE};
+pub use inference::{prepare_features, EmotionModel, CONFIG_FILE};
 pub use network::Network;
 pub use prediction::Prediction;
 

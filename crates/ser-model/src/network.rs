@@ -188,7 +188,10 @@ mod tests {
         let model = EmotionModel::bundled().unwrap();
         // Odd frame counts exercise the pools' dropped column; batches of 1 and 3, and one of 8
         // whose products are large enough to be shared among threads.
-        assert_kernels_match(model.network(), &[(1, 301), (3, 77), (8, 301)]);
+        assert_kernels_match(
+            &model.ensemble().networks()[0],
+            &[(1, 301), (3, 77), (8, 301)],
+        );
     }
 
     #[test]

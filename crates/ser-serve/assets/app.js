@@ -38,7 +38,8 @@ async function loadModel() {
   $("clip-seconds").textContent = clipSeconds;
   const pct = (x) => (100 * x).toFixed(1) + " %";
   let text = `Labels: ${m.labels.join(", ")}. Input: ${m.audio.duration_s} s clips at ${m.audio.sample_rate} Hz, ` +
-             `${m.features.n_mels} mel bands. Model: ${m.name}.`;
+             `${m.features.n_mels} mel bands. Model: ${m.name}` +
+             (m.members > 1 ? `, an ensemble of ${m.members} networks.` : ".");
   const cv = m.metrics && m.metrics.cross_validation;
   if (cv && cv.accuracy.length) {
     const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;

@@ -37,6 +37,7 @@ pub async fn model_info(State(state): State<AppState>) -> Json<Value> {
         "audio": c.audio,
         "features": c.features,
         "network": c.network,
+        "members": c.members,
         "temperature": c.temperature,
         "metrics": state.info.metrics,
         "card": state.info.card,

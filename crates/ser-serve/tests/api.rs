@@ -153,6 +153,7 @@ async fn model_health_page_openapi_spectrogram() {
     );
     assert_eq!(m["features"]["n_mels"], 64);
     assert!(m["temperature"].as_f64().is_some_and(|t| t > 0.0), "{m}");
+    assert_eq!(m["members"], 1, "the bundled model is one network");
     assert!(m["card"].as_str().unwrap().contains("Model card"));
     let (s, b) = call(app(Limits::default()), get("/")).await;
     assert_eq!(s, StatusCode::OK);

@@ -13,7 +13,8 @@
 //! - [`trainer`]: the training loop (cross-entropy, Adam, early stopping, checkpoints, resume);
 //! - [`averaging`]: the mean of the last epochs' weights, kept instead of the best epoch's;
 //! - [`metrics`]: accuracy, UAR, macro-F1, per-class scores, confusion matrices;
-//! - [`report`]: metrics.json, MODEL.md and pictures of a trained model.
+//! - [`report`]: metrics.json, MODEL.md and pictures of a trained model;
+//! - [`ensemble_dir`]: the directory of a model combined from trained models (`ser ensemble`).
 
 pub mod augment;
 pub mod averaging;
@@ -22,6 +23,7 @@ pub mod calibration;
 pub mod config_file;
 pub mod data;
 pub mod dataset;
+pub mod ensemble_dir;
 pub mod metrics;
 pub mod report;
 pub mod split;

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use ser_audio::{LoadOptions, TrimParams};
 use ser_features::{Extractor, FeatureParams};
 use ser_model::{
-    prepare_features, EmotionModel, ModelConfig, Network, NetworkConfig, FORMAT_VERSION,
+    prepare_features, EmotionModel, Ensemble, ModelConfig, Network, NetworkConfig, FORMAT_VERSION,
 };
 
 use crate::augment::{
@@ -259,6 +259,7 @@ pub fn model_config(cfg: &TrainConfig, labels: &[String]) -> ModelConfig {
         features: cfg.features.clone(),
         standardize: cfg.standardize,
         network: cfg.network.clone(),
+        members: 1,
     }
 }
 
@@ -364,23 +365,18 @@ impl Evaluation {
     }
 }
 
-/// Loss, logits and scores of a network on examples (no augmentation, inference mode).
+/// Loss, logits and scores of a network, or of several averaging their probabilities, on
+/// examples (no augmentation, inference mode).
 pub fn evaluate(
-    network: &Network,
+    ensemble: &Ensemble,
     model_cfg: &ModelConfig,
     examples: &[Example],
     batch_size: usize,
 ) -> Evaluation {
-    let device = network
-        .devices()
-        .into_iter()
-        .next()
-        .unwrap_or_else(ser_model::cpu);
+    let device = ensemble.device();
     let extractor = Extractor::new(model_cfg.features.clone()).expect("validated");
     let k = model_cfg.labels.len();
     let loss_fn = CrossEntropyLossConfig::new().init(&device);
-    // Prepared once for every batch (they run only if the network is on the CPU).
-    let kernels = network.cpu_kernels();
     let (mut loss_sum, mut logits) = (0.0, Vec::with_capacity(examples.len() * k));
     for chunk in examples.chunks(batch_size.max(1)) {
         let features: Vec<Vec<f32>> = chunk
@@ -388,7 +384,7 @@ pub fn evaluate(
             .map(|e| eval_features(model_cfg, &extractor, &e.wave))
             .collect();
         let x = batch_tensor(&features, model_cfg.features.n_mels, &device);
-        let out = network.forward_with(x, kernels.as_ref());
+        let out = ensemble.forward(x);
         let targets: Vec<i64> = chunk.iter().map(|e| e.target as i64).collect();
         let t = Tensor::<1, Int>::from_data(TensorData::new(targets, [chunk.len()]), &device);
         let loss = loss_fn
@@ -668,7 +664,12 @@ pub fn train(
             loss: valid_loss,
             scores,
             ..
-        } = evaluate(&eval_net, &model_cfg, valid, cfg.batch_size);
+        } = evaluate(
+            &Ensemble::new(vec![eval_net.clone()]),
+            &model_cfg,
+            valid,
+            cfg.batch_size,
+        );
         let stats = EpochStats {
             epoch,
             train_loss: loss_sum / train.len() as f64,
@@ -725,7 +726,12 @@ pub fn train(
         best,
     )
     .map_err(TrainError::Config)?;
-    let best_valid = evaluate(&best_net.valid(), &model_cfg, valid, cfg.batch_size);
+    let best_valid = evaluate(
+        &Ensemble::new(vec![best_net.valid()]),
+        &model_cfg,
+        valid,
+        cfg.batch_size,
+    );
     let (logits, targets) = (&best_valid.logits, &best_valid.targets);
     let calibration = if cfg.fit_temperature {
         Calibration::fit(logits, targets, labels.len())

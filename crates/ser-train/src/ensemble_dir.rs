@@ -1,0 +1,93 @@
+//! The directory of a model combined from trained models (`ser ensemble`): the combined
+//! weights and configuration, a MODEL.md that quotes every member's card, and a metrics.json
+//! that holds every member's metrics. Each file is written to a temporary file and renamed.
+
+use std::path::Path;
+
+use ser_model::{write_atomic, EmotionModel};
+use serde_json::json;
+
+/// What is known of one model that went into an ensemble.
+pub struct Member {
+    /// Where it came from (its directory, as the user named it).
+    pub source: String,
+    /// Its MODEL.md, if it had one.
+    pub card: Option<String>,
+    /// Its metrics.json, if it had one.
+    pub metrics: Option<serde_json::Value>,
+}
+
+/// Saves the combined `model` and its card and metrics into `dir`; `command` made it.
+pub fn write_ensemble_dir(
+    dir: &Path,
+    model: &EmotionModel,
+    members: &[Member],
+    command: &str,
+) -> Result<(), String> {
+    model.save(dir).map_err(|e| e.to_string())?;
+    let err = |e: std::io::Error| format!("{}: {e}", dir.display());
+    let metrics = json!({
+        "members": members.iter().map(|m| json!({"source": m.source, "metrics": m.metrics})).collect::<Vec<_>>(),
+    });
+    write_atomic(
+        &dir.join("metrics.json"),
+        &serde_json::to_vec_pretty(&metrics).expect("json"),
+    )
+    .map_err(err)?;
+    let card = ensemble_card(model, members, command);
+    write_atomic(&dir.join("MODEL.md"), card.as_bytes()).map_err(err)
+}
+
+/// The ensemble's model card: what it is, how it was made, then each member's own card.
+fn ensemble_card(model: &EmotionModel, members: &[Member], command: &str) -> String {
+    let n = model.config().members;
+    let mut card = format!(
+        "# ser model: an ensemble of {n} networks\n\n\
+         Each clip is classified by the mean of the probabilities of {n} networks that share one \
+         configuration (labels, audio preparation, features, network shape): its features are \
+         computed once, and each network adds one forward pass. Labels: {}.\n\n\
+         Made from {} model(s) with:\n\n```sh\n{command}\n```\n",
+        model.labels().join(", "),
+        members.len(),
+    );
+    for (i, member) in members.iter().enumerate() {
+        card.push_str(&format!("\n## Model {}: `{}`\n\n", i + 1, member.source));
+        match &member.card {
+            Some(text) => card.push_str(&demote_headings(text)),
+            None => card.push_str("(it had no MODEL.md)\n"),
+        }
+    }
+    card
+}
+
+/// `markdown` with every heading one level deeper (`#` → `##`), code blocks left alone, so a
+/// quoted card nests under its section.
+fn demote_headings(markdown: &str) -> String {
+    let mut in_code = false;
+    let mut out = String::with_capacity(markdown.len() + 64);
+    for line in markdown.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        }
+        if !in_code && line.starts_with('#') {
+            out.push('#');
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_headings_go_one_level_down_outside_code() {
+        let card = "# Title\ntext\n## Part\n```sh\n# a comment\n```\n### After\n";
+        assert_eq!(
+            demote_headings(card),
+            "## Title\ntext\n### Part\n```sh\n# a comment\n```\n#### After\n"
+        );
+    }
+}

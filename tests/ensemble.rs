@@ -1,0 +1,173 @@
+//! `ser ensemble`: a model of several networks predicts the mean of their probabilities, saves
+//! and loads as one directory, and refuses members that are not alike.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use ser_model::EmotionModel;
+use serde_json::Value;
+
+fn ser() -> Command {
+    Command::cargo_bin("ser").unwrap()
+}
+
+fn bundled_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default")
+}
+
+/// A model of the bundled configuration with freshly initialised weights, saved in `dir`:
+/// a second member whose probabilities differ from the bundled network's.
+fn untrained_model(dir: &Path) -> PathBuf {
+    let bundled = EmotionModel::bundled().unwrap();
+    let config = bundled.config().clone();
+    let network = EmotionModel::fresh_network(&config, &ser_model::cpu());
+    let out = dir.join("untrained");
+    EmotionModel::from_network(config, network)
+        .unwrap()
+        .save(&out)
+        .unwrap();
+    out
+}
+
+/// Runs `cmd` and returns its standard output, failing the test with its errors if it fails.
+fn succeed(cmd: &mut Command) -> Vec<u8> {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// `ser predict --format json` of one file: its label → probability map.
+fn probabilities(model: &Path, clip: &Path) -> serde_json::Map<String, Value> {
+    let stdout = succeed(
+        ser()
+            .arg("predict")
+            .arg("--model")
+            .arg(model)
+            .args(["--format", "json"])
+            .arg(clip),
+    );
+    let doc: Value = serde_json::from_slice(&stdout).unwrap();
+    doc[0]["probabilities"].as_object().unwrap().clone()
+}
+
+#[test]
+fn an_ensemble_predicts_the_mean_of_its_members_probabilities() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = common::temp_file(
+        &dir,
+        "tone.wav",
+        &common::wav_bytes(
+            1,
+            1,
+            22_050,
+            16,
+            &common::pcm16_tone(220.0, 22_050, 70_000),
+            None,
+        ),
+    );
+    let (a, b) = (bundled_dir(), untrained_model(dir.path()));
+    let both = dir.path().join("both");
+    succeed(ser().arg("ensemble").args([&a, &b]).arg("--out").arg(&both));
+    for file in [
+        "config.json",
+        "model.bpk",
+        "model.2.bpk",
+        "MODEL.md",
+        "metrics.json",
+    ] {
+        assert!(both.join(file).is_file(), "{file} missing");
+    }
+    let card = std::fs::read_to_string(both.join("MODEL.md")).unwrap();
+    assert!(card.contains("ensemble of 2 networks"), "{card}");
+    assert!(card.contains("## Model 2:"), "{card}");
+
+    let (pa, pb, pe) = (
+        probabilities(&a, &clip),
+        probabilities(&b, &clip),
+        probabilities(&both, &clip),
+    );
+    let mut largest_gap: f64 = 0.0;
+    for (label, p) in &pe {
+        let (x, y) = (pa[label].as_f64().unwrap(), pb[label].as_f64().unwrap());
+        largest_gap = largest_gap.max((x - y).abs());
+        let mean = (x + y) / 2.0;
+        assert!(
+            (p.as_f64().unwrap() - mean).abs() < 1e-4,
+            "{label}: {p} against the members' mean {mean}"
+        );
+    }
+    assert!(largest_gap > 0.01, "members too alike: {largest_gap}");
+}
+
+#[test]
+fn an_ensemble_saves_and_loads_with_identical_predictions() {
+    let dir = tempfile::tempdir().unwrap();
+    let members = vec![
+        EmotionModel::bundled().unwrap(),
+        EmotionModel::load(untrained_model(dir.path())).unwrap(),
+    ];
+    let model = EmotionModel::combine(members).unwrap();
+    assert_eq!(model.config().members, 2);
+    model.save(dir.path().join("e")).unwrap();
+    let loaded = EmotionModel::load(dir.path().join("e")).unwrap();
+    assert_eq!(loaded.ensemble().networks().len(), 2);
+    let clip: Vec<f32> = (0..48_000).map(|i| (i as f32 * 0.07).sin() * 0.2).collect();
+    let (p, q) = (
+        &model.predict_clips(std::slice::from_ref(&clip))[0],
+        &loaded.predict_clips(&[clip])[0],
+    );
+    assert_eq!(p.label, q.label);
+    for ((l, x), (_, y)) in p.probabilities.iter().zip(&q.probabilities) {
+        assert!((x - y).abs() < 1e-6, "{l}: {x} against {y}");
+    }
+}
+
+#[test]
+fn a_member_missing_its_weights_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = dir.path().join("e");
+    EmotionModel::combine(vec![
+        EmotionModel::bundled().unwrap(),
+        EmotionModel::bundled().unwrap(),
+    ])
+    .unwrap()
+    .save(&e)
+    .unwrap();
+    std::fs::remove_file(e.join("model.2.bpk")).unwrap();
+    let err = EmotionModel::load(&e)
+        .err()
+        .expect("loaded without model.2.bpk");
+    assert!(err.to_string().contains("model.2.bpk"), "{err}");
+}
+
+#[test]
+fn models_that_differ_in_more_than_weights_are_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = untrained_model(dir.path());
+    let path = other.join("config.json");
+    let mut config: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    config["labels"][0] = "bored".into();
+    std::fs::write(&path, serde_json::to_vec(&config).unwrap()).unwrap();
+    let out_dir = dir.path().join("never");
+    let out = ser()
+        .arg("ensemble")
+        .arg(bundled_dir())
+        .arg(&other)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("model 2 differs from the first in: labels"),
+        "{stderr}"
+    );
+    assert!(!out_dir.exists());
+}
