@@ -171,3 +171,18 @@ fn models_that_differ_in_more_than_weights_are_refused_and_nothing_is_written() 
     );
     assert!(!out_dir.exists());
 }
+
+#[test]
+fn weights_for_more_networks_than_the_config_names_are_refused() {
+    let dir = bundled_dir();
+    let config = std::fs::read(dir.join("config.json")).unwrap();
+    let weights = std::fs::read(dir.join("model.bpk")).unwrap();
+    let err = EmotionModel::from_bytes(&config, vec![weights.clone(), weights], "two")
+        .err()
+        .expect("two weights for a one-network config");
+    assert!(
+        err.to_string()
+            .contains("names 1 network(s), but weights of 2 were given"),
+        "{err}"
+    );
+}

@@ -73,16 +73,6 @@ impl EmotionModel {
         weights: Vec<Vec<u8>>,
         name: &str,
     ) -> Result<Self, ModelError> {
-        if weights.len() != config.members {
-            return Err(ModelError::BadConfig {
-                path: format!("{name}/{CONFIG_FILE}"),
-                why: format!(
-                    "{} member networks, but {} weights files",
-                    config.members,
-                    weights.len()
-                ),
-            });
-        }
         let device = crate::cpu();
         let networks = weights
             .into_iter()
@@ -152,7 +142,7 @@ impl EmotionModel {
         };
         if networks.len() != config.members {
             return Err(bad_config(format!(
-                "{} member networks, but {} networks",
+                "the configuration names {} network(s), but weights of {} were given",
                 config.members,
                 networks.len()
             )));
