@@ -5,6 +5,8 @@
 use std::path::Path;
 
 use ser_model::{write_atomic, EmotionModel};
+
+use crate::report::{CV_END, CV_START};
 use serde_json::json;
 
 /// What is known of one model that went into an ensemble.
@@ -53,16 +55,18 @@ fn ensemble_card(model: &EmotionModel, members: &[Member], command: &str) -> Str
     for (i, member) in members.iter().enumerate() {
         card.push_str(&format!("\n## Model {}: `{}`\n\n", i + 1, member.source));
         match &member.card {
-            Some(text) => card.push_str(&demote_headings(text)),
+            Some(text) => card.push_str(&quote_card(text)),
             None => card.push_str("(it had no MODEL.md)\n"),
         }
     }
     card
 }
 
-/// `markdown` with every heading one level deeper (`#` → `##`), code blocks left alone, so a
-/// quoted card nests under its section.
-fn demote_headings(markdown: &str) -> String {
+/// A member's card to quote: every heading two levels deeper (`#` → `###`; code blocks left
+/// alone), so it nests under its `##` section, and without the markers of its cross-validation
+/// section, so that `ser cv --card` on the ensemble cannot record a single network's
+/// cross-validation in a member's place.
+fn quote_card(markdown: &str) -> String {
     let mut in_code = false;
     let mut out = String::with_capacity(markdown.len() + 64);
     for line in markdown.lines() {
@@ -70,12 +74,12 @@ fn demote_headings(markdown: &str) -> String {
             in_code = !in_code;
         }
         if !in_code && line.starts_with('#') {
-            out.push('#');
+            out.push_str("##");
         }
         out.push_str(line);
         out.push('\n');
     }
-    out
+    out.replace(CV_START, "").replace(CV_END, "")
 }
 
 #[cfg(test)]
@@ -83,11 +87,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quoted_headings_go_one_level_down_outside_code() {
-        let card = "# Title\ntext\n## Part\n```sh\n# a comment\n```\n### After\n";
+    fn quoted_cards_nest_their_headings_and_lose_their_cv_markers() {
+        let card = format!(
+            "# Title\ntext\n## Part\n```sh\n# a comment\n```\n{CV_START}\n### After\n{CV_END}\n"
+        );
         assert_eq!(
-            demote_headings(card),
-            "## Title\ntext\n### Part\n```sh\n# a comment\n```\n#### After\n"
+            quote_card(&card),
+            "### Title\ntext\n#### Part\n```sh\n# a comment\n```\n\n##### After\n\n"
         );
     }
 }

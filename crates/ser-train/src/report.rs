@@ -312,8 +312,9 @@ fn confidence_text(c: &Calibration) -> String {
     }
 }
 
-const CV_START: &str = "<!-- cross-validation -->";
-const CV_END: &str = "<!-- /cross-validation -->";
+/// Where a card's cross-validation section starts and ends (what `record_cv` replaces).
+pub(crate) const CV_START: &str = "<!-- cross-validation -->";
+pub(crate) const CV_END: &str = "<!-- /cross-validation -->";
 
 /// The model card's cross-validation section.
 fn cv_section(cv: Option<&CvSummary>) -> String {
