@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use ser_model::{write_atomic, EmotionModel};
+use serde_json::json;
 
 use crate::report::{CV_END, CV_START};
-use serde_json::json;
 
 /// What is known of one model that went into an ensemble.
 pub struct Member {
