@@ -55,8 +55,8 @@ impl Ensemble {
     /// for several, the log of their mean softmax probabilities, i.e. logits whose softmax is
     /// that mean (floored at the smallest normal `f32`, so a vanishing probability stays finite).
     ///
-    /// The members run side by side on rayon's threads, so with a core per network a clip
-    /// takes about as long as with one network.
+    /// The members run side by side on rayon's threads, so on several cores a further network
+    /// costs less than its forward pass.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
         let member = |i: usize| self.networks[i].forward_with(x.clone(), self.kernels[i].as_ref());
         if self.networks.len() == 1 {
