@@ -1,7 +1,7 @@
 //! Arguments and steps shared by the model commands.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use ser_model::EmotionModel;
@@ -27,6 +27,29 @@ impl ModelArg {
             None => EmotionModel::bundled()?,
         })
     }
+}
+
+/// A model directory's card (MODEL.md) and metrics (metrics.json), each `None` when missing
+/// or unreadable: what `serve` shows and `ensemble` quotes.
+pub fn model_docs(dir: &Path) -> (Option<String>, Option<serde_json::Value>) {
+    let card = std::fs::read_to_string(dir.join("MODEL.md")).ok();
+    let metrics = std::fs::read(dir.join("metrics.json"))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    (card, metrics)
+}
+
+/// The command as it was typed (`ser` and its arguments, less those in `leave_out`), to
+/// record how a model or result was made.
+pub fn command_line(leave_out: &[&str]) -> String {
+    std::iter::once("ser".to_string())
+        .chain(
+            std::env::args()
+                .skip(1)
+                .filter(|a| !leave_out.contains(&a.as_str())),
+        )
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Options of commands that train.

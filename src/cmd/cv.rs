@@ -15,7 +15,7 @@ use ser_train::split::{cv_split, speaker_folds};
 use ser_train::trainer::{evaluate, train, Evaluation, Example, RunOptions, TrainConfig};
 use serde_json::{json, Value};
 
-use super::common::TrainArgs;
+use super::common::{command_line, TrainArgs};
 
 /// Arguments of `ser cv`.
 #[derive(clap::Args)]
@@ -275,10 +275,7 @@ fn summary_of(cmd: &CvCmd, results: &[FoldResult]) -> CvSummary {
         fold_numbers: results.iter().map(|r| r.fold).collect(),
         // `--resume` only says how the folds got run, not what they are: the recorded command
         // is the one that reproduces them from scratch.
-        command: std::iter::once("ser".to_string())
-            .chain(std::env::args().skip(1).filter(|a| a != "--resume"))
-            .collect::<Vec<_>>()
-            .join(" "),
+        command: command_line(&["--resume"]),
         accuracy: results.iter().map(|r| r.test.accuracy).collect(),
         uar: results.iter().map(|r| r.test.uar).collect(),
         macro_f1: results.iter().map(|r| r.test.macro_f1).collect(),

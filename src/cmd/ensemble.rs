@@ -7,6 +7,8 @@ use anyhow::{Context, Result};
 use ser_model::EmotionModel;
 use ser_train::ensemble_dir::{write_ensemble_dir, Member};
 
+use super::common::{command_line, model_docs};
+
 /// Arguments of `ser ensemble`.
 #[derive(clap::Args)]
 #[command(
@@ -30,12 +32,10 @@ pub fn run(cmd: EnsembleCmd) -> Result<ExitCode> {
     let mut members = Vec::new();
     for dir in &cmd.models {
         models.push(EmotionModel::load(dir)?);
-        let metrics = std::fs::read(dir.join("metrics.json"))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        let (card, metrics) = model_docs(dir);
         members.push(Member {
             source: dir.display().to_string(),
-            card: std::fs::read_to_string(dir.join("MODEL.md")).ok(),
+            card,
             metrics,
         });
     }
@@ -43,10 +43,7 @@ pub fn run(cmd: EnsembleCmd) -> Result<ExitCode> {
         let names: Vec<String> = cmd.models.iter().map(|d| d.display().to_string()).collect();
         names.join(", ")
     })?;
-    let command: Vec<String> = std::iter::once("ser".to_string())
-        .chain(std::env::args().skip(1))
-        .collect();
-    write_ensemble_dir(&cmd.out, &model, &members, &command.join(" "))
+    write_ensemble_dir(&cmd.out, &model, &members, &command_line(&[]))
         .map_err(anyhow::Error::msg)?;
     println!(
         "model of {} networks written to {}",

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use ser_serve::{Limits, ModelInfo};
 
-use super::common::ModelArg;
+use super::common::{model_docs, ModelArg};
 
 /// Arguments of `ser serve`.
 #[derive(clap::Args)]
@@ -53,13 +53,14 @@ pub fn run(cmd: ServeCmd) -> Result<ExitCode> {
     }
     let model = Arc::new(cmd.model.load()?);
     let info = match &cmd.model.model {
-        Some(dir) => ModelInfo {
-            name: dir.display().to_string(),
-            card: std::fs::read_to_string(dir.join("MODEL.md")).ok(),
-            metrics: std::fs::read(dir.join("metrics.json"))
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok()),
-        },
+        Some(dir) => {
+            let (card, metrics) = model_docs(dir);
+            ModelInfo {
+                name: dir.display().to_string(),
+                card,
+                metrics,
+            }
+        }
         None => ModelInfo {
             name: "bundled".into(),
             card: Some(ser_model::MODEL_CARD.to_string()),

@@ -8,7 +8,7 @@ use ser_train::report::{write_model_dir, DataDescription};
 use ser_train::split::holdout_split;
 use ser_train::trainer::{train, RunOptions};
 
-use super::common::TrainArgs;
+use super::common::{command_line, TrainArgs};
 
 /// Arguments of `ser train`.
 #[derive(clap::Args)]
@@ -60,9 +60,6 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
             device: device.clone(),
         },
     )?;
-    let command: Vec<String> = std::iter::once("ser".to_string())
-        .chain(std::env::args().skip(1))
-        .collect();
     write_model_dir(
         &cmd.out,
         &outcome,
@@ -75,7 +72,7 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
             failed: failed_train + failed_valid,
         },
         None,
-        &command.join(" "),
+        &command_line(&[]),
     )
     .map_err(anyhow::Error::msg)?;
     // The model is complete; the checkpoint only served to resume an interrupted run.
