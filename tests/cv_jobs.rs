@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use ser_train::dataset::RAVDESS_EMOTIONS;
 use serde_json::Value;
 
@@ -12,9 +10,7 @@ use serde_json::Value;
 fn folds_without_timings(doc: &Value) -> Vec<Value> {
     let mut folds = doc["folds"].as_array().unwrap().clone();
     for fold in &mut folds {
-        for epoch in fold["history"].as_array_mut().unwrap() {
-            epoch.as_object_mut().unwrap().remove("seconds").unwrap();
-        }
+        fold["history"] = Value::from(common::epochs_without_timings(&fold["history"]));
     }
     folds
 }
@@ -62,23 +58,13 @@ fn check_test_clips(fold: &Value, labels: &Value) {
 
 #[test]
 fn two_jobs_record_the_folds_of_one_job() {
-    let Some(data) = common::data_dir() else {
+    let Some(small) = common::small_cv(env!("CARGO_BIN_EXE_ser"), 2) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let actors = ["Actor_01", "Actor_02", "Actor_03", "Actor_04"];
-    let (corpus, config) = common::small_training_run(&data, dir.path(), &actors, 2);
-    let cache = dir.path().join("cache");
+    let dir = &small.dir;
     let cv = |jobs: &str| {
         let out = dir.path().join(format!("cv-{jobs}"));
-        let run = Command::new(env!("CARGO_BIN_EXE_ser"))
-            .args(["cv", "--data", &corpus, "--config", &config, "--folds", "2"])
-            .args(["--valid-speakers", "1", "--jobs", jobs, "--out"])
-            .arg(&out)
-            .arg("--cache")
-            .arg(&cache)
-            .output()
-            .unwrap();
+        let run = small.cv(&out, &["--jobs", jobs]);
         let log = String::from_utf8_lossy(&run.stderr).into_owned();
         assert!(run.status.success(), "--jobs {jobs}: {log}");
         (out, log, String::from_utf8_lossy(&run.stdout).into_owned())

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use ser_model::Device;
+use ser_model::{Device, EmotionModel};
 use ser_train::calibration::{reliability_svg, Calibration, ConfidenceBin};
 use ser_train::dataset::Dataset;
 use ser_train::metrics::Scores;
@@ -51,11 +51,24 @@ pub struct CvCmd {
     /// small tensors leave a second thread of one process half idle.
     #[arg(long, default_value_t = 1, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     jobs: usize,
+    /// Train each fold once per seed (comma-separated) and score the mean of the networks'
+    /// probabilities: the cross-validation of an ensemble such as `ser ensemble` makes, whose
+    /// card `--card` can then take. Default: the configuration's seed alone.
+    #[arg(long, value_delimiter = ',', conflicts_with = "seed")]
+    seeds: Vec<u64>,
 }
 
 pub fn run(cmd: CvCmd) -> Result<ExitCode> {
     let device = cmd.args.open_device()?; // before the data: a missing backend fails at once
-    let (dataset, cfg) = cmd.args.prepare()?;
+    let (dataset, mut cfg) = cmd.args.prepare()?;
+    let seeds = if cmd.seeds.is_empty() {
+        vec![cfg.seed]
+    } else {
+        cmd.seeds.clone()
+    };
+    check_seeds(&seeds, &cfg, cmd.card.as_deref())?;
+    // The configuration recorded with the folds names the first network's seed.
+    cfg.seed = seeds[0];
     let speakers = dataset.speakers();
     if speakers.len() < cmd.folds.max(2) {
         bail!(
@@ -66,7 +79,7 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
     }
     let folds = speaker_folds(&speakers, cmd.folds);
     let mut results = if cmd.resume {
-        finished_folds(&cmd, &cfg, &dataset.labels)?
+        finished_folds(&cmd, &cfg, &seeds, &dataset.labels)?
     } else {
         Vec::new()
     };
@@ -78,7 +91,7 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
         print_fold(&result);
         results.push(result);
         results.sort_by_key(|r| r.fold);
-        write_summary(&cmd, &dataset.labels, &results, &cfg)
+        write_summary(&cmd, &dataset.labels, &results, &cfg, &seeds)
     };
     if cmd.jobs > 1 && pending.len() > 1 {
         parallel::run_folds(
@@ -86,12 +99,14 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
             cmd.folds,
             &cmd.out,
             &pending,
+            &cmd.seeds,
             cmd.jobs,
             |detail| record(fold_from_record(&detail, &dataset.labels)?),
         )?;
     } else {
         for &fold in &pending {
-            record(run_fold(&cmd.args, &dataset, &cfg, &folds, fold, &device)?)?;
+            let fold = run_fold(&cmd.args, &dataset, &cfg, &folds, fold, &seeds, &device)?;
+            record(fold)?;
         }
     }
     if results.is_empty() {
@@ -100,9 +115,9 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
     if pending.is_empty() {
         // Nothing ran, so nothing was written yet: a `--resume` of a finished run rewrites the
         // summary, the plots and the card from the recorded folds.
-        write_summary(&cmd, &dataset.labels, &results, &cfg)?;
+        write_summary(&cmd, &dataset.labels, &results, &cfg, &seeds)?;
     }
-    let summary = summary_of(&cmd, &results);
+    let summary = summary_of(&cmd, &results, &seeds);
     let (a, asd) = mean_sd(&summary.accuracy);
     let (u, usd) = mean_sd(&summary.uar);
     println!(
@@ -117,9 +132,45 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Refuses seeds that would not make a sound ensemble, and a `--card` whose model has another
+/// number of networks than `seeds` (its card would get another model's scores), before any
+/// training.
+fn check_seeds(seeds: &[u64], cfg: &TrainConfig, card: Option<&Path>) -> Result<()> {
+    if let Some((i, seed)) = seeds
+        .iter()
+        .enumerate()
+        .find(|(i, s)| seeds[..*i].contains(s))
+    {
+        bail!("--seeds names {seed} twice (position {})", i + 1);
+    }
+    if seeds.len() > 1 && cfg.fit_temperature {
+        bail!(
+            "--seeds averages networks of one temperature, but the configuration fits one per \
+             network (\"fit_temperature\": true)"
+        );
+    }
+    if let Some(dir) = card {
+        let members = EmotionModel::load(dir)?.config().members;
+        if members != seeds.len() {
+            bail!(
+                "{}: a model of {members} network(s), but each fold trains {} (--seeds): its \
+                 card would record another model's cross-validation",
+                dir.display(),
+                seeds.len()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// The folds recorded in OUT/cv.json, for `--resume`; refused when they were made with another
-/// configuration or fold count.
-fn finished_folds(cmd: &CvCmd, cfg: &TrainConfig, labels: &[String]) -> Result<Vec<FoldResult>> {
+/// configuration, fold count or seeds.
+fn finished_folds(
+    cmd: &CvCmd,
+    cfg: &TrainConfig,
+    seeds: &[u64],
+    labels: &[String],
+) -> Result<Vec<FoldResult>> {
     let path = cmd.out.join("cv.json");
     let Ok(bytes) = std::fs::read(&path) else {
         return Ok(Vec::new());
@@ -129,9 +180,14 @@ fn finished_folds(cmd: &CvCmd, cfg: &TrainConfig, labels: &[String]) -> Result<V
     // Read back as a configuration, so a record written before a field existed compares by
     // that field's default instead of failing on the missing key.
     let recorded: Option<TrainConfig> = serde_json::from_value(doc["config"].clone()).ok();
-    if recorded.as_ref() != Some(cfg) || doc["folds_total"] != json!(cmd.folds) {
+    // Records made before `--seeds` trained one network per fold, with the config's seed.
+    let recorded_seeds = doc.get("seeds").cloned().unwrap_or(json!([cfg.seed]));
+    if recorded.as_ref() != Some(cfg)
+        || doc["folds_total"] != json!(cmd.folds)
+        || recorded_seeds != json!(seeds)
+    {
         bail!(
-            "{}: made with another configuration or fold count; run without --resume",
+            "{}: made with another configuration, fold count or seeds; run without --resume",
             path.display()
         );
     }
@@ -162,13 +218,15 @@ fn fold_from_record(detail: &Value, labels: &[String]) -> Result<FoldResult> {
     })
 }
 
-/// Trains fold `fold` (1-based) in this process and scores it on its test speakers.
+/// Trains fold `fold` (1-based) in this process, one network per seed, and scores it (the
+/// mean of the networks' probabilities when there are several) on its test speakers.
 fn run_fold(
     args: &TrainArgs,
     dataset: &Dataset,
     cfg: &TrainConfig,
     folds: &[Vec<String>],
     fold: usize,
+    seeds: &[u64],
     device: &Device,
 ) -> Result<FoldResult> {
     let split = cv_split(folds, fold - 1, args.valid_speakers);
@@ -185,31 +243,59 @@ fn run_fold(
         split.valid_speakers.join(","),
         train_ex.len()
     );
-    let outcome = train(
-        cfg,
-        &dataset.labels,
-        &train_ex,
-        &valid_ex,
-        &RunOptions {
-            checkpoint_dir: None,
-            resume: false,
-            progress: true,
-            device: device.clone(),
-        },
-    )?;
-    let evaluation = evaluate(
-        outcome.model.ensemble(),
-        outcome.model.config(),
-        &test_ex,
-        cfg.batch_size,
-    );
-    let calibration = evaluation.calibration(outcome.model.config());
-    let clips = clip_predictions(&args.data, &dataset.labels, &test_ex, &evaluation);
-    let test = evaluation.scores;
-    let detail = json!({"fold": fold, "split": split, "best_epoch": outcome.best_epoch, "history": outcome.history, "test": test, "test_calibration": calibration, "valid_calibration": outcome.calibration, "test_clips": clips});
+    let mut members = Vec::with_capacity(seeds.len());
+    for (i, &seed) in seeds.iter().enumerate() {
+        if seeds.len() > 1 {
+            eprintln!(
+                "fold {fold}: network {} of {} (seed {seed})",
+                i + 1,
+                seeds.len()
+            );
+        }
+        let outcome = train(
+            &TrainConfig {
+                seed,
+                ..cfg.clone()
+            },
+            &dataset.labels,
+            &train_ex,
+            &valid_ex,
+            &RunOptions {
+                checkpoint_dir: None,
+                resume: false,
+                progress: true,
+                device: device.clone(),
+            },
+        )?;
+        members.push((seed, outcome));
+    }
+    let test_of =
+        |model: &EmotionModel| evaluate(model.ensemble(), model.config(), &test_ex, cfg.batch_size);
+    let mut detail = json!({"fold": fold, "split": split});
+    let model = if members.len() == 1 {
+        let (_, outcome) = members.remove(0);
+        detail["best_epoch"] = json!(outcome.best_epoch);
+        detail["history"] = json!(outcome.history);
+        detail["valid_calibration"] = json!(outcome.calibration);
+        outcome.model
+    } else {
+        let records: Vec<Value> = members
+            .iter()
+            .map(|(seed, outcome)| {
+                json!({"seed": seed, "best_epoch": outcome.best_epoch, "history": outcome.history, "valid_calibration": outcome.calibration, "test": test_of(&outcome.model).scores})
+            })
+            .collect();
+        detail["members"] = json!(records);
+        EmotionModel::combine(members.into_iter().map(|(_, o)| o.model).collect())?
+    };
+    let evaluation = test_of(&model);
+    let calibration = evaluation.calibration(model.config());
+    detail["test_clips"] = clip_predictions(&args.data, &dataset.labels, &test_ex, &evaluation);
+    detail["test"] = json!(evaluation.scores);
+    detail["test_calibration"] = json!(calibration);
     Ok(FoldResult {
         fold,
-        test,
+        test: evaluation.scores,
         calibration: Some(calibration),
         detail,
     })
@@ -246,13 +332,29 @@ fn print_fold(result: &FoldResult) {
             100.0 * c.ece_uncalibrated
         )
     });
+    let networks = match result.detail["members"].as_array() {
+        None => format!("best epoch {}", result.detail["best_epoch"]),
+        Some(members) => {
+            let each: Vec<String> = members
+                .iter()
+                .map(|m| {
+                    format!(
+                        "seed {} {:.1} % (best epoch {})",
+                        m["seed"],
+                        100.0 * m["test"]["accuracy"].as_f64().unwrap_or(f64::NAN),
+                        m["best_epoch"]
+                    )
+                })
+                .collect();
+            format!("networks alone: {}", each.join(", "))
+        }
+    };
     println!(
-        "fold {}: test accuracy {:.1} %, UAR {:.1} %, macro-F1 {:.1} %{ece} (best epoch {})",
+        "fold {}: test accuracy {:.1} %, UAR {:.1} %, macro-F1 {:.1} %{ece} ({networks})",
         result.fold,
         100.0 * test.accuracy,
         100.0 * test.uar,
         100.0 * test.macro_f1,
-        result.detail["best_epoch"]
     );
 }
 
@@ -269,9 +371,10 @@ struct FoldResult {
     detail: Value,
 }
 
-fn summary_of(cmd: &CvCmd, results: &[FoldResult]) -> CvSummary {
+fn summary_of(cmd: &CvCmd, results: &[FoldResult], seeds: &[u64]) -> CvSummary {
     CvSummary {
         folds: cmd.folds,
+        seeds: seeds.to_vec(),
         fold_numbers: results.iter().map(|r| r.fold).collect(),
         // `--resume` only says how the folds got run, not what they are: the recorded command
         // is the one that reproduces them from scratch.
@@ -315,8 +418,9 @@ fn write_summary(
     labels: &[String],
     results: &[FoldResult],
     cfg: &TrainConfig,
+    seeds: &[u64],
 ) -> Result<()> {
-    let summary = summary_of(cmd, results);
+    let summary = summary_of(cmd, results, seeds);
     if let Some(dir) = &cmd.card {
         record_cv(dir, &summary).map_err(anyhow::Error::msg)?;
     }
@@ -332,6 +436,7 @@ fn write_summary(
         "summary": summary,
         "pooled": all,
         "config": cfg,
+        "seeds": seeds,
         "folds": results.iter().map(|r| r.detail.clone()).collect::<Vec<_>>(),
     });
     write_atomic(&cmd.out.join("cv.json"), &serde_json::to_vec_pretty(&doc)?)?;

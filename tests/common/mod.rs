@@ -57,6 +57,59 @@ pub fn small_training_run(
     (corpus.display().to_string(), config.display().to_string())
 }
 
+/// What the cross-validation tests run on: a small training run of actors 01-04 (two folds of
+/// two actors) in a fresh temporary directory, with a feature cache beside it. `None` (the
+/// test skips) without the corpus.
+pub struct SmallCv {
+    /// The `ser` binary (`env!("CARGO_BIN_EXE_ser")`, which only integration tests can name:
+    /// examples share this module).
+    pub ser: &'static str,
+    pub dir: tempfile::TempDir,
+    pub corpus: String,
+    pub config: String,
+    pub cache: PathBuf,
+}
+
+impl SmallCv {
+    /// `ser cv` of two folds, actor 01 or 03 validating, into `out`, with `extra` options.
+    pub fn cv(&self, out: &Path, extra: &[&str]) -> std::process::Output {
+        std::process::Command::new(self.ser)
+            .args(["cv", "--data", &self.corpus, "--config", &self.config])
+            .args(["--folds", "2", "--valid-speakers", "1", "--cache"])
+            .arg(&self.cache)
+            .arg("--out")
+            .arg(out)
+            .args(extra)
+            .output()
+            .unwrap()
+    }
+}
+
+pub fn small_cv(ser: &'static str, epochs: usize) -> Option<SmallCv> {
+    let data = data_dir()?;
+    let dir = tempfile::tempdir().unwrap();
+    let actors = ["Actor_01", "Actor_02", "Actor_03", "Actor_04"];
+    let (corpus, config) = small_training_run(&data, dir.path(), &actors, epochs);
+    let cache = dir.path().join("cache");
+    Some(SmallCv {
+        ser,
+        dir,
+        corpus,
+        config,
+        cache,
+    })
+}
+
+/// A training history (cv.json's `history`) without the epochs' timings, which no two runs
+/// share.
+pub fn epochs_without_timings(history: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut epochs = history.as_array().unwrap().clone();
+    for epoch in &mut epochs {
+        epoch.as_object_mut().unwrap().remove("seconds").unwrap();
+    }
+    epochs
+}
+
 /// Reads a JSON file.
 pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()

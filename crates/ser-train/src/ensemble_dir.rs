@@ -7,7 +7,7 @@ use std::path::Path;
 use ser_model::{write_atomic, EmotionModel};
 use serde_json::json;
 
-use crate::report::{CV_END, CV_START};
+use crate::report::{cv_section, CV_END, CV_START};
 
 /// What is known of one model that went into an ensemble.
 pub struct Member {
@@ -40,7 +40,8 @@ pub fn write_ensemble_dir(
     write_atomic(&dir.join("MODEL.md"), card.as_bytes()).map_err(err)
 }
 
-/// The ensemble's model card: what it is, how it was made, then each member's own card.
+/// The ensemble's model card: what it is, how it was made, its cross-validation (empty until
+/// `ser cv --seeds … --card` records one), then each member's own card.
 fn ensemble_card(model: &EmotionModel, members: &[Member], command: &str) -> String {
     let n = model.config().members;
     let mut card = format!(
@@ -48,9 +49,11 @@ fn ensemble_card(model: &EmotionModel, members: &[Member], command: &str) -> Str
          Each clip is classified by the mean of the probabilities of {n} networks that share one \
          configuration (labels, audio preparation, features, network shape): its features are \
          computed once, and each network adds one forward pass. Labels: {}.\n\n\
-         Made from {} model(s) with:\n\n```sh\n{command}\n```\n",
+         Made from {} model(s) with:\n\n```sh\n{command}\n```\n\n\
+         ## Cross-validation of the ensemble\n\n{CV_START}\n{}{CV_END}\n",
         model.labels().join(", "),
         members.len(),
+        cv_section(None),
     );
     for (i, member) in members.iter().enumerate() {
         card.push_str(&format!("\n## Model {}: `{}`\n\n", i + 1, member.source));

@@ -19,6 +19,9 @@ use crate::trainer::{EpochStats, TrainConfig, TrainOutcome};
 pub struct CvSummary {
     /// Number of folds the speakers were divided into.
     pub folds: usize,
+    /// The seeds of each fold's networks; with more than one, each fold's model is their
+    /// ensemble (the mean of their probabilities).
+    pub seeds: Vec<u64>,
     /// The folds that were run (1-based), in the order of the score vectors.
     pub fold_numbers: Vec<usize>,
     /// The command that ran it.
@@ -317,7 +320,7 @@ pub(crate) const CV_START: &str = "<!-- cross-validation -->";
 pub(crate) const CV_END: &str = "<!-- /cross-validation -->";
 
 /// The model card's cross-validation section.
-fn cv_section(cv: Option<&CvSummary>) -> String {
+pub(crate) fn cv_section(cv: Option<&CvSummary>) -> String {
     let Some(cv) = cv else {
         return "No cross-validation has been recorded for this model yet.\n".to_string();
     };
@@ -351,8 +354,18 @@ fn cv_section(cv: Option<&CvSummary>) -> String {
             spread(&cv.ece_uncalibrated)
         )
     };
+    let ensemble = if cv.seeds.len() > 1 {
+        let seeds: Vec<String> = cv.seeds.iter().map(u64::to_string).collect();
+        format!(
+            "Each fold's model is an ensemble of {} networks (seeds {}), trained alike and\naveraged as this model's are.\n\n",
+            cv.seeds.len(),
+            seeds.join(", ")
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "Cross-validation by speaker with the same configuration ({} of {} folds; each fold's\nactors unseen in its training; command: `{}`):\n\n| fold | accuracy | UAR | macro-F1 |\n|---|---|---|---|\n{}\n| **mean ± sd** | **{}** | **{}** | **{}** |\n{}",
+        "Cross-validation by speaker with the same configuration ({} of {} folds; each fold's\nactors unseen in its training; command: `{}`):\n\n{ensemble}| fold | accuracy | UAR | macro-F1 |\n|---|---|---|---|\n{}\n| **mean ± sd** | **{}** | **{}** | **{}** |\n{}",
         cv.accuracy.len(),
         cv.folds,
         cv.command,

@@ -22,12 +22,14 @@ const FOLD_DIR_PREFIX: &str = ".fold-";
 
 /// Trains the `pending` folds (1-based, of `n_folds`) in up to `jobs` child processes at a
 /// time, sharing the threads among them, and hands each fold's cv.json record to `record` as it
-/// finishes. Every fold runs even when another fails; the failures are reported at the end.
+/// finishes. `seeds` is the `--seeds` option as given (empty when it was not). Every fold runs
+/// even when another fails; the failures are reported at the end.
 pub fn run_folds(
     args: &TrainArgs,
     n_folds: usize,
     out: &Path,
     pending: &[usize],
+    seeds: &[u64],
     jobs: usize,
     mut record: impl FnMut(Value) -> Result<()>,
 ) -> Result<()> {
@@ -49,7 +51,7 @@ pub fn run_folds(
                 // Its own statement, so the queue is unlocked while the fold trains.
                 let next = queue.lock().expect("queue").pop_front();
                 let Some(fold) = next else { return };
-                let outcome = run_child(args, n_folds, out, fold, threads);
+                let outcome = run_child(args, n_folds, out, fold, seeds, threads);
                 if done.send((fold, outcome)).is_err() {
                     return;
                 }
@@ -93,6 +95,16 @@ fn remove_leftovers(out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// `--seeds` as the parent was given it, for a child (nothing when it was not given: the
+/// child then takes the seed of `--seed` or of the configuration, as the parent did).
+fn seeds_option(seeds: &[u64]) -> Vec<String> {
+    if seeds.is_empty() {
+        return Vec::new();
+    }
+    let list: Vec<String> = seeds.iter().map(u64::to_string).collect();
+    vec!["--seeds".into(), list.join(",")]
+}
+
 /// Runs `ser cv --only FOLD` into a temporary directory inside `out`, passing its messages on
 /// with the fold's number in front, and returns the record of the fold from its cv.json.
 fn run_child(
@@ -100,6 +112,7 @@ fn run_child(
     n_folds: usize,
     out: &Path,
     fold: usize,
+    seeds: &[u64],
     threads: usize,
 ) -> Result<Value> {
     let dir = tempfile::Builder::new()
@@ -116,6 +129,7 @@ fn run_child(
         .arg("cv")
         .args(args.to_args(threads))
         .args(["--folds", &n_folds.to_string(), "--only", &fold.to_string()])
+        .args(seeds_option(seeds))
         .arg("--out")
         .arg(dir.path())
         .stdin(Stdio::null())
