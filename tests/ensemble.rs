@@ -126,6 +126,21 @@ fn an_ensemble_saves_and_loads_with_identical_predictions() {
     for ((l, x), (_, y)) in p.probabilities.iter().zip(&q.probabilities) {
         assert!((x - y).abs() < 1e-6, "{l}: {x} against {y}");
     }
+    // A one-network model saved over it leaves no second network's weights behind.
+    let second = dir.path().join("e/model.2.bpk");
+    assert!(second.exists());
+    EmotionModel::bundled()
+        .unwrap()
+        .save(dir.path().join("e"))
+        .unwrap();
+    assert!(!second.exists(), "stale weights left beside the model");
+    assert_eq!(
+        EmotionModel::load(dir.path().join("e"))
+            .unwrap()
+            .config()
+            .members,
+        1
+    );
 }
 
 #[test]

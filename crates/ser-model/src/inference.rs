@@ -169,7 +169,8 @@ impl EmotionModel {
 
     /// Writes `config.json` and each network's weights into `dir`, each to a temporary file
     /// that is then renamed, so a crash never leaves a half-written file under the final name.
-    /// The configuration comes last: it names how many weights files there are.
+    /// The configuration comes last: it names how many weights files there are. Weights of
+    /// further networks that a larger model saved into `dir` left are then removed.
     pub fn save(&self, dir: impl AsRef<Path>) -> Result<(), ModelError> {
         let dir = dir.as_ref();
         let io = |path: &Path| {
@@ -195,6 +196,12 @@ impl EmotionModel {
         for (name, bytes) in files {
             let path = dir.join(name);
             write_atomic(&path, &bytes).map_err(io(&path))?;
+        }
+        for stale in (self.config.members..).map(|i| dir.join(weights_file(i))) {
+            if !stale.exists() {
+                break;
+            }
+            std::fs::remove_file(&stale).map_err(io(&stale))?;
         }
         Ok(())
     }
