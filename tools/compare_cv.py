@@ -18,7 +18,9 @@ def folds(path):
 
 
 def last_train_accuracy(fold):
-    return fold["history"][-1]["train_accuracy"]
+    """The last epoch's training accuracy (of the networks' mean, for `ser cv --seeds` folds)."""
+    histories = [m["history"] for m in fold["members"]] if "members" in fold else [fold["history"]]
+    return sum(h[-1]["train_accuracy"] for h in histories) / len(histories)
 
 
 def main():
