@@ -12,7 +12,9 @@ use ser_train::dataset::Dataset;
 use ser_train::metrics::Scores;
 use ser_train::report::{mean_sd, pooled, record_cv, write_atomic, CvSummary};
 use ser_train::split::{cv_split, speaker_folds};
-use ser_train::trainer::{evaluate, train, Evaluation, Example, RunOptions, TrainConfig};
+use ser_train::trainer::{
+    evaluate, train, Evaluation, Example, RunOptions, TrainConfig, TrainOutcome,
+};
 use serde_json::{json, Value};
 
 use super::common::{command_line, TrainArgs};
@@ -243,32 +245,7 @@ fn run_fold(
         split.valid_speakers.join(","),
         train_ex.len()
     );
-    let mut members = Vec::with_capacity(seeds.len());
-    for (i, &seed) in seeds.iter().enumerate() {
-        if seeds.len() > 1 {
-            eprintln!(
-                "fold {fold}: network {} of {} (seed {seed})",
-                i + 1,
-                seeds.len()
-            );
-        }
-        let outcome = train(
-            &TrainConfig {
-                seed,
-                ..cfg.clone()
-            },
-            &dataset.labels,
-            &train_ex,
-            &valid_ex,
-            &RunOptions {
-                checkpoint_dir: None,
-                resume: false,
-                progress: true,
-                device: device.clone(),
-            },
-        )?;
-        members.push((seed, outcome));
-    }
+    let mut members = train_networks(cfg, seeds, &dataset.labels, &train_ex, &valid_ex, device)?;
     let test_of =
         |model: &EmotionModel| evaluate(model.ensemble(), model.config(), &test_ex, cfg.batch_size);
     let mut detail = json!({"fold": fold, "split": split});
@@ -299,6 +276,41 @@ fn run_fold(
         calibration: Some(calibration),
         detail,
     })
+}
+
+/// One network per seed, each trained exactly as a run with that seed alone trains it (the
+/// trainer seeds every random choice it makes from its configuration's seed).
+fn train_networks(
+    cfg: &TrainConfig,
+    seeds: &[u64],
+    labels: &[String],
+    train_ex: &[Example],
+    valid_ex: &[Example],
+    device: &Device,
+) -> Result<Vec<(u64, TrainOutcome)>> {
+    let mut members = Vec::with_capacity(seeds.len());
+    for (i, &seed) in seeds.iter().enumerate() {
+        if seeds.len() > 1 {
+            eprintln!("network {} of {} (seed {seed})", i + 1, seeds.len());
+        }
+        let outcome = train(
+            &TrainConfig {
+                seed,
+                ..cfg.clone()
+            },
+            labels,
+            train_ex,
+            valid_ex,
+            &RunOptions {
+                checkpoint_dir: None,
+                resume: false,
+                progress: true,
+                device: device.clone(),
+            },
+        )?;
+        members.push((seed, outcome));
+    }
+    Ok(members)
 }
 
 /// Every test clip's file (relative to `data`), true and predicted label and logits, so a fold

@@ -58,8 +58,7 @@ pub fn small_training_run(
 }
 
 /// What the cross-validation tests run on: a small training run of actors 01-04 (two folds of
-/// two actors) in a fresh temporary directory, with a feature cache beside it. `None` (the
-/// test skips) without the corpus.
+/// two actors) in a temporary directory, with a feature cache beside it.
 pub struct SmallCv {
     /// The `ser` binary (`env!("CARGO_BIN_EXE_ser")`, which only integration tests can name:
     /// examples share this module).
@@ -85,6 +84,8 @@ impl SmallCv {
     }
 }
 
+/// A [`SmallCv`] of a network trained for `epochs`, in a fresh directory; `None` (the test
+/// skips) without the corpus.
 pub fn small_cv(ser: &'static str, epochs: usize) -> Option<SmallCv> {
     let data = data_dir()?;
     let dir = tempfile::tempdir().unwrap();
