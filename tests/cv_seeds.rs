@@ -7,6 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use ser_train::calibration::softmax_rows;
 use serde_json::{json, Value};
 
 /// `ser ensemble` of the bundled model twice: a two-network model whose card can take a CV.
@@ -30,12 +31,13 @@ fn succeeded(run: Output) -> String {
     String::from_utf8_lossy(&run.stdout).into_owned()
 }
 
-fn softmax(logits: &Value) -> Vec<f64> {
-    let v: Vec<f64> = serde_json::from_value(logits.clone()).unwrap();
-    let max = v.iter().cloned().fold(f64::MIN, f64::max);
-    let e: Vec<f64> = v.iter().map(|x| (x - max).exp()).collect();
-    let sum: f64 = e.iter().sum();
-    e.iter().map(|x| x / sum).collect()
+/// A recorded clip's probabilities, by the softmax the calibration code uses.
+fn probabilities(logits: &Value) -> Vec<f64> {
+    let logits: Vec<f32> = serde_json::from_value(logits.clone()).unwrap();
+    softmax_rows(&logits, logits.len(), 1.0)
+        .into_iter()
+        .map(f64::from)
+        .collect()
 }
 
 #[test]
@@ -91,7 +93,7 @@ fn seeds_train_the_single_seed_networks_and_score_the_mean_of_their_probabilitie
         let mut correct = 0;
         for ((clip, a), b) in clips.iter().zip(clips_3).zip(clips_5) {
             assert_eq!(clip["path"], a["path"]);
-            let (pa, pb) = (softmax(&a["logits"]), softmax(&b["logits"]));
+            let (pa, pb) = (probabilities(&a["logits"]), probabilities(&b["logits"]));
             members_differ |= pa.iter().zip(&pb).any(|(x, y)| (x - y).abs() > 0.01);
             // The ensemble's logits are the log of its members' mean probability.
             let logits: Vec<f64> = serde_json::from_value(clip["logits"].clone()).unwrap();
