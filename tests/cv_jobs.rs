@@ -58,7 +58,7 @@ fn check_test_clips(fold: &Value, labels: &Value) {
 
 #[test]
 fn two_jobs_record_the_folds_of_one_job() {
-    let Some(small) = common::small_cv(env!("CARGO_BIN_EXE_ser"), 2) else {
+    let Some(small) = common::small_run(env!("CARGO_BIN_EXE_ser"), 2) else {
         return;
     };
     let dir = &small.dir;

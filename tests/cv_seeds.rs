@@ -42,7 +42,7 @@ fn probabilities(logits: &Value) -> Vec<f64> {
 
 #[test]
 fn seeds_train_the_single_seed_networks_and_score_the_mean_of_their_probabilities() {
-    let Some(small) = common::small_cv(env!("CARGO_BIN_EXE_ser"), 2) else {
+    let Some(small) = common::small_run(env!("CARGO_BIN_EXE_ser"), 2) else {
         return;
     };
     let dir = &small.dir;
@@ -139,7 +139,7 @@ fn seeds_train_the_single_seed_networks_and_score_the_mean_of_their_probabilitie
 
 #[test]
 fn a_card_takes_only_a_cross_validation_of_as_many_networks_and_seeds_are_checked() {
-    let Some(small) = common::small_cv(env!("CARGO_BIN_EXE_ser"), 1) else {
+    let Some(small) = common::small_run(env!("CARGO_BIN_EXE_ser"), 1) else {
         return;
     };
     let dir = &small.dir;

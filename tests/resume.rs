@@ -112,7 +112,7 @@ fn sigkill_mid_training_then_resume_loses_at_most_one_epoch() {
 
 #[test]
 fn cross_validation_resumes_with_the_missing_folds() {
-    let Some(small) = common::small_cv(env!("CARGO_BIN_EXE_ser"), EPOCHS) else {
+    let Some(small) = common::small_run(env!("CARGO_BIN_EXE_ser"), EPOCHS) else {
         return;
     };
     let out = small.dir.path().join("cv");

@@ -52,6 +52,25 @@ pub fn command_line(leave_out: &[&str]) -> String {
         .join(" ")
 }
 
+/// Checks a `--seeds` list: each seed once, and networks that can be averaged (one
+/// temperature, so no `fit_temperature`, which fits one per network).
+pub fn check_seed_list(seeds: &[u64], cfg: &TrainConfig) -> Result<()> {
+    if let Some((i, seed)) = seeds
+        .iter()
+        .enumerate()
+        .find(|(i, s)| seeds[..*i].contains(s))
+    {
+        anyhow::bail!("--seeds names {seed} twice (position {})", i + 1);
+    }
+    if seeds.len() > 1 && cfg.fit_temperature {
+        anyhow::bail!(
+            "--seeds averages networks of one temperature, but the configuration fits one per \
+             network (\"fit_temperature\": true)"
+        );
+    }
+    Ok(())
+}
+
 /// Options of commands that train.
 #[derive(clap::Args, Debug, PartialEq)]
 pub struct TrainArgs {

@@ -17,7 +17,7 @@ use ser_train::trainer::{
 };
 use serde_json::{json, Value};
 
-use super::common::{command_line, TrainArgs};
+use super::common::{check_seed_list, command_line, TrainArgs};
 
 /// Arguments of `ser cv`.
 #[derive(clap::Args)]
@@ -138,19 +138,7 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
 /// number of networks than `seeds` (its card would get another model's scores), before any
 /// training.
 fn check_seeds(seeds: &[u64], cfg: &TrainConfig, card: Option<&Path>) -> Result<()> {
-    if let Some((i, seed)) = seeds
-        .iter()
-        .enumerate()
-        .find(|(i, s)| seeds[..*i].contains(s))
-    {
-        bail!("--seeds names {seed} twice (position {})", i + 1);
-    }
-    if seeds.len() > 1 && cfg.fit_temperature {
-        bail!(
-            "--seeds averages networks of one temperature, but the configuration fits one per \
-             network (\"fit_temperature\": true)"
-        );
-    }
+    check_seed_list(seeds, cfg)?;
     if let Some(dir) = card {
         let members = EmotionModel::load(dir)?.config().members;
         if members != seeds.len() {

@@ -1,34 +1,52 @@
-//! `ser train`: train a model on a corpus, speaker-independently.
+//! `ser train`: train a model on a corpus, speaker-independently; with `--seeds`, one network
+//! per seed combined into an ensemble.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
+use ser_model::EmotionModel;
+use ser_train::ensemble_dir::{write_ensemble_dir, Member};
 use ser_train::report::{write_model_dir, DataDescription};
-use ser_train::split::holdout_split;
-use ser_train::trainer::{train, RunOptions};
+use ser_train::split::{holdout_split, Split};
+use ser_train::trainer::{train, Example, RunOptions, TrainConfig};
 
-use super::common::{command_line, TrainArgs};
+use super::common::{check_seed_list, command_line, model_docs, TrainArgs};
 
 /// Arguments of `ser train`.
 #[derive(clap::Args)]
-#[command(after_help = "Example:
+#[command(after_help = "Examples:
   ser train --data ../shared/data/ravdess --out models/mine
-The last --valid-speakers speakers (sorted) choose the best epoch; no speaker is on both sides.")]
+  ser train --data ../shared/data/ravdess --seeds 42,7 --out models/pair
+The last --valid-speakers speakers (sorted) choose the best epoch; no speaker is on both sides.
+With --seeds, each network is a model of its own in OUT/members/seed-S (card, curves and
+all), and OUT averages their probabilities, as `ser ensemble` of those directories would.")]
 pub struct TrainCmd {
     #[command(flatten)]
     args: TrainArgs,
     /// Output model directory (weights, config, metrics, curves, MODEL.md).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Continue from the checkpoint in OUT/checkpoint.
+    /// Continue from the checkpoint in OUT/checkpoint (with --seeds: keep the networks already
+    /// trained with this configuration, continue the one interrupted).
     #[arg(long)]
     resume: bool,
+    /// Train one network per seed (comma-separated, at least two) and combine them into one
+    /// model that averages their probabilities: each network adds ~2.5 ms per clip; on
+    /// RAVDESS's cross-validation a pair scored about 3 points above one network.
+    #[arg(long, value_delimiter = ',', conflicts_with = "seed")]
+    seeds: Vec<u64>,
 }
 
 pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
     let device = cmd.args.open_device()?; // before the data: a missing backend fails at once
     let (dataset, cfg) = cmd.args.prepare()?;
+    if !cmd.seeds.is_empty() {
+        if cmd.seeds.len() < 2 {
+            bail!("--seeds needs at least two seeds (one network: --seed)");
+        }
+        check_seed_list(&cmd.seeds, &cfg)?;
+    }
     let speakers = dataset.speakers();
     if speakers.len() <= cmd.args.valid_speakers {
         bail!(
@@ -47,44 +65,130 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
         valid_ex.len(),
         split.valid_speakers.join(", ")
     );
-    let checkpoint = cmd.out.join("checkpoint");
-    let outcome = train(
-        &cfg,
-        &dataset.labels,
-        &train_ex,
-        &valid_ex,
-        &RunOptions {
-            checkpoint_dir: Some(&checkpoint),
-            resume: cmd.resume,
-            progress: true,
-            device: device.clone(),
-        },
-    )?;
-    write_model_dir(
-        &cmd.out,
-        &outcome,
-        &cfg,
-        &split,
-        &DataDescription {
-            source: &cmd.args.data.display().to_string(),
-            kind: dataset.kind,
-            clips: train_ex.len() + valid_ex.len(),
-            failed: failed_train + failed_valid,
-        },
-        None,
-        &command_line(&[]),
-    )
-    .map_err(anyhow::Error::msg)?;
-    // The model is complete; the checkpoint only served to resume an interrupted run.
-    std::fs::remove_dir_all(&checkpoint).ok();
-    let v = &outcome.valid_scores;
+    let source = cmd.args.data.display().to_string();
+    let data = DataDescription {
+        source: &source,
+        kind: dataset.kind,
+        clips: train_ex.len() + valid_ex.len(),
+        failed: failed_train + failed_valid,
+    };
+    let trainer = Trainer {
+        split: &split,
+        train: &train_ex,
+        valid: &valid_ex,
+        labels: &dataset.labels,
+        data: &data,
+        device: &device,
+    };
+    if cmd.seeds.is_empty() {
+        trainer.network(&cfg, &cmd.out, cmd.resume)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut networks = Vec::new();
+    let mut members = Vec::new();
+    for (i, &seed) in cmd.seeds.iter().enumerate() {
+        let dir = cmd.out.join("members").join(format!("seed-{seed}"));
+        let cfg = TrainConfig {
+            seed,
+            ..cfg.clone()
+        };
+        eprintln!(
+            "network {} of {} (seed {seed}) into {}",
+            i + 1,
+            cmd.seeds.len(),
+            dir.display()
+        );
+        networks.push(match finished_member(&dir, &cfg, cmd.resume) {
+            Some(model) => {
+                eprintln!("already trained with this configuration: kept");
+                model
+            }
+            // A network this run has not reached yet starts afresh.
+            None => {
+                let resume = cmd.resume && dir.join("checkpoint/state.json").exists();
+                trainer.network(&cfg, &dir, resume)?
+            }
+        });
+        let (card, metrics) = model_docs(&dir);
+        members.push(Member {
+            source: dir.display().to_string(),
+            card,
+            metrics,
+        });
+    }
+    let model = EmotionModel::combine(networks).context("combining the trained networks")?;
+    write_ensemble_dir(&cmd.out, &model, &members, &command_line(&[]))
+        .map_err(anyhow::Error::msg)?;
     println!(
-        "model written to {}: validation accuracy {:.1} %, UAR {:.1} % (epoch {}, {} parameters)",
-        cmd.out.display(),
-        100.0 * v.accuracy,
-        100.0 * v.uar,
-        outcome.best_epoch,
-        outcome.parameters
+        "model of {} networks written to {}",
+        model.config().members,
+        cmd.out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Trains networks on one split and writes each as a model directory.
+struct Trainer<'a> {
+    split: &'a Split,
+    train: &'a [Example],
+    valid: &'a [Example],
+    labels: &'a [String],
+    data: &'a DataDescription<'a>,
+    device: &'a ser_model::Device,
+}
+
+impl Trainer<'_> {
+    /// Trains one network with `cfg` into the model directory `out` (checkpointing into
+    /// `out/checkpoint`, resumed from there with `resume`) and returns it.
+    fn network(&self, cfg: &TrainConfig, out: &Path, resume: bool) -> Result<EmotionModel> {
+        let checkpoint = out.join("checkpoint");
+        let outcome = train(
+            cfg,
+            self.labels,
+            self.train,
+            self.valid,
+            &RunOptions {
+                checkpoint_dir: Some(&checkpoint),
+                resume,
+                progress: true,
+                device: self.device.clone(),
+            },
+        )?;
+        write_model_dir(
+            out,
+            &outcome,
+            cfg,
+            self.split,
+            self.data,
+            None,
+            &command_line(&[]),
+        )
+        .map_err(anyhow::Error::msg)?;
+        // The model is complete; the checkpoint only served to resume an interrupted run.
+        std::fs::remove_dir_all(&checkpoint).ok();
+        let v = &outcome.valid_scores;
+        println!(
+            "model written to {}: validation accuracy {:.1} %, UAR {:.1} % (epoch {}, {} parameters)",
+            out.display(),
+            100.0 * v.accuracy,
+            100.0 * v.uar,
+            outcome.best_epoch,
+            outcome.parameters
+        );
+        Ok(outcome.model)
+    }
+}
+
+/// With `--resume`, the network a previous run finished in `dir` with exactly `cfg` (its
+/// metrics.json records the configuration), so that it is not trained again.
+fn finished_member(dir: &Path, cfg: &TrainConfig, resume: bool) -> Option<EmotionModel> {
+    if !resume || dir.join("checkpoint").exists() {
+        return None;
+    }
+    let (_, metrics) = model_docs(dir);
+    let recorded: TrainConfig = serde_json::from_value(metrics?.get("config")?.clone()).ok()?;
+    if recorded != *cfg {
+        return None;
+    }
+    EmotionModel::load(dir).ok()
 }

@@ -57,9 +57,9 @@ pub fn small_training_run(
     (corpus.display().to_string(), config.display().to_string())
 }
 
-/// What the cross-validation tests run on: a small training run of actors 01-04 (two folds of
-/// two actors) in a temporary directory, with a feature cache beside it.
-pub struct SmallCv {
+/// What the `ser cv` and `ser train` tests run on: a small training run of actors 01-04 (two
+/// folds of two actors) in a temporary directory, with a feature cache beside it.
+pub struct SmallRun {
     /// The `ser` binary (`env!("CARGO_BIN_EXE_ser")`, which only integration tests can name:
     /// examples share this module).
     pub ser: &'static str,
@@ -69,12 +69,21 @@ pub struct SmallCv {
     pub cache: PathBuf,
 }
 
-impl SmallCv {
+impl SmallRun {
     /// `ser cv` of two folds, actor 01 or 03 validating, into `out`, with `extra` options.
     pub fn cv(&self, out: &Path, extra: &[&str]) -> std::process::Output {
+        self.run("cv", out, &[&["--folds", "2"], extra].concat())
+    }
+
+    /// `ser train` on actors 01-03, actor 04 validating, into `out`, with `extra` options.
+    pub fn train(&self, out: &Path, extra: &[&str]) -> std::process::Output {
+        self.run("train", out, extra)
+    }
+
+    fn run(&self, command: &str, out: &Path, extra: &[&str]) -> std::process::Output {
         std::process::Command::new(self.ser)
-            .args(["cv", "--data", &self.corpus, "--config", &self.config])
-            .args(["--folds", "2", "--valid-speakers", "1", "--cache"])
+            .args([command, "--data", &self.corpus, "--config", &self.config])
+            .args(["--valid-speakers", "1", "--cache"])
             .arg(&self.cache)
             .arg("--out")
             .arg(out)
@@ -84,15 +93,15 @@ impl SmallCv {
     }
 }
 
-/// A [`SmallCv`] of a network trained for `epochs`, in a fresh directory; `None` (the test
+/// A [`SmallRun`] of a network trained for `epochs`, in a fresh directory; `None` (the test
 /// skips) without the corpus.
-pub fn small_cv(ser: &'static str, epochs: usize) -> Option<SmallCv> {
+pub fn small_run(ser: &'static str, epochs: usize) -> Option<SmallRun> {
     let data = data_dir()?;
     let dir = tempfile::tempdir().unwrap();
     let actors = ["Actor_01", "Actor_02", "Actor_03", "Actor_04"];
     let (corpus, config) = small_training_run(&data, dir.path(), &actors, epochs);
     let cache = dir.path().join("cache");
-    Some(SmallCv {
+    Some(SmallRun {
         ser,
         dir,
         corpus,

@@ -113,6 +113,7 @@ pub fn write_model_dir(
     let err = |e: std::io::Error| format!("{}: {e}", dir.display());
     outcome.model.save(dir).map_err(|e| e.to_string())?;
     let metrics = json!({
+        "config": cfg,
         "parameters": outcome.parameters,
         "best_epoch": outcome.best_epoch,
         "validation": outcome.valid_scores,
@@ -181,7 +182,7 @@ cross-validation below is the honest estimate.
 ## Input preparation
 Audio is decoded, mixed to mono, resampled to {rate} Hz, trimmed of silence ({trim}),
 and cut or zero-padded to {dur} s; then a log-mel spectrogram ({mels} Slaney bands,
-{win}-sample window, {hop}-sample hop, dB re max, {top_db}) is standardised per band.
+{win}-sample window, {hop}-sample hop, dB re max, {top_db}){standardized}.
 
 ## Network
 {blocks} convolution blocks ({channels:?} channels; conv 3×3, batch-norm, ReLU, {pools}),
@@ -241,6 +242,11 @@ ser {version}, burn 0.22.1 (flex CPU backend).
             .features
             .top_db
             .map_or("no floor".to_string(), |t| format!("{t} dB floor")),
+        standardized = if cfg.standardize {
+            " is standardised per band"
+        } else {
+            " goes to the network in dB"
+        },
         blocks = cfg.network.conv_channels.len(),
         channels = cfg.network.conv_channels,
         pools = match cfg.network.time_pooled_blocks() {
