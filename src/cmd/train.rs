@@ -82,8 +82,14 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
     };
     if cmd.seeds.is_empty() {
         trainer.network(&cfg, &cmd.out, cmd.resume)?;
-        return Ok(ExitCode::SUCCESS);
+    } else {
+        train_ensemble(&cmd, &cfg, &trainer)?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Trains one network per `--seeds` seed into OUT/members/seed-S and combines them into OUT.
+fn train_ensemble(cmd: &TrainCmd, cfg: &TrainConfig, trainer: &Trainer) -> Result<()> {
     let mut networks = Vec::new();
     let mut members = Vec::new();
     for (i, &seed) in cmd.seeds.iter().enumerate() {
@@ -124,7 +130,7 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
         model.config().members,
         cmd.out.display()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Trains networks on one split and writes each as a model directory.
