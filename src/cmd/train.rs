@@ -9,7 +9,7 @@ use ser_model::EmotionModel;
 use ser_train::ensemble_dir::{write_ensemble_dir, Member};
 use ser_train::report::{write_model_dir, DataDescription};
 use ser_train::split::{holdout_split, Split};
-use ser_train::trainer::{train, Example, RunOptions, TrainConfig};
+use ser_train::trainer::{has_checkpoint, train, Example, RunOptions, TrainConfig};
 
 use super::common::{check_seed_list, command_line, model_docs, TrainArgs};
 
@@ -111,7 +111,7 @@ fn train_ensemble(cmd: &TrainCmd, cfg: &TrainConfig, trainer: &Trainer) -> Resul
             }
             // A network this run has not reached yet starts afresh.
             None => {
-                let resume = cmd.resume && dir.join("checkpoint/state.json").exists();
+                let resume = cmd.resume && has_checkpoint(&checkpoint_dir(&dir));
                 trainer.network(&cfg, &dir, resume)?
             }
         });
@@ -147,7 +147,7 @@ impl Trainer<'_> {
     /// Trains one network with `cfg` into the model directory `out` (checkpointing into
     /// `out/checkpoint`, resumed from there with `resume`) and returns it.
     fn network(&self, cfg: &TrainConfig, out: &Path, resume: bool) -> Result<EmotionModel> {
-        let checkpoint = out.join("checkpoint");
+        let checkpoint = checkpoint_dir(out);
         let outcome = train(
             cfg,
             self.labels,
@@ -185,10 +185,15 @@ impl Trainer<'_> {
     }
 }
 
+/// Where training into the model directory `out` checkpoints each epoch.
+fn checkpoint_dir(out: &Path) -> PathBuf {
+    out.join("checkpoint")
+}
+
 /// With `--resume`, the network a previous run finished in `dir` with exactly `cfg` (its
 /// metrics.json records the configuration), so that it is not trained again.
 fn finished_member(dir: &Path, cfg: &TrainConfig, resume: bool) -> Option<EmotionModel> {
-    if !resume || dir.join("checkpoint").exists() {
+    if !resume || has_checkpoint(&checkpoint_dir(dir)) {
         return None;
     }
     let (_, metrics) = model_docs(dir);

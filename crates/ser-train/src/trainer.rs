@@ -430,6 +430,15 @@ fn part_file(part: &str, epoch: usize) -> String {
     format!("{part}-{epoch}.bpk")
 }
 
+/// The file of a checkpoint that is written last and names its epoch (see [`Checkpoint`]).
+const STATE_FILE: &str = "state.json";
+
+/// Whether `dir` holds a checkpoint a run can resume from (`RunOptions::resume`): a run that
+/// was interrupted after finishing at least one epoch there.
+pub fn has_checkpoint(dir: &Path) -> bool {
+    dir.join(STATE_FILE).is_file()
+}
+
 /// Where a run keeps its checkpoint: after epoch `e`, the weights `last-e.bpk`, the optimiser
 /// state `optimizer-e.bpk` and the best weights so far `best-e.bpk`, then `state.json` (the
 /// history), each written to a temporary file and renamed. `state.json` is written last and
@@ -452,7 +461,7 @@ impl Checkpoint {
             self.write(&part_file(part, epoch), bytes)?;
         }
         self.write(
-            "state.json",
+            STATE_FILE,
             &serde_json::to_vec_pretty(state).expect("serialises"),
         )?;
         for part in ["last", "optimizer", "best"] {
@@ -555,7 +564,7 @@ pub fn train(
     let mut best = network_bytes(&network.valid());
     if let (true, Some(ck)) = (run.resume, &checkpoint) {
         let saved: CheckpointState =
-            serde_json::from_slice(&ck.read("state.json")?).map_err(|e| ck.fail(e))?;
+            serde_json::from_slice(&ck.read(STATE_FILE)?).map_err(|e| ck.fail(e))?;
         if saved.config != *cfg {
             return Err(
                 ck.fail("was made with another configuration; start afresh without --resume")
