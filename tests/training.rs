@@ -169,7 +169,7 @@ fn same_seed_same_model_and_save_load_round_trip() {
     }
     // Confidences come at the temperature fitted on the validation clips.
     let t = a.model.config().temperature;
-    assert_eq!(t, a.calibration.temperature);
+    assert_eq!(t, a.calibration.as_ref().unwrap().temperature);
     assert!(
         t != 1.0 && t.is_finite() && t > 0.0,
         "temperature {t} not fitted"
@@ -223,12 +223,55 @@ fn averaging_only_the_last_epoch_keeps_the_last_epochs_weights() {
         valid_side,
         8,
     );
+    let last_loss = last.valid_loss.unwrap();
     assert!(
-        (kept.loss - last.valid_loss).abs() < 1e-5,
-        "kept model's validation loss {} is not the last epoch's {}",
+        (kept.loss - last_loss).abs() < 1e-5,
+        "kept model's validation loss {} is not the last epoch's {last_loss}",
         kept.loss,
-        last.valid_loss
     );
+}
+
+#[test]
+fn without_validation_clips_the_whole_schedule_runs_and_the_last_epoch_is_kept() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let (ds, examples) = handful(&data);
+    let (train_side, valid_side) = examples.split_at(8);
+    let cfg = tiny_config(6);
+    let _turn = take_turn();
+    let validated = train(&cfg, &ds.labels, train_side, valid_side, &quiet()).unwrap();
+    let blind = train(&cfg, &ds.labels, train_side, &[], &quiet()).unwrap();
+    assert_eq!(blind.best_epoch, 6);
+    assert_eq!(blind.history.len(), 6);
+    assert!(blind.valid_scores.is_none() && blind.calibration.is_none());
+    assert!(blind.history.iter().all(|e| e.valid_uar.is_none()));
+    assert_eq!(blind.model.config().temperature, 1.0);
+    // Validating does not change training: the network kept without validation scores the
+    // validation clips as the validated run's last epoch did.
+    let last_loss = validated.history[5].valid_loss.unwrap();
+    let kept = evaluate(blind.model.ensemble(), blind.model.config(), valid_side, 8);
+    assert!(
+        (kept.loss - last_loss).abs() < 1e-5,
+        "kept network's validation loss {} is not the last epoch's {last_loss}",
+        kept.loss
+    );
+    // Nothing could stop it early or fit a temperature: such configurations are refused.
+    for cfg in [
+        TrainConfig {
+            patience: 3,
+            ..tiny_config(6)
+        },
+        TrainConfig {
+            fit_temperature: true,
+            ..tiny_config(6)
+        },
+    ] {
+        let err = train(&cfg, &ds.labels, train_side, &[], &quiet())
+            .err()
+            .expect("refused");
+        assert!(err.to_string().contains("without validation"), "{err}");
+    }
 }
 
 #[test]

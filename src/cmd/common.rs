@@ -88,7 +88,8 @@ pub struct TrainArgs {
     /// Override the seed.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Speakers held out for early stopping.
+    /// Speakers held out to choose the epoch whose weights are kept. 0: every speaker
+    /// trains, the whole schedule runs and the last epoch's weights are kept.
     #[arg(long, default_value_t = 2)]
     pub valid_speakers: usize,
     /// Worker threads (default: all cores).

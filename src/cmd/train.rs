@@ -172,12 +172,19 @@ impl Trainer<'_> {
         .map_err(anyhow::Error::msg)?;
         // The model is complete; the checkpoint only served to resume an interrupted run.
         std::fs::remove_dir_all(&checkpoint).ok();
-        let v = &outcome.valid_scores;
+        let scores = outcome.valid_scores.as_ref().map_or_else(
+            || "no validation speakers".to_string(),
+            |v| {
+                format!(
+                    "validation accuracy {:.1} %, UAR {:.1} %",
+                    100.0 * v.accuracy,
+                    100.0 * v.uar
+                )
+            },
+        );
         println!(
-            "model written to {}: validation accuracy {:.1} %, UAR {:.1} % (epoch {}, {} parameters)",
+            "model written to {}: {scores} (epoch {}, {} parameters)",
             out.display(),
-            100.0 * v.accuracy,
-            100.0 * v.uar,
             outcome.best_epoch,
             outcome.parameters
         );

@@ -70,20 +70,28 @@ pub struct SmallRun {
 }
 
 impl SmallRun {
-    /// `ser cv` of two folds, actor 01 or 03 validating, into `out`, with `extra` options.
+    /// `ser cv` of two folds, actor 01 or 03 validating (unless `extra` names
+    /// `--valid-speakers`), into `out`, with `extra` options.
     pub fn cv(&self, out: &Path, extra: &[&str]) -> std::process::Output {
         self.run("cv", out, &[&["--folds", "2"], extra].concat())
     }
 
-    /// `ser train` on actors 01-03, actor 04 validating, into `out`, with `extra` options.
+    /// `ser train` on actors 01-03, actor 04 validating (unless `extra` names
+    /// `--valid-speakers`), into `out`, with `extra` options.
     pub fn train(&self, out: &Path, extra: &[&str]) -> std::process::Output {
         self.run("train", out, extra)
     }
 
     fn run(&self, command: &str, out: &Path, extra: &[&str]) -> std::process::Output {
+        let valid = if extra.contains(&"--valid-speakers") {
+            &[][..]
+        } else {
+            &["--valid-speakers", "1"][..]
+        };
         std::process::Command::new(self.ser)
             .args([command, "--data", &self.corpus, "--config", &self.config])
-            .args(["--valid-speakers", "1", "--cache"])
+            .args(valid)
+            .arg("--cache")
             .arg(&self.cache)
             .arg("--out")
             .arg(out)

@@ -56,34 +56,30 @@ pub fn mean_sd(v: &[f64]) -> (f64, f64) {
     (mean, var.sqrt())
 }
 
-/// Training curves: losses and validation scores per epoch, best epoch marked.
+/// Training curves: losses and validation scores per epoch (those of a run with validation
+/// speakers), the epoch whose weights were kept marked.
 pub fn curves_svg(history: &[EpochStats], best_epoch: usize) -> String {
-    let get = |f: fn(&EpochStats) -> f64| history.iter().map(f).collect::<Vec<_>>();
+    let train = |f: fn(&EpochStats) -> f64| Some(history.iter().map(f).collect());
+    let valid = |f: fn(&EpochStats) -> Option<f64>| history.iter().map(f).collect();
+    let series: Vec<Series> = [
+        ("train loss", "#d62728", train(|e| e.train_loss)),
+        ("valid loss", "#ff9896", valid(|e| e.valid_loss)),
+        ("train acc", "#1f77b4", train(|e| e.train_accuracy)),
+        ("valid UAR", "#2ca02c", valid(|e| e.valid_uar)),
+    ]
+    .into_iter()
+    .filter_map(|(name, colour, values)| {
+        values.map(|values| Series {
+            name,
+            colour,
+            values,
+        })
+    })
+    .collect();
     line_chart_svg(
         "training curves",
         "epoch (dashed: weights kept)",
-        &[
-            Series {
-                name: "train loss",
-                colour: "#d62728",
-                values: get(|e| e.train_loss),
-            },
-            Series {
-                name: "valid loss",
-                colour: "#ff9896",
-                values: get(|e| e.valid_loss),
-            },
-            Series {
-                name: "train acc",
-                colour: "#1f77b4",
-                values: get(|e| e.train_accuracy),
-            },
-            Series {
-                name: "valid UAR",
-                colour: "#2ca02c",
-                values: get(|e| e.valid_uar),
-            },
-        ],
+        &series,
         Some(best_epoch),
     )
 }
@@ -132,12 +128,19 @@ pub fn write_model_dir(
         curves_svg(&outcome.history, outcome.best_epoch).as_bytes(),
     )
     .map_err(err)?;
-    let v = &outcome.valid_scores;
-    write_atomic(
-        &dir.join("confusion.svg"),
-        confusion_svg(&v.labels, &v.confusion, "validation speakers").as_bytes(),
-    )
-    .map_err(err)?;
+    let confusion = dir.join("confusion.svg");
+    match &outcome.valid_scores {
+        Some(v) => write_atomic(
+            &confusion,
+            confusion_svg(&v.labels, &v.confusion, "validation speakers").as_bytes(),
+        )
+        .map_err(err)?,
+        // Not a previous run's matrix beside this model.
+        None => match std::fs::remove_file(&confusion) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(err(e)),
+            _ => {}
+        },
+    }
     let card = model_card(outcome, cfg, split, data, cv, command);
     write_atomic(&dir.join("MODEL.md"), card.as_bytes()).map_err(err)
 }
@@ -155,7 +158,6 @@ fn model_card(
     command: &str,
 ) -> String {
     let labels = outcome.model.labels().join(", ");
-    let v = &outcome.valid_scores;
     let cv_text = cv_section(cv);
     format!(
         r#"# Model card
@@ -172,9 +174,7 @@ audio and speakers unlike the training actors. {confidence}
 - Test speakers: {test}
 
 ## Scores
-Validation speakers, weights of epoch {best} of {epochs_run}: accuracy {vacc}, UAR {vuar},
-macro-F1 {vf1} (n = {vn}). Validation picks the epoch, so this is optimistic; the
-cross-validation below is the honest estimate.
+{valid_scores}
 
 {CV_START}
 {cv_text}{CV_END}
@@ -213,19 +213,18 @@ ser {version}, burn 0.22.1 (flex CPU backend).
         clips = data.clips,
         failed = data.failed,
         train = split.train_speakers.join(", "),
-        valid = split.valid_speakers.join(", "),
+        valid = if split.valid_speakers.is_empty() {
+            "none".to_string()
+        } else {
+            split.valid_speakers.join(", ")
+        },
         test = if split.test_speakers.is_empty() {
             "none".to_string()
         } else {
             split.test_speakers.join(", ")
         },
-        best = outcome.best_epoch,
-        epochs_run = outcome.history.len(),
-        confidence = confidence_text(&outcome.calibration),
-        vacc = pct(v.accuracy),
-        vuar = pct(v.uar),
-        vf1 = pct(v.macro_f1),
-        vn = v.n,
+        valid_scores = valid_text(outcome),
+        confidence = confidence_text(outcome.calibration.as_ref()),
         rate = cfg.audio.sample_rate,
         trim = cfg
             .audio
@@ -274,7 +273,7 @@ ser {version}, burn 0.22.1 (flex CPU backend).
         lr = cfg.learning_rate,
         wd = cfg.weight_decay,
         batch = cfg.batch_size,
-        schedule = schedule_text(cfg),
+        schedule = schedule_text(cfg, outcome.valid_scores.is_some()),
         seed = cfg.seed,
         aug = augment_text(cfg),
         config_json = serde_json::to_string_pretty(cfg).expect("json"),
@@ -282,12 +281,38 @@ ser {version}, burn 0.22.1 (flex CPU backend).
     )
 }
 
-/// How long training ran and which epoch's weights were kept, for the card.
-fn schedule_text(cfg: &TrainConfig) -> String {
+/// The card's validation scores, or why there are none.
+fn valid_text(outcome: &TrainOutcome) -> String {
+    match &outcome.valid_scores {
+        Some(v) => format!(
+            "Validation speakers, weights of epoch {} of {}: accuracy {}, UAR {},\nmacro-F1 {} \
+             (n = {}). Validation picks the epoch, so this is optimistic; the\ncross-validation \
+             below is the honest estimate.",
+            outcome.best_epoch,
+            outcome.history.len(),
+            pct(v.accuracy),
+            pct(v.uar),
+            pct(v.macro_f1),
+            v.n
+        ),
+        None => "No validation speakers: every speaker trained it, so only the cross-validation \
+                 below\nestimates how it does on new speakers."
+            .to_string(),
+    }
+}
+
+/// How long training ran and which epoch's weights were kept (`validated`: with validation
+/// speakers to choose the epoch), for the card.
+fn schedule_text(cfg: &TrainConfig, validated: bool) -> String {
     if cfg.average_last_epochs > 0 {
         format!(
             "{} epochs (the whole schedule), keeping the mean of the last {} epochs' weights",
             cfg.epochs, cfg.average_last_epochs
+        )
+    } else if !validated {
+        format!(
+            "{} epochs (the whole schedule), keeping the last epoch's weights",
+            cfg.epochs
         )
     } else if !cfg.stops_early() {
         format!(
@@ -304,8 +329,13 @@ fn schedule_text(cfg: &TrainConfig) -> String {
 }
 
 /// What a confidence of this model means, for its card.
-fn confidence_text(c: &Calibration) -> String {
+fn confidence_text(c: Option<&Calibration>) -> String {
     let measured = "on new speakers and corpora expect it to be off by more";
+    let Some(c) = c else {
+        return "A confidence is the network's softmax probability\n(its calibration was not \
+                measured: no validation speakers)."
+            .to_string();
+    };
     if c.temperature == 1.0 {
         format!(
             "A confidence is the network's\nsoftmax probability; on the validation speakers the expected calibration error is {}\n(how far confidences are from how often the model is right; {measured}).",
@@ -477,23 +507,28 @@ mod tests {
             ..TrainConfig::default()
         };
         assert_eq!(
-            schedule_text(&cfg),
+            schedule_text(&cfg, true),
             "80 epochs (the whole schedule), keeping the weights of the epoch with the best \
              validation UAR"
         );
         // The last epoch cannot be stopped before either: patience 79 of 80 never stops.
         cfg.patience = 79;
-        assert!(schedule_text(&cfg).starts_with("80 epochs (the whole schedule)"));
+        assert!(schedule_text(&cfg, true).starts_with("80 epochs (the whole schedule)"));
         cfg.patience = 20;
         assert_eq!(
-            schedule_text(&cfg),
+            schedule_text(&cfg, true),
             "at most 80 epochs, early stopping on validation UAR with patience 20"
         );
         cfg.patience = 80;
         cfg.average_last_epochs = 10;
         assert_eq!(
-            schedule_text(&cfg),
+            schedule_text(&cfg, true),
             "80 epochs (the whole schedule), keeping the mean of the last 10 epochs' weights"
+        );
+        cfg.average_last_epochs = 0;
+        assert_eq!(
+            schedule_text(&cfg, false),
+            "80 epochs (the whole schedule), keeping the last epoch's weights"
         );
     }
 }

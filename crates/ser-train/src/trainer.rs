@@ -191,12 +191,12 @@ pub struct EpochStats {
     pub train_loss: f64,
     /// Training accuracy (on augmented clips).
     pub train_accuracy: f64,
-    /// Mean validation loss.
-    pub valid_loss: f64,
+    /// Mean validation loss (`None`: trained without validation speakers).
+    pub valid_loss: Option<f64>,
     /// Validation accuracy.
-    pub valid_accuracy: f64,
+    pub valid_accuracy: Option<f64>,
     /// Validation UAR: the early-stopping criterion.
-    pub valid_uar: f64,
+    pub valid_uar: Option<f64>,
     /// Learning rate used.
     pub learning_rate: f64,
     /// Wall-clock seconds of the epoch.
@@ -214,18 +214,18 @@ struct CheckpointState {
 
 /// The result of a training run.
 pub struct TrainOutcome {
-    /// The model with the best validation weights.
+    /// The model with the best validation weights (without validation: the last epoch's).
     pub model: EmotionModel,
     /// Every epoch's statistics.
     pub history: Vec<EpochStats>,
-    /// The best validation epoch, whose weights were kept unless `average_last_epochs`
-    /// averaged the last epochs'.
+    /// The best validation epoch (without validation: the last), whose weights were kept
+    /// unless `average_last_epochs` averaged the last epochs'.
     pub best_epoch: usize,
-    /// Validation scores of the kept weights.
-    pub valid_scores: Scores,
+    /// Validation scores of the kept weights (`None` without validation speakers).
+    pub valid_scores: Option<Scores>,
     /// The model's temperature (fitted on the validation speakers with `fit_temperature`, else
-    /// 1) and the validation speakers' calibration error.
-    pub calibration: Calibration,
+    /// 1) and the validation speakers' calibration error (`None` without validation speakers).
+    pub calibration: Option<Calibration>,
     /// Trainable parameters.
     pub parameters: usize,
 }
@@ -518,7 +518,9 @@ pub struct RunOptions<'a> {
     pub device: burn::tensor::Device,
 }
 
-/// Trains a network on `train`, choosing the epoch by UAR on `valid`.
+/// Trains a network on `train`, choosing the epoch by UAR on `valid`. With no validation
+/// clips the whole schedule runs and the last epoch's weights are kept (or the mean of the
+/// last epochs', with `average_last_epochs`): more speakers to learn from, no epoch choice.
 pub fn train(
     cfg: &TrainConfig,
     labels: &[String],
@@ -526,16 +528,19 @@ pub fn train(
     valid: &[Example],
     run: &RunOptions,
 ) -> Result<TrainOutcome, TrainError> {
-    if train.is_empty() || valid.is_empty() {
-        return Err(TrainError::NoData(format!(
-            "need training and validation clips (have {} and {})",
-            train.len(),
-            valid.len()
-        )));
+    if train.is_empty() {
+        return Err(TrainError::NoData("no training clips".to_string()));
     }
     let model_cfg = model_config(cfg, labels);
     model_cfg.validate().map_err(TrainError::Config)?;
     cfg.validate().map_err(TrainError::Config)?;
+    if valid.is_empty() && (cfg.stops_early() || cfg.fit_temperature) {
+        return Err(TrainError::Config(format!(
+            "without validation clips nothing can stop training early or fit a temperature: \
+             patience ({}) must be at least epochs ({}) and fit_temperature off",
+            cfg.patience, cfg.epochs
+        )));
+    }
     let extractor =
         Extractor::new(cfg.features.clone()).map_err(|e| TrainError::Config(e.to_string()))?;
     let device = run.device.clone().autodiff();
@@ -669,29 +674,28 @@ pub fn train(
             ));
         }
         let eval_net = network.valid();
-        let Evaluation {
-            loss: valid_loss,
-            scores,
-            ..
-        } = evaluate(
-            &Ensemble::new(vec![eval_net.clone()]),
-            &model_cfg,
-            valid,
-            cfg.batch_size,
-        );
+        let validation = (!valid.is_empty()).then(|| {
+            evaluate(
+                &Ensemble::new(vec![eval_net.clone()]),
+                &model_cfg,
+                valid,
+                cfg.batch_size,
+            )
+        });
         let stats = EpochStats {
             epoch,
             train_loss: loss_sum / train.len() as f64,
             train_accuracy: correct / train.len() as f64,
-            valid_loss,
-            valid_accuracy: scores.accuracy,
-            valid_uar: scores.uar,
+            valid_loss: validation.as_ref().map(|v| v.loss),
+            valid_accuracy: validation.as_ref().map(|v| v.scores.accuracy),
+            valid_uar: validation.as_ref().map(|v| v.scores.uar),
             learning_rate: lr,
             seconds: started.elapsed().as_secs_f64(),
         };
-        let improved = stats.valid_uar > state.best_uar;
+        // Without validation every epoch is the best so far: the last one is kept.
+        let improved = stats.valid_uar.is_none_or(|uar| uar > state.best_uar);
         if improved {
-            state.best_uar = stats.valid_uar;
+            state.best_uar = stats.valid_uar.unwrap_or(state.best_uar);
             state.best_epoch = epoch;
         }
         // `best` holds the weights to keep: the best epoch's, or the running mean of the
@@ -706,14 +710,20 @@ pub fn train(
                 best = network_bytes(&running_mean(mean, &eval_net, n));
             }
         }
+        let valid_text = match &validation {
+            Some(v) => format!(
+                "valid loss {:.3} acc {:.1}% UAR {:.1}%{}",
+                v.loss,
+                100.0 * v.scores.accuracy,
+                100.0 * v.scores.uar,
+                if improved { " *" } else { "" }
+            ),
+            None => "no validation".to_string(),
+        };
         let line = format!(
-            "epoch {epoch:>3}: train loss {:.3} acc {:.1}% | valid loss {:.3} acc {:.1}% UAR {:.1}%{} | {:.1} s",
+            "epoch {epoch:>3}: train loss {:.3} acc {:.1}% | {valid_text} | {:.1} s",
             stats.train_loss,
             100.0 * stats.train_accuracy,
-            stats.valid_loss,
-            100.0 * stats.valid_accuracy,
-            100.0 * stats.valid_uar,
-            if improved { " *" } else { "" },
             stats.seconds
         );
         if run.progress {
@@ -735,20 +745,24 @@ pub fn train(
         best,
     )
     .map_err(TrainError::Config)?;
-    let best_valid = evaluate(
-        &Ensemble::new(vec![best_net.valid()]),
-        &model_cfg,
-        valid,
-        cfg.batch_size,
-    );
-    let (logits, targets) = (&best_valid.logits, &best_valid.targets);
-    let calibration = if cfg.fit_temperature {
-        Calibration::fit(logits, targets, labels.len())
-    } else {
-        Calibration::measure(logits, targets, labels.len(), 1.0)
-    };
+    let best_valid = (!valid.is_empty()).then(|| {
+        evaluate(
+            &Ensemble::new(vec![best_net.valid()]),
+            &model_cfg,
+            valid,
+            cfg.batch_size,
+        )
+    });
+    let calibration = best_valid.as_ref().map(|v| {
+        let (logits, targets) = (&v.logits, &v.targets);
+        if cfg.fit_temperature {
+            Calibration::fit(logits, targets, labels.len())
+        } else {
+            Calibration::measure(logits, targets, labels.len(), 1.0)
+        }
+    });
     let model_cfg = ModelConfig {
-        temperature: calibration.temperature,
+        temperature: calibration.as_ref().map_or(1.0, |c| c.temperature),
         ..model_cfg
     };
     let model = EmotionModel::from_network(model_cfg, best_net)
@@ -757,7 +771,7 @@ pub fn train(
         model,
         history: state.history,
         best_epoch: state.best_epoch,
-        valid_scores: best_valid.scores,
+        valid_scores: best_valid.map(|v| v.scores),
         calibration,
         parameters,
     })
