@@ -131,7 +131,7 @@ fn seeds_train_the_single_seed_networks_and_score_the_mean_of_their_probabilitie
     let resumed = small.cv(&out, &["--seeds", "5,3", "--resume"]);
     assert!(!resumed.status.success());
     assert!(
-        String::from_utf8_lossy(&resumed.stderr).contains("seeds; run without --resume"),
+        String::from_utf8_lossy(&resumed.stderr).contains("seeds or split of the speakers"),
         "{}",
         String::from_utf8_lossy(&resumed.stderr)
     );

@@ -154,9 +154,12 @@ fn cross_validation_resumes_with_the_missing_folds() {
     let svg = std::fs::read_to_string(out.join("reliability.svg")).unwrap();
     assert!(svg.contains("expected calibration error"), "{svg}");
     // Other settings than the recorded ones are refused.
-    let other = cv(&["--resume", "--seed", "7"]);
-    assert_eq!(other.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&other.stderr).contains("another configuration"));
+    for settings in [&["--seed", "7"], &["--valid-speakers", "0"]] {
+        let other = cv(&[&["--resume"][..], settings].concat());
+        assert_eq!(other.status.code(), Some(2), "{settings:?}");
+        let log = String::from_utf8_lossy(&other.stderr);
+        assert!(log.contains("another configuration"), "{log}");
+    }
     // A record written before a setting existed still resumes: the missing key reads as its
     // default, which is what this run uses.
     let mut older = read();

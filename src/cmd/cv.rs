@@ -81,7 +81,7 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
     }
     let folds = speaker_folds(&speakers, cmd.folds);
     let mut results = if cmd.resume {
-        finished_folds(&cmd, &cfg, &seeds, &dataset.labels)?
+        finished_folds(&cmd, &cfg, &seeds, &dataset.labels, &folds)?
     } else {
         Vec::new()
     };
@@ -154,12 +154,13 @@ fn check_seeds(seeds: &[u64], cfg: &TrainConfig, card: Option<&Path>) -> Result<
 }
 
 /// The folds recorded in OUT/cv.json, for `--resume`; refused when they were made with another
-/// configuration, fold count or seeds.
+/// configuration, fold count, seeds or split of the speakers into `folds`.
 fn finished_folds(
     cmd: &CvCmd,
     cfg: &TrainConfig,
     seeds: &[u64],
     labels: &[String],
+    folds: &[Vec<String>],
 ) -> Result<Vec<FoldResult>> {
     let path = cmd.out.join("cv.json");
     let Ok(bytes) = std::fs::read(&path) else {
@@ -172,12 +173,21 @@ fn finished_folds(
     let recorded: Option<TrainConfig> = serde_json::from_value(doc["config"].clone()).ok();
     // Records made before `--seeds` trained one network per fold, with the config's seed.
     let recorded_seeds = doc.get("seeds").cloned().unwrap_or(json!([cfg.seed]));
+    // Each fold's speakers as this run would split them (`--valid-speakers` is an option, not
+    // in the configuration).
+    let other_split = doc["folds"].as_array().into_iter().flatten().any(|fold| {
+        let k = fold["fold"].as_u64().unwrap_or(0) as usize;
+        !(1..=folds.len()).contains(&k)
+            || fold["split"] != json!(cv_split(folds, k - 1, cmd.args.valid_speakers))
+    });
     if recorded.as_ref() != Some(cfg)
         || doc["folds_total"] != json!(cmd.folds)
         || recorded_seeds != json!(seeds)
+        || other_split
     {
         bail!(
-            "{}: made with another configuration, fold count or seeds; run without --resume",
+            "{}: made with another configuration, fold count, seeds or split of the speakers \
+             (--valid-speakers); run without --resume",
             path.display()
         );
     }
