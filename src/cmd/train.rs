@@ -58,12 +58,19 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
     let split = holdout_split(&speakers, cmd.args.valid_speakers);
     let (train_ex, failed_train) = cmd.args.load_side(&dataset, &split.train_speakers, &cfg);
     let (valid_ex, failed_valid) = cmd.args.load_side(&dataset, &split.valid_speakers, &cfg);
+    let validation = if valid_ex.is_empty() {
+        "no validation speakers: the last epoch's weights are kept".to_string()
+    } else {
+        format!(
+            "validating on {} clips ({})",
+            valid_ex.len(),
+            split.valid_speakers.join(", ")
+        )
+    };
     eprintln!(
-        "training on {} clips ({} speakers), validating on {} clips ({})",
+        "training on {} clips ({} speakers), {validation}",
         train_ex.len(),
         split.train_speakers.len(),
-        valid_ex.len(),
-        split.valid_speakers.join(", ")
     );
     let source = cmd.args.data.display().to_string();
     let data = DataDescription {

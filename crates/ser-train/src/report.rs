@@ -332,8 +332,8 @@ fn schedule_text(cfg: &TrainConfig, validated: bool) -> String {
 fn confidence_text(c: Option<&Calibration>) -> String {
     let measured = "on new speakers and corpora expect it to be off by more";
     let Some(c) = c else {
-        return "A confidence is the network's softmax probability\n(its calibration was not \
-                measured: no validation speakers)."
+        return "A confidence is the network's softmax probability\n(no validation speakers \
+                measured its calibration; a cross-validation measures it on unseen speakers)."
             .to_string();
     };
     if c.temperature == 1.0 {
