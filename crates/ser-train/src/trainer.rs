@@ -233,7 +233,7 @@ pub struct TrainOutcome {
 /// Failure of a training run.
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
-    /// Nothing to train on or validate with.
+    /// Nothing to train on.
     #[error("{0}")]
     NoData(String),
     /// A checkpoint could not be written or read.
