@@ -11,7 +11,7 @@ use ser_train::calibration::{reliability_svg, Calibration, ConfidenceBin};
 use ser_train::dataset::Dataset;
 use ser_train::metrics::Scores;
 use ser_train::report::{mean_sd, pooled, record_cv, write_atomic, CvSummary};
-use ser_train::split::{cv_split, speaker_folds};
+use ser_train::split::{cv_split, speaker_folds, Split};
 use ser_train::trainer::{
     evaluate, train, Evaluation, Example, RunOptions, TrainConfig, TrainOutcome,
 };
@@ -239,8 +239,8 @@ fn run_fold(
     eprintln!(
         "fold {fold}/{}: test {} | valid {} | train {} clips",
         folds.len(),
-        split.test_speakers.join(","),
-        split.valid_speakers.join(","),
+        Split::names(&split.test_speakers),
+        Split::names(&split.valid_speakers),
         train_ex.len()
     );
     let mut members = train_networks(cfg, seeds, &dataset.labels, &train_ex, &valid_ex, device)?;

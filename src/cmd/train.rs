@@ -64,7 +64,7 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
         format!(
             "validating on {} clips ({})",
             valid_ex.len(),
-            split.valid_speakers.join(", ")
+            Split::names(&split.valid_speakers)
         )
     };
     eprintln!(

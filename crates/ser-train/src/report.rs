@@ -212,17 +212,9 @@ ser {version}, burn 0.22.1 (flex CPU backend).
         kind = data.kind,
         clips = data.clips,
         failed = data.failed,
-        train = split.train_speakers.join(", "),
-        valid = if split.valid_speakers.is_empty() {
-            "none".to_string()
-        } else {
-            split.valid_speakers.join(", ")
-        },
-        test = if split.test_speakers.is_empty() {
-            "none".to_string()
-        } else {
-            split.test_speakers.join(", ")
-        },
+        train = Split::names(&split.train_speakers),
+        valid = Split::names(&split.valid_speakers),
+        test = Split::names(&split.test_speakers),
         valid_scores = valid_text(outcome),
         confidence = confidence_text(outcome.calibration.as_ref()),
         rate = cfg.audio.sample_rate,

@@ -18,6 +18,15 @@ pub struct Split {
 }
 
 impl Split {
+    /// One side's speakers for people to read: comma-separated, or "none".
+    pub fn names(speakers: &[String]) -> String {
+        if speakers.is_empty() {
+            "none".to_string()
+        } else {
+            speakers.join(", ")
+        }
+    }
+
     /// The clips of one side.
     pub fn select(clips: &[Clip], speakers: &[String]) -> Vec<Clip> {
         let set: BTreeSet<&str> = speakers.iter().map(String::as_str).collect();
