@@ -598,6 +598,11 @@ pub fn train(
     } else {
         ProgressBar::hidden()
     };
+    // A network's scores on the validation clips, if there are any.
+    let validate = |net| {
+        (!valid.is_empty())
+            .then(|| evaluate(&Ensemble::new(vec![net]), &model_cfg, valid, cfg.batch_size))
+    };
     let start_epoch = state.history.len() + 1;
     for epoch in start_epoch..=cfg.epochs {
         if cfg.stops_before(epoch, state.best_epoch) {
@@ -674,14 +679,7 @@ pub fn train(
             ));
         }
         let eval_net = network.valid();
-        let validation = (!valid.is_empty()).then(|| {
-            evaluate(
-                &Ensemble::new(vec![eval_net.clone()]),
-                &model_cfg,
-                valid,
-                cfg.batch_size,
-            )
-        });
+        let validation = validate(eval_net.clone());
         let stats = EpochStats {
             epoch,
             train_loss: loss_sum / train.len() as f64,
@@ -745,14 +743,7 @@ pub fn train(
         best,
     )
     .map_err(TrainError::Config)?;
-    let best_valid = (!valid.is_empty()).then(|| {
-        evaluate(
-            &Ensemble::new(vec![best_net.valid()]),
-            &model_cfg,
-            valid,
-            cfg.batch_size,
-        )
-    });
+    let best_valid = validate(best_net.valid());
     let calibration = best_valid.as_ref().map(|v| {
         let (logits, targets) = (&v.logits, &v.targets);
         if cfg.fit_temperature {
