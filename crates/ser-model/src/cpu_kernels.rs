@@ -17,14 +17,11 @@ use burn::nn::pool::MaxPool2d;
 use burn::nn::{BatchNorm, BiLstm, GateController, Lstm, PaddingConfig2d};
 use burn::tensor::Tensor;
 
+use crate::tensor_values;
+
 /// Whether `x` can take the kernels of this module: on the CPU, without autodiff.
 pub fn applies(x: &Tensor<4>) -> bool {
     !x.is_autodiff() && x.device() == crate::cpu()
-}
-
-/// The values of a tensor, row-major.
-pub fn to_vec<const D: usize>(x: Tensor<D>) -> Vec<f32> {
-    x.into_data().try_to_vec::<f32>().expect("f32 tensor")
 }
 
 /// A network's layers prepared once for these kernels (weights as plain arrays, batch-norm
@@ -101,7 +98,7 @@ impl ConvKernel {
             return None;
         }
         let [c_out, ..] = conv.weight.dims();
-        let weights = to_vec(conv.weight.val());
+        let weights = tensor_values(conv.weight.val());
         let inv_std = (norm.running_var.value() + norm.epsilon).sqrt().recip();
         let scale = norm.gamma.val() * inv_std;
         let bias = conv.bias.as_ref().map_or_else(
@@ -111,8 +108,8 @@ impl ConvKernel {
         let shift = norm.beta.val() + (bias - norm.running_mean.value()) * scale.clone();
         Some(Self {
             weights,
-            scale: to_vec(scale),
-            shift: to_vec(shift),
+            scale: tensor_values(scale),
+            shift: tensor_values(shift),
             pool_width,
         })
     }
@@ -285,11 +282,12 @@ impl Direction {
             );
             bias.push(bi.val() + bh.val());
         }
-        let side_by_side =
-            |f: fn(&GateController) -> Tensor<2>| to_vec(Tensor::cat(gates.map(f).to_vec(), 1));
+        let side_by_side = |f: fn(&GateController) -> Tensor<2>| {
+            tensor_values(Tensor::cat(gates.map(f).to_vec(), 1))
+        };
         Some(Self {
             input: side_by_side(|g| g.input_transform.weight.val()),
-            bias: to_vec(Tensor::cat(bias, 0)),
+            bias: tensor_values(Tensor::cat(bias, 0)),
             hidden: side_by_side(|g| g.hidden_transform.weight.val()),
         })
     }
@@ -384,11 +382,11 @@ mod tests {
         for (b, t) in [(1, 37), (3, 5)] {
             let x = Tensor::<3>::random([b, t, 24], Distribution::Normal(0.0, 1.0), &device);
             let kernel = BiLstmKernel::new(&lstm).expect("a plain LSTM");
-            let fast = kernel.forward(&to_vec(x.clone()), [b, t, 24]);
+            let fast = kernel.forward(&tensor_values(x.clone()), [b, t, 24]);
             let (reference, _) = lstm.forward(x, None);
             let d = fast
                 .iter()
-                .zip(to_vec(reference))
+                .zip(tensor_values(reference))
                 .map(|(x, y)| (x - y).abs())
                 .fold(0.0, f32::max);
             assert!(d < 1e-5, "batch {b}, {t} steps: differs by {d}");

@@ -82,11 +82,7 @@ mod tests {
     use burn::tensor::Distribution;
 
     use super::*;
-    use crate::NetworkConfig;
-
-    fn values(t: Tensor<2>) -> Vec<f32> {
-        t.into_data().try_to_vec::<f32>().unwrap()
-    }
+    use crate::{tensor_values, NetworkConfig};
 
     #[test]
     fn members_probabilities_are_averaged() {
@@ -99,7 +95,7 @@ mod tests {
             .map(|_| Network::new(&config, 64, 5, &device).valid())
             .collect();
         let x = Tensor::<4>::random([2, 1, 64, 40], Distribution::Normal(0.0, 1.0), &device);
-        let probs = |net: &Network| values(softmax(net.forward(x.clone()), 1));
+        let probs = |net: &Network| tensor_values(softmax(net.forward(x.clone()), 1));
         let members: Vec<Vec<f32>> = networks.iter().map(probs).collect();
         let spread = (0..members[0].len())
             .map(|i| (members[0][i] - members[1][i]).abs())
@@ -107,10 +103,10 @@ mod tests {
         assert!(spread > 1e-3, "members too alike to tell a mean: {spread}");
         let single = Ensemble::new(vec![networks[0].clone()]);
         assert_eq!(
-            values(single.forward(x.clone())),
-            values(networks[0].forward(x.clone()))
+            tensor_values(single.forward(x.clone())),
+            tensor_values(networks[0].forward(x.clone()))
         );
-        let ensemble = values(softmax(Ensemble::new(networks).forward(x), 1));
+        let ensemble = tensor_values(softmax(Ensemble::new(networks).forward(x), 1));
         for (i, p) in ensemble.iter().enumerate() {
             let mean = members.iter().map(|m| m[i]).sum::<f32>() / 3.0;
             assert!((p - mean).abs() < 1e-5, "output {i}: {p} against {mean}");

@@ -15,6 +15,7 @@ use crate::ensemble::{weights_file, Ensemble};
 use crate::error::ModelError;
 use crate::network::Network;
 use crate::prediction::Prediction;
+use crate::tensor_values;
 
 /// File name of the configuration inside a model directory.
 pub const CONFIG_FILE: &str = "config.json";
@@ -270,10 +271,7 @@ impl EmotionModel {
             &self.device,
         );
         let logits = self.ensemble.forward(input);
-        let probs = softmax(logits / self.config.temperature, 1)
-            .into_data()
-            .try_to_vec::<f32>()
-            .expect("f32 output");
+        let probs = tensor_values(softmax(logits / self.config.temperature, 1));
         probs
             .chunks(self.config.labels.len())
             .map(|row| Prediction::from_probabilities(&self.config.labels, row))

@@ -24,6 +24,7 @@ mod error;
 mod inference;
 mod network;
 mod prediction;
+mod values;
 
 pub use atomic::write_atomic;
 pub use bundled::{METRICS, MODEL_CARD};
@@ -35,6 +36,7 @@ pub use error::ModelError;
 pub use inference::{prepare_features, EmotionModel, CONFIG_FILE};
 pub use network::Network;
 pub use prediction::Prediction;
+pub use values::tensor_values;
 
 /// The burn device used for inference and training on the CPU.
 pub fn cpu() -> burn::tensor::Device {

@@ -120,7 +120,7 @@ impl Network {
     /// without autodiff), burn's layers everywhere else and when `kernels` is `None`.
     pub fn forward_with(&self, x: Tensor<4>, kernels: Option<&CpuNetwork>) -> Tensor<2> {
         if let Some(kernels) = kernels.filter(|_| cpu_kernels::applies(&x)) {
-            let (h, dims) = kernels.sequence(&cpu_kernels::to_vec(x.clone()), x.dims());
+            let (h, dims) = kernels.sequence(&crate::tensor_values(x.clone()), x.dims());
             return self.head(Tensor::from_data(TensorData::new(h, dims), &x.device()));
         }
         let x = self.blocks.iter().fold(x, |x, block| block.forward(x));
@@ -165,12 +165,8 @@ mod tests {
         for &(b, frames) in cases {
             let x =
                 Tensor::<4>::random([b, 1, 64, frames], Distribution::Normal(0.0, 1.0), &device);
-            let fast = network.forward_with(x.clone(), Some(&kernels)).into_data();
-            let reference = network.forward_with(x, None).into_data();
-            let (fast, reference) = (
-                fast.try_to_vec::<f32>().unwrap(),
-                reference.try_to_vec::<f32>().unwrap(),
-            );
+            let fast = crate::tensor_values(network.forward_with(x.clone(), Some(&kernels)));
+            let reference = crate::tensor_values(network.forward_with(x, None));
             let diff = fast
                 .iter()
                 .zip(&reference)

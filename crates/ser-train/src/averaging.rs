@@ -9,7 +9,7 @@
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::tensor::{Tensor, TensorData};
 
-use ser_model::Network;
+use ser_model::{tensor_values, Network};
 
 /// The running mean after one more network: `mean · (1 - 1/n) + next / n`, `n` counting `next`
 /// (so `n == 1` gives `next` itself). `mean` and `next` must have the same shape. `mean` is
@@ -28,16 +28,12 @@ pub fn running_mean(mean: Network, next: &Network, n: usize) -> Network {
     mean
 }
 
-fn values_of<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
-    tensor.into_data().try_to_vec::<f32>().expect("f32 weights")
-}
-
 /// Gathers the values of every float tensor of a module, in visiting order.
 struct Collect<'a>(&'a mut Vec<Vec<f32>>);
 
 impl ModuleVisitor for Collect<'_> {
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        self.0.push(values_of(param.val()));
+        self.0.push(tensor_values(param.val()));
     }
 }
 
@@ -53,7 +49,7 @@ impl ModuleMapper for Step {
         let weight = self.weight;
         param.map(|tensor| {
             let (shape, device) = (tensor.shape(), tensor.device());
-            let mut values = values_of(tensor);
+            let mut values = tensor_values(tensor);
             assert_eq!(values.len(), next.len(), "networks of the same shape");
             for (m, x) in values.iter_mut().zip(&next) {
                 *m = *m * (1.0 - weight) + x * weight;

@@ -26,7 +26,8 @@ use serde::{Deserialize, Serialize};
 use ser_audio::{LoadOptions, TrimParams};
 use ser_features::{Extractor, FeatureParams};
 use ser_model::{
-    prepare_features, EmotionModel, Ensemble, ModelConfig, Network, NetworkConfig, FORMAT_VERSION,
+    prepare_features, tensor_values, EmotionModel, Ensemble, ModelConfig, Network, NetworkConfig,
+    FORMAT_VERSION,
 };
 
 use crate::augment::{
@@ -387,13 +388,9 @@ pub fn evaluate(
         let out = ensemble.forward(x);
         let targets: Vec<i64> = chunk.iter().map(|e| e.target as i64).collect();
         let t = Tensor::<1, Int>::from_data(TensorData::new(targets, [chunk.len()]), &device);
-        let loss = loss_fn
-            .forward(out.clone(), t)
-            .into_data()
-            .try_to_vec::<f32>()
-            .expect("f32")[0];
+        let loss = tensor_values(loss_fn.forward(out.clone(), t))[0];
         loss_sum += loss as f64 * chunk.len() as f64;
-        logits.extend(out.into_data().try_to_vec::<f32>().expect("f32"));
+        logits.extend(tensor_values(out));
     }
     let targets: Vec<usize> = examples.iter().map(|e| e.target).collect();
     let predicted = argmax_rows(&logits, k);
@@ -658,8 +655,8 @@ pub fn train(
                     + loss_fn.forward(logits.clone(), target_tensor(partners.clone()))
                         * (1.0 - own);
             }
-            let loss_value = loss.clone().into_data().try_to_vec::<f32>().expect("f32")[0] as f64;
-            let predicted = argmax_rows(&logits.into_data().try_to_vec::<f32>().expect("f32"), k);
+            let loss_value = tensor_values(loss.clone())[0] as f64;
+            let predicted = argmax_rows(&tensor_values(logits), k);
             // A prediction of a mix earns the share of the label it names.
             correct += predicted
                 .iter()
