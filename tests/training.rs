@@ -9,7 +9,9 @@ use ser_model::{EmotionModel, NetworkConfig};
 use ser_train::augment::AugmentConfig;
 use ser_train::calibration::softmax_rows;
 use ser_train::dataset::{load_dataset, Dataset};
-use ser_train::trainer::{evaluate, train, Example, RunOptions, TrainConfig};
+use ser_train::evaluation::evaluate;
+use ser_train::train_config::TrainConfig;
+use ser_train::trainer::{train, Example, RunOptions};
 
 /// A tiny network and no augmentation: small enough to overfit 16 clips in seconds.
 fn tiny_config(epochs: usize) -> TrainConfig {

@@ -9,7 +9,8 @@ use ser_train::config_file;
 use ser_train::data::load_examples;
 use ser_train::dataset::{load_dataset, Dataset};
 use ser_train::split::Split;
-use ser_train::trainer::{Example, TrainConfig};
+use ser_train::train_config::TrainConfig;
+use ser_train::trainer::Example;
 
 /// Where to find the model; the bundled default when not given.
 #[derive(clap::Args)]

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::trainer::TrainConfig;
+use crate::train_config::TrainConfig;
 
 /// Reads a configuration from JSON text, filling every missing key with its default, and
 /// checks it ([`TrainConfig::validate`]).

@@ -10,7 +10,12 @@
 //! - [`augment`]: training-side augmentation (noise at random SNR, time shift, SpecAugment);
 //! - [`config_file`]: training configuration files that hold only what differs from the
 //!   defaults;
+//! - [`train_config`]: everything that defines a training run, and the checks that refuse one
+//!   that could not train;
 //! - [`trainer`]: the training loop (cross-entropy, Adam, early stopping, checkpoints, resume);
+//! - [`checkpoint`]: each epoch's weights and optimiser state, written so that a killed run
+//!   resumes;
+//! - [`evaluation`]: a network's loss, logits and scores on clips as prediction sees them;
 //! - [`averaging`]: the mean of the last epochs' weights, kept instead of the best epoch's;
 //! - [`metrics`]: accuracy, UAR, macro-F1, per-class scores, confusion matrices;
 //! - [`report`]: metrics.json, MODEL.md and pictures of a trained model;
@@ -20,11 +25,14 @@ pub mod augment;
 pub mod averaging;
 pub mod cache;
 pub mod calibration;
+pub mod checkpoint;
 pub mod config_file;
 pub mod data;
 pub mod dataset;
 pub mod ensemble_dir;
+pub mod evaluation;
 pub mod metrics;
 pub mod report;
 pub mod split;
+pub mod train_config;
 pub mod trainer;

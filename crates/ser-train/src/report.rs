@@ -12,7 +12,8 @@ use ser_plot::{confusion_svg, line_chart_svg, Series};
 use crate::calibration::Calibration;
 use crate::metrics::Scores;
 use crate::split::Split;
-use crate::trainer::{EpochStats, TrainConfig, TrainOutcome};
+use crate::train_config::TrainConfig;
+use crate::trainer::{EpochStats, TrainOutcome};
 
 /// Cross-validation results to quote in a model card.
 #[derive(Debug, Clone, Serialize)]

@@ -11,11 +11,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use burn::module::Module;
-use burn::nn::loss::CrossEntropyLossConfig;
+use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
 use burn::optim::decay::WeightDecayConfig;
-use burn::optim::{AdamConfig, GradientsParams};
-use burn::store::ModuleRecord;
-use burn::tensor::{Bytes, Device, Int, Tensor, TensorData};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::{Device, Int, Tensor, TensorData};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -23,154 +22,18 @@ use rand::SeedableRng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use ser_audio::{LoadOptions, TrimParams};
-use ser_features::{Extractor, FeatureParams};
-use ser_model::{
-    prepare_features, tensor_values, EmotionModel, Ensemble, ModelConfig, Network, NetworkConfig,
-    FORMAT_VERSION,
-};
+use ser_features::Extractor;
+use ser_model::{prepare_features, tensor_values, EmotionModel, Ensemble, ModelConfig, Network};
 
 use crate::augment::{
-    add_noise, change_speed, random_placement, spec_augment, warp_frequencies, AugmentConfig, Mixup,
+    add_noise, change_speed, random_placement, spec_augment, warp_frequencies, Mixup,
 };
 use crate::averaging::running_mean;
 use crate::calibration::Calibration;
+use crate::checkpoint::{load_network, network_bytes, Checkpoint, RunState};
+use crate::evaluation::{argmax_rows, batch_tensor, evaluate};
 use crate::metrics::Scores;
-
-/// Everything that defines a training run; saved in the model card.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TrainConfig {
-    /// Most epochs to run.
-    pub epochs: usize,
-    /// Clips per optimisation step. 16 rather than 32: twice the steps in the same time (the
-    /// networks underfit), and 5-fold CV by actor scored a little higher, within run-to-run
-    /// noise (`experiments/2026-11-26-batch16-full-schedule`).
-    pub batch_size: usize,
-    /// Adam's initial learning rate (decays along a cosine to 5 % of it).
-    pub learning_rate: f64,
-    /// L2 weight decay.
-    pub weight_decay: f64,
-    /// Stop after this many epochs without a better validation UAR; at least `epochs` trains
-    /// the whole learning-rate schedule (the default: two validation actors are too few to
-    /// stop on, they stopped one CV fold at epoch 43 while the learning rate was still high).
-    /// Either way the weights of the best validation epoch are kept, unless
-    /// `average_last_epochs` averages them.
-    pub patience: usize,
-    /// Keep the mean of the weights of this many last epochs ([`crate::averaging`]) instead
-    /// of the best validation epoch's (0 = off). Needs the whole schedule (patience of at
-    /// least `epochs`).
-    pub average_last_epochs: usize,
-    /// Seed of every random choice.
-    pub seed: u64,
-    /// Weight the loss by inverse class frequency (for unbalanced label sets).
-    pub class_weights: bool,
-    /// Label smoothing of the cross-entropy targets (0 = off): the true class gets
-    /// `1 - ε + ε/K`, every other class `ε/K`, so the network is not pushed towards
-    /// certainty on acted clips.
-    pub label_smoothing: f64,
-    /// Fit a softmax temperature on the validation speakers after training (temperature
-    /// scaling) instead of keeping 1. Off by default: on 5-fold CV by actor the temperature
-    /// fitted on two validation actors made the test actors' confidences worse
-    /// (`experiments/2026-11-26-batch16-full-schedule/baseline-cv.json`), since how sure the
-    /// network should be varies from actor to actor.
-    pub fit_temperature: bool,
-    /// Training-side augmentation.
-    pub augment: AugmentConfig,
-    /// How clips are decoded, trimmed and cut.
-    pub audio: LoadOptions,
-    /// How features are computed.
-    pub features: FeatureParams,
-    /// Per-utterance, per-band standardisation of the log-mel.
-    pub standardize: bool,
-    /// Network shape.
-    pub network: NetworkConfig,
-}
-
-impl Default for TrainConfig {
-    fn default() -> Self {
-        Self {
-            epochs: 80,
-            batch_size: 16,
-            learning_rate: 2e-3,
-            weight_decay: 1e-4,
-            patience: 80,
-            average_last_epochs: 0,
-            seed: 42,
-            class_weights: true,
-            label_smoothing: 0.0,
-            fit_temperature: false,
-            augment: AugmentConfig::default(),
-            audio: LoadOptions {
-                // RAVDESS clips hold about a second of silence around 1.5-2.5 s of speech:
-                // trim it, then give the network 3 s windows.
-                trim: Some(TrimParams {
-                    top_db: 30.0,
-                    ..TrimParams::default()
-                }),
-                duration_s: Some(3.0),
-                ..LoadOptions::default()
-            },
-            features: FeatureParams::default(),
-            standardize: true,
-            network: NetworkConfig::default(),
-        }
-    }
-}
-
-impl TrainConfig {
-    /// Whether early stopping ends training before `epoch` runs, `best_epoch` being the best
-    /// validation epoch so far (0: none yet).
-    fn stops_before(&self, epoch: usize, best_epoch: usize) -> bool {
-        best_epoch > 0 && epoch - best_epoch > self.patience
-    }
-
-    /// Whether patience can end training before its last epoch; if not, the whole learning-rate
-    /// schedule runs.
-    pub fn stops_early(&self) -> bool {
-        self.stops_before(self.epochs, 1)
-    }
-
-    /// Checks the values that would make training fail or meaningless, the audio, feature and
-    /// network settings included ([`ser_model::check_pipeline`]).
-    pub fn validate(&self) -> Result<(), String> {
-        if self.epochs == 0 || self.batch_size == 0 {
-            return Err(format!(
-                "epochs ({}) and batch_size ({}) must be at least 1",
-                self.epochs, self.batch_size
-            ));
-        }
-        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
-            return Err(format!(
-                "learning_rate {} must be positive",
-                self.learning_rate
-            ));
-        }
-        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
-            return Err(format!(
-                "weight_decay {} must be 0 or positive",
-                self.weight_decay
-            ));
-        }
-        if !(0.0..1.0).contains(&self.label_smoothing) {
-            return Err(format!(
-                "label_smoothing {} must be in [0, 1)",
-                self.label_smoothing
-            ));
-        }
-        if self.average_last_epochs > self.epochs
-            || (self.average_last_epochs > 0 && self.stops_early())
-        {
-            return Err(format!(
-                "average_last_epochs {} needs at most epochs ({}) and the whole schedule \
-                 (patience {} of at least epochs)",
-                self.average_last_epochs, self.epochs, self.patience
-            ));
-        }
-        self.augment.validate()?;
-        ser_model::check_pipeline(&self.audio, &self.features, &self.network)
-    }
-}
+use crate::train_config::{model_config, TrainConfig};
 
 /// One clip ready for training: its file, trimmed waveform and class index.
 #[derive(Debug, Clone)]
@@ -202,15 +65,6 @@ pub struct EpochStats {
     pub learning_rate: f64,
     /// Wall-clock seconds of the epoch.
     pub seconds: f64,
-}
-
-/// Resumable state, saved beside the checkpoint weights.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct CheckpointState {
-    config: TrainConfig,
-    history: Vec<EpochStats>,
-    best_epoch: usize,
-    best_uar: f64,
 }
 
 /// The result of a training run.
@@ -248,25 +102,6 @@ pub enum TrainError {
     /// The configuration is inconsistent.
     #[error("invalid configuration: {0}")]
     Config(String),
-}
-
-/// The model configuration a training configuration produces.
-pub fn model_config(cfg: &TrainConfig, labels: &[String]) -> ModelConfig {
-    ModelConfig {
-        format_version: FORMAT_VERSION,
-        labels: labels.to_vec(),
-        temperature: 1.0,
-        audio: cfg.audio.clone(),
-        features: cfg.features.clone(),
-        standardize: cfg.standardize,
-        network: cfg.network.clone(),
-        members: 1,
-    }
-}
-
-/// Features of one clip exactly as prediction computes them (start of window, no augmentation).
-fn eval_features(cfg: &ModelConfig, extractor: &Extractor, wave: &[f32]) -> Vec<f32> {
-    prepare_features(cfg, extractor, &cfg.audio.fit(wave.to_vec()))
 }
 
 /// Features of one clip for training, augmented with a generator seeded by (seed, epoch, clip).
@@ -319,90 +154,6 @@ fn train_features(
     features
 }
 
-fn batch_tensor(features: &[Vec<f32>], n_mels: usize, device: &Device) -> Tensor<4> {
-    let frames = features[0].len() / n_mels;
-    let flat: Vec<f32> = features.iter().flatten().copied().collect();
-    Tensor::from_data(
-        TensorData::new(flat, [features.len(), 1, n_mels, frames]),
-        device,
-    )
-}
-
-fn argmax_rows(logits: &[f32], k: usize) -> Vec<usize> {
-    logits
-        .chunks(k)
-        .map(|row| {
-            (0..k)
-                .max_by(|&a, &b| row[a].total_cmp(&row[b]))
-                .unwrap_or(0)
-        })
-        .collect()
-}
-
-/// How a network does on a set of clips.
-#[derive(Debug, Clone)]
-pub struct Evaluation {
-    /// Mean cross-entropy of the raw logits.
-    pub loss: f64,
-    /// Accuracy, UAR, F1 and the confusion matrix.
-    pub scores: Scores,
-    /// The network's logits, one row of `labels` values per clip.
-    pub logits: Vec<f32>,
-    /// The true class of each clip.
-    pub targets: Vec<usize>,
-    /// The class each clip is given (its largest logit).
-    pub predicted: Vec<usize>,
-}
-
-impl Evaluation {
-    /// Calibration error of these clips at the temperature `model_cfg` carries.
-    pub fn calibration(&self, model_cfg: &ModelConfig) -> Calibration {
-        Calibration::measure(
-            &self.logits,
-            &self.targets,
-            model_cfg.labels.len(),
-            model_cfg.temperature,
-        )
-    }
-}
-
-/// Loss, logits and scores of a network, or of several averaging their probabilities, on
-/// examples (no augmentation, inference mode).
-pub fn evaluate(
-    ensemble: &Ensemble,
-    model_cfg: &ModelConfig,
-    examples: &[Example],
-    batch_size: usize,
-) -> Evaluation {
-    let device = ensemble.device();
-    let extractor = Extractor::new(model_cfg.features.clone()).expect("validated");
-    let k = model_cfg.labels.len();
-    let loss_fn = CrossEntropyLossConfig::new().init(&device);
-    let (mut loss_sum, mut logits) = (0.0, Vec::with_capacity(examples.len() * k));
-    for chunk in examples.chunks(batch_size.max(1)) {
-        let features: Vec<Vec<f32>> = chunk
-            .par_iter()
-            .map(|e| eval_features(model_cfg, &extractor, &e.wave))
-            .collect();
-        let x = batch_tensor(&features, model_cfg.features.n_mels, &device);
-        let out = ensemble.forward(x);
-        let targets: Vec<i64> = chunk.iter().map(|e| e.target as i64).collect();
-        let t = Tensor::<1, Int>::from_data(TensorData::new(targets, [chunk.len()]), &device);
-        let loss = tensor_values(loss_fn.forward(out.clone(), t))[0];
-        loss_sum += loss as f64 * chunk.len() as f64;
-        logits.extend(tensor_values(out));
-    }
-    let targets: Vec<usize> = examples.iter().map(|e| e.target).collect();
-    let predicted = argmax_rows(&logits, k);
-    Evaluation {
-        loss: loss_sum / examples.len().max(1) as f64,
-        scores: Scores::from_predictions(&model_cfg.labels, &targets, &predicted),
-        logits,
-        targets,
-        predicted,
-    }
-}
-
 /// Inverse-frequency class weights, normalised to mean 1.
 fn class_weights(train: &[Example], k: usize) -> Vec<f32> {
     let mut counts = vec![0usize; k];
@@ -420,87 +171,6 @@ fn class_weights(train: &[Example], k: usize) -> Vec<f32> {
             }
         })
         .collect()
-}
-
-/// File name of one part (`last`, `optimizer`, `best`) of epoch `epoch`'s checkpoint.
-fn part_file(part: &str, epoch: usize) -> String {
-    format!("{part}-{epoch}.bpk")
-}
-
-/// The file of a checkpoint that is written last and names its epoch (see [`Checkpoint`]).
-const STATE_FILE: &str = "state.json";
-
-/// Whether `dir` holds a checkpoint a run can resume from (`RunOptions::resume`): a run that
-/// was interrupted after finishing at least one epoch there.
-pub fn has_checkpoint(dir: &Path) -> bool {
-    dir.join(STATE_FILE).is_file()
-}
-
-/// Where a run keeps its checkpoint: after epoch `e`, the weights `last-e.bpk`, the optimiser
-/// state `optimizer-e.bpk` and the best weights so far `best-e.bpk`, then `state.json` (the
-/// history), each written to a temporary file and renamed. `state.json` is written last and
-/// names the epoch whose files belong to it, so a run killed at any instant leaves a
-/// consistent checkpoint: the previous epoch's files are deleted only after it is replaced.
-struct Checkpoint {
-    dir: PathBuf,
-}
-
-impl Checkpoint {
-    fn save(
-        &self,
-        state: &CheckpointState,
-        last: &[u8],
-        optimizer: &[u8],
-        best: &[u8],
-    ) -> Result<(), TrainError> {
-        let epoch = state.history.len();
-        for (part, bytes) in [("last", last), ("optimizer", optimizer), ("best", best)] {
-            self.write(&part_file(part, epoch), bytes)?;
-        }
-        self.write(
-            STATE_FILE,
-            &serde_json::to_vec_pretty(state).expect("serialises"),
-        )?;
-        for part in ["last", "optimizer", "best"] {
-            // A leftover of the previous epoch is harmless; failing to delete it is not an error.
-            let _ = std::fs::remove_file(self.path(&part_file(part, epoch.saturating_sub(1))));
-        }
-        Ok(())
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
-    }
-
-    fn fail(&self, why: impl ToString) -> TrainError {
-        TrainError::Checkpoint {
-            path: self.dir.display().to_string(),
-            why: why.to_string(),
-        }
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> Result<(), TrainError> {
-        ser_model::write_atomic(&self.path(name), bytes).map_err(|e| self.fail(e))
-    }
-
-    fn read(&self, name: &str) -> Result<Vec<u8>, TrainError> {
-        std::fs::read(self.path(name)).map_err(|e| self.fail(format!("{name}: {e}")))
-    }
-}
-
-fn network_bytes(network: &Network) -> Vec<u8> {
-    network
-        .clone()
-        .into_record()
-        .into_bytes()
-        .expect("in-memory record serialises")
-        .to_vec()
-}
-
-fn load_network(fresh: Network, bytes: Vec<u8>) -> Result<Network, String> {
-    let record =
-        ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).map_err(|e| e.to_string())?;
-    fresh.try_load_record(record).map_err(|e| e.to_string())
 }
 
 /// Options of a run that do not change the model.
@@ -542,9 +212,9 @@ pub fn train(
         Extractor::new(cfg.features.clone()).map_err(|e| TrainError::Config(e.to_string()))?;
     let device = run.device.clone().autodiff();
     device.seed(cfg.seed);
-    let mut network = EmotionModel::fresh_network(&model_cfg, &device);
+    let network = EmotionModel::fresh_network(&model_cfg, &device);
     let parameters = network.parameter_count();
-    let mut optimizer = AdamConfig::new()
+    let optimizer = AdamConfig::new()
         .with_weight_decay(Some(WeightDecayConfig::new(cfg.weight_decay as f32)))
         .init();
     let k = labels.len();
@@ -557,32 +227,15 @@ pub fn train(
         dir: d.to_path_buf(),
     });
 
-    let mut state = CheckpointState {
-        config: cfg.clone(),
-        history: Vec::new(),
-        best_epoch: 0,
-        best_uar: -1.0,
+    let RunState {
+        mut network,
+        mut optimizer,
+        mut best,
+        mut state,
+    } = match (run.resume, &checkpoint) {
+        (true, Some(ck)) => ck.resume(cfg, network, optimizer)?,
+        _ => RunState::start(cfg, network, optimizer),
     };
-    let mut best = network_bytes(&network.valid());
-    if let (true, Some(ck)) = (run.resume, &checkpoint) {
-        let saved: CheckpointState =
-            serde_json::from_slice(&ck.read(STATE_FILE)?).map_err(|e| ck.fail(e))?;
-        if saved.config != *cfg {
-            return Err(
-                ck.fail("was made with another configuration; start afresh without --resume")
-            );
-        }
-        let done = saved.history.len();
-        network =
-            load_network(network, ck.read(&part_file("last", done))?).map_err(|e| ck.fail(e))?;
-        optimizer = optimizer
-            .from_bytes(Bytes::from_bytes_vec(
-                ck.read(&part_file("optimizer", done))?,
-            ))
-            .map_err(|e| ck.fail(e))?;
-        best = ck.read(&part_file("best", done))?;
-        state = saved;
-    }
 
     let steps_per_epoch = train.len().div_ceil(cfg.batch_size);
     let bar = if run.progress {
@@ -600,87 +253,30 @@ pub fn train(
         (!valid.is_empty())
             .then(|| evaluate(&Ensemble::new(vec![net]), &model_cfg, valid, cfg.batch_size))
     };
+    let epochs = Epochs {
+        cfg,
+        model_cfg: &model_cfg,
+        extractor: &extractor,
+        train,
+        loss_fn,
+        device,
+        bar,
+    };
     let start_epoch = state.history.len() + 1;
     for epoch in start_epoch..=cfg.epochs {
         if cfg.stops_before(epoch, state.best_epoch) {
             break;
         }
         let started = Instant::now();
-        let progress = (epoch - 1) as f64 / cfg.epochs.max(1) as f64;
-        let lr = cfg.learning_rate
-            * (0.05 + 0.95 * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos()));
-        let mut order: Vec<usize> = (0..train.len()).collect();
-        order.shuffle(&mut StdRng::seed_from_u64(
-            cfg.seed ^ (epoch as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
-        ));
-        bar.reset();
-        bar.set_prefix(epoch.to_string());
-        let (mut loss_sum, mut correct) = (0.0f64, 0.0f64);
-        for (step, batch) in order.chunks(cfg.batch_size).enumerate() {
-            let mut features: Vec<Vec<f32>> = batch
-                .par_iter()
-                .map(|&i| {
-                    let seed = cfg.seed
-                        ^ ((epoch as u64) << 32)
-                        ^ (i as u64).wrapping_mul(0xA24B_AED4_963E_E407);
-                    train_features(cfg, &model_cfg, &extractor, &train[i], seed)
-                })
-                .collect();
-            let targets: Vec<i64> = batch.iter().map(|&i| train[i].target as i64).collect();
-            // No draw when off, so runs without mixup keep their random stream.
-            let mixup = (cfg.augment.mixup_alpha > 0.0).then(|| {
-                let seed = cfg.seed ^ ((epoch as u64) << 40) ^ step as u64;
-                Mixup::draw(
-                    cfg.augment.mixup_alpha,
-                    batch.len(),
-                    &mut StdRng::seed_from_u64(seed),
-                )
-            });
-            if let Some(m) = &mixup {
-                features = m.mix(&features);
-            }
-            let target_tensor = |t: Vec<i64>| {
-                Tensor::<1, Int>::from_data(TensorData::new(t, [batch.len()]), &device)
-            };
-            let logits = network.forward(batch_tensor(&features, cfg.features.n_mels, &device));
-            // With mixup each clip is scored against both of its labels, weighted as mixed
-            // (without, its partner is itself with weight 0).
-            let (own, partners): (f32, Vec<i64>) = match &mixup {
-                Some(m) => (m.lambda, m.partner.iter().map(|&j| targets[j]).collect()),
-                None => (1.0, targets.clone()),
-            };
-            let mut loss = loss_fn.forward(logits.clone(), target_tensor(targets.clone()));
-            if own < 1.0 {
-                loss = loss * own
-                    + loss_fn.forward(logits.clone(), target_tensor(partners.clone()))
-                        * (1.0 - own);
-            }
-            let loss_value = tensor_values(loss.clone())[0] as f64;
-            let predicted = argmax_rows(&tensor_values(logits), k);
-            // A prediction of a mix earns the share of the label it names.
-            correct += predicted
-                .iter()
-                .enumerate()
-                .map(|(i, &p)| {
-                    let hit = |t: &i64| if p as i64 == *t { 1.0 } else { 0.0 };
-                    own as f64 * hit(&targets[i]) + (1.0 - own as f64) * hit(&partners[i])
-                })
-                .sum::<f64>();
-            loss_sum += loss_value * batch.len() as f64;
-            let grads = GradientsParams::from_grads(loss.backward(), &network);
-            network = optimizer.step(lr, network, grads);
-            bar.set_position(step as u64 + 1);
-            bar.set_message(format!(
-                "loss {:.3}",
-                loss_sum / ((step + 1) * cfg.batch_size).min(train.len()) as f64
-            ));
-        }
+        let lr = cfg.learning_rate_at(epoch);
+        let (trained, train_loss, train_accuracy) = epochs.run(epoch, lr, network, &mut optimizer);
+        network = trained;
         let eval_net = network.valid();
         let validation = validate(eval_net.clone());
         let stats = EpochStats {
             epoch,
-            train_loss: loss_sum / train.len() as f64,
-            train_accuracy: correct / train.len() as f64,
+            train_loss,
+            train_accuracy,
             valid_loss: validation.as_ref().map(|v| v.loss),
             valid_accuracy: validation.as_ref().map(|v| v.scores.accuracy),
             valid_uar: validation.as_ref().map(|v| v.scores.uar),
@@ -722,7 +318,7 @@ pub fn train(
             stats.seconds
         );
         if run.progress {
-            bar.suspend(|| eprintln!("{line}"));
+            epochs.bar.suspend(|| eprintln!("{line}"));
         }
         state.history.push(stats);
         if let Some(ck) = &checkpoint {
@@ -734,7 +330,7 @@ pub fn train(
             )?;
         }
     }
-    bar.finish_and_clear();
+    epochs.bar.finish_and_clear();
     let best_net = load_network(
         EmotionModel::fresh_network(&model_cfg, &ser_model::cpu()),
         best,
@@ -763,4 +359,115 @@ pub fn train(
         calibration,
         parameters,
     })
+}
+
+/// What stays the same through a run's epochs: the clips, how they become batches, the loss.
+struct Epochs<'a> {
+    cfg: &'a TrainConfig,
+    model_cfg: &'a ModelConfig,
+    extractor: &'a Extractor,
+    train: &'a [Example],
+    loss_fn: CrossEntropyLoss,
+    device: Device,
+    bar: ProgressBar,
+}
+
+impl Epochs<'_> {
+    /// One pass over the training clips in epoch `epoch`'s order, one optimiser step at
+    /// learning rate `lr` per batch: the network after it, its mean loss and its accuracy (on
+    /// the augmented clips, as they were trained).
+    fn run(
+        &self,
+        epoch: usize,
+        lr: f64,
+        mut network: Network,
+        optimizer: &mut ModuleOptimizer,
+    ) -> (Network, f64, f64) {
+        let (cfg, n) = (self.cfg, self.train.len());
+        let mut order: Vec<usize> = (0..n).collect();
+        order.shuffle(&mut StdRng::seed_from_u64(
+            cfg.seed ^ (epoch as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        ));
+        self.bar.reset();
+        self.bar.set_prefix(epoch.to_string());
+        let (mut loss_sum, mut correct) = (0.0f64, 0.0f64);
+        for (step, batch) in order.chunks(cfg.batch_size).enumerate() {
+            let (loss, hits) = self.batch_loss(epoch, step, batch, &network);
+            correct += hits;
+            loss_sum += tensor_values(loss.clone())[0] as f64 * batch.len() as f64;
+            let grads = GradientsParams::from_grads(loss.backward(), &network);
+            network = optimizer.step(lr, network, grads);
+            self.bar.set_position(step as u64 + 1);
+            self.bar.set_message(format!(
+                "loss {:.3}",
+                loss_sum / ((step + 1) * cfg.batch_size).min(n) as f64
+            ));
+        }
+        (network, loss_sum / n as f64, correct / n as f64)
+    }
+
+    /// The loss of the network on one batch of training clips (augmented, mixed up with
+    /// mixup), and how many of them it names correctly: a prediction of a mix earns the share
+    /// of the label it names.
+    fn batch_loss(
+        &self,
+        epoch: usize,
+        step: usize,
+        batch: &[usize],
+        network: &Network,
+    ) -> (Tensor<1>, f64) {
+        let cfg = self.cfg;
+        let mut features: Vec<Vec<f32>> = batch
+            .par_iter()
+            .map(|&i| {
+                let seed = cfg.seed
+                    ^ ((epoch as u64) << 32)
+                    ^ (i as u64).wrapping_mul(0xA24B_AED4_963E_E407);
+                train_features(cfg, self.model_cfg, self.extractor, &self.train[i], seed)
+            })
+            .collect();
+        let targets: Vec<i64> = batch.iter().map(|&i| self.train[i].target as i64).collect();
+        // No draw when off, so runs without mixup keep their random stream.
+        let mixup = (cfg.augment.mixup_alpha > 0.0).then(|| {
+            let seed = cfg.seed ^ ((epoch as u64) << 40) ^ step as u64;
+            Mixup::draw(
+                cfg.augment.mixup_alpha,
+                batch.len(),
+                &mut StdRng::seed_from_u64(seed),
+            )
+        });
+        if let Some(m) = &mixup {
+            features = m.mix(&features);
+        }
+        let target_tensor = |t: Vec<i64>| {
+            Tensor::<1, Int>::from_data(TensorData::new(t, [batch.len()]), &self.device)
+        };
+        let logits = network.forward(batch_tensor(&features, cfg.features.n_mels, &self.device));
+        // With mixup each clip is scored against both of its labels, weighted as mixed
+        // (without, its partner is itself with weight 0).
+        let (own, partners): (f32, Vec<i64>) = match &mixup {
+            Some(m) => (m.lambda, m.partner.iter().map(|&j| targets[j]).collect()),
+            None => (1.0, targets.clone()),
+        };
+        let mut loss = self
+            .loss_fn
+            .forward(logits.clone(), target_tensor(targets.clone()));
+        if own < 1.0 {
+            loss = loss * own
+                + self
+                    .loss_fn
+                    .forward(logits.clone(), target_tensor(partners.clone()))
+                    * (1.0 - own);
+        }
+        let predicted = argmax_rows(&tensor_values(logits), self.model_cfg.labels.len());
+        let hits = predicted
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| {
+                let hit = |t: &i64| if p as i64 == *t { 1.0 } else { 0.0 };
+                own as f64 * hit(&targets[i]) + (1.0 - own as f64) * hit(&partners[i])
+            })
+            .sum::<f64>();
+        (loss, hits)
+    }
 }

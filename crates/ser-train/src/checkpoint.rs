@@ -1,0 +1,167 @@
+//! Checkpoints: each epoch's weights, optimiser state and best weights so far, written so
+//! that a run killed at any instant can resume from its last complete epoch.
+
+use std::path::{Path, PathBuf};
+
+use burn::module::Module;
+use burn::optim::ModuleOptimizer;
+use burn::store::ModuleRecord;
+use burn::tensor::Bytes;
+use serde::{Deserialize, Serialize};
+
+use ser_model::Network;
+
+use crate::train_config::TrainConfig;
+use crate::trainer::{EpochStats, TrainError};
+
+/// Where a run stands after an epoch: the network and optimiser to go on with, the weights to
+/// keep so far and the history.
+pub(crate) struct RunState {
+    pub(crate) network: Network,
+    pub(crate) optimizer: ModuleOptimizer,
+    /// The weights to keep so far ([`network_bytes`]): the best epoch's, or the running mean.
+    pub(crate) best: Vec<u8>,
+    pub(crate) state: CheckpointState,
+}
+
+impl RunState {
+    /// A run before its first epoch, with a fresh `network` and `optimizer`.
+    pub(crate) fn start(cfg: &TrainConfig, network: Network, optimizer: ModuleOptimizer) -> Self {
+        Self {
+            best: network_bytes(&network.valid()),
+            network,
+            optimizer,
+            state: CheckpointState {
+                config: cfg.clone(),
+                history: Vec::new(),
+                best_epoch: 0,
+                best_uar: -1.0,
+            },
+        }
+    }
+}
+
+/// Resumable state, saved beside the checkpoint weights.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct CheckpointState {
+    pub(crate) config: TrainConfig,
+    pub(crate) history: Vec<EpochStats>,
+    pub(crate) best_epoch: usize,
+    pub(crate) best_uar: f64,
+}
+
+/// File name of one part (`last`, `optimizer`, `best`) of epoch `epoch`'s checkpoint.
+fn part_file(part: &str, epoch: usize) -> String {
+    format!("{part}-{epoch}.bpk")
+}
+
+/// The file of a checkpoint that is written last and names its epoch (see [`Checkpoint`]).
+const STATE_FILE: &str = "state.json";
+
+/// Whether `dir` holds a checkpoint a run can resume from (`RunOptions::resume`): a run that
+/// was interrupted after finishing at least one epoch there.
+pub fn has_checkpoint(dir: &Path) -> bool {
+    dir.join(STATE_FILE).is_file()
+}
+
+/// Where a run keeps its checkpoint: after epoch `e`, the weights `last-e.bpk`, the optimiser
+/// state `optimizer-e.bpk` and the best weights so far `best-e.bpk`, then `state.json` (the
+/// history), each written to a temporary file and renamed. `state.json` is written last and
+/// names the epoch whose files belong to it, so a run killed at any instant leaves a
+/// consistent checkpoint: the previous epoch's files are deleted only after it is replaced.
+pub(crate) struct Checkpoint {
+    pub(crate) dir: PathBuf,
+}
+
+impl Checkpoint {
+    pub(crate) fn save(
+        &self,
+        state: &CheckpointState,
+        last: &[u8],
+        optimizer: &[u8],
+        best: &[u8],
+    ) -> Result<(), TrainError> {
+        let epoch = state.history.len();
+        for (part, bytes) in [("last", last), ("optimizer", optimizer), ("best", best)] {
+            self.write(&part_file(part, epoch), bytes)?;
+        }
+        self.write(
+            STATE_FILE,
+            &serde_json::to_vec_pretty(state).expect("serialises"),
+        )?;
+        for part in ["last", "optimizer", "best"] {
+            // A leftover of the previous epoch is harmless; failing to delete it is not an error.
+            let _ = std::fs::remove_file(self.path(&part_file(part, epoch.saturating_sub(1))));
+        }
+        Ok(())
+    }
+
+    /// The run saved here, to go on from its last complete epoch: `network` and `optimizer`
+    /// (fresh ones of the run's kind) take the saved weights and optimiser state. Refused when
+    /// the checkpoint was made with another configuration than `cfg`.
+    pub(crate) fn resume(
+        &self,
+        cfg: &TrainConfig,
+        network: Network,
+        optimizer: ModuleOptimizer,
+    ) -> Result<RunState, TrainError> {
+        let state: CheckpointState =
+            serde_json::from_slice(&self.read(STATE_FILE)?).map_err(|e| self.fail(e))?;
+        if state.config != *cfg {
+            return Err(
+                self.fail("was made with another configuration; start afresh without --resume")
+            );
+        }
+        let done = state.history.len();
+        let network = load_network(network, self.read(&part_file("last", done))?)
+            .map_err(|e| self.fail(e))?;
+        let optimizer = optimizer
+            .from_bytes(Bytes::from_bytes_vec(
+                self.read(&part_file("optimizer", done))?,
+            ))
+            .map_err(|e| self.fail(e))?;
+        let best = self.read(&part_file("best", done))?;
+        Ok(RunState {
+            network,
+            optimizer,
+            best,
+            state,
+        })
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    pub(crate) fn fail(&self, why: impl ToString) -> TrainError {
+        TrainError::Checkpoint {
+            path: self.dir.display().to_string(),
+            why: why.to_string(),
+        }
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> Result<(), TrainError> {
+        ser_model::write_atomic(&self.path(name), bytes).map_err(|e| self.fail(e))
+    }
+
+    fn read(&self, name: &str) -> Result<Vec<u8>, TrainError> {
+        std::fs::read(self.path(name)).map_err(|e| self.fail(format!("{name}: {e}")))
+    }
+}
+
+/// A network's weights as a burn record in memory.
+pub(crate) fn network_bytes(network: &Network) -> Vec<u8> {
+    network
+        .clone()
+        .into_record()
+        .into_bytes()
+        .expect("in-memory record serialises")
+        .to_vec()
+}
+
+/// `fresh` (a network of the right shape) with the weights of [`network_bytes`]'s `bytes`.
+pub(crate) fn load_network(fresh: Network, bytes: Vec<u8>) -> Result<Network, String> {
+    let record =
+        ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).map_err(|e| e.to_string())?;
+    fresh.try_load_record(record).map_err(|e| e.to_string())
+}
