@@ -21,6 +21,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::config::NetworkConfig;
 use crate::cpu_kernels::{self, CpuNetwork};
+use crate::tensor_values;
 
 /// One convolution block: conv 3×3 (same padding) → batch-norm → ReLU → max-pool 2×2, or 2×1
 /// (frequency only) for a block that keeps the time resolution.
@@ -120,7 +121,7 @@ impl Network {
     /// without autodiff), burn's layers everywhere else and when `kernels` is `None`.
     pub fn forward_with(&self, x: Tensor<4>, kernels: Option<&CpuNetwork>) -> Tensor<2> {
         if let Some(kernels) = kernels.filter(|_| cpu_kernels::applies(&x)) {
-            let (h, dims) = kernels.sequence(&crate::tensor_values(x.clone()), x.dims());
+            let (h, dims) = kernels.sequence(&tensor_values(x.clone()), x.dims());
             return self.head(Tensor::from_data(TensorData::new(h, dims), &x.device()));
         }
         let x = self.blocks.iter().fold(x, |x, block| block.forward(x));
@@ -155,7 +156,7 @@ mod tests {
     use burn::tensor::{Distribution, Tensor};
 
     use super::Network;
-    use crate::{EmotionModel, NetworkConfig};
+    use crate::{tensor_values, EmotionModel, NetworkConfig};
 
     /// Asserts that the CPU kernels give burn's logits, within 1e-3, for batches of
     /// `(clips, frames)` of random 64-band input.
@@ -165,8 +166,8 @@ mod tests {
         for &(b, frames) in cases {
             let x =
                 Tensor::<4>::random([b, 1, 64, frames], Distribution::Normal(0.0, 1.0), &device);
-            let fast = crate::tensor_values(network.forward_with(x.clone(), Some(&kernels)));
-            let reference = crate::tensor_values(network.forward_with(x, None));
+            let fast = tensor_values(network.forward_with(x.clone(), Some(&kernels)));
+            let reference = tensor_values(network.forward_with(x, None));
             let diff = fast
                 .iter()
                 .zip(&reference)

@@ -217,8 +217,9 @@ pub fn train(
     let optimizer = AdamConfig::new()
         .with_weight_decay(Some(WeightDecayConfig::new(cfg.weight_decay as f32)))
         .init();
-    let k = labels.len();
-    let weights = cfg.class_weights.then(|| class_weights(train, k));
+    let weights = cfg
+        .class_weights
+        .then(|| class_weights(train, labels.len()));
     let loss_fn = CrossEntropyLossConfig::new()
         .with_weights(weights)
         .with_smoothing((cfg.label_smoothing > 0.0).then_some(cfg.label_smoothing as f32))
