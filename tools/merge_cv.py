@@ -22,7 +22,11 @@ def main():
     runs = []
     for path in inputs:
         with open(path) as f:
-            runs.append(json.load(f))
+            run = json.load(f)
+        # Records written before `ser cv --seeds` existed trained one network of the
+        # configuration's seed, which is how `ser cv --resume` reads them too.
+        run.setdefault("seeds", [run["config"]["seed"]])
+        runs.append(run)
     first = runs[0]
     for path, run in zip(inputs[1:], runs[1:]):
         for key in ("config", "seeds", "folds_total", "data"):

@@ -33,6 +33,12 @@ impl NetworkConfig {
         self.time_pooling_blocks.unwrap_or(self.conv_channels.len())
     }
 
+    /// Size of a clip's pooled representation ([`crate::Network::embed`]): both directions of
+    /// the LSTM.
+    pub fn embedding_size(&self) -> usize {
+        2 * self.lstm_hidden
+    }
+
     /// Whether block `index` (from 0) halves time as well as frequency.
     pub fn pools_time(&self, index: usize) -> bool {
         index < self.time_pooled_blocks()

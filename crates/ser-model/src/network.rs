@@ -81,7 +81,7 @@ impl Network {
             })
             .collect();
         let d_seq = channels_in * mels.max(1);
-        let d_lstm = 2 * config.lstm_hidden;
+        let d_lstm = config.embedding_size();
         Self {
             blocks,
             dropout: DropoutConfig::new(config.dropout).init(),
@@ -122,27 +122,38 @@ impl Network {
     pub fn forward_with(&self, x: Tensor<4>, kernels: Option<&CpuNetwork>) -> Tensor<2> {
         if let Some(kernels) = kernels.filter(|_| cpu_kernels::applies(&x)) {
             let (h, dims) = kernels.sequence(&tensor_values(x.clone()), x.dims());
-            return self.head(Tensor::from_data(TensorData::new(h, dims), &x.device()));
+            let h = Tensor::from_data(TensorData::new(h, dims), &x.device());
+            return self.classify(self.pool(h));
         }
+        self.classify(self.embed(x))
+    }
+
+    /// The clip's pooled representation `[B, 2·lstm_hidden]` through burn's layers (what the
+    /// classifier sees before its dropout): training reads it for heads of its own.
+    pub fn embed(&self, x: Tensor<4>) -> Tensor<2> {
         let x = self.blocks.iter().fold(x, |x, block| block.forward(x));
         let x = self.dropout.forward(x);
         // [B, C, M, T] → [B, T, C·M]: one feature vector per time step.
         let [b, c, m, t] = x.dims();
         let seq = x.permute([0, 3, 1, 2]).reshape([b, t, c * m]);
-        self.head(self.lstm.forward(seq, None).0)
+        self.pool(self.lstm.forward(seq, None).0)
     }
 
-    /// Pooling over time and the classifier: logits from the BiLSTM's outputs.
-    fn head(&self, h: Tensor<3>) -> Tensor<2> {
-        let pooled = match &self.attention {
+    /// Logits from a pooled representation ([`Network::embed`]).
+    pub fn classify(&self, pooled: Tensor<2>) -> Tensor<2> {
+        self.classifier.forward(self.dropout.forward(pooled))
+    }
+
+    /// Pooling over time: one vector per clip from the BiLSTM's outputs.
+    fn pool(&self, h: Tensor<3>) -> Tensor<2> {
+        match &self.attention {
             Some(score) => {
                 // Weights over time from a learned score per step: [B, T, 1].
                 let weights = softmax(score.forward(h.clone()), 1);
                 (h * weights).sum_dim(1).squeeze_dim(1)
             }
             None => h.mean_dim(1).squeeze_dim(1),
-        };
-        self.classifier.forward(self.dropout.forward(pooled))
+        }
     }
 
     /// Number of trainable scalars.

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use ser_model::Network;
 
+use crate::adversary::SpeakerHead;
 use crate::train_config::TrainConfig;
 use crate::trainer::{EpochStats, TrainError};
 
@@ -18,17 +19,31 @@ use crate::trainer::{EpochStats, TrainError};
 /// keep so far and the history.
 pub(crate) struct RunState {
     pub(crate) network: Network,
+    /// The speaker-adversarial head, when the run has one.
+    pub(crate) speaker_head: Option<SpeakerHead>,
     pub(crate) optimizer: ModuleOptimizer,
-    /// The weights to keep so far ([`network_bytes`]): the best epoch's, or the running mean.
+    /// The weights to keep so far ([`module_bytes`]): the best epoch's, or the running mean.
     pub(crate) best: Vec<u8>,
     pub(crate) state: CheckpointState,
 }
 
 impl RunState {
-    /// A run before its first epoch, with a fresh `network` and `optimizer`.
-    pub(crate) fn start(cfg: &TrainConfig, network: Network, optimizer: ModuleOptimizer) -> Self {
+    /// A run before its first epoch, with a fresh `network` and `optimizer`, and the speaker
+    /// head `make_speaker_head` makes, if any.
+    ///
+    /// burn draws a module's initial weights from the device's generator when they are first
+    /// used: the head is made after the network's are drawn, so that a run with a head starts
+    /// from the same network as the run without.
+    pub(crate) fn start(
+        cfg: &TrainConfig,
+        network: Network,
+        make_speaker_head: impl FnOnce() -> Option<SpeakerHead>,
+        optimizer: ModuleOptimizer,
+    ) -> Self {
+        let best = module_bytes(&network.valid());
         Self {
-            best: network_bytes(&network.valid()),
+            best,
+            speaker_head: make_speaker_head(),
             network,
             optimizer,
             state: CheckpointState {
@@ -64,8 +79,9 @@ pub fn has_checkpoint(dir: &Path) -> bool {
     dir.join(STATE_FILE).is_file()
 }
 
-/// Where a run keeps its checkpoint: after epoch `e`, the weights `last-e.bpk`, the optimiser
-/// state `optimizer-e.bpk` and the best weights so far `best-e.bpk`, then `state.json` (the
+/// Where a run keeps its checkpoint: after epoch `e`, the weights `last-e.bpk` (and the speaker
+/// head's `speaker-e.bpk` if the run has one), the optimiser state `optimizer-e.bpk` and the
+/// best weights so far `best-e.bpk`, then `state.json` (the
 /// history), each written to a temporary file and renamed. `state.json` is written last and
 /// names the epoch whose files belong to it, so a run killed at any instant leaves a
 /// consistent checkpoint: the previous epoch's files are deleted only after it is replaced.
@@ -78,31 +94,37 @@ impl Checkpoint {
         &self,
         state: &CheckpointState,
         last: &[u8],
+        speaker_head: Option<&[u8]>,
         optimizer: &[u8],
         best: &[u8],
     ) -> Result<(), TrainError> {
         let epoch = state.history.len();
-        for (part, bytes) in [("last", last), ("optimizer", optimizer), ("best", best)] {
+        let parts = [("last", last), ("optimizer", optimizer), ("best", best)]
+            .into_iter()
+            .chain(speaker_head.map(|bytes| ("speaker", bytes)));
+        for (part, bytes) in parts {
             self.write(&part_file(part, epoch), bytes)?;
         }
         self.write(
             STATE_FILE,
             &serde_json::to_vec_pretty(state).expect("serialises"),
         )?;
-        for part in ["last", "optimizer", "best"] {
+        for part in ["last", "optimizer", "best", "speaker"] {
             // A leftover of the previous epoch is harmless; failing to delete it is not an error.
             let _ = std::fs::remove_file(self.path(&part_file(part, epoch.saturating_sub(1))));
         }
         Ok(())
     }
 
-    /// The run saved here, to go on from its last complete epoch: `network` and `optimizer`
-    /// (fresh ones of the run's kind) take the saved weights and optimiser state. Refused when
-    /// the checkpoint was made with another configuration than `cfg`.
+    /// The run saved here, to go on from its last complete epoch: `network`, the speaker head
+    /// `make_speaker_head` makes and `optimizer` (fresh ones of the run's kind) take the saved
+    /// weights and optimiser state. Refused when the checkpoint was made with another
+    /// configuration than `cfg`.
     pub(crate) fn resume(
         &self,
         cfg: &TrainConfig,
         network: Network,
+        make_speaker_head: impl FnOnce() -> Option<SpeakerHead>,
         optimizer: ModuleOptimizer,
     ) -> Result<RunState, TrainError> {
         let state: CheckpointState =
@@ -113,8 +135,15 @@ impl Checkpoint {
             );
         }
         let done = state.history.len();
-        let network = load_network(network, self.read(&part_file("last", done))?)
-            .map_err(|e| self.fail(e))?;
+        let network =
+            load_module(network, self.read(&part_file("last", done))?).map_err(|e| self.fail(e))?;
+        let speaker_head = match make_speaker_head() {
+            Some(head) => Some(
+                load_module(head, self.read(&part_file("speaker", done))?)
+                    .map_err(|e| self.fail(e))?,
+            ),
+            None => None,
+        };
         let optimizer = optimizer
             .from_bytes(Bytes::from_bytes_vec(
                 self.read(&part_file("optimizer", done))?,
@@ -123,6 +152,7 @@ impl Checkpoint {
         let best = self.read(&part_file("best", done))?;
         Ok(RunState {
             network,
+            speaker_head,
             optimizer,
             best,
             state,
@@ -149,9 +179,9 @@ impl Checkpoint {
     }
 }
 
-/// A network's weights as a burn record in memory.
-pub(crate) fn network_bytes(network: &Network) -> Vec<u8> {
-    network
+/// A module's weights (a network's, a speaker head's) as a burn record in memory.
+pub(crate) fn module_bytes<M: Module>(module: &M) -> Vec<u8> {
+    module
         .clone()
         .into_record()
         .into_bytes()
@@ -159,9 +189,69 @@ pub(crate) fn network_bytes(network: &Network) -> Vec<u8> {
         .to_vec()
 }
 
-/// `fresh` (a network of the right shape) with the weights of [`network_bytes`]'s `bytes`.
-pub(crate) fn load_network(fresh: Network, bytes: Vec<u8>) -> Result<Network, String> {
+/// `fresh` (a module of the right shape) with the weights of [`module_bytes`]'s `bytes`.
+pub(crate) fn load_module<M: Module>(fresh: M, bytes: Vec<u8>) -> Result<M, String> {
     let record =
         ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).map_err(|e| e.to_string())?;
     fresh.try_load_record(record).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use burn::optim::AdamConfig;
+    use ser_model::NetworkConfig;
+
+    use super::*;
+
+    #[test]
+    fn a_checkpoint_keeps_the_speaker_head() {
+        let device = ser_model::cpu().autodiff();
+        let config = NetworkConfig {
+            conv_channels: vec![4],
+            lstm_hidden: 8,
+            ..NetworkConfig::default()
+        };
+        let fresh = || {
+            let network = Network::new(&config, 16, 3, &device);
+            let head = SpeakerHead::new(config.embedding_size(), 2, &device);
+            (network, head)
+        };
+        let (network, head) = fresh();
+        let cfg = TrainConfig::default();
+        let run = RunState::start(&cfg, network, || Some(head), AdamConfig::new().init());
+        let dir = tempfile::tempdir().unwrap();
+        let checkpoint = Checkpoint {
+            dir: dir.path().to_path_buf(),
+        };
+        let head_bytes = module_bytes(run.speaker_head.as_ref().unwrap());
+        let mut state = run.state.clone();
+        state.history.push(crate::trainer::EpochStats {
+            epoch: 1,
+            train_loss: 1.0,
+            train_accuracy: 0.5,
+            valid_loss: None,
+            valid_accuracy: None,
+            valid_uar: None,
+            speaker_accuracy: Some(0.5),
+            learning_rate: 1e-3,
+            seconds: 1.0,
+        });
+        checkpoint
+            .save(
+                &state,
+                &module_bytes(&run.network),
+                Some(&head_bytes),
+                &run.optimizer.into_bytes().unwrap(),
+                &run.best,
+            )
+            .unwrap();
+        let (network, head) = fresh();
+        let resumed = checkpoint
+            .resume(&cfg, network, || Some(head), AdamConfig::new().init())
+            .unwrap();
+        assert_eq!(
+            module_bytes(resumed.speaker_head.as_ref().unwrap()),
+            head_bytes
+        );
+    }
 }

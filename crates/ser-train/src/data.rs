@@ -23,9 +23,14 @@ pub fn load_examples(
     let mut examples = Vec::with_capacity(clips.len());
     let mut failures = Vec::new();
     let results = cache.get_all(&paths, progress);
-    for ((result, target), path) in results.into_iter().zip(targets).zip(paths) {
+    for (((result, target), path), clip) in results.into_iter().zip(targets).zip(paths).zip(clips) {
         match result {
-            Ok(wave) => examples.push(Example { path, wave, target }),
+            Ok(wave) => examples.push(Example {
+                path,
+                wave,
+                target,
+                speaker: clip.speaker.clone(),
+            }),
             Err(e) => failures.push(e.to_string()),
         }
     }

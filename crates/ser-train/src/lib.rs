@@ -7,6 +7,7 @@
 //! - [`calibration`]: a softmax temperature fitted on validation speakers, and the expected
 //!   calibration error that measures it;
 //! - [`cache`]: decoded, resampled, trimmed waveforms cached on disk, keyed by file and options;
+//! - [`adversary`]: speaker-adversarial training, a speaker head behind a gradient reversal;
 //! - [`augment`]: training-side augmentation (noise at random SNR, time shift, SpecAugment);
 //! - [`config_file`]: training configuration files that hold only what differs from the
 //!   defaults;
@@ -21,6 +22,7 @@
 //! - [`report`]: metrics.json, MODEL.md and pictures of a trained model;
 //! - [`ensemble_dir`]: the directory of a model combined from trained models (`ser ensemble`).
 
+pub mod adversary;
 pub mod augment;
 pub mod averaging;
 pub mod cache;

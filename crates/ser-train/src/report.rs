@@ -191,7 +191,7 @@ a bidirectional LSTM ({hidden} units per direction), {pool} pooling over time, d
 {dropout}, a linear classifier: {params} parameters.
 
 ## Training
-Cross-entropy{weights}{smoothing}, Adam (learning rate {lr}, cosine decay to 5 %, weight decay {wd}),
+Cross-entropy{weights}{smoothing}{adversary}, Adam (learning rate {lr}, cosine decay to 5 %, weight decay {wd}),
 batch {batch}, {schedule}, seed {seed}. Augmentation (training only): {aug}.
 
 Reproduce with:
@@ -260,6 +260,15 @@ ser {version}, burn 0.22.1 (flex CPU backend).
         },
         smoothing = if cfg.label_smoothing > 0.0 {
             format!(" with label smoothing {}", cfg.label_smoothing)
+        } else {
+            String::new()
+        },
+        adversary = if cfg.speaker_adversary > 0.0 {
+            format!(
+                ", against a speaker head behind a gradient reversal rising to {} \
+                 (speaker-adversarial)",
+                cfg.speaker_adversary
+            )
         } else {
             String::new()
         },

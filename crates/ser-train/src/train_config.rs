@@ -48,6 +48,10 @@ pub struct TrainConfig {
     /// (`experiments/2026-11-26-batch16-full-schedule/baseline-cv.json`), since how sure the
     /// network should be varies from actor to actor.
     pub fit_temperature: bool,
+    /// Speaker-adversarial training ([`crate::adversary`]): the largest strength of the
+    /// gradient reversal from a speaker head on the pooled representation (0 = off). Needs
+    /// at least two training speakers.
+    pub speaker_adversary: f64,
     /// Training-side augmentation.
     pub augment: AugmentConfig,
     /// How clips are decoded, trimmed and cut.
@@ -73,6 +77,7 @@ impl Default for TrainConfig {
             class_weights: true,
             label_smoothing: 0.0,
             fit_temperature: false,
+            speaker_adversary: 0.0,
             augment: AugmentConfig::default(),
             audio: LoadOptions {
                 // RAVDESS clips hold about a second of silence around 1.5-2.5 s of speech:
@@ -136,6 +141,12 @@ impl TrainConfig {
             return Err(format!(
                 "label_smoothing {} must be in [0, 1)",
                 self.label_smoothing
+            ));
+        }
+        if !(self.speaker_adversary.is_finite() && self.speaker_adversary >= 0.0) {
+            return Err(format!(
+                "speaker_adversary {} must be 0 or positive",
+                self.speaker_adversary
             ));
         }
         if self.average_last_epochs > self.epochs

@@ -25,12 +25,13 @@ use serde::{Deserialize, Serialize};
 use ser_features::Extractor;
 use ser_model::{prepare_features, tensor_values, EmotionModel, Ensemble, ModelConfig, Network};
 
+use crate::adversary::{strength_at, SpeakerHead};
 use crate::augment::{
     add_noise, change_speed, random_placement, spec_augment, warp_frequencies, Mixup,
 };
 use crate::averaging::running_mean;
 use crate::calibration::Calibration;
-use crate::checkpoint::{load_network, network_bytes, Checkpoint, RunState};
+use crate::checkpoint::{load_module, module_bytes, Checkpoint, RunState};
 use crate::evaluation::{argmax_rows, batch_tensor, evaluate};
 use crate::metrics::Scores;
 use crate::train_config::{model_config, TrainConfig};
@@ -44,6 +45,8 @@ pub struct Example {
     pub wave: Vec<f32>,
     /// Class index.
     pub target: usize,
+    /// Who speaks (for speaker-adversarial training).
+    pub speaker: String,
 }
 
 /// What happened in one epoch.
@@ -61,6 +64,10 @@ pub struct EpochStats {
     pub valid_accuracy: Option<f64>,
     /// Validation UAR: the early-stopping criterion.
     pub valid_uar: Option<f64>,
+    /// How often the speaker head named the training clips' speakers (`None`: trained
+    /// without [`TrainConfig::speaker_adversary`]); chance is one over the speakers.
+    #[serde(default)]
+    pub speaker_accuracy: Option<f64>,
     /// Learning rate used.
     pub learning_rate: f64,
     /// Wall-clock seconds of the epoch.
@@ -173,6 +180,21 @@ fn class_weights(train: &[Example], k: usize) -> Vec<f32> {
         .collect()
 }
 
+/// Each training clip's speaker as an index into the sorted distinct speakers.
+fn speaker_indices(train: &[Example]) -> Vec<usize> {
+    let names: std::collections::BTreeSet<&str> =
+        train.iter().map(|e| e.speaker.as_str()).collect();
+    let names: Vec<&str> = names.into_iter().collect();
+    train
+        .iter()
+        .map(|e| {
+            names
+                .binary_search(&e.speaker.as_str())
+                .expect("collected above")
+        })
+        .collect()
+}
+
 /// Options of a run that do not change the model.
 pub struct RunOptions<'a> {
     /// Where to checkpoint each epoch (`None`: no checkpoints).
@@ -214,6 +236,17 @@ pub fn train(
     device.seed(cfg.seed);
     let network = EmotionModel::fresh_network(&model_cfg, &device);
     let parameters = network.parameter_count();
+    let speakers = speaker_indices(train);
+    let speaker_count = speakers.iter().max().map_or(0, |&s| s + 1);
+    if cfg.speaker_adversary > 0.0 && speaker_count < 2 {
+        return Err(TrainError::Config(format!(
+            "speaker_adversary needs at least two training speakers, the clips have {speaker_count}"
+        )));
+    }
+    let make_speaker_head = || {
+        (cfg.speaker_adversary > 0.0)
+            .then(|| SpeakerHead::new(cfg.network.embedding_size(), speaker_count, &device))
+    };
     let optimizer = AdamConfig::new()
         .with_weight_decay(Some(WeightDecayConfig::new(cfg.weight_decay as f32)))
         .init();
@@ -230,12 +263,13 @@ pub fn train(
 
     let RunState {
         mut network,
+        mut speaker_head,
         mut optimizer,
         mut best,
         mut state,
     } = match (run.resume, &checkpoint) {
-        (true, Some(ck)) => ck.resume(cfg, network, optimizer)?,
-        _ => RunState::start(cfg, network, optimizer),
+        (true, Some(ck)) => ck.resume(cfg, network, make_speaker_head, optimizer)?,
+        _ => RunState::start(cfg, network, make_speaker_head, optimizer),
     };
 
     let steps_per_epoch = train.len().div_ceil(cfg.batch_size);
@@ -259,7 +293,9 @@ pub fn train(
         model_cfg: &model_cfg,
         extractor: &extractor,
         train,
+        speakers,
         loss_fn,
+        speaker_loss_fn: CrossEntropyLossConfig::new().init(&device),
         device,
         bar,
     };
@@ -270,14 +306,15 @@ pub fn train(
         }
         let started = Instant::now();
         let lr = cfg.learning_rate_at(epoch);
-        let (trained, train_loss, train_accuracy) = epochs.run(epoch, lr, network, &mut optimizer);
-        network = trained;
+        let trained = epochs.run(epoch, lr, network, speaker_head, &mut optimizer);
+        (network, speaker_head) = (trained.network, trained.speaker_head);
         let eval_net = network.valid();
         let validation = validate(eval_net.clone());
         let stats = EpochStats {
             epoch,
-            train_loss,
-            train_accuracy,
+            train_loss: trained.loss,
+            train_accuracy: trained.accuracy,
+            speaker_accuracy: trained.speaker_accuracy,
             valid_loss: validation.as_ref().map(|v| v.loss),
             valid_accuracy: validation.as_ref().map(|v| v.scores.accuracy),
             valid_uar: validation.as_ref().map(|v| v.scores.uar),
@@ -293,13 +330,13 @@ pub fn train(
         // `best` holds the weights to keep: the best epoch's, or the running mean of the
         // averaged epochs' (the n-th of them counting this one).
         match (epoch + cfg.average_last_epochs).saturating_sub(cfg.epochs) {
-            0 if improved => best = network_bytes(&eval_net),
+            0 if improved => best = module_bytes(&eval_net),
             0 => {}
             n => {
                 // Into a copy of its own: a clone would share `eval_net`'s batch-norm running
                 // statistics (burn keeps them behind one lock), and loading would overwrite them.
-                let mean = load_network(network.valid(), best).map_err(TrainError::Config)?;
-                best = network_bytes(&running_mean(mean, &eval_net, n));
+                let mean = load_module(network.valid(), best).map_err(TrainError::Config)?;
+                best = module_bytes(&running_mean(mean, &eval_net, n));
             }
         }
         let valid_text = match &validation {
@@ -312,8 +349,12 @@ pub fn train(
             ),
             None => "no validation".to_string(),
         };
+        let speaker_text = stats
+            .speaker_accuracy
+            .map(|a| format!(" speaker {:.1}%", 100.0 * a))
+            .unwrap_or_default();
         let line = format!(
-            "epoch {epoch:>3}: train loss {:.3} acc {:.1}% | {valid_text} | {:.1} s",
+            "epoch {epoch:>3}: train loss {:.3} acc {:.1}%{speaker_text} | {valid_text} | {:.1} s",
             stats.train_loss,
             100.0 * stats.train_accuracy,
             stats.seconds
@@ -325,14 +366,15 @@ pub fn train(
         if let Some(ck) = &checkpoint {
             ck.save(
                 &state,
-                &network_bytes(&network),
+                &module_bytes(&network),
+                speaker_head.as_ref().map(module_bytes).as_deref(),
                 &optimizer.into_bytes().map_err(|e| ck.fail(e))?,
                 &best,
             )?;
         }
     }
     epochs.bar.finish_and_clear();
-    let best_net = load_network(
+    let best_net = load_module(
         EmotionModel::fresh_network(&model_cfg, &ser_model::cpu()),
         best,
     )
@@ -368,22 +410,26 @@ struct Epochs<'a> {
     model_cfg: &'a ModelConfig,
     extractor: &'a Extractor,
     train: &'a [Example],
+    /// Each training clip's speaker index (for the speaker head).
+    speakers: Vec<usize>,
     loss_fn: CrossEntropyLoss,
+    /// The speaker head's loss: plain cross-entropy.
+    speaker_loss_fn: CrossEntropyLoss,
     device: Device,
     bar: ProgressBar,
 }
 
 impl Epochs<'_> {
     /// One pass over the training clips in epoch `epoch`'s order, one optimiser step at
-    /// learning rate `lr` per batch: the network after it, its mean loss and its accuracy (on
-    /// the augmented clips, as they were trained).
+    /// learning rate `lr` per batch, for the network and the speaker head if there is one.
     fn run(
         &self,
         epoch: usize,
         lr: f64,
         mut network: Network,
+        mut speaker_head: Option<SpeakerHead>,
         optimizer: &mut ModuleOptimizer,
-    ) -> (Network, f64, f64) {
+    ) -> TrainedEpoch {
         let (cfg, n) = (self.cfg, self.train.len());
         let mut order: Vec<usize> = (0..n).collect();
         order.shuffle(&mut StdRng::seed_from_u64(
@@ -391,32 +437,60 @@ impl Epochs<'_> {
         ));
         self.bar.reset();
         self.bar.set_prefix(epoch.to_string());
-        let (mut loss_sum, mut correct) = (0.0f64, 0.0f64);
+        let strength = strength_at(
+            cfg.speaker_adversary,
+            (epoch - 1) as f64 / cfg.epochs as f64,
+        );
+        let (mut loss_sum, mut correct, mut speakers_named) = (0.0f64, 0.0f64, 0.0f64);
         for (step, batch) in order.chunks(cfg.batch_size).enumerate() {
-            let (loss, hits) = self.batch_loss(epoch, step, batch, &network);
+            let BatchLoss {
+                loss,
+                emotion_loss,
+                hits,
+                speaker_hits,
+            } = self.batch_loss(
+                (epoch, step),
+                batch,
+                &network,
+                speaker_head.as_ref(),
+                strength,
+            );
             correct += hits;
-            loss_sum += tensor_values(loss.clone())[0] as f64 * batch.len() as f64;
-            let grads = GradientsParams::from_grads(loss.backward(), &network);
-            network = optimizer.step(lr, network, grads);
+            speakers_named += speaker_hits;
+            loss_sum += emotion_loss * batch.len() as f64;
+            let mut grads = loss.backward();
+            let network_grads = GradientsParams::from_module(&mut grads, &network);
+            network = optimizer.step(lr, network, network_grads);
+            speaker_head = speaker_head.map(|head| {
+                let head_grads = GradientsParams::from_module(&mut grads, &head);
+                optimizer.step(lr, head, head_grads)
+            });
             self.bar.set_position(step as u64 + 1);
             self.bar.set_message(format!(
                 "loss {:.3}",
                 loss_sum / ((step + 1) * cfg.batch_size).min(n) as f64
             ));
         }
-        (network, loss_sum / n as f64, correct / n as f64)
+        TrainedEpoch {
+            speaker_accuracy: speaker_head.is_some().then(|| speakers_named / n as f64),
+            network,
+            speaker_head,
+            loss: loss_sum / n as f64,
+            accuracy: correct / n as f64,
+        }
     }
 
     /// The loss of the network on one batch of training clips (augmented, mixed up with
-    /// mixup), and how many of them it names correctly: a prediction of a mix earns the share
-    /// of the label it names.
+    /// mixup), with the speaker head's loss when there is one (its gradient reversed with
+    /// `strength`), and how many clips the network and the head name correctly.
     fn batch_loss(
         &self,
-        epoch: usize,
-        step: usize,
+        (epoch, step): (usize, usize),
         batch: &[usize],
         network: &Network,
-    ) -> (Tensor<1>, f64) {
+        speaker_head: Option<&SpeakerHead>,
+        strength: f64,
+    ) -> BatchLoss {
         let cfg = self.cfg;
         let mut features: Vec<Vec<f32>> = batch
             .par_iter()
@@ -427,7 +501,6 @@ impl Epochs<'_> {
                 train_features(cfg, self.model_cfg, self.extractor, &self.train[i], seed)
             })
             .collect();
-        let targets: Vec<i64> = batch.iter().map(|&i| self.train[i].target as i64).collect();
         // No draw when off, so runs without mixup keep their random stream.
         let mixup = (cfg.augment.mixup_alpha > 0.0).then(|| {
             let seed = cfg.seed ^ ((epoch as u64) << 40) ^ step as u64;
@@ -440,35 +513,90 @@ impl Epochs<'_> {
         if let Some(m) = &mixup {
             features = m.mix(&features);
         }
-        let target_tensor = |t: Vec<i64>| {
-            Tensor::<1, Int>::from_data(TensorData::new(t, [batch.len()]), &self.device)
-        };
-        let logits = network.forward(batch_tensor(&features, cfg.features.n_mels, &self.device));
-        // With mixup each clip is scored against both of its labels, weighted as mixed
-        // (without, its partner is itself with weight 0).
-        let (own, partners): (f32, Vec<i64>) = match &mixup {
-            Some(m) => (m.lambda, m.partner.iter().map(|&j| targets[j]).collect()),
-            None => (1.0, targets.clone()),
-        };
-        let mut loss = self
-            .loss_fn
-            .forward(logits.clone(), target_tensor(targets.clone()));
-        if own < 1.0 {
-            loss = loss * own
-                + self
-                    .loss_fn
-                    .forward(logits.clone(), target_tensor(partners.clone()))
-                    * (1.0 - own);
+        let pooled = network.embed(batch_tensor(&features, cfg.features.n_mels, &self.device));
+        let targets: Vec<usize> = batch.iter().map(|&i| self.train[i].target).collect();
+        let (loss, hits) = self.mixed_loss(
+            &self.loss_fn,
+            network.classify(pooled.clone()),
+            &targets,
+            mixup.as_ref(),
+        );
+        match speaker_head {
+            Some(head) => {
+                let speakers: Vec<usize> = batch.iter().map(|&i| self.speakers[i]).collect();
+                let (speaker_loss, speaker_hits) = self.mixed_loss(
+                    &self.speaker_loss_fn,
+                    head.forward(pooled, strength),
+                    &speakers,
+                    mixup.as_ref(),
+                );
+                BatchLoss {
+                    emotion_loss: tensor_values(loss.clone())[0] as f64,
+                    loss: loss + speaker_loss,
+                    hits,
+                    speaker_hits,
+                }
+            }
+            None => BatchLoss {
+                emotion_loss: tensor_values(loss.clone())[0] as f64,
+                loss,
+                hits,
+                speaker_hits: 0.0,
+            },
         }
-        let predicted = argmax_rows(&tensor_values(logits), self.model_cfg.labels.len());
-        let hits = predicted
+    }
+
+    /// `loss_fn` of `logits` against each clip's class, or with mixup against both classes of
+    /// its mix, weighted as mixed; and how many clips the logits name correctly (a prediction
+    /// of a mix earns the share of the class it names).
+    fn mixed_loss(
+        &self,
+        loss_fn: &CrossEntropyLoss,
+        logits: Tensor<2>,
+        targets: &[usize],
+        mixup: Option<&Mixup>,
+    ) -> (Tensor<1>, f64) {
+        // Without mixup each clip's partner is itself, with weight 0.
+        let (own, partners): (f32, Vec<usize>) = match mixup {
+            Some(m) => (m.lambda, m.partner.iter().map(|&j| targets[j]).collect()),
+            None => (1.0, targets.to_vec()),
+        };
+        let classes = |t: &[usize]| {
+            let t: Vec<i64> = t.iter().map(|&c| c as i64).collect();
+            Tensor::<1, Int>::from_data(TensorData::new(t, [targets.len()]), &self.device)
+        };
+        let mut loss = loss_fn.forward(logits.clone(), classes(targets));
+        if own < 1.0 {
+            loss = loss * own + loss_fn.forward(logits.clone(), classes(&partners)) * (1.0 - own);
+        }
+        let [_, k] = logits.dims();
+        let hits = argmax_rows(&tensor_values(logits), k)
             .iter()
-            .enumerate()
-            .map(|(i, &p)| {
-                let hit = |t: &i64| if p as i64 == *t { 1.0 } else { 0.0 };
-                own as f64 * hit(&targets[i]) + (1.0 - own as f64) * hit(&partners[i])
+            .zip(targets.iter().zip(&partners))
+            .map(|(p, (t, partner))| {
+                own as f64 * f64::from(p == t) + (1.0 - own as f64) * f64::from(p == partner)
             })
             .sum::<f64>();
         (loss, hits)
     }
+}
+
+/// One batch's losses, and how many clips the network and the speaker head named correctly.
+struct BatchLoss {
+    /// What the optimiser minimises: the emotion loss plus the speaker head's.
+    loss: Tensor<1>,
+    /// The emotion loss alone (what the epoch reports).
+    emotion_loss: f64,
+    hits: f64,
+    speaker_hits: f64,
+}
+
+/// What one epoch ([`Epochs::run`]) leaves: the trained modules, and the emotion loss and
+/// accuracies on its (augmented) training clips.
+struct TrainedEpoch {
+    network: Network,
+    speaker_head: Option<SpeakerHead>,
+    loss: f64,
+    accuracy: f64,
+    speaker_accuracy: Option<f64>,
 }
