@@ -203,11 +203,11 @@ fn weights_for_more_networks_than_the_config_names_are_refused() {
 }
 
 #[test]
-fn the_shipped_ensemble_holds_two_different_networks_of_the_bundled_kind() {
+fn the_shipped_ensemble_holds_the_bundled_network_and_three_others_of_its_kind() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ensemble");
     let ensemble = EmotionModel::load(&dir).unwrap();
     let bundled = EmotionModel::bundled().unwrap();
-    assert_eq!(ensemble.config().members, 2);
+    assert_eq!(ensemble.config().members, 4);
     // Interchangeable with the bundled model: same labels, audio preparation and features.
     let config = ser_model::ModelConfig {
         members: 1,
@@ -223,8 +223,12 @@ fn the_shipped_ensemble_holds_two_different_networks_of_the_bundled_kind() {
         .map(|i| (i as f32 * 0.05).sin() * (i as f32 * 0.0007).sin() * 0.3)
         .collect();
     let predict = |m: &EmotionModel| m.predict_clips(std::slice::from_ref(&clip)).remove(0);
-    assert_ne!(
-        predict(&member(0)).probabilities,
-        predict(&member(1)).probabilities
-    );
+    let members: Vec<_> = (0..4).map(|i| predict(&member(i)).probabilities).collect();
+    // The first is the bundled network itself; no two networks are the same.
+    assert_eq!(members[0], predict(&bundled).probabilities);
+    for i in 0..4 {
+        for j in i + 1..4 {
+            assert_ne!(members[i], members[j], "networks {i} and {j}");
+        }
+    }
 }
