@@ -4,9 +4,11 @@
 //! cannot use — one that carries the emotion but not the voice. The head exists only during
 //! training; the saved model is the network alone, in the same format.
 
-use burn::module::Module;
-use burn::nn::{Linear, LinearConfig, Relu};
-use burn::tensor::{Device, Tensor};
+use burn::module::{Module, Param};
+use burn::nn::{Linear, Relu};
+use burn::tensor::{Device, Tensor, TensorData};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 /// Hidden units of the speaker head.
 const HIDDEN: usize = 64;
@@ -20,12 +22,18 @@ pub struct SpeakerHead {
 }
 
 impl SpeakerHead {
-    /// A fresh head over `embedding_size` inputs for `speakers` classes.
-    pub fn new(embedding_size: usize, speakers: usize, device: &Device) -> Self {
+    /// A fresh head over `embedding_size` inputs for `speakers` classes, its weights drawn
+    /// from a generator of its own seeded with `seed`.
+    ///
+    /// Not from the device's generator, as burn's layers would: that one also draws the
+    /// network's dropout masks, which would then differ from a run without the head, and the
+    /// head would change training by more than its reversed gradient.
+    pub fn new(embedding_size: usize, speakers: usize, seed: u64, device: &Device) -> Self {
+        let mut rng = StdRng::seed_from_u64(seed);
         Self {
-            hidden: LinearConfig::new(embedding_size, HIDDEN).init(device),
+            hidden: seeded_linear(embedding_size, HIDDEN, &mut rng, device),
             activation: Relu::new(),
-            output: LinearConfig::new(HIDDEN, speakers).init(device),
+            output: seeded_linear(HIDDEN, speakers, &mut rng, device),
         }
     }
 
@@ -34,6 +42,23 @@ impl SpeakerHead {
     pub fn forward(&self, pooled: Tensor<2>, strength: f64) -> Tensor<2> {
         let hidden = self.hidden.forward(reverse_gradient(pooled, strength));
         self.output.forward(self.activation.forward(hidden))
+    }
+}
+
+/// A linear layer initialised as burn's default: weights and bias uniform in ±1/√inputs.
+fn seeded_linear(inputs: usize, outputs: usize, rng: &mut StdRng, device: &Device) -> Linear {
+    let bound = 1.0 / (inputs as f32).sqrt();
+    let mut draw =
+        |n: usize| -> Vec<f32> { (0..n).map(|_| rng.random_range(-bound..bound)).collect() };
+    Linear {
+        weight: Param::from_data(
+            TensorData::new(draw(inputs * outputs), [inputs, outputs]),
+            device,
+        ),
+        bias: Some(Param::from_data(
+            TensorData::new(draw(outputs), [outputs]),
+            device,
+        )),
     }
 }
 

@@ -28,22 +28,17 @@ pub(crate) struct RunState {
 }
 
 impl RunState {
-    /// A run before its first epoch, with a fresh `network` and `optimizer`, and the speaker
-    /// head `make_speaker_head` makes, if any.
-    ///
-    /// burn draws a module's initial weights from the device's generator when they are first
-    /// used: the head is made after the network's are drawn, so that a run with a head starts
-    /// from the same network as the run without.
+    /// A run before its first epoch, with a fresh `network`, speaker head (if any) and
+    /// `optimizer`.
     pub(crate) fn start(
         cfg: &TrainConfig,
         network: Network,
-        make_speaker_head: impl FnOnce() -> Option<SpeakerHead>,
+        speaker_head: Option<SpeakerHead>,
         optimizer: ModuleOptimizer,
     ) -> Self {
-        let best = module_bytes(&network.valid());
         Self {
-            best,
-            speaker_head: make_speaker_head(),
+            best: module_bytes(&network.valid()),
+            speaker_head,
             network,
             optimizer,
             state: CheckpointState {
@@ -116,15 +111,14 @@ impl Checkpoint {
         Ok(())
     }
 
-    /// The run saved here, to go on from its last complete epoch: `network`, the speaker head
-    /// `make_speaker_head` makes and `optimizer` (fresh ones of the run's kind) take the saved
-    /// weights and optimiser state. Refused when the checkpoint was made with another
-    /// configuration than `cfg`.
+    /// The run saved here, to go on from its last complete epoch: `network`, `speaker_head`
+    /// and `optimizer` (fresh ones of the run's kind) take the saved weights and optimiser
+    /// state. Refused when the checkpoint was made with another configuration than `cfg`.
     pub(crate) fn resume(
         &self,
         cfg: &TrainConfig,
         network: Network,
-        make_speaker_head: impl FnOnce() -> Option<SpeakerHead>,
+        speaker_head: Option<SpeakerHead>,
         optimizer: ModuleOptimizer,
     ) -> Result<RunState, TrainError> {
         let state: CheckpointState =
@@ -137,7 +131,7 @@ impl Checkpoint {
         let done = state.history.len();
         let network =
             load_module(network, self.read(&part_file("last", done))?).map_err(|e| self.fail(e))?;
-        let speaker_head = match make_speaker_head() {
+        let speaker_head = match speaker_head {
             Some(head) => Some(
                 load_module(head, self.read(&part_file("speaker", done))?)
                     .map_err(|e| self.fail(e))?,
@@ -213,12 +207,12 @@ mod tests {
         };
         let fresh = || {
             let network = Network::new(&config, 16, 3, &device);
-            let head = SpeakerHead::new(config.embedding_size(), 2, &device);
+            let head = SpeakerHead::new(config.embedding_size(), 2, 1, &device);
             (network, head)
         };
         let (network, head) = fresh();
         let cfg = TrainConfig::default();
-        let run = RunState::start(&cfg, network, || Some(head), AdamConfig::new().init());
+        let run = RunState::start(&cfg, network, Some(head), AdamConfig::new().init());
         let dir = tempfile::tempdir().unwrap();
         let checkpoint = Checkpoint {
             dir: dir.path().to_path_buf(),
@@ -247,7 +241,7 @@ mod tests {
             .unwrap();
         let (network, head) = fresh();
         let resumed = checkpoint
-            .resume(&cfg, network, || Some(head), AdamConfig::new().init())
+            .resume(&cfg, network, Some(head), AdamConfig::new().init())
             .unwrap();
         assert_eq!(
             module_bytes(resumed.speaker_head.as_ref().unwrap()),

@@ -243,10 +243,10 @@ pub fn train(
             "speaker_adversary needs at least two training speakers, the clips have {speaker_count}"
         )));
     }
-    let make_speaker_head = || {
-        (cfg.speaker_adversary > 0.0)
-            .then(|| SpeakerHead::new(cfg.network.embedding_size(), speaker_count, &device))
-    };
+    let speaker_head = (cfg.speaker_adversary > 0.0).then(|| {
+        let size = cfg.network.embedding_size();
+        SpeakerHead::new(size, speaker_count, cfg.seed, &device)
+    });
     let optimizer = AdamConfig::new()
         .with_weight_decay(Some(WeightDecayConfig::new(cfg.weight_decay as f32)))
         .init();
@@ -268,8 +268,8 @@ pub fn train(
         mut best,
         mut state,
     } = match (run.resume, &checkpoint) {
-        (true, Some(ck)) => ck.resume(cfg, network, make_speaker_head, optimizer)?,
-        _ => RunState::start(cfg, network, make_speaker_head, optimizer),
+        (true, Some(ck)) => ck.resume(cfg, network, speaker_head, optimizer)?,
+        _ => RunState::start(cfg, network, speaker_head, optimizer),
     };
 
     let steps_per_epoch = train.len().div_ceil(cfg.batch_size);
