@@ -319,6 +319,10 @@ fn a_speaker_adversary_changes_training_but_not_the_saved_model() {
     let a = train(&plain, &ds.labels, &examples, &examples, &quiet()).unwrap();
     let b = train(&adversarial, &ds.labels, &examples, &examples, &quiet()).unwrap();
     assert!(a.history.iter().all(|e| e.speaker_accuracy.is_none()));
+    // Records of runs without the head read as before it existed: no speaker_accuracy key.
+    let record = |h: &[ser_train::trainer::EpochStats]| serde_json::to_string(h).unwrap();
+    assert!(!record(&a.history).contains("speaker_accuracy"));
+    assert!(record(&b.history).contains("speaker_accuracy"));
     assert!(
         b.history
             .iter()

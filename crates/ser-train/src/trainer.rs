@@ -65,8 +65,9 @@ pub struct EpochStats {
     /// Validation UAR: the early-stopping criterion.
     pub valid_uar: Option<f64>,
     /// How often the speaker head named the training clips' speakers (`None`: trained
-    /// without [`TrainConfig::speaker_adversary`]); chance is one over the speakers.
-    #[serde(default)]
+    /// without [`TrainConfig::speaker_adversary`], and then left out of the record, as in
+    /// records written before it existed); chance is one over the speakers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker_accuracy: Option<f64>,
     /// Learning rate used.
     pub learning_rate: f64,
