@@ -8,7 +8,7 @@ use std::path::Path;
 use ser_model::{EmotionModel, NetworkConfig};
 use ser_train::augment::AugmentConfig;
 use ser_train::calibration::softmax_rows;
-use ser_train::dataset::{load_dataset, Dataset};
+use ser_train::dataset::{load_dataset, parse_ravdess_name, Dataset};
 use ser_train::evaluation::evaluate;
 use ser_train::train_config::TrainConfig;
 use ser_train::trainer::{train, Example, RunOptions};
@@ -296,11 +296,9 @@ fn a_speaker_adversary_changes_training_but_not_the_saved_model() {
         return;
     };
     let (ds, mut examples) = handful(&data);
-    // Two "speakers" for the head to tell apart: the clips of each statement (field 5 of the
-    // RAVDESS name).
+    // Two "speakers" for the head to tell apart: the clips of each statement.
     for e in &mut examples {
-        let name = e.path.file_name().unwrap().to_str().unwrap();
-        e.speaker = name.split('-').nth(4).unwrap().to_string();
+        e.speaker = parse_ravdess_name(&e.path).unwrap().statement.to_string();
     }
     // With dropout, whose masks come from the device's generator: the head must not draw
     // from it, or the runs would differ by more than the reversed gradient.

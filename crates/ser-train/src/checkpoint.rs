@@ -131,13 +131,12 @@ impl Checkpoint {
         let done = state.history.len();
         let network =
             load_module(network, self.read(&part_file("last", done))?).map_err(|e| self.fail(e))?;
-        let speaker_head = match speaker_head {
-            Some(head) => Some(
-                load_module(head, self.read(&part_file("speaker", done))?)
-                    .map_err(|e| self.fail(e))?,
-            ),
-            None => None,
-        };
+        let speaker_head = speaker_head
+            .map(|head| {
+                let bytes = self.read(&part_file("speaker", done))?;
+                load_module(head, bytes).map_err(|e| self.fail(e))
+            })
+            .transpose()?;
         let optimizer = optimizer
             .from_bytes(Bytes::from_bytes_vec(
                 self.read(&part_file("optimizer", done))?,

@@ -23,10 +23,10 @@ pub fn load_examples(
     let mut examples = Vec::with_capacity(clips.len());
     let mut failures = Vec::new();
     let results = cache.get_all(&paths, progress);
-    for (((result, target), path), clip) in results.into_iter().zip(targets).zip(paths).zip(clips) {
+    for ((result, target), clip) in results.into_iter().zip(targets).zip(clips) {
         match result {
             Ok(wave) => examples.push(Example {
-                path,
+                path: clip.path.clone(),
                 wave,
                 target,
                 speaker: clip.speaker.clone(),

@@ -522,7 +522,8 @@ impl Epochs<'_> {
             &targets,
             mixup.as_ref(),
         );
-        match speaker_head {
+        let emotion_loss = tensor_values(loss.clone())[0] as f64;
+        let (loss, speaker_hits) = match speaker_head {
             Some(head) => {
                 let speakers: Vec<usize> = batch.iter().map(|&i| self.speakers[i]).collect();
                 let (speaker_loss, speaker_hits) = self.mixed_loss(
@@ -531,19 +532,15 @@ impl Epochs<'_> {
                     &speakers,
                     mixup.as_ref(),
                 );
-                BatchLoss {
-                    emotion_loss: tensor_values(loss.clone())[0] as f64,
-                    loss: loss + speaker_loss,
-                    hits,
-                    speaker_hits,
-                }
+                (loss + speaker_loss, speaker_hits)
             }
-            None => BatchLoss {
-                emotion_loss: tensor_values(loss.clone())[0] as f64,
-                loss,
-                hits,
-                speaker_hits: 0.0,
-            },
+            None => (loss, 0.0),
+        };
+        BatchLoss {
+            loss,
+            emotion_loss,
+            hits,
+            speaker_hits,
         }
     }
 
