@@ -8,10 +8,11 @@ use std::path::Path;
 use ser_model::{EmotionModel, NetworkConfig};
 use ser_train::augment::AugmentConfig;
 use ser_train::calibration::softmax_rows;
+use ser_train::data::Example;
 use ser_train::dataset::{load_dataset, parse_ravdess_name, Dataset};
 use ser_train::evaluation::evaluate;
 use ser_train::train_config::TrainConfig;
-use ser_train::trainer::{train, Example, RunOptions};
+use ser_train::trainer::{train, RunOptions};
 
 /// A tiny network and no augmentation: small enough to overfit 16 clips in seconds.
 fn tiny_config(epochs: usize) -> TrainConfig {
@@ -318,7 +319,7 @@ fn a_speaker_adversary_changes_training_but_not_the_saved_model() {
     let b = train(&adversarial, &ds.labels, &examples, &examples, &quiet()).unwrap();
     assert!(a.history.iter().all(|e| e.speaker_accuracy.is_none()));
     // Records of runs without the head read as before it existed: no speaker_accuracy key.
-    let record = |h: &[ser_train::trainer::EpochStats]| serde_json::to_string(h).unwrap();
+    let record = |h: &[ser_train::epoch_stats::EpochStats]| serde_json::to_string(h).unwrap();
     assert!(!record(&a.history).contains("speaker_accuracy"));
     assert!(record(&b.history).contains("speaker_accuracy"));
     assert!(

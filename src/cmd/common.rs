@@ -7,10 +7,10 @@ use anyhow::{Context, Result};
 use ser_model::EmotionModel;
 use ser_train::config_file;
 use ser_train::data::load_examples;
+use ser_train::data::Example;
 use ser_train::dataset::{load_dataset, Dataset};
 use ser_train::split::Split;
 use ser_train::train_config::TrainConfig;
-use ser_train::trainer::Example;
 
 /// Where to find the model; the bundled default when not given.
 #[derive(clap::Args)]

@@ -8,13 +8,14 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use ser_model::{Device, EmotionModel};
 use ser_train::calibration::{reliability_svg, Calibration, ConfidenceBin};
+use ser_train::data::Example;
 use ser_train::dataset::Dataset;
 use ser_train::evaluation::{evaluate, Evaluation};
 use ser_train::metrics::Scores;
 use ser_train::report::{mean_sd, pooled, record_cv, write_atomic, CvSummary};
 use ser_train::split::{cv_split, speaker_folds, Split};
 use ser_train::train_config::TrainConfig;
-use ser_train::trainer::{train, Example, RunOptions, TrainOutcome};
+use ser_train::trainer::{train, RunOptions, TrainOutcome};
 use serde_json::{json, Value};
 
 use super::common::{check_seed_list, command_line, TrainArgs};

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use ser_train::calibration::reliability_svg;
+use ser_train::data::Example;
 use ser_train::dataset::load_dataset;
 use ser_train::evaluation::evaluate;
-use ser_train::trainer::Example;
 
 use super::common::ModelArg;
 use super::TextOrJson;

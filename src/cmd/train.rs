@@ -7,11 +7,12 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use ser_model::EmotionModel;
 use ser_train::checkpoint::has_checkpoint;
+use ser_train::data::Example;
 use ser_train::ensemble_dir::{write_ensemble_dir, Member};
 use ser_train::report::{write_model_dir, DataDescription};
 use ser_train::split::{holdout_split, Split};
 use ser_train::train_config::TrainConfig;
-use ser_train::trainer::{train, Example, RunOptions};
+use ser_train::trainer::{train, RunOptions};
 
 use super::common::{check_seed_list, command_line, model_docs, TrainArgs};
 

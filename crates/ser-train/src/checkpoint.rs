@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use ser_model::Network;
 
 use crate::adversary::SpeakerHead;
+use crate::epoch_stats::EpochStats;
 use crate::train_config::TrainConfig;
-use crate::trainer::{EpochStats, TrainError};
 
 /// Where a run stands after an epoch: the network and optimiser to go on with, the weights to
 /// keep so far and the history.
@@ -74,6 +74,16 @@ pub fn has_checkpoint(dir: &Path) -> bool {
     dir.join(STATE_FILE).is_file()
 }
 
+/// A checkpoint that could not be written or read.
+#[derive(Debug, thiserror::Error)]
+#[error("checkpoint {path}: {why}")]
+pub struct CheckpointError {
+    /// The checkpoint directory.
+    pub path: String,
+    /// Why.
+    pub why: String,
+}
+
 /// Where a run keeps its checkpoint: after epoch `e`, the weights `last-e.bpk` (and the speaker
 /// head's `speaker-e.bpk` if the run has one), the optimiser state `optimizer-e.bpk` and the
 /// best weights so far `best-e.bpk`, then `state.json` (the
@@ -92,19 +102,24 @@ impl Checkpoint {
         speaker_head: Option<&[u8]>,
         optimizer: &[u8],
         best: &[u8],
-    ) -> Result<(), TrainError> {
+    ) -> Result<(), CheckpointError> {
         let epoch = state.history.len();
-        let parts = [("last", last), ("optimizer", optimizer), ("best", best)]
-            .into_iter()
-            .chain(speaker_head.map(|bytes| ("speaker", bytes)));
+        let parts = [
+            ("last", Some(last)),
+            ("optimizer", Some(optimizer)),
+            ("best", Some(best)),
+            ("speaker", speaker_head),
+        ];
         for (part, bytes) in parts {
-            self.write(&part_file(part, epoch), bytes)?;
+            if let Some(bytes) = bytes {
+                self.write(&part_file(part, epoch), bytes)?;
+            }
         }
         self.write(
             STATE_FILE,
             &serde_json::to_vec_pretty(state).expect("serialises"),
         )?;
-        for part in ["last", "optimizer", "best", "speaker"] {
+        for (part, _) in parts {
             // A leftover of the previous epoch is harmless; failing to delete it is not an error.
             let _ = std::fs::remove_file(self.path(&part_file(part, epoch.saturating_sub(1))));
         }
@@ -120,7 +135,7 @@ impl Checkpoint {
         network: Network,
         speaker_head: Option<SpeakerHead>,
         optimizer: ModuleOptimizer,
-    ) -> Result<RunState, TrainError> {
+    ) -> Result<RunState, CheckpointError> {
         let state: CheckpointState =
             serde_json::from_slice(&self.read(STATE_FILE)?).map_err(|e| self.fail(e))?;
         if state.config != *cfg {
@@ -156,18 +171,18 @@ impl Checkpoint {
         self.dir.join(name)
     }
 
-    pub(crate) fn fail(&self, why: impl ToString) -> TrainError {
-        TrainError::Checkpoint {
+    pub(crate) fn fail(&self, why: impl ToString) -> CheckpointError {
+        CheckpointError {
             path: self.dir.display().to_string(),
             why: why.to_string(),
         }
     }
 
-    fn write(&self, name: &str, bytes: &[u8]) -> Result<(), TrainError> {
+    fn write(&self, name: &str, bytes: &[u8]) -> Result<(), CheckpointError> {
         ser_model::write_atomic(&self.path(name), bytes).map_err(|e| self.fail(e))
     }
 
-    fn read(&self, name: &str) -> Result<Vec<u8>, TrainError> {
+    fn read(&self, name: &str) -> Result<Vec<u8>, CheckpointError> {
         std::fs::read(self.path(name)).map_err(|e| self.fail(format!("{name}: {e}")))
     }
 }
@@ -218,7 +233,7 @@ mod tests {
         };
         let head_bytes = module_bytes(run.speaker_head.as_ref().unwrap());
         let mut state = run.state.clone();
-        state.history.push(crate::trainer::EpochStats {
+        state.history.push(EpochStats {
             epoch: 1,
             train_loss: 1.0,
             train_accuracy: 0.5,

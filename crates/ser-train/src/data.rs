@@ -6,7 +6,19 @@ use ser_audio::LoadOptions;
 
 use crate::cache::WaveCache;
 use crate::dataset::{Clip, Dataset};
-use crate::trainer::Example;
+
+/// One clip ready for training: its file, trimmed waveform and class index.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// The file it was read from, to name the clip in reports.
+    pub path: PathBuf,
+    /// Trimmed mono samples at the model rate (not yet cut to the window).
+    pub wave: Vec<f32>,
+    /// Class index.
+    pub target: usize,
+    /// Who speaks (for speaker-adversarial training).
+    pub speaker: String,
+}
 
 /// Loads the clips' trimmed waveforms (through the cache) as examples. Files that cannot be
 /// read are returned as messages, and left out.

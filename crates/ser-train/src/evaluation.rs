@@ -9,8 +9,8 @@ use ser_features::Extractor;
 use ser_model::{prepare_features, tensor_values, Ensemble, ModelConfig};
 
 use crate::calibration::Calibration;
+use crate::data::Example;
 use crate::metrics::Scores;
-use crate::trainer::Example;
 
 /// Features of one clip exactly as prediction computes them (start of window, no augmentation).
 fn eval_features(cfg: &ModelConfig, extractor: &Extractor, wave: &[f32]) -> Vec<f32> {

@@ -6,6 +6,7 @@
 //!   is never on two sides;
 //! - [`calibration`]: a softmax temperature fitted on validation speakers, and the expected
 //!   calibration error that measures it;
+//! - [`data`]: training examples (waveform, class, speaker) loaded from a corpus;
 //! - [`cache`]: decoded, resampled, trimmed waveforms cached on disk, keyed by file and options;
 //! - [`adversary`]: speaker-adversarial training, a speaker head behind a gradient reversal;
 //! - [`augment`]: training-side augmentation (noise at random SNR, time shift, SpecAugment);
@@ -14,6 +15,7 @@
 //! - [`train_config`]: everything that defines a training run, and the checks that refuse one
 //!   that could not train;
 //! - [`trainer`]: the training loop (cross-entropy, Adam, early stopping, checkpoints, resume);
+//! - [`epoch_stats`]: what one epoch did (losses, accuracies, learning rate, time);
 //! - [`checkpoint`]: each epoch's weights and optimiser state, written so that a killed run
 //!   resumes;
 //! - [`evaluation`]: a network's loss, logits and scores on clips as prediction sees them;
@@ -32,6 +34,7 @@ pub mod config_file;
 pub mod data;
 pub mod dataset;
 pub mod ensemble_dir;
+pub mod epoch_stats;
 pub mod evaluation;
 pub mod metrics;
 pub mod report;

@@ -10,10 +10,11 @@ pub use ser_model::write_atomic;
 use ser_plot::{confusion_svg, line_chart_svg, Series};
 
 use crate::calibration::Calibration;
+use crate::epoch_stats::EpochStats;
 use crate::metrics::Scores;
 use crate::split::Split;
 use crate::train_config::TrainConfig;
-use crate::trainer::{EpochStats, TrainOutcome};
+use crate::trainer::TrainOutcome;
 
 /// Cross-validation results to quote in a model card.
 #[derive(Debug, Clone, Serialize)]

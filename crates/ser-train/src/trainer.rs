@@ -7,7 +7,7 @@
 //! batches and augmentation, from the last completed epoch; only its dropout masks differ, as
 //! they come from the device's generator, which is seeded once per process.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use burn::module::Module;
@@ -20,7 +20,6 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use ser_features::Extractor;
 use ser_model::{prepare_features, tensor_values, EmotionModel, Ensemble, ModelConfig, Network};
@@ -31,49 +30,12 @@ use crate::augment::{
 };
 use crate::averaging::running_mean;
 use crate::calibration::Calibration;
-use crate::checkpoint::{load_module, module_bytes, Checkpoint, RunState};
+use crate::checkpoint::{load_module, module_bytes, Checkpoint, CheckpointError, RunState};
+use crate::data::Example;
+use crate::epoch_stats::EpochStats;
 use crate::evaluation::{argmax_rows, batch_tensor, evaluate};
 use crate::metrics::Scores;
 use crate::train_config::{model_config, TrainConfig};
-
-/// One clip ready for training: its file, trimmed waveform and class index.
-#[derive(Debug, Clone)]
-pub struct Example {
-    /// The file it was read from, to name the clip in reports.
-    pub path: PathBuf,
-    /// Trimmed mono samples at the model rate (not yet cut to the window).
-    pub wave: Vec<f32>,
-    /// Class index.
-    pub target: usize,
-    /// Who speaks (for speaker-adversarial training).
-    pub speaker: String,
-}
-
-/// What happened in one epoch.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EpochStats {
-    /// 1-based epoch number.
-    pub epoch: usize,
-    /// Mean training loss.
-    pub train_loss: f64,
-    /// Training accuracy (on augmented clips).
-    pub train_accuracy: f64,
-    /// Mean validation loss (`None`: trained without validation speakers).
-    pub valid_loss: Option<f64>,
-    /// Validation accuracy.
-    pub valid_accuracy: Option<f64>,
-    /// Validation UAR: the early-stopping criterion.
-    pub valid_uar: Option<f64>,
-    /// How often the speaker head named the training clips' speakers (`None`: trained
-    /// without [`TrainConfig::speaker_adversary`], and then left out of the record, as in
-    /// records written before it existed); chance is one over the speakers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speaker_accuracy: Option<f64>,
-    /// Learning rate used.
-    pub learning_rate: f64,
-    /// Wall-clock seconds of the epoch.
-    pub seconds: f64,
-}
 
 /// The result of a training run.
 pub struct TrainOutcome {
@@ -100,13 +62,8 @@ pub enum TrainError {
     #[error("{0}")]
     NoData(String),
     /// A checkpoint could not be written or read.
-    #[error("checkpoint {path}: {why}")]
-    Checkpoint {
-        /// Where.
-        path: String,
-        /// Why.
-        why: String,
-    },
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
     /// The configuration is inconsistent.
     #[error("invalid configuration: {0}")]
     Config(String),
