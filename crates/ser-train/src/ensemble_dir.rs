@@ -40,12 +40,16 @@ pub fn write_ensemble_dir(
     write_atomic(&dir.join("MODEL.md"), card.as_bytes()).map_err(err)
 }
 
+/// The first words of every ensemble card, by which a member that is itself an ensemble is
+/// recognised.
+const ENSEMBLE_TITLE: &str = "# ser model: an ensemble of";
+
 /// The ensemble's model card: what it is, how it was made, its cross-validation (empty until
-/// `ser cv --seeds … --card` records one), then each member's own card.
+/// `ser cv --seeds … --card` records one), then each network's own card.
 fn ensemble_card(model: &EmotionModel, members: &[Member], command: &str) -> String {
     let n = model.config().members;
     let mut card = format!(
-        "# ser model: an ensemble of {n} networks\n\n\
+        "{ENSEMBLE_TITLE} {n} networks\n\n\
          Each clip is classified by the mean of the probabilities of {n} networks that share one \
          configuration (labels, audio preparation, features, network shape): its features are \
          computed once, and each network adds one forward pass. Labels: {}.\n\n\
@@ -55,14 +59,52 @@ fn ensemble_card(model: &EmotionModel, members: &[Member], command: &str) -> Str
         members.len(),
         cv_section(None),
     );
-    for (i, member) in members.iter().enumerate() {
-        card.push_str(&format!("\n## Model {}: `{}`\n\n", i + 1, member.source));
-        match &member.card {
-            Some(text) => card.push_str(&quote_card(text)),
-            None => card.push_str("(it had no MODEL.md)\n"),
-        }
+    let sections = members.iter().flat_map(member_sections);
+    for (i, (title, body)) in sections.enumerate() {
+        card.push_str(&format!("\n## Model {}: {title}\n\n{body}", i + 1));
     }
     card
+}
+
+/// The sections (title, quoted card) that one member adds to the ensemble's card: one for a
+/// single network; for a member that is itself an ensemble, one per network it quotes, so
+/// that the card lists networks one level deep however the ensemble was built. (Its own
+/// cross-validation is of another ensemble and is left out.)
+fn member_sections(member: &Member) -> Vec<(String, String)> {
+    let source = &member.source;
+    let Some(card) = &member.card else {
+        return vec![(format!("`{source}`"), "(it had no MODEL.md)\n".into())];
+    };
+    if !card.starts_with(ENSEMBLE_TITLE) {
+        return vec![(format!("`{source}`"), quote_card(card))];
+    }
+    let mut sections: Vec<(String, String)> = Vec::new();
+    let mut in_code = false;
+    for line in card.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        }
+        match line.strip_prefix("## Model ").filter(|_| !in_code) {
+            // "## Model 2: `dir`": the quoted card below is already nested to this depth.
+            Some(heading) => {
+                let inner = heading.split_once(": ").map_or(heading, |(_, name)| name);
+                sections.push((
+                    format!("{inner}, from the ensemble `{source}`"),
+                    String::new(),
+                ));
+            }
+            None => {
+                if let Some((_, body)) = sections.last_mut() {
+                    body.push_str(line);
+                    body.push('\n');
+                }
+            }
+        }
+    }
+    for (_, body) in &mut sections {
+        *body = format!("{}\n", body.trim_matches('\n'));
+    }
+    sections
 }
 
 /// A member's card to quote: every heading two levels deeper (`#` → `###`; code blocks left
@@ -98,5 +140,50 @@ mod tests {
             quote_card(&card),
             "### Title\ntext\n#### Part\n```sh\n# a comment\n```\n\n##### After\n\n"
         );
+    }
+
+    fn member(source: &str, card: Option<String>) -> Member {
+        Member {
+            source: source.into(),
+            card,
+            metrics: None,
+        }
+    }
+
+    #[test]
+    fn an_ensemble_member_adds_its_networks_not_a_nested_ensemble() {
+        let model = EmotionModel::bundled().unwrap();
+        let single = |name: &str| Some(format!("# Model card\n## Data\n{name}'s data\n"));
+        let inner = ensemble_card(
+            &model,
+            &[member("a", single("a")), member("b", single("b"))],
+            "ser ensemble a b",
+        );
+        let card = ensemble_card(
+            &model,
+            &[
+                member("c", single("c")),
+                member("old", Some(inner)),
+                member("d", None),
+            ],
+            "ser ensemble c old d",
+        );
+        let headings: Vec<&str> = card.lines().filter(|l| l.starts_with("## Model")).collect();
+        assert_eq!(
+            headings,
+            [
+                "## Model 1: `c`",
+                "## Model 2: `a`, from the ensemble `old`",
+                "## Model 3: `b`, from the ensemble `old`",
+                "## Model 4: `d`",
+            ]
+        );
+        // Every network's card sits at the same depth, and only one ensemble title is left.
+        let lines = |text: &str| card.lines().filter(|l| *l == text).count();
+        assert_eq!((lines("### Model card"), lines("#### Data")), (3, 3));
+        assert!(!card.contains("\n\n\n"), "{card}");
+        assert!(card.contains("b's data") && card.contains("(it had no MODEL.md)"));
+        assert_eq!(card.matches(ENSEMBLE_TITLE).count(), 1);
+        assert_eq!(card.matches("## Cross-validation").count(), 1);
     }
 }
