@@ -26,7 +26,7 @@ pub use db::power_to_db;
 pub use extractor::Extractor;
 pub use mel::{hz_to_mel, mel_filterbank, mel_to_hz, MelFilterbank};
 pub use mfcc::Dct;
-pub use normalize::standardize;
+pub use normalize::{standardize, standardize_over_signal};
 pub use params::{DbReference, FeatureParams, PadMode, ParamsError};
 pub use stft::Stft;
 pub use window::hann_window;

@@ -113,6 +113,11 @@ pub struct ModelConfig {
     pub features: FeatureParams,
     /// Standardise each mel band over time per utterance before the network.
     pub standardize: bool,
+    /// With `standardize`, take each band's statistics only from the frames that hold signal,
+    /// not from the padding ([`ser_features::standardize_over_signal`]). Off for models
+    /// written before it existed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub standardize_over_signal: bool,
     /// The network's shape.
     pub network: NetworkConfig,
     /// Softmax temperature: probabilities are `softmax(logits / T)` (it never changes which

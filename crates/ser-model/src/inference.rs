@@ -7,7 +7,7 @@ use burn::store::ModuleRecord;
 use burn::tensor::activation::softmax;
 use burn::tensor::{Bytes, Device, Tensor, TensorData};
 use ser_audio::fit_duration;
-use ser_features::{standardize, Extractor};
+use ser_features::{standardize, standardize_over_signal, Extractor};
 
 use crate::atomic::write_atomic;
 use crate::config::ModelConfig;
@@ -33,8 +33,10 @@ pub struct EmotionModel {
 /// go through this function, so they cannot prepare clips differently.
 pub fn prepare_features(config: &ModelConfig, extractor: &Extractor, samples: &[f32]) -> Vec<f32> {
     let mut log_mel = extractor.log_mel(samples);
-    if config.standardize {
-        standardize(&mut log_mel);
+    match (config.standardize, config.standardize_over_signal) {
+        (true, true) => standardize_over_signal(&mut log_mel),
+        (true, false) => standardize(&mut log_mel),
+        (false, _) => {}
     }
     log_mel.into_raw_vec_and_offset().0
 }
@@ -300,6 +302,7 @@ fn differences(a: &ModelConfig, b: &ModelConfig) -> Vec<&'static str> {
         audio,
         features,
         standardize,
+        standardize_over_signal,
         network,
         temperature,
         members: _,
@@ -310,6 +313,10 @@ fn differences(a: &ModelConfig, b: &ModelConfig) -> Vec<&'static str> {
         ("audio", *audio == b.audio),
         ("features", *features == b.features),
         ("standardize", *standardize == b.standardize),
+        (
+            "standardize_over_signal",
+            *standardize_over_signal == b.standardize_over_signal,
+        ),
         ("network", *network == b.network),
         ("temperature", *temperature == b.temperature),
     ]
@@ -357,6 +364,30 @@ mod tests {
         assert_same(
             &batch[2],
             &model.predict_clips(&[long[..window].to_vec()])[0],
+        );
+    }
+
+    #[test]
+    fn standardising_over_the_signal_is_recorded_only_when_on() {
+        let bundled = EmotionModel::bundled().unwrap().config().clone();
+        assert!(!bundled.standardize_over_signal);
+        let json = serde_json::to_value(&bundled).unwrap();
+        // Configurations without it stay as they were, readable by earlier versions.
+        assert!(json.get("standardize_over_signal").is_none());
+        let config = ModelConfig {
+            standardize_over_signal: true,
+            ..bundled.clone()
+        };
+        let json = serde_json::to_string(&config).unwrap();
+        let read: ModelConfig = serde_json::from_str(&json).unwrap();
+        assert!(read.standardize_over_signal);
+        // And it changes what the network sees of a clip padded to the window.
+        let extractor = Extractor::new(config.features.clone()).unwrap();
+        let mut padded = tone(1.0);
+        padded.resize(3 * 16_000, 0.0);
+        assert_ne!(
+            prepare_features(&config, &extractor, &padded),
+            prepare_features(&bundled, &extractor, &padded)
         );
     }
 }

@@ -235,10 +235,10 @@ ser {version}, burn 0.22.1 (flex CPU backend).
             .features
             .top_db
             .map_or("no floor".to_string(), |t| format!("{t} dB floor")),
-        standardized = if cfg.standardize {
-            " is standardised per band"
-        } else {
-            " goes to the network in dB"
+        standardized = match (cfg.standardize, cfg.standardize_over_signal) {
+            (true, true) => " is standardised per band over the frames that hold signal",
+            (true, false) => " is standardised per band",
+            (false, _) => " goes to the network in dB",
         },
         blocks = cfg.network.conv_channels.len(),
         channels = cfg.network.conv_channels,

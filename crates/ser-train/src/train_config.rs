@@ -60,6 +60,9 @@ pub struct TrainConfig {
     pub features: FeatureParams,
     /// Per-utterance, per-band standardisation of the log-mel.
     pub standardize: bool,
+    /// Standardise over the frames that hold signal only, not the padding
+    /// ([`ser_features::standardize_over_signal`]).
+    pub standardize_over_signal: bool,
     /// Network shape.
     pub network: NetworkConfig,
 }
@@ -91,6 +94,7 @@ impl Default for TrainConfig {
             },
             features: FeatureParams::default(),
             standardize: true,
+            standardize_over_signal: false,
             network: NetworkConfig::default(),
         }
     }
@@ -172,6 +176,7 @@ pub fn model_config(cfg: &TrainConfig, labels: &[String]) -> ModelConfig {
         audio: cfg.audio.clone(),
         features: cfg.features.clone(),
         standardize: cfg.standardize,
+        standardize_over_signal: cfg.standardize_over_signal,
         network: cfg.network.clone(),
         members: 1,
     }
