@@ -86,10 +86,10 @@ pub struct CheckpointError {
 
 /// Where a run keeps its checkpoint: after epoch `e`, the weights `last-e.bpk` (and the speaker
 /// head's `speaker-e.bpk` if the run has one), the optimiser state `optimizer-e.bpk` and the
-/// best weights so far `best-e.bpk`, then `state.json` (the
-/// history), each written to a temporary file and renamed. `state.json` is written last and
-/// names the epoch whose files belong to it, so a run killed at any instant leaves a
-/// consistent checkpoint: the previous epoch's files are deleted only after it is replaced.
+/// best weights so far `best-e.bpk`, then `state.json` (the history), each written to a
+/// temporary file and renamed. `state.json` is written last and names the epoch whose files
+/// belong to it, so a run killed at any instant leaves a consistent checkpoint: the previous
+/// epoch's files are deleted only after it is replaced.
 pub(crate) struct Checkpoint {
     pub(crate) dir: PathBuf,
 }

@@ -155,6 +155,9 @@ impl TrainConfig {
                 self.speaker_adversary
             ));
         }
+        if self.standardize_over_signal && !self.standardize {
+            return Err("standardize_over_signal needs standardize".to_string());
+        }
         if self.average_last_epochs > self.epochs
             || (self.average_last_epochs > 0 && self.stops_early())
         {
@@ -181,5 +184,30 @@ pub fn model_config(cfg: &TrainConfig, labels: &[String]) -> ModelConfig {
         standardize_over_signal: cfg.standardize_over_signal,
         network: cfg.network.clone(),
         members: 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standardising_over_the_signal_without_standardising_is_refused() {
+        let cfg = TrainConfig {
+            standardize: false,
+            standardize_over_signal: true,
+            ..TrainConfig::default()
+        };
+        assert!(cfg
+            .validate()
+            .unwrap_err()
+            .contains("standardize_over_signal"));
+        for standardize_over_signal in [false, true] {
+            let cfg = TrainConfig {
+                standardize_over_signal,
+                ..TrainConfig::default()
+            };
+            assert_eq!(cfg.validate(), Ok(()));
+        }
     }
 }
