@@ -45,6 +45,15 @@ impl NetworkConfig {
     }
 }
 
+/// Checks that the standardisation settings go together: `standardize_over_signal` changes
+/// how `standardize` standardises, so it is refused without it rather than ignored.
+pub fn check_standardization(standardize: bool, over_signal: bool) -> Result<(), String> {
+    if over_signal && !standardize {
+        return Err("standardize_over_signal needs standardize".to_string());
+    }
+    Ok(())
+}
+
 /// Checks that audio preparation, features and network fit together: what every model needs
 /// before its labels are known, so training can refuse a bad configuration before decoding.
 pub fn check_pipeline(
@@ -164,6 +173,7 @@ impl ModelConfig {
         if !(self.temperature.is_finite() && self.temperature > 0.0) {
             return Err(format!("temperature {} must be positive", self.temperature));
         }
+        check_standardization(self.standardize, self.standardize_over_signal)?;
         check_pipeline(&self.audio, &self.features, &self.network)
     }
 

@@ -381,6 +381,15 @@ mod tests {
         let json = serde_json::to_string(&config).unwrap();
         let read: ModelConfig = serde_json::from_str(&json).unwrap();
         assert!(read.standardize_over_signal);
+        // A model that would ignore it is refused, as training refuses it.
+        let ignored = ModelConfig {
+            standardize: false,
+            ..read.clone()
+        };
+        assert!(ignored
+            .validate()
+            .unwrap_err()
+            .contains("standardize_over_signal"));
         // And it changes what the network sees of a clip padded to the window.
         let extractor = Extractor::new(config.features.clone()).unwrap();
         let mut padded = tone(1.0);

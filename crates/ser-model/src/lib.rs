@@ -29,7 +29,9 @@ mod values;
 pub use atomic::write_atomic;
 pub use bundled::{METRICS, MODEL_CARD};
 pub use burn::tensor::Device;
-pub use config::{check_pipeline, ModelConfig, NetworkConfig, FORMAT_VERSION};
+pub use config::{
+    check_pipeline, check_standardization, ModelConfig, NetworkConfig, FORMAT_VERSION,
+};
 pub use cpu_kernels::CpuNetwork;
 pub use ensemble::{weights_file, Ensemble};
 pub use error::ModelError;

@@ -155,9 +155,7 @@ impl TrainConfig {
                 self.speaker_adversary
             ));
         }
-        if self.standardize_over_signal && !self.standardize {
-            return Err("standardize_over_signal needs standardize".to_string());
-        }
+        ser_model::check_standardization(self.standardize, self.standardize_over_signal)?;
         if self.average_last_epochs > self.epochs
             || (self.average_last_epochs > 0 && self.stops_early())
         {
