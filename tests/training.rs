@@ -30,6 +30,7 @@ fn tiny_config(epochs: usize) -> TrainConfig {
             lstm_hidden: 16,
             dropout: 0.0,
             attention: true,
+            pool_std: false,
         },
         ..TrainConfig::default()
     }
@@ -141,14 +142,19 @@ fn same_seed_same_model_and_save_load_round_trip() {
         return;
     };
     let (ds, examples) = handful(&data);
-    // Every augmentation on, mixup too, so each random draw is covered by the seed; and a
-    // temperature fitted, to check predictions use it.
+    // Every augmentation on, mixup too, so each random draw is covered by the seed; a
+    // temperature fitted, to check predictions use it; and statistics pooling, whose wider
+    // classifier the loaded model must rebuild from its configuration.
     let cfg = TrainConfig {
         augment: AugmentConfig {
             mixup_alpha: 0.4,
             ..AugmentConfig::default()
         },
         fit_temperature: true,
+        network: NetworkConfig {
+            pool_std: true,
+            ..tiny_config(3).network
+        },
         ..tiny_config(3)
     };
     let _turn = take_turn();

@@ -25,6 +25,12 @@ pub struct NetworkConfig {
     pub dropout: f64,
     /// Pool over time with learned attention weights (`true`) or a plain mean (`false`).
     pub attention: bool,
+    /// Pool the standard deviation over time beside the mean, both weighted by the attention
+    /// when it is on (attentive statistics pooling, Okabe et al., 2018): how much the clip
+    /// varies, not only where it sits. Doubles [`NetworkConfig::embedding_size`]. Off in
+    /// models written before it existed, whose configurations lack the key.
+    #[serde(default)]
+    pub pool_std: bool,
 }
 
 impl NetworkConfig {
@@ -34,9 +40,10 @@ impl NetworkConfig {
     }
 
     /// Size of a clip's pooled representation ([`crate::Network::embed`]): both directions of
-    /// the LSTM.
+    /// the LSTM, twice over with [`NetworkConfig::pool_std`].
     pub fn embedding_size(&self) -> usize {
-        2 * self.lstm_hidden
+        let statistics = if self.pool_std { 2 } else { 1 };
+        statistics * 2 * self.lstm_hidden
     }
 
     /// Whether block `index` (from 0) halves time as well as frequency.
@@ -105,6 +112,7 @@ impl Default for NetworkConfig {
             lstm_hidden: 64,
             dropout: 0.3,
             attention: true,
+            pool_std: false,
         }
     }
 }

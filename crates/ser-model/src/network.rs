@@ -7,6 +7,7 @@
 //!   → dropout → [B, frames', channels × mels']               one vector per time step
 //!   → BiLSTM                                                 their course in time
 //!   → attention (or mean) pooling over time → dropout → linear → logits
+//!     (the pooled standard deviation beside the mean, with `pool_std`)
 //! ```
 
 use burn::module::Module;
@@ -22,6 +23,10 @@ use burn::tensor::{Device, Tensor, TensorData};
 use crate::config::NetworkConfig;
 use crate::cpu_kernels::{self, CpuNetwork};
 use crate::tensor_values;
+
+/// Smallest variance that [`Network`]'s statistics pooling takes the root of: constant steps
+/// would otherwise give an infinite gradient.
+const STD_FLOOR: f32 = 1e-6;
 
 /// One convolution block: conv 3×3 (same padding) → batch-norm → ReLU → max-pool 2×2, or 2×1
 /// (frequency only) for a block that keeps the time resolution.
@@ -61,6 +66,7 @@ pub struct Network {
     dropout: Dropout,
     lstm: BiLstm,
     attention: Option<Linear>,
+    pool_std: bool,
     classifier: Linear,
 }
 
@@ -88,7 +94,8 @@ impl Network {
             lstm: BiLstmConfig::new(d_seq, config.lstm_hidden, true).init(device),
             attention: config
                 .attention
-                .then(|| LinearConfig::new(d_lstm, 1).init(device)),
+                .then(|| LinearConfig::new(2 * config.lstm_hidden, 1).init(device)),
+            pool_std: config.pool_std,
             classifier: LinearConfig::new(d_lstm, n_labels).init(device),
         }
     }
@@ -128,7 +135,7 @@ impl Network {
         self.classify(self.embed(x))
     }
 
-    /// The clip's pooled representation `[B, 2·lstm_hidden]` through burn's layers (what the
+    /// The clip's pooled representation `[B, embedding_size]` through burn's layers (what the
     /// classifier sees before its dropout): training reads it for heads of its own.
     pub fn embed(&self, x: Tensor<4>) -> Tensor<2> {
         let x = self.blocks.iter().fold(x, |x, block| block.forward(x));
@@ -144,16 +151,26 @@ impl Network {
         self.classifier.forward(self.dropout.forward(pooled))
     }
 
-    /// Pooling over time: one vector per clip from the BiLSTM's outputs.
+    /// Pooling over time: one vector per clip from the BiLSTM's outputs `[B, T, D]`, their
+    /// mean (weighted by the attention, if any) and, with `pool_std`, their standard deviation
+    /// under the same weights.
     fn pool(&self, h: Tensor<3>) -> Tensor<2> {
-        match &self.attention {
-            Some(score) => {
-                // Weights over time from a learned score per step: [B, T, 1].
-                let weights = softmax(score.forward(h.clone()), 1);
-                (h * weights).sum_dim(1).squeeze_dim(1)
+        let weights = match &self.attention {
+            // Weights over time from a learned score per step: [B, T, 1].
+            Some(score) => softmax(score.forward(h.clone()), 1),
+            None => {
+                let [b, t, _] = h.dims();
+                Tensor::ones([b, t, 1], &h.device()).div_scalar(t as f32)
             }
-            None => h.mean_dim(1).squeeze_dim(1),
+        };
+        let mean = (h.clone() * weights.clone()).sum_dim(1);
+        if !self.pool_std {
+            return mean.squeeze_dim(1);
         }
+        // Var = E[h²] − E[h]², floored so that the square root keeps a finite gradient.
+        let variance = (h.powi_scalar(2) * weights).sum_dim(1) - mean.clone().powi_scalar(2);
+        let std = variance.clamp_min(STD_FLOOR).sqrt();
+        Tensor::cat(vec![mean, std], 2).squeeze_dim(1)
     }
 
     /// Number of trainable scalars.
@@ -211,5 +228,43 @@ mod tests {
         };
         let network = Network::new(&config, 64, 8, &crate::cpu());
         assert_kernels_match(&network, &[(1, 301), (2, 77)]);
+    }
+
+    #[test]
+    fn statistics_pooling_gives_the_mean_and_standard_deviation_over_time() {
+        let device = crate::cpu();
+        let config = NetworkConfig {
+            conv_channels: vec![4],
+            lstm_hidden: 2,
+            attention: false,
+            pool_std: true,
+            ..NetworkConfig::default()
+        };
+        let network = Network::new(&config, 8, 3, &device);
+        // One clip, four steps of four values: feature 0 alternates 1, 3 (mean 2, sd 1),
+        // feature 1 is constant 5 (sd 0, floored), features 2-3 are 0.
+        let steps = [[1.0, 5.0, 0.0, 0.0], [3.0, 5.0, 0.0, 0.0]]
+            .repeat(2)
+            .concat();
+        let h = Tensor::<3>::from_data(burn::tensor::TensorData::new(steps, [1, 4, 4]), &device);
+        let pooled = tensor_values(network.pool(h));
+        assert_eq!(pooled.len(), config.embedding_size());
+        let expected = [2.0, 5.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0];
+        for (got, want) in pooled.iter().zip(expected) {
+            assert!(
+                (got - want).abs() < 2e-3,
+                "pooled {pooled:?}, expected {expected:?}"
+            );
+        }
+        let logits = network.forward(Tensor::<4>::zeros([2, 1, 8, 40], &device));
+        assert_eq!(logits.dims(), [2, 3]);
+        // Saved with the model; configurations written before it existed read as off.
+        let read: NetworkConfig =
+            serde_json::from_str(&serde_json::to_string(&config).unwrap()).unwrap();
+        assert_eq!(read, config);
+        let mut older = serde_json::to_value(&config).unwrap();
+        older.as_object_mut().unwrap().remove("pool_std");
+        let older: NetworkConfig = serde_json::from_value(older).unwrap();
+        assert!(!older.pool_std);
     }
 }

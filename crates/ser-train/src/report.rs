@@ -247,10 +247,11 @@ ser {version}, burn 0.22.1 (flex CPU backend).
             n => format!("2×2 max-pool in the first {n}, 2×1 (frequency only) after"),
         },
         hidden = cfg.network.lstm_hidden,
-        pool = if cfg.network.attention {
-            "attention"
-        } else {
-            "mean"
+        pool = match (cfg.network.attention, cfg.network.pool_std) {
+            (true, false) => "attention",
+            (false, false) => "mean",
+            (true, true) => "attentive statistics (weighted mean and standard deviation)",
+            (false, true) => "statistics (mean and standard deviation)",
         },
         dropout = cfg.network.dropout,
         params = outcome.parameters,
