@@ -155,20 +155,21 @@ impl Network {
     /// mean (weighted by the attention, if any) and, with `pool_std`, their standard deviation
     /// under the same weights.
     fn pool(&self, h: Tensor<3>) -> Tensor<2> {
-        let weights = match &self.attention {
-            // Weights over time from a learned score per step: [B, T, 1].
-            Some(score) => softmax(score.forward(h.clone()), 1),
-            None => {
-                let [b, t, _] = h.dims();
-                Tensor::ones([b, t, 1], &h.device()).div_scalar(t as f32)
-            }
+        // Weights over time from a learned score per step: [B, T, 1]; none for a plain mean.
+        let weights = self
+            .attention
+            .as_ref()
+            .map(|score| softmax(score.forward(h.clone()), 1));
+        let average = |x: Tensor<3>| match &weights {
+            Some(weights) => (x * weights.clone()).sum_dim(1),
+            None => x.mean_dim(1),
         };
-        let mean = (h.clone() * weights.clone()).sum_dim(1);
+        let mean = average(h.clone());
         if !self.pool_std {
             return mean.squeeze_dim(1);
         }
         // Var = E[h²] − E[h]², floored so that the square root keeps a finite gradient.
-        let variance = (h.powi_scalar(2) * weights).sum_dim(1) - mean.clone().powi_scalar(2);
+        let variance = average(h.powi_scalar(2)) - mean.clone().powi_scalar(2);
         let std = variance.clamp_min(STD_FLOOR).sqrt();
         Tensor::cat(vec![mean, std], 2).squeeze_dim(1)
     }
