@@ -31,6 +31,7 @@ fn tiny_config(epochs: usize) -> TrainConfig {
             dropout: 0.0,
             attention: true,
             pool_std: false,
+            deltas: false,
         },
         ..TrainConfig::default()
     }
@@ -143,8 +144,9 @@ fn same_seed_same_model_and_save_load_round_trip() {
     };
     let (ds, examples) = handful(&data);
     // Every augmentation on, mixup too, so each random draw is covered by the seed; a
-    // temperature fitted, to check predictions use it; and statistics pooling, whose wider
-    // classifier the loaded model must rebuild from its configuration.
+    // temperature fitted, to check predictions use it; and statistics pooling and delta
+    // channels, whose wider classifier and first block the loaded model must rebuild from its
+    // configuration.
     let cfg = TrainConfig {
         augment: AugmentConfig {
             mixup_alpha: 0.4,
@@ -153,6 +155,7 @@ fn same_seed_same_model_and_save_load_round_trip() {
         fit_temperature: true,
         network: NetworkConfig {
             pool_std: true,
+            deltas: true,
             ..tiny_config(3).network
         },
         ..tiny_config(3)

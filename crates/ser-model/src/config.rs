@@ -31,6 +31,10 @@ pub struct NetworkConfig {
     /// models written before it existed, whose configurations lack the key.
     #[serde(default)]
     pub pool_std: bool,
+    /// Feed the log-mel's Δ and ΔΔ over time beside it as two more input channels
+    /// (a regression over nine frames). Off in models written before it existed.
+    #[serde(default)]
+    pub deltas: bool,
 }
 
 impl NetworkConfig {
@@ -44,6 +48,16 @@ impl NetworkConfig {
     pub fn embedding_size(&self) -> usize {
         let statistics = if self.pool_std { 2 } else { 1 };
         statistics * 2 * self.lstm_hidden
+    }
+
+    /// Channels of the network's input: the log-mel, and its two deltas with
+    /// [`NetworkConfig::deltas`].
+    pub fn input_channels(&self) -> usize {
+        if self.deltas {
+            3
+        } else {
+            1
+        }
     }
 
     /// Whether block `index` (from 0) halves time as well as frequency.
@@ -113,6 +127,7 @@ impl Default for NetworkConfig {
             dropout: 0.3,
             attention: true,
             pool_std: false,
+            deltas: false,
         }
     }
 }

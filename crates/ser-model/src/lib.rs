@@ -19,6 +19,7 @@ mod atomic;
 mod bundled;
 mod config;
 mod cpu_kernels;
+mod deltas;
 mod ensemble;
 mod error;
 mod inference;

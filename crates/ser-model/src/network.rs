@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! [B, 1, mels, frames]
+//!   (→ [B, 3, mels, frames] with the Δ and ΔΔ channels, with `deltas`)
 //!   → N × (conv 3×3 → batch-norm → ReLU → max-pool 2×2)     spectral patterns
 //!     (the last blocks pool 2×1, frequency only, with `time_pooling_blocks`)
 //!   → dropout → [B, frames', channels × mels']               one vector per time step
@@ -22,6 +23,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::config::NetworkConfig;
 use crate::cpu_kernels::{self, CpuNetwork};
+use crate::deltas::with_deltas;
 use crate::tensor_values;
 
 /// Smallest variance that [`Network`]'s statistics pooling takes the root of: constant steps
@@ -67,13 +69,14 @@ pub struct Network {
     lstm: BiLstm,
     attention: Option<Linear>,
     pool_std: bool,
+    deltas: bool,
     classifier: Linear,
 }
 
 impl Network {
     /// A freshly initialised network for `n_mels` input bands and `n_labels` classes.
     pub fn new(config: &NetworkConfig, n_mels: usize, n_labels: usize, device: &Device) -> Self {
-        let mut channels_in = 1;
+        let mut channels_in = config.input_channels();
         let mut mels = n_mels;
         let blocks = config
             .conv_channels
@@ -96,6 +99,7 @@ impl Network {
                 .attention
                 .then(|| LinearConfig::new(2 * config.lstm_hidden, 1).init(device)),
             pool_std: config.pool_std,
+            deltas: config.deltas,
             classifier: LinearConfig::new(d_lstm, n_labels).init(device),
         }
     }
@@ -127,17 +131,33 @@ impl Network {
     /// [`Network::forward`] with prepared CPU kernels: they run where they apply (a CPU tensor
     /// without autodiff), burn's layers everywhere else and when `kernels` is `None`.
     pub fn forward_with(&self, x: Tensor<4>, kernels: Option<&CpuNetwork>) -> Tensor<2> {
+        let x = self.input(x);
         if let Some(kernels) = kernels.filter(|_| cpu_kernels::applies(&x)) {
             let (h, dims) = kernels.sequence(&tensor_values(x.clone()), x.dims());
             let h = Tensor::from_data(TensorData::new(h, dims), &x.device());
             return self.classify(self.pool(h));
         }
-        self.classify(self.embed(x))
+        self.classify(self.embed_input(x))
     }
 
     /// The clip's pooled representation `[B, embedding_size]` through burn's layers (what the
     /// classifier sees before its dropout): training reads it for heads of its own.
     pub fn embed(&self, x: Tensor<4>) -> Tensor<2> {
+        self.embed_input(self.input(x))
+    }
+
+    /// The first block's input: the log-mel `[B, 1, mels, frames]`, with its deltas stacked as
+    /// channels when the network takes them.
+    fn input(&self, x: Tensor<4>) -> Tensor<4> {
+        if self.deltas {
+            with_deltas(x)
+        } else {
+            x
+        }
+    }
+
+    /// [`Network::embed`] of the first block's input ([`Network::input`]).
+    fn embed_input(&self, x: Tensor<4>) -> Tensor<2> {
         let x = self.blocks.iter().fold(x, |x, block| block.forward(x));
         let x = self.dropout.forward(x);
         // [B, C, M, T] → [B, T, C·M]: one feature vector per time step.
@@ -229,6 +249,37 @@ mod tests {
         };
         let network = Network::new(&config, 64, 8, &crate::cpu());
         assert_kernels_match(&network, &[(1, 301), (2, 77)]);
+    }
+
+    #[test]
+    fn cpu_kernels_give_burns_logits_with_delta_channels() {
+        let config = NetworkConfig {
+            conv_channels: vec![8, 16],
+            deltas: true,
+            ..NetworkConfig::default()
+        };
+        let network = Network::new(&config, 64, 8, &crate::cpu());
+        assert_kernels_match(&network, &[(1, 301), (2, 77)]);
+        // The first block takes three channels: its 3×3 kernels weigh the deltas too.
+        assert_eq!(
+            network.parameter_count(),
+            Network::new(
+                &NetworkConfig {
+                    deltas: false,
+                    ..config.clone()
+                },
+                64,
+                8,
+                &crate::cpu()
+            )
+            .parameter_count()
+                + 2 * 9 * 8
+        );
+        // Saved with the model; configurations written before it existed read as off.
+        let mut older = serde_json::to_value(&config).unwrap();
+        older.as_object_mut().unwrap().remove("deltas");
+        let older: NetworkConfig = serde_json::from_value(older).unwrap();
+        assert!(!older.deltas);
     }
 
     #[test]

@@ -187,7 +187,7 @@ and cut or zero-padded to {dur} s; then a log-mel spectrogram ({mels} Slaney ban
 {win}-sample window, {hop}-sample hop, dB re max, {top_db}){standardized}.
 
 ## Network
-{blocks} convolution blocks ({channels:?} channels; conv 3×3, batch-norm, ReLU, {pools}),
+{input}{blocks} convolution blocks ({channels:?} channels; conv 3×3, batch-norm, ReLU, {pools}),
 a bidirectional LSTM ({hidden} units per direction), {pool} pooling over time, dropout
 {dropout}, a linear classifier: {params} parameters.
 
@@ -239,6 +239,11 @@ ser {version}, burn 0.22.1 (flex CPU backend).
             (true, true) => " is standardised per band over the frames that hold signal",
             (true, false) => " is standardised per band",
             (false, _) => " goes to the network in dB",
+        },
+        input = if cfg.network.deltas {
+            "Input: the log-mel with its Δ and ΔΔ over time (nine-frame regression) as channels.\n"
+        } else {
+            ""
         },
         blocks = cfg.network.conv_channels.len(),
         channels = cfg.network.conv_channels,
