@@ -25,6 +25,9 @@ pub fn with_deltas(x: Tensor<4>) -> Tensor<4> {
 pub fn delta(x: Tensor<4>) -> Tensor<4> {
     let n = DELTA_HALF_WIDTH;
     let frames = x.dims()[3];
+    if frames == 0 {
+        return x;
+    }
     let first = x.clone().narrow(3, 0, 1).repeat_dim(3, n);
     let last = x.clone().narrow(3, frames - 1, 1).repeat_dim(3, n);
     let padded = Tensor::cat(vec![first, x, last], 3);
@@ -71,6 +74,9 @@ mod tests {
         assert!(tensor_values(delta(row(vec![3.0; 10])))
             .iter()
             .all(|v| v.abs() < 1e-6));
+        // No frames, no slope, and no edge to repeat.
+        let empty = Tensor::<4>::zeros([1, 1, 2, 0], &crate::cpu());
+        assert_eq!(delta(empty).dims(), [1, 1, 2, 0]);
     }
 
     #[test]
