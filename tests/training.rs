@@ -26,12 +26,9 @@ fn tiny_config(epochs: usize) -> TrainConfig {
         augment: AugmentConfig::none(),
         network: NetworkConfig {
             conv_channels: vec![4, 8],
-            time_pooling_blocks: None,
             lstm_hidden: 16,
             dropout: 0.0,
-            attention: true,
-            pool_std: false,
-            deltas: false,
+            ..NetworkConfig::default()
         },
         ..TrainConfig::default()
     }

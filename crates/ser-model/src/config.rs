@@ -54,7 +54,7 @@ impl NetworkConfig {
     /// [`NetworkConfig::deltas`].
     pub fn input_channels(&self) -> usize {
         if self.deltas {
-            3
+            crate::deltas::CHANNELS_PER_INPUT
         } else {
             1
         }

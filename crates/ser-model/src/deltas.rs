@@ -7,10 +7,14 @@
 //! ~90 ms without deeper layers having to learn it. Computed inside the network from the
 //! (standardised) log-mel, so features, caches and SpecAugment stay as they are.
 
+use burn::tensor::ops::PadMode;
 use burn::tensor::Tensor;
 
 /// Frames on each side of the regression: librosa's and HTK's default width of 9 frames.
-pub const DELTA_HALF_WIDTH: usize = 4;
+const HALF_WIDTH: usize = 4;
+
+/// Channels that [`with_deltas`] makes of each input channel: itself, Δ and ΔΔ.
+pub const CHANNELS_PER_INPUT: usize = 3;
 
 /// `[B, C, mels, frames]` → `[B, 3C, mels, frames]`: the input, its Δ and its ΔΔ (Δ of Δ).
 pub fn with_deltas(x: Tensor<4>) -> Tensor<4> {
@@ -23,14 +27,13 @@ pub fn with_deltas(x: Tensor<4>) -> Tensor<4> {
 /// `Σₙ n·(x[t+n] − x[t−n]) / (2 Σₙ n²)` for n = 1..=4, with the first and last frames repeated
 /// beyond the edges (`librosa.feature.delta(x, width=9, mode='nearest')`).
 pub fn delta(x: Tensor<4>) -> Tensor<4> {
-    let n = DELTA_HALF_WIDTH;
+    let n = HALF_WIDTH;
     let frames = x.dims()[3];
+    // (Edge padding has no edge to repeat in an empty clip.)
     if frames == 0 {
         return x;
     }
-    let first = x.clone().narrow(3, 0, 1).repeat_dim(3, n);
-    let last = x.clone().narrow(3, frames - 1, 1).repeat_dim(3, n);
-    let padded = Tensor::cat(vec![first, x, last], 3);
+    let padded = x.pad([(n, n)], PadMode::Edge);
     let norm = 2.0 * (1..=n).map(|k| (k * k) as f32).sum::<f32>();
     (1..=n)
         .map(|k| {
