@@ -1,7 +1,7 @@
 # Device call 2: the second half of the data, then the five CV folds side by side on the GPU.
+# $1: seconds to run before copying back whatever is done.
 icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json; [ -f $icd ] && export VK_DRIVER_FILES=$icd
 ldconfig
-# $1: seconds to run before copying back whatever is done.
 cp -r .data24b/* /tmp/d24/; echo "actors: $(ls /tmp/d24 | wc -l)"
 deadline=$(( $(date +%s) + ${1:-520} ))
 for f in 1 2 3 4 5; do

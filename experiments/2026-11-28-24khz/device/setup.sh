@@ -1,10 +1,10 @@
 # Device call 1: loaders, binary and the first half of the data, then one warm-up epoch that
+# fills cubecl's kernel and autotune cache for call 2's parallel folds.
 # Run from the repository root of the device copy, with .bin/ser.xz (the stripped wgpu build,
 # xz-compressed), .gl (the Vulkan loader packages), .data24a (actors 01-06 of device/resample.py's
 # output) and .dev (these two scripts) carried; folds.sh then ran with .data24b (actors 07-20).
 icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json; [ -f $icd ] && export VK_DRIVER_FILES=$icd
 ldconfig
-# fills cubecl's kernel and autotune cache for call 2's parallel folds.
 set -x
 for f in .gl/*.deb; do dpkg -x $f /; done; ldconfig
 mkdir -p /tmp/d24 && cp -r .data24a/* /tmp/d24/
