@@ -2,9 +2,9 @@
 //! stacked beside the log-mel as the network's input channels, as speech recognisers have long
 //! done and 3-D log-mel SER networks do (Chen et al., 2018).
 //!
-//! A convolution's 3×3 kernel sees three frames (30 ms); the regression below spans nine
-//! frames each way over two orders, so the first block sees how a band rises or falls over
-//! ~90 ms without deeper layers having to learn it. Computed inside the network from the
+//! A convolution's 3×3 kernel sees three frames (30 ms); Δ's regression spans nine frames
+//! (90 ms) and ΔΔ, the same regression applied twice, seventeen (170 ms), so the first block
+//! sees how a band rises or falls over that span without deeper layers having to learn it. Computed inside the network from the
 //! (standardised) log-mel, so features, caches and SpecAugment stay as they are.
 
 use burn::tensor::ops::PadMode;

@@ -12,7 +12,9 @@ for p in sorted(glob.glob(f"{src}/Actor_*/*.flac")):
     x, sr = sf.read(p, dtype="float32", always_2d=True)
     y = soxr.resample(x.mean(axis=1), sr, rate, quality="HQ")
     # Looser than ser's trim (30 dB), with a 0.15 s margin: ser's own trim still decides the edges.
-    _, (a, b) = librosa.effects.trim(y, top_db=38, frame_length=3072, hop_length=768)
+    # Frames of 128 ms every 32 ms, as ser's trim at 16 kHz (3072 and 768 samples at 24 kHz).
+    frame, hop = int(0.128 * rate), int(0.032 * rate)
+    _, (a, b) = librosa.effects.trim(y, top_db=38, frame_length=frame, hop_length=hop)
     m = int(0.15 * rate)
     y = y[max(0, a - m): b + m]
     out = os.path.join(dst, os.path.relpath(p, src))
