@@ -1,6 +1,6 @@
 //! Training-side augmentation: speed perturbation, time placement, additive noise at a random
-//! SNR, vocal tract length perturbation, SpecAugment, mixup. Nothing here runs at evaluation or
-//! prediction time.
+//! SNR, vocal tract length perturbation, SpecAugment, mixup (and, in [`crate::acoustics`], the
+//! telephone band and reverberation). Nothing here runs at evaluation or prediction time.
 
 use rand::rngs::StdRng;
 use rand::Rng;
@@ -44,6 +44,24 @@ pub struct AugmentConfig {
     /// actor (`experiments/2026-11-26-vtlp`).
     #[serde(default)]
     pub vtlp_range: f32,
+    /// Share of clips passed through a narrowband telephone line (resampled to 8 kHz and back:
+    /// nothing above 4 kHz, see [`crate::acoustics::telephone_band`]), before the noise. 0 turns
+    /// it off (records written before it existed read as off).
+    #[serde(default)]
+    pub telephone_prob: f64,
+    /// Share of clips played in a synthetic room ([`crate::acoustics::room_response`]) whose
+    /// reverberation time is drawn uniformly from `rt60_s`. 0 turns it off (records written
+    /// before it existed read as off).
+    #[serde(default)]
+    pub reverb_prob: f64,
+    /// Range of the simulated rooms' reverberation time (RT60), in seconds.
+    #[serde(default = "default_rt60")]
+    pub rt60_s: (f32, f32),
+}
+
+/// Small rooms to a lecture hall: 0.2-0.8 s.
+fn default_rt60() -> (f32, f32) {
+    (0.2, 0.8)
 }
 
 impl Default for AugmentConfig {
@@ -61,6 +79,9 @@ impl Default for AugmentConfig {
             speed_factors: vec![0.9, 1.0, 1.1],
             mixup_alpha: 0.0,
             vtlp_range: 0.0,
+            telephone_prob: 0.0,
+            reverb_prob: 0.0,
+            rt60_s: default_rt60(),
         }
     }
 }
@@ -79,6 +100,9 @@ impl AugmentConfig {
             speed_factors: Vec::new(),
             mixup_alpha: 0.0,
             vtlp_range: 0.0,
+            telephone_prob: 0.0,
+            reverb_prob: 0.0,
+            rt60_s: default_rt60(),
         }
     }
 
@@ -101,6 +125,21 @@ impl AugmentConfig {
             return Err(format!(
                 "vtlp_range {} must be at least 0 (off) and below 0.5",
                 self.vtlp_range
+            ));
+        }
+        for (name, p) in [
+            ("noise_prob", self.noise_prob),
+            ("telephone_prob", self.telephone_prob),
+            ("reverb_prob", self.reverb_prob),
+        ] {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(format!("{name} {p} must lie in 0..1"));
+            }
+        }
+        let (shortest, longest) = self.rt60_s;
+        if !(shortest > 0.0 && shortest <= longest && longest <= 2.0) {
+            return Err(format!(
+                "rt60_s ({shortest}, {longest}) must be a range within (0, 2] seconds"
             ));
         }
         Ok(())
@@ -392,5 +431,21 @@ mod tests {
             };
             assert_eq!(cfg.validate().is_ok(), ok, "vtlp_range {range}");
         }
+    }
+
+    #[test]
+    fn channel_probabilities_and_room_times_are_checked() {
+        let with = |telephone_prob, reverb_prob, rt60_s| AugmentConfig {
+            telephone_prob,
+            reverb_prob,
+            rt60_s,
+            ..AugmentConfig::default()
+        };
+        assert!(with(0.25, 1.0, (0.2, 0.8)).validate().is_ok());
+        assert!(with(1.5, 0.0, (0.2, 0.8)).validate().is_err());
+        assert!(with(0.0, -0.1, (0.2, 0.8)).validate().is_err());
+        assert!(with(0.0, 0.5, (0.0, 0.8)).validate().is_err());
+        assert!(with(0.0, 0.5, (0.8, 0.2)).validate().is_err());
+        assert!(with(0.0, 0.5, (0.2, 3.0)).validate().is_err());
     }
 }

@@ -24,6 +24,7 @@
 //! - [`report`]: metrics.json, MODEL.md and pictures of a trained model;
 //! - [`ensemble_dir`]: the directory of a model combined from trained models (`ser ensemble`).
 
+pub mod acoustics;
 pub mod adversary;
 pub mod augment;
 pub mod averaging;

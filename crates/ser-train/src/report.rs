@@ -460,6 +460,20 @@ fn augment_text(cfg: &TrainConfig) -> String {
     if a.random_shift {
         parts.push("random placement in the window".to_string());
     }
+    if a.reverb_prob > 0.0 {
+        parts.push(format!(
+            "a synthetic room on {:.0} % of clips (RT60 {}-{} s)",
+            100.0 * a.reverb_prob,
+            a.rt60_s.0,
+            a.rt60_s.1
+        ));
+    }
+    if a.telephone_prob > 0.0 {
+        parts.push(format!(
+            "the telephone band (8 kHz) on {:.0} % of clips",
+            100.0 * a.telephone_prob
+        ));
+    }
     if a.noise_prob > 0.0 {
         parts.push(format!(
             "white noise on {:.0} % of clips at {}-{} dB SNR",

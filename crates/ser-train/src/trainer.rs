@@ -24,6 +24,7 @@ use rayon::prelude::*;
 use ser_features::Extractor;
 use ser_model::{prepare_features, tensor_values, EmotionModel, Ensemble, ModelConfig, Network};
 
+use crate::acoustics::{reverberate, room_response, telephone_band};
 use crate::adversary::{strength_at, SpeakerHead};
 use crate::augment::{
     add_noise, change_speed, random_placement, spec_augment, warp_frequencies, Mixup,
@@ -93,7 +94,16 @@ fn train_features(
     } else {
         cfg.audio.fit(source.to_vec())
     };
-    if aug.noise_prob > 0.0 && rng.random_bool(aug.noise_prob.clamp(0.0, 1.0)) {
+    // The room before the phone line before the line's noise, as a call would stack them.
+    if aug.reverb_prob > 0.0 && rng.random_bool(aug.reverb_prob) {
+        let rt60 = rng.random_range(aug.rt60_s.0..=aug.rt60_s.1);
+        let room = room_response(cfg.audio.sample_rate, rt60, &mut rng);
+        wave = reverberate(&wave, &room);
+    }
+    if aug.telephone_prob > 0.0 && rng.random_bool(aug.telephone_prob) {
+        wave = telephone_band(&wave, cfg.audio.sample_rate);
+    }
+    if aug.noise_prob > 0.0 && rng.random_bool(aug.noise_prob) {
         let snr = rng.random_range(aug.snr_db.0..=aug.snr_db.1.max(aug.snr_db.0));
         add_noise(&mut wave, snr, &mut rng);
     }

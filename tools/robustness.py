@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""How a model holds up when the audio is not studio-clean: `ser eval` on degraded copies.
+
+Copies the RAVDESS clips of the given actors under conditions a deployed model meets (telephone
+band, background noise, other voices, a reverberant room), keeping their names so that `ser eval`
+reads their labels, and prints each condition's accuracy and UAR beside the clean clips'. Score
+a model on actors it never heard (a model trained without them, e.g. on one CV fold's training
+actors), or the numbers measure memory instead of robustness.
+
+Reference tooling only (needs numpy, soundfile and soxr, as librosa's environment has):
+
+    python3 tools/robustness.py SER MODEL_DIR DATA_DIR OUT_DIR ACTOR [ACTOR ...]
+    python3 tools/robustness.py target/release/ser /tmp/fold1-model ../shared/data/ravdess \\
+        /tmp/robust 01 02 03 04
+
+Every condition is seeded, so a second run writes the same files.
+"""
+import json
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import soundfile
+import soxr
+
+
+def white_noise(signal, rate, rng, snr_db):
+    """Gaussian noise at `snr_db` below the clip's mean power (over the whole clip)."""
+    noise = rng.standard_normal(len(signal))
+    return mix(signal, noise, snr_db)
+
+
+def mix(signal, interference, snr_db):
+    """`signal` plus `interference` scaled to `snr_db` below it."""
+    power = np.mean(signal**2)
+    scale = np.sqrt(power / (np.mean(interference**2) * 10 ** (snr_db / 10) + 1e-20))
+    return signal + scale * interference
+
+
+def telephone(signal, rate, rng):
+    """Narrowband telephone audio: down to 8 kHz (nothing above 4 kHz) and back."""
+    narrow = soxr.resample(signal, rate, 8000)
+    return soxr.resample(narrow, 8000, rate)[: len(signal)]
+
+
+def reverb(signal, rate, rng, rt60=0.5):
+    """A synthetic room: convolution with exponentially decaying noise (RT60 `rt60` s)."""
+    length = int(rt60 * rate)
+    t = np.arange(length) / rate
+    response = rng.standard_normal(length) * np.exp(-6.9 * t / rt60)
+    response[0] = 1.0
+    wet = np.convolve(signal, response)[: len(signal)]
+    return wet / (np.max(np.abs(wet)) + 1e-12) * np.max(np.abs(signal))
+
+
+def babble(signal, rate, rng, others, snr_db):
+    """Three other actors' utterances summed behind the clip at `snr_db`."""
+    talkers = np.zeros(len(signal))
+    for path in rng.choice(others, size=3, replace=False):
+        voice, voice_rate = soundfile.read(path, always_2d=True)
+        voice = voice.mean(axis=1)
+        if voice_rate != rate:
+            voice = soxr.resample(voice, voice_rate, rate)
+        voice = np.resize(voice, len(signal))
+        talkers += voice / (np.sqrt(np.mean(voice**2)) + 1e-12)
+    return mix(signal, talkers, snr_db)
+
+
+def conditions(others):
+    return {
+        "telephone 8 kHz": telephone,
+        "white noise 20 dB SNR": lambda s, r, g: white_noise(s, r, g, 20),
+        "white noise 5 dB SNR": lambda s, r, g: white_noise(s, r, g, 5),
+        "babble 10 dB SNR": lambda s, r, g: babble(s, r, g, others, 10),
+        "reverb RT60 0.5 s": reverb,
+    }
+
+
+def evaluate(ser, model, data):
+    out = subprocess.run(
+        [ser, "eval", "--model", model, "--data", str(data), "--format", "json", "--cache", str(data.parent / "cache")],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    report = json.loads(out.stdout)
+    return 100 * report["accuracy"], 100 * report["uar"]
+
+
+def main():
+    if len(sys.argv) < 6:
+        sys.exit(__doc__)
+    ser, model, data, out = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3]), pathlib.Path(sys.argv[4])
+    actors = [f"Actor_{a}" for a in sys.argv[5:]]
+    clips = sorted(p for a in actors for p in (data / a).iterdir() if p.is_file())
+    others = sorted(p for d in data.iterdir() if d.is_dir() and d.name not in actors for p in d.iterdir())
+    clean = out / "clean"
+    for a in actors:
+        (clean / a).parent.mkdir(parents=True, exist_ok=True)
+        if not (clean / a).exists():
+            (clean / a).symlink_to((data / a).resolve())
+    results = {"clean": evaluate(ser, model, clean)}
+    for index, (name, degrade) in enumerate(conditions(others).items()):
+        rng = np.random.default_rng(index)
+        folder = out / name.replace(" ", "-")
+        for clip in clips:
+            signal, rate = soundfile.read(clip, always_2d=True)
+            degraded = degrade(signal.mean(axis=1), rate, rng)
+            target = folder / clip.parent.name / (clip.stem + ".wav")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            soundfile.write(target, np.clip(degraded, -1, 1), rate, subtype="PCM_16")
+        results[name] = evaluate(ser, model, folder)
+    base = results["clean"]
+    print(f"{len(clips)} clips of {', '.join(actors)}, model {model}")
+    print(f"{'condition':<24} {'accuracy':>9} {'UAR':>7} {'vs clean (acc)':>15}")
+    for name, (acc, uar) in results.items():
+        print(f"{name:<24} {acc:>8.1f}% {uar:>6.1f}% {acc - base[0]:>+14.1f}")
+
+
+if __name__ == "__main__":
+    main()
