@@ -13,7 +13,8 @@ Reference tooling only (needs numpy, soundfile and soxr, as librosa's environmen
     python3 tools/robustness.py target/release/ser /tmp/fold1-model ../shared/data/ravdess \\
         /tmp/robust 01 02 03 04
 
-Every condition is seeded, so a second run writes the same files.
+Every clip's degradation is seeded by its condition and position, so the files are the same
+in every run; those already in OUT_DIR are kept (score several models on the same copies).
 """
 import json
 import pathlib
@@ -102,12 +103,14 @@ def main():
             (clean / a).symlink_to((data / a).resolve())
     results = {"clean": evaluate(ser, model, clean)}
     for index, (name, degrade) in enumerate(conditions(others).items()):
-        rng = np.random.default_rng(index)
         folder = out / name.replace(" ", "-")
-        for clip in clips:
+        for number, clip in enumerate(clips):
+            target = folder / clip.parent.name / (clip.stem + ".wav")
+            if target.exists():
+                continue  # written by an earlier run: the same seed gave the same file
+            rng = np.random.default_rng([index, number])
             signal, rate = soundfile.read(clip, always_2d=True)
             degraded = degrade(signal.mean(axis=1), rate, rng)
-            target = folder / clip.parent.name / (clip.stem + ".wav")
             target.parent.mkdir(parents=True, exist_ok=True)
             soundfile.write(target, np.clip(degraded, -1, 1), rate, subtype="PCM_16")
         results[name] = evaluate(ser, model, folder)
