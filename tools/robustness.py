@@ -7,7 +7,7 @@ reads their labels, and prints each condition's accuracy and UAR beside the clea
 a model on actors it never heard (a model trained without them, e.g. on one CV fold's training
 actors), or the numbers measure memory instead of robustness.
 
-Reference tooling only (needs numpy, soundfile and soxr, as librosa's environment has):
+Reference tooling only (needs numpy, scipy, soundfile and soxr, as librosa's environment has):
 
     python3 tools/robustness.py SER MODEL_DIR DATA_DIR OUT_DIR ACTOR [ACTOR ...]
     python3 tools/robustness.py target/release/ser /tmp/fold1-model ../shared/data/ravdess \\
@@ -22,6 +22,7 @@ import subprocess
 import sys
 
 import numpy as np
+import scipy.signal
 import soundfile
 import soxr
 
@@ -51,7 +52,7 @@ def reverb(signal, rate, rng, rt60=0.5):
     t = np.arange(length) / rate
     response = rng.standard_normal(length) * np.exp(-6.9 * t / rt60)
     response[0] = 1.0
-    wet = np.convolve(signal, response)[: len(signal)]
+    wet = scipy.signal.fftconvolve(signal, response)[: len(signal)]
     return wet / (np.max(np.abs(wet)) + 1e-12) * np.max(np.abs(signal))
 
 
@@ -112,7 +113,9 @@ def main():
             signal, rate = soundfile.read(clip, always_2d=True)
             degraded = degrade(signal.mean(axis=1), rate, rng)
             target.parent.mkdir(parents=True, exist_ok=True)
-            soundfile.write(target, np.clip(degraded, -1, 1), rate, subtype="PCM_16")
+            partial = target.with_name(target.stem + ".partial")
+            soundfile.write(partial, np.clip(degraded, -1, 1), rate, format="WAV", subtype="PCM_16")
+            partial.rename(target)  # an interrupted run leaves no half-written copy to reuse
         results[name] = evaluate(ser, model, folder)
     base = results["clean"]
     print(f"{len(clips)} clips of {', '.join(actors)}, model {model}")
