@@ -4,8 +4,9 @@
 //!
 //! A convolution's 3×3 kernel sees three frames (30 ms); Δ's regression spans nine frames
 //! (90 ms) and ΔΔ, the same regression applied twice, seventeen (170 ms), so the first block
-//! sees how a band rises or falls over that span without deeper layers having to learn it. Computed inside the network from the
-//! (standardised) log-mel, so features, caches and SpecAugment stay as they are.
+//! sees how a band rises or falls over that span without deeper layers having to learn it.
+//! Computed inside the network from the (standardised) log-mel, so features, caches and
+//! SpecAugment stay as they are.
 
 use burn::tensor::ops::PadMode;
 use burn::tensor::Tensor;

@@ -7,9 +7,17 @@
 //! These turn a training clip into what such a channel would have delivered, so the network can
 //! learn what survives it. Nothing here runs at evaluation or prediction time.
 
+use std::cell::RefCell;
+
 use rand::rngs::StdRng;
 use rand::Rng;
 use realfft::RealFftPlanner;
+
+thread_local! {
+    /// FFT plans by length, kept per training thread: planning a 64 k-point FFT costs as much
+    /// as running it, and every reverberated clip of a run has the same length.
+    static PLANNER: RefCell<RealFftPlanner<f32>> = RefCell::new(RealFftPlanner::new());
+}
 
 /// The sample rate of narrowband telephony: nothing above half of it (4 kHz) gets through.
 pub const TELEPHONE_RATE: u32 = 8_000;
@@ -49,8 +57,8 @@ pub fn reverberate(wave: &[f32], response: &[f32]) -> Vec<f32> {
         return wave.to_vec();
     }
     let n = (wave.len() + response.len() - 1).next_power_of_two();
-    let mut planner = RealFftPlanner::<f32>::new();
-    let (forward, inverse) = (planner.plan_fft_forward(n), planner.plan_fft_inverse(n));
+    let (forward, inverse) = PLANNER
+        .with_borrow_mut(|planner| (planner.plan_fft_forward(n), planner.plan_fft_inverse(n)));
     let spectrum = |x: &[f32]| {
         let mut padded = vec![0.0f32; n];
         padded[..x.len()].copy_from_slice(x);
@@ -70,7 +78,6 @@ pub fn reverberate(wave: &[f32], response: &[f32]) -> Vec<f32> {
         .process(&mut product, &mut wet)
         .expect("buffer lengths match the plan");
     wet.truncate(wave.len());
-    let peak = |x: &[f32]| x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
     let (dry_peak, wet_peak) = (peak(wave), peak(&wet));
     // realfft's inverse is unnormalised (×n); scaling to the dry peak absorbs that too.
     let gain = if wet_peak > 0.0 {
@@ -79,6 +86,11 @@ pub fn reverberate(wave: &[f32], response: &[f32]) -> Vec<f32> {
         0.0
     };
     wet.iter().map(|v| v * gain).collect()
+}
+
+/// The largest absolute sample value.
+fn peak(x: &[f32]) -> f32 {
+    x.iter().fold(0.0f32, |m, v| m.max(v.abs()))
 }
 
 #[cfg(test)]
@@ -127,7 +139,6 @@ mod tests {
             .collect();
         let wet = reverberate(&wave, &response);
         assert_eq!(wet.len(), wave.len());
-        let peak = |x: &[f32]| x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
         let scale = peak(&wave) / peak(&direct);
         for (got, want) in wet.iter().zip(&direct) {
             assert!(

@@ -70,6 +70,13 @@ pub enum TrainError {
     Config(String),
 }
 
+/// True with probability `p`, drawing nothing when `p` is 0, so that a configuration without an
+/// augmentation keeps the random stream it had before the augmentation existed.
+fn chance(rng: &mut StdRng, p: f64) -> bool {
+    use rand::Rng;
+    p > 0.0 && rng.random_bool(p)
+}
+
 /// Features of one clip for training, augmented with a generator seeded by (seed, epoch, clip).
 fn train_features(
     cfg: &TrainConfig,
@@ -95,15 +102,15 @@ fn train_features(
         cfg.audio.fit(source.to_vec())
     };
     // The room before the phone line before the line's noise, as a call would stack them.
-    if aug.reverb_prob > 0.0 && rng.random_bool(aug.reverb_prob) {
+    if chance(&mut rng, aug.reverb_prob) {
         let rt60 = rng.random_range(aug.rt60_s.0..=aug.rt60_s.1);
         let room = room_response(cfg.audio.sample_rate, rt60, &mut rng);
         wave = reverberate(&wave, &room);
     }
-    if aug.telephone_prob > 0.0 && rng.random_bool(aug.telephone_prob) {
+    if chance(&mut rng, aug.telephone_prob) {
         wave = telephone_band(&wave, cfg.audio.sample_rate);
     }
-    if aug.noise_prob > 0.0 && rng.random_bool(aug.noise_prob) {
+    if chance(&mut rng, aug.noise_prob) {
         let snr = rng.random_range(aug.snr_db.0..=aug.snr_db.1.max(aug.snr_db.0));
         add_noise(&mut wave, snr, &mut rng);
     }
