@@ -136,6 +136,12 @@ impl AugmentConfig {
                 return Err(format!("{name} {p} must lie in 0..1"));
             }
         }
+        let (low, high) = self.snr_db;
+        if !(low.is_finite() && high.is_finite() && low <= high) {
+            return Err(format!(
+                "snr_db ({low}, {high}) must be a range of finite decibels, low to high"
+            ));
+        }
         let (shortest, longest) = self.rt60_s;
         if !(shortest > 0.0 && shortest <= longest && longest <= 2.0) {
             return Err(format!(
@@ -430,6 +436,24 @@ mod tests {
                 ..AugmentConfig::default()
             };
             assert_eq!(cfg.validate().is_ok(), ok, "vtlp_range {range}");
+        }
+    }
+
+    #[test]
+    fn snr_range_is_checked() {
+        for (snr_db, ok) in [
+            ((10.0, 40.0), true),
+            ((5.0, 5.0), true),
+            ((-5.0, 0.0), true),
+            ((40.0, 10.0), false),
+            ((f32::NAN, 10.0), false),
+            ((0.0, f32::INFINITY), false),
+        ] {
+            let cfg = AugmentConfig {
+                snr_db,
+                ..AugmentConfig::default()
+            };
+            assert_eq!(cfg.validate().is_ok(), ok, "snr_db {snr_db:?}");
         }
     }
 

@@ -111,7 +111,7 @@ fn train_features(
         wave = telephone_band(&wave, cfg.audio.sample_rate);
     }
     if chance(&mut rng, aug.noise_prob) {
-        let snr = rng.random_range(aug.snr_db.0..=aug.snr_db.1.max(aug.snr_db.0));
+        let snr = rng.random_range(aug.snr_db.0..=aug.snr_db.1);
         add_noise(&mut wave, snr, &mut rng);
     }
     let mut features = prepare_features(model_cfg, extractor, &wave);
