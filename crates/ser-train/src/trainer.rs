@@ -18,7 +18,7 @@ use burn::tensor::{Device, Int, Tensor, TensorData};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
 use ser_features::Extractor;
@@ -73,7 +73,6 @@ pub enum TrainError {
 /// True with probability `p`, drawing nothing when `p` is 0, so that a configuration without an
 /// augmentation keeps the random stream it had before the augmentation existed.
 fn chance(rng: &mut StdRng, p: f64) -> bool {
-    use rand::Rng;
     p > 0.0 && rng.random_bool(p)
 }
 
@@ -85,7 +84,6 @@ fn train_features(
     example: &Example,
     rng_seed: u64,
 ) -> Vec<f32> {
-    use rand::Rng;
     let aug = &cfg.augment;
     let mut rng = StdRng::seed_from_u64(rng_seed);
     // No draw when off, so runs without speed perturbation keep their random stream.
