@@ -8,7 +8,6 @@ mod common;
 use std::path::PathBuf;
 
 use assert_cmd::Command;
-use ser_audio::{load, LoadOptions};
 use ser_model::EmotionModel;
 use ser_train::train_config::TrainConfig;
 use serde_json::Value;
@@ -43,23 +42,17 @@ fn a_call_recorded_at_8_khz_gets_an_emotion_and_every_label_a_probability() {
         return;
     };
     // A RAVDESS clip as a phone line carries it: 8 kHz, 16-bit PCM.
-    let clip = data.join("ravdess/Actor_01/03-01-05-02-01-01-01.flac");
-    let opts = LoadOptions {
-        sample_rate: 8000,
-        ..LoadOptions::default()
-    };
-    let pcm: Vec<u8> = load(&clip, &opts)
-        .unwrap()
-        .samples
-        .iter()
-        .flat_map(|x| ((x.clamp(-1.0, 1.0) * 32767.0) as i16).to_le_bytes())
-        .collect();
     let dir = tempfile::tempdir().unwrap();
-    let call = common::temp_file(
-        &dir,
-        "call.wav",
-        &common::wav_bytes(1, 1, 8000, 16, &pcm, None),
-    );
+    let call = dir.path().join("call.wav");
+    let file = std::io::BufWriter::new(std::fs::File::create(&call).unwrap());
+    let mut recording = common::recording::Builder::new(file, 8000).unwrap();
+    recording
+        .clip(
+            &data.join("ravdess/Actor_01/03-01-05-02-01-01-01.flac"),
+            false,
+        )
+        .unwrap();
+    recording.finish().unwrap();
     let out = Command::cargo_bin("ser")
         .unwrap()
         .arg("predict")
@@ -76,7 +69,7 @@ fn a_call_recorded_at_8_khz_gets_an_emotion_and_every_label_a_probability() {
     );
     let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
     let answer = &answer[0];
-    let labels = EmotionModel::bundled().unwrap().labels().to_vec();
+    let labels = EmotionModel::load(phone_model()).unwrap().labels().to_vec();
     let probabilities = answer["probabilities"].as_object().unwrap();
     assert_eq!(probabilities.len(), labels.len());
     let label = answer["label"].as_str().unwrap();
