@@ -267,6 +267,15 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     )
     .unwrap();
     assert!(labels.contains(&label), "{label} not among {labels:?}");
+    // "About this model" quotes the model's own card, which names what it is weaker on.
+    let about: String = wait_for(
+        &client,
+        10,
+        "the model card's words under About",
+        "const t = document.getElementById('about-note').textContent; return t.startsWith('Classifies') ? t : null;",
+    )
+    .await;
+    assert!(about.contains("noisy phone audio"), "{about}");
     let _: bool = wait_for(&client, 20, "the spectrogram", "const i = document.getElementById('spectrogram'); return i.complete && i.naturalWidth > 0 ? true : null;").await;
     screenshot(&client, "upload.png").await;
 

@@ -28,6 +28,13 @@ async function errorText(response) {
 }
 
 // ---------- about this model ----------
+// The card's own paragraph on what the model does and which audio it is weaker on (a phone
+// model's differs from the bundled one's), or null without a card.
+function cardScope(card) {
+  const m = card && card.match(/(?:^|\n)#+ What it does\n([\s\S]*?)(?:\n\s*\n|$)/);
+  return m ? m[1].replace(/\s+/g, " ").trim() : null;
+}
+
 async function loadModel() {
   const r = await api("/api/v1/model");
   if (!r.ok) { $("about-text").textContent = await errorText(r); return; }
@@ -49,6 +56,8 @@ async function loadModel() {
     text += ` Validation speakers: accuracy ${pct(m.metrics.validation.accuracy)}, UAR ${pct(m.metrics.validation.uar)}.`;
   }
   $("about-text").textContent = text;
+  const scope = cardScope(m.card);
+  if (scope) $("about-note").textContent = scope;
   $("legend").innerHTML = "";
   for (const l of labels.concat(["silence"])) {
     const s = document.createElement("span");

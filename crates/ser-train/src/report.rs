@@ -166,8 +166,7 @@ fn model_card(
 
 ## What it does
 Classifies a speech clip into one of: {labels}. Acted English speech (RAVDESS-like) is what
-it learned from: expect lower accuracy on spontaneous speech, other languages, noisy phone
-audio and speakers unlike the training actors. {confidence}
+it learned from: expect lower accuracy on spontaneous speech, other languages, {unlike} and speakers unlike the training actors.{made_for} {confidence}
 
 ## Data
 - Source: `{source}` ({kind}), {clips} clips used, {failed} unreadable files skipped.
@@ -218,6 +217,8 @@ ser {version}, burn 0.22.1 (flex CPU backend).
         valid = Split::names(&split.valid_speakers),
         test = Split::names(&split.test_speakers),
         valid_scores = valid_text(outcome),
+        unlike = unlike_text(cfg),
+        made_for = made_for_text(cfg),
         confidence = confidence_text(outcome.calibration.as_ref()),
         rate = cfg.audio.sample_rate,
         trim = cfg
@@ -288,6 +289,31 @@ ser {version}, burn 0.22.1 (flex CPU backend).
         config_json = serde_json::to_string_pretty(cfg).expect("json"),
         version = env!("CARGO_PKG_VERSION"),
     )
+}
+
+/// Whether every training clip went through the simulated phone line, which makes a model
+/// for call audio rather than for the studio recordings it learned from.
+fn phone_model(cfg: &TrainConfig) -> bool {
+    cfg.augment.telephone_prob >= 1.0
+}
+
+/// The recording conditions the card warns about: phone audio, unless every training clip was
+/// phone audio.
+fn unlike_text(cfg: &TrainConfig) -> &'static str {
+    if phone_model(cfg) {
+        "noisy or reverberant audio"
+    } else {
+        "noisy phone\naudio"
+    }
+}
+
+/// What a phone model's card adds to what it does.
+fn made_for_text(cfg: &TrainConfig) -> &'static str {
+    if phone_model(cfg) {
+        " Every training clip passed through a simulated\n8 kHz telephone line: it is made for phone audio (calls, 8 kHz recordings)."
+    } else {
+        ""
+    }
 }
 
 /// The card's validation scores, or why there are none.
@@ -521,6 +547,20 @@ pub fn pooled(labels: &[String], folds: &[Scores]) -> Scores {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_phone_model_card_says_it_is_made_for_phone_audio() {
+        let mut cfg = TrainConfig::default();
+        assert!(unlike_text(&cfg).contains("phone"));
+        assert_eq!(made_for_text(&cfg), "");
+        // A share of phone-line clips does not make a phone model.
+        cfg.augment.telephone_prob = 0.1;
+        assert!(unlike_text(&cfg).contains("phone"));
+        assert_eq!(made_for_text(&cfg), "");
+        cfg.augment.telephone_prob = 1.0;
+        assert!(!unlike_text(&cfg).contains("phone"));
+        assert!(made_for_text(&cfg).contains("made for phone audio"));
+    }
 
     #[test]
     fn the_card_names_early_stopping_only_when_it_could_stop() {
