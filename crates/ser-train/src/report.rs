@@ -161,6 +161,7 @@ fn model_card(
 ) -> String {
     let labels = outcome.model.labels().join(", ");
     let cv_text = cv_section(cv);
+    let (unlike, made_for) = scope_text(cfg);
     format!(
         r#"# Model card
 
@@ -217,8 +218,6 @@ ser {version}, burn 0.22.1 (flex CPU backend).
         valid = Split::names(&split.valid_speakers),
         test = Split::names(&split.test_speakers),
         valid_scores = valid_text(outcome),
-        unlike = unlike_text(cfg),
-        made_for = made_for_text(cfg),
         confidence = confidence_text(outcome.calibration.as_ref()),
         rate = cfg.audio.sample_rate,
         trim = cfg
@@ -291,28 +290,17 @@ ser {version}, burn 0.22.1 (flex CPU backend).
     )
 }
 
-/// Whether every training clip went through the simulated phone line, which makes a model
-/// for call audio rather than for the studio recordings it learned from.
-fn phone_model(cfg: &TrainConfig) -> bool {
-    cfg.augment.telephone_prob >= 1.0
-}
-
-/// The recording conditions the card warns about: phone audio, unless every training clip was
-/// phone audio.
-fn unlike_text(cfg: &TrainConfig) -> &'static str {
-    if phone_model(cfg) {
-        "noisy or reverberant audio"
+/// The recording conditions a card warns about, and what it adds on what the model is made
+/// for: a model whose every training clip went through the simulated phone line is for call
+/// audio, so its card names other conditions; any other warns about phone audio.
+fn scope_text(cfg: &TrainConfig) -> (&'static str, &'static str) {
+    if cfg.augment.telephone_prob >= 1.0 {
+        (
+            "noisy or reverberant audio",
+            " Every training clip passed through a simulated\n8 kHz telephone line: it is made for phone audio (calls, 8 kHz recordings).",
+        )
     } else {
-        "noisy phone\naudio"
-    }
-}
-
-/// What a phone model's card adds to what it does.
-fn made_for_text(cfg: &TrainConfig) -> &'static str {
-    if phone_model(cfg) {
-        " Every training clip passed through a simulated\n8 kHz telephone line: it is made for phone audio (calls, 8 kHz recordings)."
-    } else {
-        ""
+        ("noisy phone\naudio", "")
     }
 }
 
@@ -551,15 +539,18 @@ mod tests {
     #[test]
     fn only_a_phone_model_card_says_it_is_made_for_phone_audio() {
         let mut cfg = TrainConfig::default();
-        assert!(unlike_text(&cfg).contains("phone"));
-        assert_eq!(made_for_text(&cfg), "");
+        let (unlike, made_for) = scope_text(&cfg);
+        assert!(unlike.contains("phone"));
+        assert_eq!(made_for, "");
         // A share of phone-line clips does not make a phone model.
         cfg.augment.telephone_prob = 0.1;
-        assert!(unlike_text(&cfg).contains("phone"));
-        assert_eq!(made_for_text(&cfg), "");
+        let (unlike, made_for) = scope_text(&cfg);
+        assert!(unlike.contains("phone"));
+        assert_eq!(made_for, "");
         cfg.augment.telephone_prob = 1.0;
-        assert!(!unlike_text(&cfg).contains("phone"));
-        assert!(made_for_text(&cfg).contains("made for phone audio"));
+        let (unlike, made_for) = scope_text(&cfg);
+        assert!(!unlike.contains("phone"));
+        assert!(made_for.contains("made for phone audio"));
     }
 
     #[test]
