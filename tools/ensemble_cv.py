@@ -51,7 +51,6 @@ def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     runs = [folds(path) for path in sys.argv[1:]]
-    labels = json.load(open(sys.argv[1]))["pooled"]["labels"]
     shared = sorted(set.intersection(*(set(r) for r in runs)))
     if not shared:
         sys.exit("the runs have no fold with recorded test clips in common")
@@ -64,6 +63,11 @@ def main():
         if any(key != keys[0] for key in keys[1:]):
             sys.exit(f"fold {k}: the runs tested different clips")
         truth = [c["label"] for c in members[0]]
+        # Every fold's test report names the label order of its logits; runs joined by
+        # tools/merge_cv.py carry no pooled report, so the fold's own is read.
+        labels = runs[0][k]["test"]["labels"]
+        if any(run[k]["test"]["labels"] != labels for run in runs[1:]):
+            sys.exit(f"fold {k}: the runs order their labels differently")
         single = [scores(truth, [c["predicted"] for c in clips]) for clips in members]
         combined = scores(truth, ensemble(members, labels))
         mean_single = [sum(s[i] for s in single) / len(single) for i in range(2)]
