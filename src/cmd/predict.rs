@@ -42,7 +42,7 @@ pub fn run(cmd: PredictCmd) -> Result<ExitCode> {
         let mut loaded: Vec<Result<Vec<f32>, String>> = chunk
             .par_iter()
             .map(|f| {
-                ser_audio::load(f, &model.config().audio)
+                ser_audio::load(f, &model.config().audio.whole())
                     .map(|a| a.samples)
                     .map_err(|e| e.to_string())
             })

@@ -241,7 +241,9 @@ impl<'m> Analyzer<'m> {
         regions: &mut Vec<Region>,
         batch: &mut Batch,
     ) {
-        let audio = &self.model.config().audio;
+        // Clips keep their length: one longer than the model's window (a region classified
+        // whole, with its context) is read to its end by the model's own windows.
+        let audio = self.model.config().audio.whole();
         let rate = audio.sample_rate as f64;
         let seconds = |s: f64| (s * rate).round() as usize;
         let wins = windows(
@@ -258,7 +260,7 @@ impl<'m> Analyzer<'m> {
             };
             batch
                 .clips
-                .push(ser_audio::shape(buffer.slice(&span).to_vec(), audio));
+                .push(ser_audio::shape(buffer.slice(&span).to_vec(), &audio));
             batch.owners.push(regions.len());
         }
         regions.push(Region {

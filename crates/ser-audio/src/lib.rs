@@ -3,7 +3,7 @@
 //! The pipeline is `decode` (WAV, FLAC, MP3, OGG/Vorbis via symphonia, detected by content)
 //! → mix down to mono (mean of channels) → `resample` (band-limited, rubato's FFT resampler)
 //! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional
-//! `fit` to a fixed duration. Everything streams packet by packet, so memory follows what the
+//! `fit` to a fixed duration, or [`cover`] with windows of one length. Everything streams packet by packet, so memory follows what the
 //! caller keeps, never the size a header claims.
 //!
 //! ```no_run
@@ -21,6 +21,7 @@ mod fit;
 mod load;
 mod resample;
 mod trim;
+mod windows;
 
 pub use decode::{
     probe_info, valid_sample, Decoder, ProbedInfo, SourceInfo, MAX_CHANNELS, MAX_SAMPLE_MAGNITUDE,
@@ -32,3 +33,4 @@ pub use fit::fit_duration;
 pub use load::{load, load_bytes, shape, Audio, LoadOptions, DEFAULT_SAMPLE_RATE};
 pub use resample::{resample, StreamResampler};
 pub use trim::{trim_silence, TrimParams};
+pub use windows::cover;

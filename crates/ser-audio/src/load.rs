@@ -50,6 +50,16 @@ impl LoadOptions {
             .map(|d| seconds_to_samples(d, self.sample_rate))
     }
 
+    /// These options without the duration fit: the clip keeps its whole length after trimming
+    /// and the offset, for a model that classifies a clip longer than its window by windows
+    /// that cover it (see [`crate::cover`]).
+    pub fn whole(&self) -> LoadOptions {
+        LoadOptions {
+            duration_s: None,
+            ..self.clone()
+        }
+    }
+
     /// Skips `offset_s`, then crops or zero-pads to `duration_s` when one is set: the steps
     /// of [`load`] after trimming, for samples trimmed before (a training cache's clips). Works
     /// in place: a long recording is not copied to cut its window.

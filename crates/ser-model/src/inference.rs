@@ -6,10 +6,10 @@ use burn::module::Module;
 use burn::store::ModuleRecord;
 use burn::tensor::activation::softmax;
 use burn::tensor::{Bytes, Device, Tensor, TensorData};
-use ser_audio::fit_duration;
 use ser_features::{standardize, standardize_over_signal, Extractor};
 
 use crate::atomic::write_atomic;
+use crate::clips::clip_logits;
 use crate::config::ModelConfig;
 use crate::ensemble::{weights_file, Ensemble};
 use crate::error::ModelError;
@@ -229,53 +229,34 @@ impl EmotionModel {
         &self.ensemble
     }
 
-    /// Decodes, standardises and classifies an audio file.
+    /// Decodes, standardises and classifies an audio file, all of it: see
+    /// [`Self::predict_clips`].
     pub fn predict_file(&self, path: impl AsRef<Path>) -> Result<Prediction, ModelError> {
-        let audio = ser_audio::load(path, &self.config.audio)?;
+        let audio = ser_audio::load(path, &self.config.audio.whole())?;
         Ok(self.predict_clips(&[audio.samples]).remove(0))
     }
 
     /// Classifies an in-memory audio file (e.g. an upload); `name` is used in errors.
     pub fn predict_bytes(&self, name: &str, bytes: Vec<u8>) -> Result<Prediction, ModelError> {
-        let audio = ser_audio::load_bytes(name, bytes, &self.config.audio)?;
+        let audio = ser_audio::load_bytes(name, bytes, &self.config.audio.whole())?;
         Ok(self.predict_clips(&[audio.samples]).remove(0))
     }
 
-    /// Classifies clips at this model's sample rate, in one batch. Clips loaded with the model's
-    /// `config().audio` options already span its window; any other clip is cropped or
-    /// zero-padded at its end to the window (as `load` would, without its offset and trimming),
-    /// so clips of any length can share a batch.
-    pub fn predict_clips(&self, clips: &[Vec<f32>]) -> Vec<Prediction> {
-        let audio = &self.config.audio;
-        let duration = audio
-            .duration_s
-            .expect("both constructors validate the config, which requires a duration");
-        let features: Vec<Vec<f32>> = clips
-            .iter()
-            .map(|c| {
-                let fitted = fit_duration(c, audio.sample_rate, 0.0, duration);
-                prepare_features(&self.config, &self.extractor, &fitted)
-            })
-            .collect();
-        self.predict_features(&features)
-    }
-
-    /// Classifies prepared features of one length (see [`prepare_features`]), in one batch.
-    fn predict_features(&self, features: &[Vec<f32>]) -> Vec<Prediction> {
-        if features.is_empty() {
+    /// Classifies clips at this model's sample rate, trimmed and offset as
+    /// `config().audio.whole()` loads them, of any lengths: a clip that fits the model's
+    /// window is zero-padded at its end, a longer one is classified by the mean probabilities
+    /// of windows that cover it (see [`clip_logits`]).
+    pub fn predict_clips<C: AsRef<[f32]> + Sync>(&self, clips: &[C]) -> Vec<Prediction> {
+        if clips.is_empty() {
             return Vec::new();
         }
-        let n_mels = self.config.features.n_mels;
-        let n_frames = features[0].len() / n_mels;
-        let flat: Vec<f32> = features.iter().flatten().copied().collect();
-        let input = Tensor::<4>::from_data(
-            TensorData::new(flat, [features.len(), 1, n_mels, n_frames]),
-            &self.device,
-        );
-        let logits = self.ensemble.forward(input);
+        let logits = clip_logits(&self.ensemble, &self.config, &self.extractor, clips);
+        let k = self.config.labels.len();
+        let logits =
+            Tensor::<2>::from_data(TensorData::new(logits, [clips.len(), k]), &self.device);
         let probs = tensor_values(softmax(logits / self.config.temperature, 1));
         probs
-            .chunks(self.config.labels.len())
+            .chunks(k)
             .map(|row| Prediction::from_probabilities(&self.config.labels, row))
             .collect()
     }
@@ -351,20 +332,44 @@ mod tests {
     }
 
     #[test]
-    fn clips_of_any_length_share_a_batch_fitted_to_the_window() {
+    fn clips_of_any_length_share_a_batch() {
         let model = EmotionModel::bundled().unwrap();
-        let window = 3 * 16_000;
         let (short, long) = (tone(1.0), tone(5.0));
         let batch = model.predict_clips(&[short.clone(), tone(3.0), long.clone()]);
         assert_eq!(batch.len(), 3);
-        // The short clip is padded with silence at its end, the long one cropped to its start.
+        // Each clip is classified as it is alone; a short one is padded with silence at its end.
         let mut padded = short;
-        padded.resize(window, 0.0);
+        padded.resize(3 * 16_000, 0.0);
         assert_same(&batch[0], &model.predict_clips(&[padded])[0]);
-        assert_same(
-            &batch[2],
-            &model.predict_clips(&[long[..window].to_vec()])[0],
+        assert_same(&batch[2], &model.predict_clips(&[long])[0]);
+    }
+
+    #[test]
+    fn a_long_clip_is_classified_to_its_end() {
+        let model = EmotionModel::bundled().unwrap();
+        let window = 3 * 16_000;
+        // 6 s whose second half is another sound than its first.
+        let mut long = tone(3.0);
+        long.extend(
+            tone(3.0)
+                .iter()
+                .enumerate()
+                .map(|(i, v)| v * (i as f32 * 0.37).sin()),
         );
+        let whole = &model.predict_clips(&[long.clone()])[0];
+        let first = &model.predict_clips(&[long[..window].to_vec()])[0];
+        assert_ne!(whole.probabilities, first.probabilities);
+        // The mean logits of the windows at 0, 1.5 and 3 s.
+        let logits = |s: usize| {
+            let w = &long[s..s + window];
+            clip_logits(model.ensemble(), model.config(), model.extractor(), &[w])
+        };
+        let (a, b, c) = (logits(0), logits(window / 2), logits(window));
+        let mean: Vec<f32> = (0..a.len()).map(|j| (a[j] + b[j] + c[j]) / 3.0).collect();
+        let total: f32 = mean.iter().map(|v| v.exp()).sum();
+        for ((label, p), v) in whole.probabilities.iter().zip(&mean) {
+            assert!((p - v.exp() / total).abs() < 1e-5, "{label}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@
 
 mod atomic;
 mod bundled;
+mod clips;
 mod config;
 mod cpu_kernels;
 mod deltas;
@@ -30,6 +31,7 @@ mod values;
 pub use atomic::write_atomic;
 pub use bundled::{METRICS, MODEL_CARD};
 pub use burn::tensor::Device;
+pub use clips::{batch_tensor, clip_logits, clip_windows};
 pub use config::{
     check_pipeline, check_standardization, ModelConfig, NetworkConfig, FORMAT_VERSION,
 };

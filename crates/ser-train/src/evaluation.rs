@@ -1,31 +1,15 @@
 //! Scoring a network on clips as prediction sees them: no augmentation, each clip at the start
-//! of its window, inference mode.
+//! of its window (a clip longer than the window by the windows that cover it), inference mode.
 
 use burn::nn::loss::CrossEntropyLossConfig;
-use burn::tensor::{Device, Int, Tensor, TensorData};
-use rayon::prelude::*;
+use burn::tensor::{Int, Tensor, TensorData};
 
 use ser_features::Extractor;
-use ser_model::{prepare_features, tensor_values, Ensemble, ModelConfig};
+use ser_model::{clip_logits, tensor_values, Ensemble, ModelConfig};
 
 use crate::calibration::Calibration;
 use crate::data::Example;
 use crate::metrics::Scores;
-
-/// Features of one clip exactly as prediction computes them (start of window, no augmentation).
-fn eval_features(cfg: &ModelConfig, extractor: &Extractor, wave: &[f32]) -> Vec<f32> {
-    prepare_features(cfg, extractor, &cfg.audio.fit(wave.to_vec()))
-}
-
-/// Clips' features `[mels × frames]` stacked into a batch `[B, 1, mels, frames]`.
-pub(crate) fn batch_tensor(features: &[Vec<f32>], n_mels: usize, device: &Device) -> Tensor<4> {
-    let frames = features[0].len() / n_mels;
-    let flat: Vec<f32> = features.iter().flatten().copied().collect();
-    Tensor::from_data(
-        TensorData::new(flat, [features.len(), 1, n_mels, frames]),
-        device,
-    )
-}
 
 /// The index of each row's largest value, for rows of `k` logits.
 pub(crate) fn argmax_rows(logits: &[f32], k: usize) -> Vec<usize> {
@@ -79,18 +63,17 @@ pub fn evaluate(
     let k = model_cfg.labels.len();
     let loss_fn = CrossEntropyLossConfig::new().init(&device);
     let (mut loss_sum, mut logits) = (0.0, Vec::with_capacity(examples.len() * k));
+    // Prediction loads clips whole (trimmed and offset); the cache holds them trimmed.
+    let whole = model_cfg.audio.whole();
     for chunk in examples.chunks(batch_size.max(1)) {
-        let features: Vec<Vec<f32>> = chunk
-            .par_iter()
-            .map(|e| eval_features(model_cfg, &extractor, &e.wave))
-            .collect();
-        let x = batch_tensor(&features, model_cfg.features.n_mels, &device);
-        let out = ensemble.forward(x);
+        let clips: Vec<Vec<f32>> = chunk.iter().map(|e| whole.fit(e.wave.clone())).collect();
+        let rows = clip_logits(ensemble, model_cfg, &extractor, &clips);
+        let out = Tensor::<2>::from_data(TensorData::new(rows.clone(), [chunk.len(), k]), &device);
         let targets: Vec<i64> = chunk.iter().map(|e| e.target as i64).collect();
         let t = Tensor::<1, Int>::from_data(TensorData::new(targets, [chunk.len()]), &device);
-        let loss = tensor_values(loss_fn.forward(out.clone(), t))[0];
+        let loss = tensor_values(loss_fn.forward(out, t))[0];
         loss_sum += loss as f64 * chunk.len() as f64;
-        logits.extend(tensor_values(out));
+        logits.extend(rows);
     }
     let targets: Vec<usize> = examples.iter().map(|e| e.target).collect();
     let predicted = argmax_rows(&logits, k);

@@ -183,8 +183,10 @@ it learned from: expect lower accuracy on spontaneous speech, other languages, {
 
 ## Input preparation
 Audio is decoded, mixed to mono, resampled to {rate} Hz, trimmed of silence ({trim}),
-and cut or zero-padded to {dur} s; then a log-mel spectrogram ({mels} Slaney bands,
-{win}-sample window, {hop}-sample hop, dB re max, {top_db}){standardized}.
+and zero-padded to {dur} s; a longer clip is classified by {dur} s windows every {half} s
+that cover it, by the mean of their logits (training cuts one {dur} s window out of it). Each
+window's log-mel spectrogram ({mels} Slaney bands, {win}-sample window, {hop}-sample hop, dB
+re max, {top_db}){standardized}.
 
 ## Network
 {input}{blocks} convolution blocks ({channels:?} channels; conv 3×3, batch-norm, ReLU, {pools}),
@@ -228,6 +230,7 @@ ser {version}, burn 0.22.1 (flex CPU backend).
                 t.top_db
             )),
         dur = cfg.audio.duration_s.unwrap_or(0.0),
+        half = cfg.audio.duration_s.unwrap_or(0.0) / 2.0,
         mels = cfg.features.n_mels,
         win = cfg.features.win_length,
         hop = cfg.features.hop_length,

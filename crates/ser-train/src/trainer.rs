@@ -22,7 +22,9 @@ use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
 use ser_features::Extractor;
-use ser_model::{prepare_features, tensor_values, EmotionModel, Ensemble, ModelConfig, Network};
+use ser_model::{
+    batch_tensor, prepare_features, tensor_values, EmotionModel, Ensemble, ModelConfig, Network,
+};
 
 use crate::acoustics::{reverberate, room_response, telephone_band};
 use crate::adversary::{strength_at, SpeakerHead};
@@ -34,7 +36,7 @@ use crate::calibration::Calibration;
 use crate::checkpoint::{load_module, module_bytes, Checkpoint, CheckpointError, RunState};
 use crate::data::Example;
 use crate::epoch_stats::EpochStats;
-use crate::evaluation::{argmax_rows, batch_tensor, evaluate};
+use crate::evaluation::{argmax_rows, evaluate};
 use crate::metrics::Scores;
 use crate::train_config::{model_config, TrainConfig};
 
