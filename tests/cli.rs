@@ -265,3 +265,51 @@ fn eval_json_scores_the_bundled_model_on_an_actor() {
         "reliability diagram is not a PNG"
     );
 }
+
+/// `ser predict --format json` of one file: each label's probability.
+fn predicted_probabilities(file: &std::path::Path) -> serde_json::Map<String, serde_json::Value> {
+    let out = ser()
+        .args(["predict", "--format", "json"])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc[0]["probabilities"].as_object().unwrap().clone()
+}
+
+#[test]
+fn predict_hears_a_long_file_to_its_end() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let actor = data.join("ravdess/Actor_01");
+    // An angry sentence, then a sad one: about 5 s once trimmed, longer than the 3 s window.
+    let angry = actor.join("03-01-05-02-01-01-01.flac");
+    let sad = actor.join("03-01-04-02-01-01-01.flac");
+    let opts = ser_audio::LoadOptions::default();
+    let mut joined = ser_audio::load(&angry, &opts).unwrap().samples;
+    joined.extend(ser_audio::load(&sad, &opts).unwrap().samples);
+    let bytes: Vec<u8> = joined.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let both = common::temp_file(
+        &dir,
+        "angry-then-sad.wav",
+        &common::wav_bytes(3, 1, opts.sample_rate, 32, &bytes, None),
+    );
+    let (first, whole) = (
+        predicted_probabilities(&angry),
+        predicted_probabilities(&both),
+    );
+    let p = |doc: &serde_json::Map<String, serde_json::Value>, label: &str| {
+        doc[label].as_f64().unwrap()
+    };
+    // Cropped to its first 3 s, the joined file would sound as angry as the angry sentence.
+    assert!(p(&first, "angry") > 0.8, "{first:?}");
+    assert!(p(&whole, "angry") < p(&first, "angry") - 0.2, "{whole:?}");
+    assert!(p(&whole, "sad") > p(&first, "sad") + 0.1, "{whole:?}");
+}
