@@ -4,9 +4,9 @@ use std::ops::Range;
 
 /// The analysis windows of a speech region `region` (samples), `window` samples long every
 /// `hop` samples, the last one aligned with the region's end so that no speech is left out.
-/// A region up to `window + hop` long is one window, the region itself: classified whole, the
-/// way `ser predict` classifies a file (the model trims it and, if it is still longer than its
-/// window, averages windows of its own over it).
+/// A region up to `window + hop` long is one window, the region itself, classified like a
+/// file by `ser predict` except that a region longer than the model's window after trimming
+/// keeps its first window (see `Analyzer::cut`).
 pub fn windows(region: Range<usize>, window: usize, hop: usize) -> Vec<Range<usize>> {
     if region.len() <= window + hop {
         return vec![region];

@@ -3,8 +3,8 @@
 //! The pipeline is `decode` (WAV, FLAC, MP3, OGG/Vorbis via symphonia, detected by content)
 //! → mix down to mono (mean of channels) → `resample` (band-limited, rubato's FFT resampler)
 //! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional
-//! `fit` to a fixed duration, or [`cover`] with windows of one length. Everything streams packet by packet, so memory follows what the
-//! caller keeps, never the size a header claims.
+//! `fit` to a fixed duration, or [`cover`] with windows of one length. Everything streams
+//! packet by packet, so memory follows what the caller keeps, never the size a header claims.
 //!
 //! ```no_run
 //! use ser_audio::{load, LoadOptions};

@@ -244,8 +244,8 @@ impl EmotionModel {
 
     /// Classifies clips at this model's sample rate, trimmed and offset as
     /// `config().audio.whole()` loads them, of any lengths: a clip that fits the model's
-    /// window is zero-padded at its end, a longer one is classified by the mean probabilities
-    /// of windows that cover it (see [`clip_logits`]).
+    /// window is zero-padded at its end, a longer one is classified by the mean logits of
+    /// windows that cover it (see [`clip_logits`]).
     pub fn predict_clips<C: AsRef<[f32]> + Sync>(&self, clips: &[C]) -> Vec<Prediction> {
         if clips.is_empty() {
             return Vec::new();
