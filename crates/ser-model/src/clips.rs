@@ -23,9 +23,23 @@ use crate::ensemble::Ensemble;
 use crate::inference::prepare_features;
 use crate::tensor_values;
 
-/// Windows classified in one forward pass, so that memory stays bounded whatever the clips'
-/// lengths (64 windows of 3 s hold 4.9 MB of log-mel features).
+/// Most windows classified in one forward pass, so that memory stays bounded whatever the
+/// clips' lengths (64 windows of 3 s hold 4.9 MB of log-mel features).
 const WINDOWS_PER_PASS: usize = 64;
+
+/// Sizes of the forward passes for `n` windows: powers of two up to [`WINDOWS_PER_PASS`],
+/// largest first (37 → 32, 4, 1). The backend keeps memory for every input shape it meets, so
+/// passes of at most seven sizes keep a long-running process from growing with the variety of
+/// clip lengths, at no extra computation.
+fn pass_sizes(mut n: usize) -> Vec<usize> {
+    let mut sizes = Vec::new();
+    while n > 0 {
+        let size = (1usize << n.ilog2()).min(WINDOWS_PER_PASS);
+        sizes.push(size);
+        n -= size;
+    }
+    sizes
+}
 
 /// Clips' features `[mels × frames]` stacked into a batch `[B, 1, mels, frames]`.
 pub fn batch_tensor(features: &[Vec<f32>], n_mels: usize, device: &Device) -> Tensor<4> {
@@ -68,7 +82,10 @@ pub fn clip_logits<C: AsRef<[f32]> + Sync>(
         .collect();
     let device = ensemble.device();
     let mut rows = Vec::with_capacity(spans.len() * config.labels.len());
-    for pass in spans.chunks(WINDOWS_PER_PASS) {
+    let mut done = 0;
+    for size in pass_sizes(spans.len()) {
+        let pass = &spans[done..done + size];
+        done += size;
         let features: Vec<Vec<f32>> = pass
             .par_iter()
             .map(|(i, span)| {
@@ -114,6 +131,19 @@ mod tests {
             pool(&[2.0, 0.0, -1.0, 0.0, 4.0, -3.0], 3),
             vec![1.0, 2.0, -2.0]
         );
+    }
+
+    #[test]
+    fn forward_passes_come_in_few_sizes() {
+        assert_eq!(pass_sizes(0), Vec::<usize>::new());
+        assert_eq!(pass_sizes(37), vec![32, 4, 1]);
+        assert_eq!(pass_sizes(64), vec![64]);
+        assert_eq!(pass_sizes(200), vec![64, 64, 64, 8]);
+        for n in 1..300 {
+            let sizes = pass_sizes(n);
+            assert_eq!(sizes.iter().sum::<usize>(), n);
+            assert!(sizes.iter().all(|s| s.is_power_of_two() && *s <= 64));
+        }
     }
 
     #[test]
