@@ -266,22 +266,6 @@ fn eval_json_scores_the_bundled_model_on_an_actor() {
     );
 }
 
-/// `ser predict --format json` of one file: each label's probability.
-fn predicted_probabilities(file: &std::path::Path) -> serde_json::Map<String, serde_json::Value> {
-    let out = ser()
-        .args(["predict", "--format", "json"])
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    doc[0]["probabilities"].as_object().unwrap().clone()
-}
-
 #[test]
 fn predict_hears_a_long_file_to_its_end() {
     let Some(data) = common::data_dir() else {
@@ -301,13 +285,11 @@ fn predict_hears_a_long_file_to_its_end() {
         "angry-then-sad.wav",
         &common::wav_bytes(3, 1, opts.sample_rate, 32, &bytes, None),
     );
-    let (first, whole) = (
-        predicted_probabilities(&angry),
-        predicted_probabilities(&both),
-    );
-    let p = |doc: &serde_json::Map<String, serde_json::Value>, label: &str| {
-        doc[label].as_f64().unwrap()
+    let predict = |file: &std::path::Path| {
+        common::predict_json(env!("CARGO_BIN_EXE_ser"), None, file)["probabilities"].clone()
     };
+    let (first, whole) = (predict(&angry), predict(&both));
+    let p = |doc: &serde_json::Value, label: &str| doc[label].as_f64().unwrap();
     // Cropped to its first 3 s, the joined file would sound as angry as the angry sentence.
     assert!(p(&first, "angry") > 0.8, "{first:?}");
     assert!(p(&whole, "angry") < p(&first, "angry") - 0.2, "{whole:?}");

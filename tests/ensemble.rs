@@ -44,16 +44,8 @@ fn succeed(cmd: &mut Command) -> Vec<u8> {
 
 /// `ser predict --format json` of one file: its label → probability map.
 fn probabilities(model: &Path, clip: &Path) -> serde_json::Map<String, Value> {
-    let stdout = succeed(
-        ser()
-            .arg("predict")
-            .arg("--model")
-            .arg(model)
-            .args(["--format", "json"])
-            .arg(clip),
-    );
-    let doc: Value = serde_json::from_slice(&stdout).unwrap();
-    doc[0]["probabilities"].as_object().unwrap().clone()
+    let answer = common::predict_json(env!("CARGO_BIN_EXE_ser"), Some(model), clip);
+    answer["probabilities"].as_object().unwrap().clone()
 }
 
 #[test]

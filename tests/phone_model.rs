@@ -7,7 +7,6 @@ mod common;
 
 use std::path::PathBuf;
 
-use assert_cmd::Command;
 use ser_model::EmotionModel;
 use ser_train::train_config::TrainConfig;
 use serde_json::Value;
@@ -56,22 +55,7 @@ fn a_call_recorded_at_8_khz_gets_an_emotion_and_every_label_a_probability() {
         )
         .unwrap();
     recording.finish().unwrap();
-    let out = Command::cargo_bin("ser")
-        .unwrap()
-        .arg("predict")
-        .arg("--model")
-        .arg(phone_model())
-        .args(["--format", "json"])
-        .arg(&call)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let answer = &answer[0];
+    let answer = common::predict_json(env!("CARGO_BIN_EXE_ser"), Some(&phone_model()), &call);
     let labels = EmotionModel::load(phone_model()).unwrap().labels().to_vec();
     let probabilities = answer["probabilities"].as_object().unwrap();
     assert_eq!(probabilities.len(), labels.len());

@@ -101,6 +101,25 @@ impl SmallRun {
     }
 }
 
+/// The answer of `ser predict --format json [--model MODEL] FILE` for its one file (`label`,
+/// `confidence`, `probabilities`), run by the binary `ser` (`env!("CARGO_BIN_EXE_ser")`);
+/// the command must succeed.
+pub fn predict_json(ser: &str, model: Option<&Path>, file: &Path) -> serde_json::Value {
+    let mut cmd = std::process::Command::new(ser);
+    cmd.args(["predict", "--format", "json"]);
+    if let Some(model) = model {
+        cmd.arg("--model").arg(model);
+    }
+    let out = cmd.arg(file).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc[0].take()
+}
+
 /// A [`SmallRun`] of a network trained for `epochs`, in a fresh directory; `None` (the test
 /// skips) without the corpus.
 pub fn small_run(ser: &'static str, epochs: usize) -> Option<SmallRun> {

@@ -62,6 +62,7 @@ mod tests {
             vec![8.0, 9.0, 0.0, 0.0]
         );
         assert_eq!(opts(0.7, None).fit(x.clone()), vec![7.0, 8.0, 9.0]);
+        assert_eq!(opts(0.7, None).skip_offset(&x), &x[7..]);
         assert_eq!(opts(0.0, None).fit(x.clone()), x);
         assert!(opts(1.5, None).fit(x.clone()).is_empty());
     }

@@ -60,12 +60,22 @@ impl LoadOptions {
         }
     }
 
+    /// `samples` after `offset_s`: what [`Self::whole`] keeps of samples trimmed before (a
+    /// training cache's clips), without copying them.
+    pub fn skip_offset<'a>(&self, samples: &'a [f32]) -> &'a [f32] {
+        &samples[self.offset_len(samples.len())..]
+    }
+
+    /// Samples that `offset_s` skips in a clip of `len` samples.
+    fn offset_len(&self, len: usize) -> usize {
+        seconds_to_samples(self.offset_s, self.sample_rate).min(len)
+    }
+
     /// Skips `offset_s`, then crops or zero-pads to `duration_s` when one is set: the steps
     /// of [`load`] after trimming, for samples trimmed before (a training cache's clips). Works
     /// in place: a long recording is not copied to cut its window.
     pub fn fit(&self, mut samples: Vec<f32>) -> Vec<f32> {
-        let skip = seconds_to_samples(self.offset_s, self.sample_rate).min(samples.len());
-        samples.drain(..skip);
+        samples.drain(..self.offset_len(samples.len()));
         if let Some(len) = self.window_len() {
             samples.truncate(len);
             samples.resize(len, 0.0);

@@ -54,7 +54,7 @@ pub fn batch_tensor(features: &[Vec<f32>], n_mels: usize, device: &Device) -> Te
 /// The spans (samples) of the windows that classify a clip of `len` samples, for a model
 /// whose window is `window` samples: the whole clip when it fits, else windows every half
 /// window covering it to its end.
-pub fn clip_windows(len: usize, window: usize) -> Vec<Range<usize>> {
+fn clip_windows(len: usize, window: usize) -> Vec<Range<usize>> {
     cover(0..len, window, window / 2)
 }
 
@@ -71,14 +71,14 @@ pub fn clip_logits<C: AsRef<[f32]> + Sync>(
         .audio
         .window_len()
         .expect("a validated model configuration sets a duration");
-    let spans: Vec<(usize, Range<usize>)> = clips
+    let windows: Vec<Vec<Range<usize>>> = clips
+        .iter()
+        .map(|c| clip_windows(c.as_ref().len(), window))
+        .collect();
+    let spans: Vec<(usize, &Range<usize>)> = windows
         .iter()
         .enumerate()
-        .flat_map(|(i, c)| {
-            clip_windows(c.as_ref().len(), window)
-                .into_iter()
-                .map(move |r| (i, r))
-        })
+        .flat_map(|(i, w)| w.iter().map(move |r| (i, r)))
         .collect();
     let device = ensemble.device();
     let mut rows = Vec::with_capacity(spans.len() * config.labels.len());
@@ -89,7 +89,7 @@ pub fn clip_logits<C: AsRef<[f32]> + Sync>(
         let features: Vec<Vec<f32>> = pass
             .par_iter()
             .map(|(i, span)| {
-                let mut samples = clips[*i].as_ref()[span.clone()].to_vec();
+                let mut samples = clips[*i].as_ref()[(*span).clone()].to_vec();
                 samples.resize(window, 0.0);
                 prepare_features(config, extractor, &samples)
             })
@@ -100,8 +100,7 @@ pub fn clip_logits<C: AsRef<[f32]> + Sync>(
     let k = config.labels.len();
     let mut out = Vec::with_capacity(clips.len() * k);
     let mut next = 0;
-    for i in 0..clips.len() {
-        let n = spans[next..].iter().take_while(|(c, _)| *c == i).count();
+    for n in windows.iter().map(Vec::len) {
         out.extend(pool(&rows[next * k..(next + n) * k], k));
         next += n;
     }

@@ -31,7 +31,7 @@ mod values;
 pub use atomic::write_atomic;
 pub use bundled::{METRICS, MODEL_CARD};
 pub use burn::tensor::Device;
-pub use clips::{batch_tensor, clip_logits, clip_windows};
+pub use clips::{batch_tensor, clip_logits};
 pub use config::{
     check_pipeline, check_standardization, ModelConfig, NetworkConfig, FORMAT_VERSION,
 };

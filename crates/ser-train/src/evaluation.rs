@@ -63,10 +63,12 @@ pub fn evaluate(
     let k = model_cfg.labels.len();
     let loss_fn = CrossEntropyLossConfig::new().init(&device);
     let (mut loss_sum, mut logits) = (0.0, Vec::with_capacity(examples.len() * k));
-    // Prediction loads clips whole (trimmed and offset); the cache holds them trimmed.
-    let whole = model_cfg.audio.whole();
     for chunk in examples.chunks(batch_size.max(1)) {
-        let clips: Vec<Vec<f32>> = chunk.iter().map(|e| whole.fit(e.wave.clone())).collect();
+        // Prediction loads clips whole, trimmed and offset; the cache holds them trimmed.
+        let clips: Vec<&[f32]> = chunk
+            .iter()
+            .map(|e| model_cfg.audio.skip_offset(&e.wave))
+            .collect();
         let rows = clip_logits(ensemble, model_cfg, &extractor, &clips);
         let out = Tensor::<2>::from_data(TensorData::new(rows.clone(), [chunk.len(), k]), &device);
         let targets: Vec<i64> = chunk.iter().map(|e| e.target as i64).collect();

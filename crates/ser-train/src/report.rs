@@ -162,6 +162,7 @@ fn model_card(
     let labels = outcome.model.labels().join(", ");
     let cv_text = cv_section(cv);
     let (unlike, made_for) = scope_text(cfg);
+    let duration = cfg.audio.duration_s.unwrap_or(0.0);
     format!(
         r#"# Model card
 
@@ -229,8 +230,8 @@ ser {version}, burn 0.22.1 (flex CPU backend).
                 "top_db {}",
                 t.top_db
             )),
-        dur = cfg.audio.duration_s.unwrap_or(0.0),
-        half = cfg.audio.duration_s.unwrap_or(0.0) / 2.0,
+        dur = duration,
+        half = duration / 2.0,
         mels = cfg.features.n_mels,
         win = cfg.features.win_length,
         hop = cfg.features.hop_length,
