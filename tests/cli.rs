@@ -266,25 +266,44 @@ fn eval_json_scores_the_bundled_model_on_an_actor() {
     );
 }
 
+/// The files' samples (as `ser_audio::load` reads them by default) one after another, written
+/// to `dir/name` as a 32-bit float WAV file.
+fn joined_wav(
+    dir: &tempfile::TempDir,
+    name: &str,
+    files: &[&std::path::Path],
+) -> std::path::PathBuf {
+    let opts = ser_audio::LoadOptions::default();
+    let joined: Vec<f32> = files
+        .iter()
+        .flat_map(|f| ser_audio::load(f, &opts).unwrap().samples)
+        .collect();
+    let bytes: Vec<u8> = joined.iter().flat_map(|v| v.to_le_bytes()).collect();
+    common::temp_file(
+        dir,
+        name,
+        &common::wav_bytes(3, 1, opts.sample_rate, 32, &bytes, None),
+    )
+}
+
+/// Actor 01's first strong angry and sad sentences (statement 1).
+fn angry_and_sad(data: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let actor = data.join("ravdess/Actor_01");
+    (
+        actor.join("03-01-05-02-01-01-01.flac"),
+        actor.join("03-01-04-02-01-01-01.flac"),
+    )
+}
+
 #[test]
 fn predict_hears_a_long_file_to_its_end() {
     let Some(data) = common::data_dir() else {
         return;
     };
-    let actor = data.join("ravdess/Actor_01");
     // An angry sentence, then a sad one: about 5 s once trimmed, longer than the 3 s window.
-    let angry = actor.join("03-01-05-02-01-01-01.flac");
-    let sad = actor.join("03-01-04-02-01-01-01.flac");
-    let opts = ser_audio::LoadOptions::default();
-    let mut joined = ser_audio::load(&angry, &opts).unwrap().samples;
-    joined.extend(ser_audio::load(&sad, &opts).unwrap().samples);
-    let bytes: Vec<u8> = joined.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let (angry, sad) = angry_and_sad(&data);
     let dir = tempfile::tempdir().unwrap();
-    let both = common::temp_file(
-        &dir,
-        "angry-then-sad.wav",
-        &common::wav_bytes(3, 1, opts.sample_rate, 32, &bytes, None),
-    );
+    let both = joined_wav(&dir, "angry-then-sad.wav", &[&angry, &sad]);
     let predict = |file: &std::path::Path| {
         common::predict_json(env!("CARGO_BIN_EXE_ser"), None, file)["probabilities"].clone()
     };
@@ -294,4 +313,41 @@ fn predict_hears_a_long_file_to_its_end() {
     assert!(p(&first, "angry") > 0.8, "{first:?}");
     assert!(p(&whole, "angry") < p(&first, "angry") - 0.2, "{whole:?}");
     assert!(p(&whole, "sad") > p(&first, "sad") + 0.1, "{whole:?}");
+}
+
+#[test]
+fn predict_keeps_file_order_when_a_long_file_is_classified_alone() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let (angry, sad) = angry_and_sad(&data);
+    let dir = tempfile::tempdir().unwrap();
+    // Twenty sentences: over a minute, so ser predict classifies it apart from its batch.
+    let long = joined_wav(
+        &dir,
+        "long.wav",
+        &[angry.as_path(), sad.as_path()].repeat(10),
+    );
+    let broken = common::temp_file(&dir, "broken.wav", b"RIFF not really");
+    let out = Command::new(env!("CARGO_BIN_EXE_ser"))
+        .args(["predict", "--format", "json"])
+        .args([&angry, &long, &broken, &sad])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "the broken file fails the run");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = doc.as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert!(rows[2]["error"].as_str().unwrap().contains("broken.wav"));
+    for (row, file) in [(&rows[0], &angry), (&rows[1], &long), (&rows[3], &sad)] {
+        assert_eq!(row["path"], file.display().to_string());
+        let alone = common::predict_json(env!("CARGO_BIN_EXE_ser"), None, file);
+        for (label, p) in alone["probabilities"].as_object().unwrap() {
+            let batched = row["probabilities"][label].as_f64().unwrap();
+            assert!(
+                (batched - p.as_f64().unwrap()).abs() < 1e-4,
+                "{file:?} {label}"
+            );
+        }
+    }
 }

@@ -34,27 +34,52 @@ pub struct PredictCmd {
 /// Files decoded per network batch.
 const BATCH: usize = 32;
 
+/// A file longer than this (in seconds) is classified on its own as soon as it is decoded (its
+/// windows fill network passes by themselves), so a batch holds at most [`BATCH`] decoded
+/// files of this length (about 120 MB at 16 kHz), however long the files are.
+const ALONE_AFTER_S: usize = 60;
+
+/// A decoded file: waiting for its batch, or already classified on its own.
+enum Heard {
+    Waiting(Vec<f32>),
+    Classified(Prediction),
+}
+
 pub fn run(cmd: PredictCmd) -> Result<ExitCode> {
     let model = cmd.model.load()?;
     let files = collect_audio_files(&cmd.paths)?;
+    let alone_after = ALONE_AFTER_S * model.config().audio.sample_rate as usize;
+    let alone = std::sync::Mutex::new(());
     let mut results: Vec<(PathBuf, Result<Prediction, String>)> = Vec::with_capacity(files.len());
     for chunk in files.chunks(BATCH) {
-        let mut loaded: Vec<Result<Vec<f32>, String>> = chunk
+        let mut heard: Vec<Result<Heard, String>> = chunk
             .par_iter()
             .map(|f| {
-                ser_audio::load(f, &model.config().audio.whole())
-                    .map(|a| a.samples)
-                    .map_err(|e| e.to_string())
+                let samples = model.hear_file(f).map_err(|e| e.to_string())?.samples;
+                Ok(if samples.len() > alone_after {
+                    // One at a time: a pass already uses every core, and two at once would
+                    // double the backend's working memory.
+                    let _turn = alone.lock().unwrap_or_else(|e| e.into_inner());
+                    Heard::Classified(model.predict_clips(&[samples]).remove(0))
+                } else {
+                    Heard::Waiting(samples)
+                })
             })
             .collect();
-        // Move the decoded samples out (no copy); `loaded` keeps which files failed and why.
-        let clips: Vec<Vec<f32>> = loaded
+        // Move the waiting samples out (no copy); `heard` keeps which files failed and why.
+        let clips: Vec<Vec<f32>> = heard
             .iter_mut()
-            .filter_map(|r| r.as_mut().ok().map(std::mem::take))
+            .filter_map(|r| match r {
+                Ok(Heard::Waiting(samples)) => Some(std::mem::take(samples)),
+                _ => None,
+            })
             .collect();
         let mut predictions = model.predict_clips(&clips).into_iter();
-        for (file, r) in chunk.iter().zip(loaded) {
-            let result = r.map(|_| predictions.next().expect("one prediction per clip"));
+        for (file, r) in chunk.iter().zip(heard) {
+            let result = r.map(|h| match h {
+                Heard::Waiting(_) => predictions.next().expect("one prediction per clip"),
+                Heard::Classified(p) => p,
+            });
             results.push((file.clone(), result));
         }
     }

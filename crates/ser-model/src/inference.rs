@@ -6,6 +6,7 @@ use burn::module::Module;
 use burn::store::ModuleRecord;
 use burn::tensor::activation::softmax;
 use burn::tensor::{Bytes, Device, Tensor, TensorData};
+use ser_audio::{Audio, AudioError};
 use ser_features::{standardize, standardize_over_signal, Extractor};
 
 use crate::atomic::write_atomic;
@@ -229,21 +230,27 @@ impl EmotionModel {
         &self.ensemble
     }
 
-    /// Decodes, standardises and classifies an audio file, all of it: see
-    /// [`Self::predict_clips`].
-    pub fn predict_file(&self, path: impl AsRef<Path>) -> Result<Prediction, ModelError> {
-        let audio = ser_audio::load(path, &self.config.audio.whole())?;
-        Ok(self.predict_clips(&[audio.samples]).remove(0))
+    /// Reads an audio file as this model hears it: decoded, mixed to mono, resampled to the
+    /// model's rate, trimmed and offset as in training, at its whole length (not fitted to the
+    /// window: [`Self::predict_clips`] covers a long clip with windows).
+    pub fn hear_file(&self, path: impl AsRef<Path>) -> Result<Audio, AudioError> {
+        ser_audio::load(path, &self.config.audio.whole())
     }
 
-    /// Classifies an in-memory audio file (e.g. an upload); `name` is used in errors.
-    pub fn predict_bytes(&self, name: &str, bytes: Vec<u8>) -> Result<Prediction, ModelError> {
-        let audio = ser_audio::load_bytes(name, bytes, &self.config.audio.whole())?;
+    /// [`Self::hear_file`] for an in-memory audio file (e.g. an upload); `name` is used in
+    /// errors.
+    pub fn hear_bytes(&self, name: &str, bytes: Vec<u8>) -> Result<Audio, AudioError> {
+        ser_audio::load_bytes(name, bytes, &self.config.audio.whole())
+    }
+
+    /// Reads ([`Self::hear_file`]) and classifies ([`Self::predict_clips`]) an audio file.
+    pub fn predict_file(&self, path: impl AsRef<Path>) -> Result<Prediction, ModelError> {
+        let audio = self.hear_file(path)?;
         Ok(self.predict_clips(&[audio.samples]).remove(0))
     }
 
     /// Classifies clips at this model's sample rate, trimmed and offset as
-    /// `config().audio.whole()` loads them, of any lengths: a clip that fits the model's
+    /// [`Self::hear_file`] reads them, of any lengths: a clip that fits the model's
     /// window is zero-padded at its end, a longer one is classified by the mean logits of
     /// windows that cover it (see [`clip_logits`]).
     pub fn predict_clips<C: AsRef<[f32]> + Sync>(&self, clips: &[C]) -> Vec<Prediction> {

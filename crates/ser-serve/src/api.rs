@@ -127,7 +127,7 @@ pub async fn predict(State(state): State<AppState>, req: Request) -> Result<Json
     let (name, bytes) = upload(&state, req).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
-        let audio = ser_audio::load_bytes(&name, bytes, &model.config().audio.whole())?;
+        let audio = model.hear_bytes(&name, bytes)?;
         let p = model.predict_clips(&[audio.samples]).remove(0);
         let mut out = p.to_json();
         out.insert("duration_s".into(), json!(audio.source_duration_s));

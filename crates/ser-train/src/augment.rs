@@ -1,5 +1,5 @@
-//! Training-side augmentation: speed perturbation, time placement, additive noise at a random
-//! SNR, vocal tract length perturbation, SpecAugment, mixup (and, in [`crate::acoustics`], the
+//! Training-side augmentation: joined utterances, speed perturbation, time placement, additive
+//! noise at a random SNR, vocal tract length perturbation, SpecAugment, mixup (and, in [`crate::acoustics`], the
 //! telephone band and reverberation). Nothing here runs at evaluation or prediction time.
 
 use rand::rngs::StdRng;
@@ -57,6 +57,21 @@ pub struct AugmentConfig {
     /// Range of the simulated rooms' reverberation time (RT60), in seconds.
     #[serde(default = "default_rt60")]
     pub rt60_s: (f32, f32),
+    /// Share of clips joined to another clip of the same speaker and label (after a pause drawn
+    /// from `join_gap_s`) before the window is cut at random from the pair, so the network also
+    /// hears windows full of continuous speech, as in a long turn, and not only short sentences
+    /// padded with silence (see [`join`]). 0 turns it off (records written before it existed
+    /// read as off).
+    #[serde(default)]
+    pub join_prob: f64,
+    /// Range of the pause between joined clips, in seconds.
+    #[serde(default = "default_join_gap")]
+    pub join_gap_s: (f32, f32),
+}
+
+/// From clips run together to a breath between sentences: 0-0.4 s.
+fn default_join_gap() -> (f32, f32) {
+    (0.0, 0.4)
 }
 
 /// Small rooms to a lecture hall: 0.2-0.8 s.
@@ -82,6 +97,8 @@ impl Default for AugmentConfig {
             telephone_prob: 0.0,
             reverb_prob: 0.0,
             rt60_s: default_rt60(),
+            join_prob: 0.0,
+            join_gap_s: default_join_gap(),
         }
     }
 }
@@ -103,6 +120,8 @@ impl AugmentConfig {
             telephone_prob: 0.0,
             reverb_prob: 0.0,
             rt60_s: default_rt60(),
+            join_prob: 0.0,
+            join_gap_s: default_join_gap(),
         }
     }
 
@@ -131,6 +150,7 @@ impl AugmentConfig {
             ("noise_prob", self.noise_prob),
             ("telephone_prob", self.telephone_prob),
             ("reverb_prob", self.reverb_prob),
+            ("join_prob", self.join_prob),
         ] {
             if !(0.0..=1.0).contains(&p) {
                 return Err(format!("{name} {p} must lie in 0..1"));
@@ -146,6 +166,12 @@ impl AugmentConfig {
         if !(shortest > 0.0 && shortest <= longest && longest <= 2.0) {
             return Err(format!(
                 "rt60_s ({shortest}, {longest}) must be a range within (0, 2] seconds"
+            ));
+        }
+        let (shortest, longest) = self.join_gap_s;
+        if !(shortest >= 0.0 && shortest <= longest && longest <= 5.0) {
+            return Err(format!(
+                "join_gap_s ({shortest}, {longest}) must be a range within [0, 5] seconds"
             ));
         }
         Ok(())
@@ -202,6 +228,15 @@ pub fn change_speed(wave: &[f32], rate: u32, factor: f32) -> Vec<f32> {
         return wave.to_vec();
     }
     ser_audio::resample(wave, from, rate)
+}
+
+/// `first`, `gap` samples of silence, then `second`: two utterances heard as one turn.
+pub fn join(first: &[f32], gap: usize, second: &[f32]) -> Vec<f32> {
+    let mut out = Vec::with_capacity(first.len() + gap + second.len());
+    out.extend_from_slice(first);
+    out.resize(first.len() + gap, 0.0);
+    out.extend_from_slice(second);
+    out
 }
 
 /// A window of `len` samples holding `wave` at a random position: shorter clips get random
@@ -311,6 +346,15 @@ mod tests {
         assert_eq!(out.iter().sum::<f32>(), 10.0);
         let out = random_placement(&[1.0f32; 50], 30, &mut rng);
         assert_eq!(out, vec![1.0; 30]);
+    }
+
+    #[test]
+    fn joined_clips_keep_both_whole_around_a_silent_pause() {
+        assert_eq!(
+            join(&[0.5, -0.5], 3, &[0.25]),
+            vec![0.5, -0.5, 0.0, 0.0, 0.0, 0.25]
+        );
+        assert_eq!(join(&[0.5], 0, &[0.25]), vec![0.5, 0.25]);
     }
 
     #[test]

@@ -475,6 +475,14 @@ fn augment_text(cfg: &TrainConfig) -> String {
         let speeds: Vec<String> = a.speed_factors.iter().map(|f| format!("{f}")).collect();
         parts.push(format!("speed perturbation ×{{{}}}", speeds.join(", ")));
     }
+    if a.join_prob > 0.0 {
+        parts.push(format!(
+            "{:.0} % of clips joined to another of their speaker and label ({}-{} s pause)",
+            100.0 * a.join_prob,
+            a.join_gap_s.0,
+            a.join_gap_s.1
+        ));
+    }
     if a.random_shift {
         parts.push("random placement in the window".to_string());
     }

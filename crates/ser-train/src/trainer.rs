@@ -29,7 +29,7 @@ use ser_model::{
 use crate::acoustics::{reverberate, room_response, telephone_band};
 use crate::adversary::{strength_at, SpeakerHead};
 use crate::augment::{
-    add_noise, change_speed, random_placement, spec_augment, warp_frequencies, Mixup,
+    add_noise, change_speed, join, random_placement, spec_augment, warp_frequencies, Mixup,
 };
 use crate::averaging::running_mean;
 use crate::calibration::Calibration;
@@ -79,21 +79,30 @@ fn chance(rng: &mut StdRng, p: f64) -> bool {
 }
 
 /// Features of one clip for training, augmented with a generator seeded by (seed, epoch, clip).
+/// `partners` are the waveforms the clip may be joined to (same speaker, same label).
 fn train_features(
     cfg: &TrainConfig,
     model_cfg: &ModelConfig,
     extractor: &Extractor,
     example: &Example,
+    partners: &[&[f32]],
     rng_seed: u64,
 ) -> Vec<f32> {
     let aug = &cfg.augment;
+    let rate = cfg.audio.sample_rate;
     let mut rng = StdRng::seed_from_u64(rng_seed);
+    let joined = (chance(&mut rng, aug.join_prob) && !partners.is_empty()).then(|| {
+        let other = partners[rng.random_range(0..partners.len())];
+        let gap = rng.random_range(aug.join_gap_s.0..=aug.join_gap_s.1) * rate as f32;
+        join(&example.wave, gap.round() as usize, other)
+    });
+    let spoken = joined.as_deref().unwrap_or(&example.wave);
     // No draw when off, so runs without speed perturbation keep their random stream.
     let perturbed = (!aug.speed_factors.is_empty()).then(|| {
         let f = aug.speed_factors[rng.random_range(0..aug.speed_factors.len())];
-        change_speed(&example.wave, cfg.audio.sample_rate, f)
+        change_speed(spoken, rate, f)
     });
-    let source = perturbed.as_deref().unwrap_or(&example.wave);
+    let source = perturbed.as_deref().unwrap_or(spoken);
     let mut wave = if aug.random_shift {
         // `train` validates the configuration first, and `check_pipeline` requires a duration.
         let window = cfg.audio.window_len().expect("validated configuration");
@@ -104,11 +113,11 @@ fn train_features(
     // The room before the phone line before the line's noise, as a call would stack them.
     if chance(&mut rng, aug.reverb_prob) {
         let rt60 = rng.random_range(aug.rt60_s.0..=aug.rt60_s.1);
-        let room = room_response(cfg.audio.sample_rate, rt60, &mut rng);
+        let room = room_response(rate, rt60, &mut rng);
         wave = reverberate(&wave, &room);
     }
     if chance(&mut rng, aug.telephone_prob) {
-        wave = telephone_band(&wave, cfg.audio.sample_rate);
+        wave = telephone_band(&wave, rate);
     }
     if chance(&mut rng, aug.noise_prob) {
         let snr = rng.random_range(aug.snr_db.0..=aug.snr_db.1);
@@ -166,6 +175,23 @@ fn speaker_indices(train: &[Example]) -> Vec<usize> {
             names
                 .binary_search(&e.speaker.as_str())
                 .expect("collected above")
+        })
+        .collect()
+}
+
+/// For each training clip, the other clips of its speaker with its label: what
+/// [`AugmentConfig::join_prob`](crate::augment::AugmentConfig::join_prob) may join it to.
+fn join_partners(train: &[Example]) -> Vec<Vec<usize>> {
+    let mut groups: std::collections::HashMap<(&str, usize), Vec<usize>> = Default::default();
+    for (i, e) in train.iter().enumerate() {
+        groups.entry((&e.speaker, e.target)).or_default().push(i);
+    }
+    train
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let group = &groups[&(e.speaker.as_str(), e.target)];
+            group.iter().copied().filter(|&j| j != i).collect()
         })
         .collect()
 }
@@ -269,6 +295,7 @@ pub fn train(
         extractor: &extractor,
         train,
         speakers,
+        partners: join_partners(train),
         loss_fn,
         speaker_loss_fn: CrossEntropyLossConfig::new().init(&device),
         device,
@@ -387,6 +414,8 @@ struct Epochs<'a> {
     train: &'a [Example],
     /// Each training clip's speaker index (for the speaker head).
     speakers: Vec<usize>,
+    /// Each training clip's join partners ([`join_partners`]).
+    partners: Vec<Vec<usize>>,
     loss_fn: CrossEntropyLoss,
     /// The speaker head's loss: plain cross-entropy.
     speaker_loss_fn: CrossEntropyLoss,
@@ -473,7 +502,19 @@ impl Epochs<'_> {
                 let seed = cfg.seed
                     ^ ((epoch as u64) << 32)
                     ^ (i as u64).wrapping_mul(0xA24B_AED4_963E_E407);
-                train_features(cfg, self.model_cfg, self.extractor, &self.train[i], seed)
+                let partners: Vec<&[f32]> = self.partners[i]
+                    .iter()
+                    .map(|&j| self.train[j].wave.as_slice())
+                    .collect();
+                let example = &self.train[i];
+                train_features(
+                    cfg,
+                    self.model_cfg,
+                    self.extractor,
+                    example,
+                    &partners,
+                    seed,
+                )
             })
             .collect();
         // No draw when off, so runs without mixup keep their random stream.
@@ -571,4 +612,34 @@ struct TrainedEpoch {
     loss: f64,
     accuracy: f64,
     speaker_accuracy: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example(speaker: &str, target: usize) -> Example {
+        Example {
+            path: format!("{speaker}-{target}.wav").into(),
+            wave: Vec::new(),
+            target,
+            speaker: speaker.to_string(),
+        }
+    }
+
+    #[test]
+    fn clips_join_only_other_clips_of_their_speaker_and_label() {
+        let train = [
+            example("a", 0),
+            example("a", 0),
+            example("a", 1),
+            example("b", 0),
+            example("a", 0),
+        ];
+        let partners = join_partners(&train);
+        assert_eq!(
+            partners,
+            vec![vec![1, 4], vec![0, 4], vec![], vec![], vec![0, 1]]
+        );
+    }
 }
