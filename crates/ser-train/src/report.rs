@@ -471,10 +471,6 @@ pub fn record_cv(dir: &Path, cv: &CvSummary) -> Result<(), String> {
 fn augment_text(cfg: &TrainConfig) -> String {
     let a = &cfg.augment;
     let mut parts = Vec::new();
-    if !a.speed_factors.is_empty() {
-        let speeds: Vec<String> = a.speed_factors.iter().map(|f| format!("{f}")).collect();
-        parts.push(format!("speed perturbation ×{{{}}}", speeds.join(", ")));
-    }
     if a.join_prob > 0.0 {
         parts.push(format!(
             "{:.0} % of clips joined to another of their speaker and label ({}-{} s pause)",
@@ -482,6 +478,10 @@ fn augment_text(cfg: &TrainConfig) -> String {
             a.join_gap_s.0,
             a.join_gap_s.1
         ));
+    }
+    if !a.speed_factors.is_empty() {
+        let speeds: Vec<String> = a.speed_factors.iter().map(|f| format!("{f}")).collect();
+        parts.push(format!("speed perturbation ×{{{}}}", speeds.join(", ")));
     }
     if a.random_shift {
         parts.push("random placement in the window".to_string());
