@@ -61,7 +61,9 @@ pub struct AugmentConfig {
     /// from `join_gap_s`) before the window is cut at random from the pair, so the network also
     /// hears windows full of continuous speech, as in a long turn, and not only short sentences
     /// padded with silence (see [`join`]). 0 turns it off (records written before it existed
-    /// read as off).
+    /// read as off). At 0.5, 5-fold CV by actor 66.2 % against 63.8 % without (one seed, folds
+    /// −5 to +10 points), continuous joined sentences +12 to +27 points
+    /// (`experiments/2026-12-03-joined-utterances`).
     #[serde(default)]
     pub join_prob: f64,
     /// Range of the pause between joined clips, in seconds.
