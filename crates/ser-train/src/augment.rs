@@ -1,6 +1,7 @@
 //! Training-side augmentation: joined utterances, speed perturbation, time placement, additive
-//! noise at a random SNR, vocal tract length perturbation, SpecAugment, mixup (and, in [`crate::acoustics`], the
-//! telephone band and reverberation). Nothing here runs at evaluation or prediction time.
+//! noise at a random SNR, vocal tract length perturbation, SpecAugment, mixup (and, in
+//! [`crate::acoustics`], the telephone band and reverberation). Nothing here runs at evaluation
+//! or prediction time.
 
 use rand::rngs::StdRng;
 use rand::Rng;

@@ -79,20 +79,21 @@ fn chance(rng: &mut StdRng, p: f64) -> bool {
 }
 
 /// Features of one clip for training, augmented with a generator seeded by (seed, epoch, clip).
-/// `partners` are the waveforms the clip may be joined to (same speaker, same label).
+/// `partners` are the indices in `train` of the clips it may be joined to (same speaker, same
+/// label).
 fn train_features(
     cfg: &TrainConfig,
     model_cfg: &ModelConfig,
     extractor: &Extractor,
+    (train, partners): (&[Example], &[usize]),
     example: &Example,
-    partners: &[&[f32]],
     rng_seed: u64,
 ) -> Vec<f32> {
     let aug = &cfg.augment;
     let rate = cfg.audio.sample_rate;
     let mut rng = StdRng::seed_from_u64(rng_seed);
     let joined = (chance(&mut rng, aug.join_prob) && !partners.is_empty()).then(|| {
-        let other = partners[rng.random_range(0..partners.len())];
+        let other = &train[partners[rng.random_range(0..partners.len())]].wave;
         let gap = rng.random_range(aug.join_gap_s.0..=aug.join_gap_s.1) * rate as f32;
         join(&example.wave, gap.round() as usize, other)
     });
@@ -502,19 +503,9 @@ impl Epochs<'_> {
                 let seed = cfg.seed
                     ^ ((epoch as u64) << 32)
                     ^ (i as u64).wrapping_mul(0xA24B_AED4_963E_E407);
-                let partners: Vec<&[f32]> = self.partners[i]
-                    .iter()
-                    .map(|&j| self.train[j].wave.as_slice())
-                    .collect();
+                let partners = (self.train, self.partners[i].as_slice());
                 let example = &self.train[i];
-                train_features(
-                    cfg,
-                    self.model_cfg,
-                    self.extractor,
-                    example,
-                    &partners,
-                    seed,
-                )
+                train_features(cfg, self.model_cfg, self.extractor, partners, example, seed)
             })
             .collect();
         // No draw when off, so runs without mixup keep their random stream.
