@@ -3,14 +3,15 @@
 
 Each run's cv.json records every test clip's logits (`test_clips`). For every fold that all the
 runs hold, the ensemble's probabilities are the mean of the runs' softmax probabilities (at
-temperature 1); its accuracy and UAR are printed beside each member's. Runs of one recipe with
-different seeds measure what averaging seeds gains; runs of different recipes, what combining
-them gains.
+temperature 1); its accuracy and UAR are printed beside each member's, then every column's mean
+over the folds and the ensemble's mean ± sd. Runs of one recipe with different seeds measure
+what averaging seeds gains; runs of different recipes, what combining them gains.
 
     python3 tools/ensemble_cv.py experiments/A/cv.json experiments/B/cv.json [...]
 """
 import json
 import math
+import statistics
 import sys
 
 
@@ -57,6 +58,7 @@ def main():
     names = " ".join(f"{'run ' + str(i + 1):<11}" for i in range(len(runs)))
     print(f"fold  {names} ensemble     (accuracy / UAR, %)")
     gains = []
+    rows = []
     for k in shared:
         members = [run[k]["test_clips"] for run in runs]
         keys = [[(c["path"], c["label"]) for c in clips] for clips in members]
@@ -72,8 +74,18 @@ def main():
         combined = scores(truth, ensemble(members, labels))
         mean_single = [sum(s[i] for s in single) / len(single) for i in range(2)]
         gains.append([combined[i] - mean_single[i] for i in range(2)])
+        rows.append(single + [combined])
         cells = " ".join(f"{a:5.1f}/{u:5.1f}" for a, u in single)
         print(f"{k:>4}  {cells} {combined[0]:5.1f}/{combined[1]:5.1f}")
+    # Each column (members, then the ensemble) averaged over the folds.
+    means = [[statistics.mean(r[j][i] for r in rows) for i in range(2)] for j in range(len(rows[0]))]
+    print(f"mean  {' '.join(f'{a:5.1f}/{u:5.1f}' for a, u in means)}")
+    if len(rows) > 1:
+        sd = [statistics.stdev(r[-1][i] for r in rows) for i in range(2)]
+        print(
+            f"ensemble over {len(rows)} folds: accuracy {means[-1][0]:.1f} ± {sd[0]:.1f} %, "
+            f"UAR {means[-1][1]:.1f} ± {sd[1]:.1f} % (sd over folds)"
+        )
     mean_gain = [sum(g[i] for g in gains) / len(gains) for i in range(2)]
     print(
         f"ensemble minus the mean of its members over {len(gains)} fold(s): "
