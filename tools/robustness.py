@@ -14,12 +14,14 @@ Reference tooling only (needs numpy, scipy, soundfile and soxr, as librosa's env
         /tmp/robust 01 02 03 04
 
 Every clip's degradation is seeded by its condition and position, so the files are the same
-in every run; those already in OUT_DIR are kept (score several models on the same copies).
+in every run; those already in OUT_DIR are kept (score several models on the same copies), and
+only the named actors' copies are scored, whatever other actors OUT_DIR holds.
 """
 import json
 import pathlib
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import scipy.signal
@@ -79,15 +81,30 @@ def conditions(others):
     }
 
 
-def evaluate(ser, model, data):
-    out = subprocess.run(
-        [ser, "eval", "--model", model, "--data", str(data), "--format", "json", "--cache", str(data.parent / "cache")],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+def evaluate(ser, model, folder, actors):
+    """`ser eval` on `actors` alone of a condition's folder.
+
+    A folder keeps the copies of every actor scored before (for other folds' models), which
+    the model may have trained on; a view holding links to the requested actors only is what
+    gets scored. The cache is keyed by the files the links resolve to, so it serves every view.
+    """
+    with tempfile.TemporaryDirectory(dir=folder.parent) as view:
+        for a in actors:
+            (pathlib.Path(view) / a).symlink_to((folder / a).resolve())
+        out = subprocess.run(
+            [ser, "eval", "--model", model, "--data", view, "--format", "json", "--cache", str(folder.parent / "cache")],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
     report = json.loads(out.stdout)
+    if report["n"] != expected_clips(folder, actors):
+        sys.exit(f"{folder}: scored {report['n']} clips, expected those of {', '.join(actors)}")
     return 100 * report["accuracy"], 100 * report["uar"]
+
+
+def expected_clips(folder, actors):
+    return sum(1 for a in actors for p in (folder / a).iterdir() if p.is_file())
 
 
 def main():
@@ -102,7 +119,7 @@ def main():
         (clean / a).parent.mkdir(parents=True, exist_ok=True)
         if not (clean / a).exists():
             (clean / a).symlink_to((data / a).resolve())
-    results = {"clean": evaluate(ser, model, clean)}
+    results = {"clean": evaluate(ser, model, clean, actors)}
     for index, (name, degrade) in enumerate(conditions(others).items()):
         folder = out / name.replace(" ", "-")
         for number, clip in enumerate(clips):
@@ -116,7 +133,7 @@ def main():
             partial = target.with_name(target.stem + ".partial")
             soundfile.write(partial, np.clip(degraded, -1, 1), rate, format="WAV", subtype="PCM_16")
             partial.rename(target)  # an interrupted run leaves no half-written copy to reuse
-        results[name] = evaluate(ser, model, folder)
+        results[name] = evaluate(ser, model, folder, actors)
     base = results["clean"]
     print(f"{len(clips)} clips of {', '.join(actors)}, model {model}")
     print(f"{'condition':<24} {'accuracy':>9} {'UAR':>7} {'vs clean (acc)':>15}")
