@@ -9,7 +9,7 @@
 //!
 //! `SER_BENCH_MODEL=DIR` times the model in DIR instead (e.g. a candidate network trained for
 //! one epoch, so a larger network's latency is known before a cross-validation is spent on it,
-//! or `models/ensemble`, whose four networks each add one forward pass).
+//! or `models/ensemble`, whose networks each add one forward pass).
 
 use std::path::PathBuf;
 

@@ -196,11 +196,12 @@ fn weights_for_more_networks_than_the_config_names_are_refused() {
 }
 
 #[test]
-fn the_shipped_ensemble_holds_four_different_networks_of_the_bundled_kind() {
+fn the_shipped_ensemble_holds_six_different_networks_the_first_the_bundled_one() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ensemble");
     let ensemble = EmotionModel::load(&dir).unwrap();
     let bundled = EmotionModel::bundled().unwrap();
-    assert_eq!(ensemble.config().members, 4);
+    let n = ensemble.config().members;
+    assert_eq!(n, 6);
     // Interchangeable with the bundled model: same labels, audio preparation and features.
     let config = ser_model::ModelConfig {
         members: 1,
@@ -216,11 +217,11 @@ fn the_shipped_ensemble_holds_four_different_networks_of_the_bundled_kind() {
         .map(|i| (i as f32 * 0.05).sin() * (i as f32 * 0.0007).sin() * 0.3)
         .collect();
     let predict = |m: &EmotionModel| m.predict_clips(std::slice::from_ref(&clip)).remove(0);
-    let members: Vec<_> = (0..4).map(|i| predict(&member(i)).probabilities).collect();
-    // No two networks are the same (the first is the bundled network of 2026-11-27 to
-    // 2026-12-02, the bundled one now is of a later recipe).
-    for i in 0..4 {
-        for j in i + 1..4 {
+    let members: Vec<_> = (0..n).map(|i| predict(&member(i)).probabilities).collect();
+    // Its card's first network is `models/default`, the network compiled into the binary.
+    assert_eq!(members[0], predict(&bundled).probabilities);
+    for i in 0..n {
+        for j in i + 1..n {
             assert_ne!(members[i], members[j], "networks {i} and {j}");
         }
     }

@@ -5,7 +5,9 @@ Folds with the same number hold the same test actors (same --folds K), so the di
 two runs on one fold is free of the actor-to-actor spread (about 5 points here) that the
 means carry; only seed noise (about 1.6 points per fold on RAVDESS) remains.
 
-    python3 tools/compare_cv.py models/default/cv/cv.json experiments/NAME/cv/cv.json
+    python3 tools/compare_cv.py BASE/cv.json NEW/cv.json
+    python3 tools/compare_cv.py experiments/2026-11-27-all-training-speakers/seed7/cv.json \
+        experiments/2026-11-28-mild-recording-conditions/cv/bundled-seed7/cv.json
 """
 import json
 import sys
