@@ -57,7 +57,6 @@ def main():
         sys.exit("the runs have no fold with recorded test clips in common")
     names = " ".join(f"{'run ' + str(i + 1):<11}" for i in range(len(runs)))
     print(f"fold  {names} ensemble     (accuracy / UAR, %)")
-    gains = []
     rows = []
     for k in shared:
         members = [run[k]["test_clips"] for run in runs]
@@ -72,8 +71,6 @@ def main():
             sys.exit(f"fold {k}: the runs order their labels differently")
         single = [scores(truth, [c["predicted"] for c in clips]) for clips in members]
         combined = scores(truth, ensemble(members, labels))
-        mean_single = [sum(s[i] for s in single) / len(single) for i in range(2)]
-        gains.append([combined[i] - mean_single[i] for i in range(2)])
         rows.append(single + [combined])
         cells = " ".join(f"{a:5.1f}/{u:5.1f}" for a, u in single)
         print(f"{k:>4}  {cells} {combined[0]:5.1f}/{combined[1]:5.1f}")
@@ -86,9 +83,10 @@ def main():
             f"ensemble over {len(rows)} folds: accuracy {means[-1][0]:.1f} ± {sd[0]:.1f} %, "
             f"UAR {means[-1][1]:.1f} ± {sd[1]:.1f} % (sd over folds)"
         )
-    mean_gain = [sum(g[i] for g in gains) / len(gains) for i in range(2)]
+    # The mean over folds of (ensemble minus the mean of its members), by linearity.
+    mean_gain = [means[-1][i] - statistics.mean(m[i] for m in means[:-1]) for i in range(2)]
     print(
-        f"ensemble minus the mean of its members over {len(gains)} fold(s): "
+        f"ensemble minus the mean of its members over {len(rows)} fold(s): "
         f"accuracy {mean_gain[0]:+.1f}, UAR {mean_gain[1]:+.1f} points"
     )
 
