@@ -81,30 +81,28 @@ def conditions(others):
     }
 
 
-def evaluate(ser, model, folder, actors):
-    """`ser eval` on `actors` alone of a condition's folder.
+def evaluate(ser, model, source, actors, out):
+    """`ser eval` on `actors` alone of `source` (the corpus, or a condition's folder of copies).
 
-    A folder keeps the copies of every actor scored before (for other folds' models), which
-    the model may have trained on; a view holding links to the requested actors only is what
-    gets scored. The cache is keyed by the files the links resolve to, so it serves every view.
+    A condition's folder keeps the copies of every actor scored before (for other folds'
+    models), which the model may have trained on; what gets scored is a view in `out` holding
+    links to the requested actors only. The cache in `out` is keyed by the files the links
+    resolve to, so it serves every view.
     """
-    with tempfile.TemporaryDirectory(dir=folder.parent) as view:
+    with tempfile.TemporaryDirectory(dir=out) as view:
         for a in actors:
-            (pathlib.Path(view) / a).symlink_to((folder / a).resolve())
-        out = subprocess.run(
-            [ser, "eval", "--model", model, "--data", view, "--format", "json", "--cache", str(folder.parent / "cache")],
+            (pathlib.Path(view) / a).symlink_to((source / a).resolve())
+        result = subprocess.run(
+            [ser, "eval", "--model", model, "--data", view, "--format", "json", "--cache", str(out / "cache")],
             check=True,
             capture_output=True,
             text=True,
         )
-    report = json.loads(out.stdout)
-    if report["n"] != expected_clips(folder, actors):
-        sys.exit(f"{folder}: scored {report['n']} clips, expected those of {', '.join(actors)}")
+    report = json.loads(result.stdout)
+    expected = sum(1 for a in actors for p in (source / a).iterdir() if p.is_file())
+    if report["n"] != expected:
+        sys.exit(f"{source}: scored {report['n']} clips of {', '.join(actors)}, expected {expected}")
     return 100 * report["accuracy"], 100 * report["uar"]
-
-
-def expected_clips(folder, actors):
-    return sum(1 for a in actors for p in (folder / a).iterdir() if p.is_file())
 
 
 def main():
@@ -114,12 +112,8 @@ def main():
     actors = [f"Actor_{a}" for a in sys.argv[5:]]
     clips = sorted(p for a in actors for p in (data / a).iterdir() if p.is_file())
     others = sorted(p for d in data.iterdir() if d.is_dir() and d.name not in actors for p in d.iterdir())
-    clean = out / "clean"
-    for a in actors:
-        (clean / a).parent.mkdir(parents=True, exist_ok=True)
-        if not (clean / a).exists():
-            (clean / a).symlink_to((data / a).resolve())
-    results = {"clean": evaluate(ser, model, clean, actors)}
+    out.mkdir(parents=True, exist_ok=True)
+    results = {"clean": evaluate(ser, model, data, actors, out)}
     for index, (name, degrade) in enumerate(conditions(others).items()):
         folder = out / name.replace(" ", "-")
         for number, clip in enumerate(clips):
@@ -133,7 +127,7 @@ def main():
             partial = target.with_name(target.stem + ".partial")
             soundfile.write(partial, np.clip(degraded, -1, 1), rate, format="WAV", subtype="PCM_16")
             partial.rename(target)  # an interrupted run leaves no half-written copy to reuse
-        results[name] = evaluate(ser, model, folder, actors)
+        results[name] = evaluate(ser, model, folder, actors, out)
     base = results["clean"]
     print(f"{len(clips)} clips of {', '.join(actors)}, model {model}")
     print(f"{'condition':<24} {'accuracy':>9} {'UAR':>7} {'vs clean (acc)':>15}")

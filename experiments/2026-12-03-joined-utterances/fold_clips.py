@@ -17,10 +17,14 @@ import os
 import subprocess
 import sys
 
-EMOTIONS = ["neutral", "calm", "happy", "sad", "angry", "fearful", "disgust", "surprised"]
+# RAVDESS's emotion codes 01-08, the third field of its file names.
+RAVDESS_EMOTIONS = ["neutral", "calm", "happy", "sad", "angry", "fearful", "disgust", "surprised"]
 
 
 def fold_record(ser, data, fold, model):
+    # The logits follow the model's own label order, as `ser cv` records them.
+    with open(os.path.join(model, "config.json")) as f:
+        labels = json.load(f)["labels"]
     actors = [f"Actor_{a:02d}" for a in range(4 * fold - 3, 4 * fold + 1)]
     dirs = [os.path.join(data, a) for a in actors]
     out = subprocess.run(
@@ -30,12 +34,12 @@ def fold_record(ser, data, fold, model):
     clips = []
     for row in json.loads(out):
         rel = os.path.relpath(row["path"], data)
-        label = EMOTIONS[int(os.path.basename(rel).split("-")[2]) - 1]
+        label = RAVDESS_EMOTIONS[int(os.path.basename(rel).split("-")[2]) - 1]
         probs = row["probabilities"]
-        logits = [math.log(max(probs[l], 1e-30)) for l in EMOTIONS]
+        logits = [math.log(max(probs[l], 1e-30)) for l in labels]
         clips.append({"path": rel, "label": label, "predicted": row["label"], "logits": logits})
     clips.sort(key=lambda c: c["path"])
-    return {"fold": fold, "test": {"labels": EMOTIONS}, "test_clips": clips}
+    return {"fold": fold, "test": {"labels": labels}, "test_clips": clips}
 
 
 def main():
