@@ -132,4 +132,9 @@ fn the_cli_names_the_model_and_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("config.json"), "{err}");
+    // The reason is said once, not repeated by the error's chain.
+    let reason = std::fs::read(model.join("config.json"))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(err.matches(&reason).count(), 1, "{err}");
 }

@@ -8,11 +8,21 @@ over the folds and the ensemble's mean ± sd. Runs of one recipe with different 
 what averaging seeds gains; runs of different recipes, what combining them gains.
 
     python3 tools/ensemble_cv.py experiments/A/cv.json experiments/B/cv.json [...]
+    python3 tools/ensemble_cv.py --metrics MODEL/metrics.json A/cv.json B/cv.json [...]
+
+With `--metrics`, the ensemble's scores of every fold (accuracy, UAR, macro-F1 and expected
+calibration error at temperature 1, as `ser cv` computes them) are also written into that
+metrics.json as its `cross_validation` entry, the one the web page and `/api/v1/model` report;
+the file is replaced whole by a rename, never left half-written.
 """
 import json
 import math
+import os
 import statistics
 import sys
+
+# Confidence bins of the calibration error, as ser's (15 equal-width bins of the top probability).
+ECE_BINS = 15
 
 
 def folds(path):
@@ -38,26 +48,82 @@ def scores(truth, predicted):
     return 100 * correct / len(truth), 100 * sum(recalls) / len(recalls)
 
 
+def macro_f1(truth, predicted):
+    """The mean F1 over the classes present, as ser's metrics compute it (fraction)."""
+    f1s = []
+    for label in sorted(set(truth)):
+        hits = sum(t == p == label for t, p in zip(truth, predicted))
+        said = sum(p == label for p in predicted)
+        support = sum(t == label for t in truth)
+        precision = hits / said if said else 0.0
+        recall = hits / support
+        f1s.append(2 * precision * recall / (precision + recall) if hits else 0.0)
+    return sum(f1s) / len(f1s)
+
+
+def ece(truth, probs, labels):
+    """Expected calibration error of probability rows (fraction), as ser computes it."""
+    bins = [[0, 0.0, 0] for _ in range(ECE_BINS)]  # clips, confidence sum, correct
+    for label, row in zip(truth, probs):
+        best = max(range(len(row)), key=row.__getitem__)
+        b = bins[min(int(row[best] * ECE_BINS), ECE_BINS - 1)]
+        b[0] += 1
+        b[1] += row[best]
+        b[2] += labels[best] == label
+    return sum(abs(conf - correct) for _, conf, correct in bins) / len(truth)
+
+
 def ensemble(members, labels):
-    """The label of the largest mean probability, clip by clip."""
+    """The mean probabilities of the members, clip by clip."""
     out = []
     for rows in zip(*members):
         probs = [softmax(row["logits"]) for row in rows]
-        mean = [sum(p[i] for p in probs) / len(probs) for i in range(len(labels))]
-        out.append(labels[max(range(len(labels)), key=mean.__getitem__)])
+        out.append([sum(p[i] for p in probs) / len(probs) for i in range(len(labels))])
     return out
 
 
+def top_labels(probs, labels):
+    """The label of the largest probability of each row."""
+    return [labels[max(range(len(labels)), key=row.__getitem__)] for row in probs]
+
+
+def write_summary(path, records, shared, summary):
+    """Sets `path`'s (a model's metrics.json) `cross_validation` entry to the ensemble's scores."""
+    with open(path) as f:
+        metrics = json.load(f)
+    with open(records[0]) as f:
+        folds = json.load(f).get("folds_total", len(shared))
+    metrics["cross_validation"] = {
+        "folds": folds,
+        # The ensemble's networks come from the records below, not from seeds of one recipe.
+        "seeds": [],
+        "members": records,
+        "fold_numbers": shared,
+        "command": "python3 tools/ensemble_cv.py " + " ".join(records),
+        **summary,
+    }
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(metrics, f, indent=2)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
 def main():
-    if len(sys.argv) < 3:
+    args = sys.argv[1:]
+    metrics_path = None
+    if args[:1] == ["--metrics"]:
+        metrics_path, args = args[1], args[2:]
+    if len(args) < 2:
         sys.exit(__doc__)
-    runs = [folds(path) for path in sys.argv[1:]]
+    runs = [folds(path) for path in args]
     shared = sorted(set.intersection(*(set(r) for r in runs)))
     if not shared:
         sys.exit("the runs have no fold with recorded test clips in common")
     names = " ".join(f"{'run ' + str(i + 1):<11}" for i in range(len(runs)))
     print(f"fold  {names} ensemble     (accuracy / UAR, %)")
     rows = []
+    summary = {"accuracy": [], "uar": [], "macro_f1": [], "ece": []}
     for k in shared:
         members = [run[k]["test_clips"] for run in runs]
         keys = [[(c["path"], c["label"]) for c in clips] for clips in members]
@@ -70,8 +136,14 @@ def main():
         if any(run[k]["test"]["labels"] != labels for run in runs[1:]):
             sys.exit(f"fold {k}: the runs order their labels differently")
         single = [scores(truth, [c["predicted"] for c in clips]) for clips in members]
-        combined = scores(truth, ensemble(members, labels))
+        probs = ensemble(members, labels)
+        predicted = top_labels(probs, labels)
+        combined = scores(truth, predicted)
         rows.append(single + [combined])
+        summary["accuracy"].append(combined[0] / 100)
+        summary["uar"].append(combined[1] / 100)
+        summary["macro_f1"].append(macro_f1(truth, predicted))
+        summary["ece"].append(ece(truth, probs, labels))
         cells = " ".join(f"{a:5.1f}/{u:5.1f}" for a, u in single)
         print(f"{k:>4}  {cells} {combined[0]:5.1f}/{combined[1]:5.1f}")
     # Each column (members, then the ensemble) averaged over the folds.
@@ -89,6 +161,11 @@ def main():
         f"ensemble minus the mean of its members over {len(rows)} fold(s): "
         f"accuracy {mean_gain[0]:+.1f}, UAR {mean_gain[1]:+.1f} points"
     )
+    if metrics_path:
+        # At temperature 1 (the ensemble's), so the calibrated and raw errors are one.
+        summary["ece_uncalibrated"] = summary["ece"]
+        write_summary(metrics_path, args, shared, summary)
+        print(f"wrote the ensemble's cross_validation into {metrics_path}")
 
 
 if __name__ == "__main__":

@@ -4,12 +4,13 @@
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     /// A model file could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The file.
         path: String,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error, said in the message (not also chained as its source, which the
+        /// CLI's error report would repeat).
+        error: std::io::Error,
     },
     /// `config.json` is not a valid model configuration.
     #[error("{path}: not a valid ser model configuration: {why}")]

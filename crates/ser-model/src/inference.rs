@@ -50,9 +50,9 @@ impl EmotionModel {
         let name = dir.display().to_string();
         let read = |file: &str| {
             let path = dir.join(file);
-            std::fs::read(&path).map_err(|source| ModelError::Io {
+            std::fs::read(&path).map_err(|error| ModelError::Io {
                 path: path.display().to_string(),
-                source,
+                error,
             })
         };
         let config = parse_config(&read(CONFIG_FILE)?, &name)?;
@@ -179,7 +179,7 @@ impl EmotionModel {
         let dir = dir.as_ref();
         let io = |path: &Path| {
             let path = path.display().to_string();
-            move |source| ModelError::Io { path, source }
+            move |error| ModelError::Io { path, error }
         };
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         let mut files = Vec::new();
