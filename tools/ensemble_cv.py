@@ -63,14 +63,13 @@ def macro_f1(truth, predicted):
 
 def ece(truth, probs, labels):
     """Expected calibration error of probability rows (fraction), as ser computes it."""
-    bins = [[0, 0.0, 0] for _ in range(ECE_BINS)]  # clips, confidence sum, correct
+    bins = [[0.0, 0] for _ in range(ECE_BINS)]  # confidence sum, correct clips
     for label, row in zip(truth, probs):
         best = max(range(len(row)), key=row.__getitem__)
         b = bins[min(int(row[best] * ECE_BINS), ECE_BINS - 1)]
-        b[0] += 1
-        b[1] += row[best]
-        b[2] += labels[best] == label
-    return sum(abs(conf - correct) for _, conf, correct in bins) / len(truth)
+        b[0] += row[best]
+        b[1] += labels[best] == label
+    return sum(abs(conf - correct) for conf, correct in bins) / len(truth)
 
 
 def ensemble(members, labels):
@@ -99,7 +98,7 @@ def write_summary(path, records, shared, summary):
         "seeds": [],
         "members": records,
         "fold_numbers": shared,
-        "command": "python3 tools/ensemble_cv.py " + " ".join(records),
+        "command": f"python3 tools/ensemble_cv.py --metrics {path} " + " ".join(records),
         **summary,
     }
     tmp = path + ".tmp"
