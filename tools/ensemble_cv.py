@@ -26,9 +26,12 @@ ECE_BINS = 15
 
 
 def folds(path):
+    """A record's fold count and its folds that hold test clips, by number."""
     with open(path) as f:
         record = json.load(f)
-    return {fold["fold"]: fold for fold in record["folds"] if "test_clips" in fold}
+    held = {fold["fold"]: fold for fold in record["folds"] if "test_clips" in fold}
+    # Records written by fold_clips.py name no fold count; their folds are those they hold.
+    return record.get("folds_total", len(held)), held
 
 
 def softmax(logits):
@@ -39,26 +42,24 @@ def softmax(logits):
 
 
 def scores(truth, predicted):
-    """Accuracy and UAR (mean recall over the classes present) in percent."""
+    """Accuracy, UAR and macro-F1 (means over the classes present), as fractions, as ser's
+    metrics compute them."""
     correct = sum(t == p for t, p in zip(truth, predicted))
-    recalls = []
-    for label in sorted(set(truth)):
-        hits = [p == label for t, p in zip(truth, predicted) if t == label]
-        recalls.append(sum(hits) / len(hits))
-    return 100 * correct / len(truth), 100 * sum(recalls) / len(recalls)
-
-
-def macro_f1(truth, predicted):
-    """The mean F1 over the classes present, as ser's metrics compute it (fraction)."""
-    f1s = []
+    recalls, f1s = [], []
     for label in sorted(set(truth)):
         hits = sum(t == p == label for t, p in zip(truth, predicted))
         said = sum(p == label for p in predicted)
-        support = sum(t == label for t in truth)
+        recall = hits / sum(t == label for t in truth)
         precision = hits / said if said else 0.0
-        recall = hits / support
+        recalls.append(recall)
         f1s.append(2 * precision * recall / (precision + recall) if hits else 0.0)
-    return sum(f1s) / len(f1s)
+    return correct / len(truth), sum(recalls) / len(recalls), sum(f1s) / len(f1s)
+
+
+def percent(fold_scores):
+    """Accuracy and UAR of `scores` in percent, as the tables print them (rounded off the
+    float error of the fraction, so that a half such as 153/240 = 63.75 % prints as 63.8)."""
+    return round(100 * fold_scores[0], 9), round(100 * fold_scores[1], 9)
 
 
 def ece(truth, probs, labels):
@@ -86,14 +87,12 @@ def top_labels(probs, labels):
     return [labels[max(range(len(labels)), key=row.__getitem__)] for row in probs]
 
 
-def write_summary(path, records, shared, summary):
+def write_summary(path, records, fold_count, shared, summary):
     """Sets `path`'s (a model's metrics.json) `cross_validation` entry to the ensemble's scores."""
     with open(path) as f:
         metrics = json.load(f)
-    with open(records[0]) as f:
-        folds = json.load(f).get("folds_total", len(shared))
     metrics["cross_validation"] = {
-        "folds": folds,
+        "folds": fold_count,
         # The ensemble's networks come from the records below, not from seeds of one recipe.
         "seeds": [],
         "members": records,
@@ -115,7 +114,7 @@ def main():
         metrics_path, args = args[1], args[2:]
     if len(args) < 2:
         sys.exit(__doc__)
-    runs = [folds(path) for path in args]
+    fold_counts, runs = zip(*(folds(path) for path in args))
     shared = sorted(set.intersection(*(set(r) for r in runs)))
     if not shared:
         sys.exit("the runs have no fold with recorded test clips in common")
@@ -134,14 +133,13 @@ def main():
         labels = runs[0][k]["test"]["labels"]
         if any(run[k]["test"]["labels"] != labels for run in runs[1:]):
             sys.exit(f"fold {k}: the runs order their labels differently")
-        single = [scores(truth, [c["predicted"] for c in clips]) for clips in members]
+        single = [percent(scores(truth, [c["predicted"] for c in clips])) for clips in members]
         probs = ensemble(members, labels)
-        predicted = top_labels(probs, labels)
-        combined = scores(truth, predicted)
+        fold_scores = scores(truth, top_labels(probs, labels))
+        combined = percent(fold_scores)
         rows.append(single + [combined])
-        summary["accuracy"].append(combined[0] / 100)
-        summary["uar"].append(combined[1] / 100)
-        summary["macro_f1"].append(macro_f1(truth, predicted))
+        for key, value in zip(["accuracy", "uar", "macro_f1"], fold_scores):
+            summary[key].append(value)
         summary["ece"].append(ece(truth, probs, labels))
         cells = " ".join(f"{a:5.1f}/{u:5.1f}" for a, u in single)
         print(f"{k:>4}  {cells} {combined[0]:5.1f}/{combined[1]:5.1f}")
@@ -163,7 +161,7 @@ def main():
     if metrics_path:
         # At temperature 1 (the ensemble's), so the calibrated and raw errors are one.
         summary["ece_uncalibrated"] = summary["ece"]
-        write_summary(metrics_path, args, shared, summary)
+        write_summary(metrics_path, args, fold_counts[0], shared, summary)
         print(f"wrote the ensemble's cross_validation into {metrics_path}")
 
 

@@ -28,6 +28,9 @@ import scipy.signal
 import soundfile
 import soxr
 
+# Voices summed behind a clip in the babble condition.
+BABBLE_TALKERS = 3
+
 
 def white_noise(signal, rate, rng, snr_db):
     """Gaussian noise at `snr_db` below the clip's mean power (over the whole clip)."""
@@ -59,9 +62,9 @@ def reverb(signal, rate, rng, rt60=0.5):
 
 
 def babble(signal, rate, rng, others, snr_db):
-    """Three other actors' utterances summed behind the clip at `snr_db`."""
+    """Three utterances of other actors summed behind the clip at `snr_db`."""
     talkers = np.zeros(len(signal))
-    for path in rng.choice(others, size=3, replace=False):
+    for path in rng.choice(others, size=BABBLE_TALKERS, replace=False):
         voice, voice_rate = soundfile.read(path, always_2d=True)
         voice = voice.mean(axis=1)
         if voice_rate != rate:
@@ -81,8 +84,9 @@ def conditions(others):
     }
 
 
-def evaluate(ser, model, source, actors, out):
-    """`ser eval` on `actors` alone of `source` (the corpus, or a condition's folder of copies).
+def evaluate(ser, model, source, actors, out, expected):
+    """`ser eval` on `actors` alone of `source` (the corpus, or a condition's folder of copies),
+    which must hold `expected` clips of theirs.
 
     A condition's folder keeps the copies of every actor scored before (for other folds'
     models), which the model may have trained on; what gets scored is a view in `out` holding
@@ -99,7 +103,6 @@ def evaluate(ser, model, source, actors, out):
             text=True,
         )
     report = json.loads(result.stdout)
-    expected = sum(1 for a in actors for p in (source / a).iterdir() if p.is_file())
     if report["n"] != expected:
         sys.exit(f"{source}: scored {report['n']} clips of {', '.join(actors)}, expected {expected}")
     return 100 * report["accuracy"], 100 * report["uar"]
@@ -112,8 +115,10 @@ def main():
     actors = [f"Actor_{a}" for a in sys.argv[5:]]
     clips = sorted(p for a in actors for p in (data / a).iterdir() if p.is_file())
     others = sorted(p for d in data.iterdir() if d.is_dir() and d.name not in actors for p in d.iterdir())
+    if len(others) < BABBLE_TALKERS:
+        sys.exit(f"{data}: babble needs at least {BABBLE_TALKERS} clips of actors other than {', '.join(actors)} there")
     out.mkdir(parents=True, exist_ok=True)
-    results = {"clean": evaluate(ser, model, data, actors, out)}
+    results = {"clean": evaluate(ser, model, data, actors, out, len(clips))}
     for index, (name, degrade) in enumerate(conditions(others).items()):
         folder = out / name.replace(" ", "-")
         for number, clip in enumerate(clips):
@@ -127,7 +132,7 @@ def main():
             partial = target.with_name(target.stem + ".partial")
             soundfile.write(partial, np.clip(degraded, -1, 1), rate, format="WAV", subtype="PCM_16")
             partial.rename(target)  # an interrupted run leaves no half-written copy to reuse
-        results[name] = evaluate(ser, model, folder, actors, out)
+        results[name] = evaluate(ser, model, folder, actors, out, len(clips))
     base = results["clean"]
     print(f"{len(clips)} clips of {', '.join(actors)}, model {model}")
     print(f"{'condition':<24} {'accuracy':>9} {'UAR':>7} {'vs clean (acc)':>15}")
