@@ -1,5 +1,6 @@
 //! Training on real clips: a loss that falls, overfitting a handful of clips, determinism,
-//! save → load → identical predictions, and probabilities that sum to 1.
+//! save → load → identical predictions, probabilities that sum to 1, and learning from a
+//! teacher.
 
 mod common;
 
@@ -10,6 +11,7 @@ use ser_train::augment::AugmentConfig;
 use ser_train::calibration::softmax_rows;
 use ser_train::data::Example;
 use ser_train::dataset::{load_dataset, parse_ravdess_name, Dataset};
+use ser_train::distillation::DistillConfig;
 use ser_train::evaluation::evaluate;
 use ser_train::train_config::TrainConfig;
 use ser_train::trainer::{train, RunOptions};
@@ -358,4 +360,55 @@ fn a_speaker_adversary_changes_training_but_not_the_saved_model() {
         .err()
         .expect("refused");
     assert!(err.to_string().contains("two training speakers"), "{err}");
+}
+
+#[test]
+fn a_network_taught_by_a_teacher_alone_learns_the_teacher_and_not_the_labels() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let (ds, examples) = handful(&data);
+    let _turn = take_turn();
+    // The teacher memorises the true labels (as `overfits_a_handful_of_real_clips...` shows).
+    let teacher = train(&tiny_config(60), &ds.labels, &examples, &[], &quiet()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    teacher.model.save(dir.path()).unwrap();
+    let taught = evaluate(
+        teacher.model.ensemble(),
+        teacher.model.config(),
+        &examples,
+        8,
+    );
+    assert_eq!(taught.scores.accuracy, 1.0, "the teacher did not memorise");
+    // The student is given wrong labels (each clip's class moved by one) and learns from the
+    // teacher alone (weight 1): it must say what the teacher says.
+    let wrong: Vec<Example> = examples
+        .iter()
+        .map(|e| Example {
+            target: (e.target + 1) % 4,
+            ..e.clone()
+        })
+        .collect();
+    let cfg = TrainConfig {
+        seed: 7,
+        distill: Some(DistillConfig {
+            teacher: dir.path().to_path_buf(),
+            weight: 1.0,
+            temperature: 2.0,
+        }),
+        ..tiny_config(60)
+    };
+    let student = train(&cfg, &ds.labels, &wrong, &[], &quiet()).unwrap();
+    // Scored against the true labels, which are what the teacher says.
+    let said = evaluate(
+        student.model.ensemble(),
+        student.model.config(),
+        &examples,
+        8,
+    );
+    assert!(
+        said.scores.accuracy >= 15.0 / 16.0,
+        "the student agrees with its teacher on {} of 16 clips",
+        said.scores.accuracy * 16.0
+    );
 }

@@ -231,6 +231,7 @@ fn run_fold(
     device: &Device,
 ) -> Result<FoldResult> {
     let split = cv_split(folds, fold - 1, args.valid_speakers);
+    let cfg = &fold_config(cfg, fold, &split)?;
     let side = |s: &[String]| args.load_side(dataset, s, cfg).0;
     let (train_ex, valid_ex, test_ex) = (
         side(&split.train_speakers),
@@ -279,6 +280,22 @@ fn run_fold(
 
 /// One network per seed, each trained exactly as a run with that seed alone trains it (the
 /// trainer seeds every random choice it makes from its configuration's seed).
+/// The configuration of fold `fold`: with a teacher, the fold's own (see
+/// [`ser_train::distillation::DistillConfig::for_fold`]), refused if it heard one of the fold's test speakers.
+fn fold_config(cfg: &TrainConfig, fold: usize, split: &Split) -> Result<TrainConfig> {
+    let Some(distill) = &cfg.distill else {
+        return Ok(cfg.clone());
+    };
+    let distill = distill.for_fold(fold).map_err(anyhow::Error::msg)?;
+    distill
+        .check_unheard(&split.test_speakers)
+        .map_err(anyhow::Error::msg)?;
+    Ok(TrainConfig {
+        distill: Some(distill),
+        ..cfg.clone()
+    })
+}
+
 fn train_networks(
     cfg: &TrainConfig,
     seeds: &[u64],

@@ -59,6 +59,12 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
         );
     }
     let split = holdout_split(&speakers, cmd.args.valid_speakers);
+    // A teacher that heard the validation speakers would flatter the epoch it picks.
+    if let (Some(distill), false) = (&cfg.distill, split.valid_speakers.is_empty()) {
+        distill
+            .check_unheard(&split.valid_speakers)
+            .map_err(anyhow::Error::msg)?;
+    }
     let (train_ex, failed_train) = cmd.args.load_side(&dataset, &split.train_speakers, &cfg);
     let (valid_ex, failed_valid) = cmd.args.load_side(&dataset, &split.valid_speakers, &cfg);
     let validation = if valid_ex.is_empty() {

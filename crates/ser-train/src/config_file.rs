@@ -86,6 +86,21 @@ mod tests {
     }
 
     #[test]
+    fn a_teacher_is_given_whole_and_checked() {
+        let cfg =
+            parse(r#"{"distill": {"teacher": "t/fold{fold}", "weight": 0.5, "temperature": 2}}"#)
+                .unwrap();
+        let distill = cfg.distill.unwrap();
+        assert_eq!(distill.teacher, std::path::Path::new("t/fold{fold}"));
+        assert_eq!((distill.weight, distill.temperature), (0.5, 2.0));
+        let err = parse(r#"{"distill": {"teacher": "t", "weight": 0.5}}"#).unwrap_err();
+        assert!(err.contains("temperature"), "{err}");
+        let err =
+            parse(r#"{"distill": {"teacher": "t", "weight": 0, "temperature": 2}}"#).unwrap_err();
+        assert!(err.contains("distill.weight"), "{err}");
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_are_named() {
         let err = parse(r#"{"lerning_rate": 0.01}"#).unwrap_err();
         assert!(err.contains("`lerning_rate`"), "{err}");

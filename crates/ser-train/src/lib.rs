@@ -9,6 +9,7 @@
 //! - [`data`]: training examples (waveform, class, speaker) loaded from a corpus;
 //! - [`cache`]: decoded, resampled, trimmed waveforms cached on disk, keyed by file and options;
 //! - [`adversary`]: speaker-adversarial training, a speaker head behind a gradient reversal;
+//! - [`distillation`]: a trained model (or ensemble) teaching a new network its probabilities;
 //! - [`augment`]: training-side augmentation (noise at random SNR, time shift, SpecAugment);
 //! - [`config_file`]: training configuration files that hold only what differs from the
 //!   defaults;
@@ -34,6 +35,7 @@ pub mod checkpoint;
 pub mod config_file;
 pub mod data;
 pub mod dataset;
+pub mod distillation;
 pub mod ensemble_dir;
 pub mod epoch_stats;
 pub mod evaluation;

@@ -195,7 +195,7 @@ a bidirectional LSTM ({hidden} units per direction), {pool} pooling over time, d
 {dropout}, a linear classifier: {params} parameters.
 
 ## Training
-Cross-entropy{weights}{smoothing}{adversary}, Adam (learning rate {lr}, cosine decay to 5 %, weight decay {wd}),
+Cross-entropy{weights}{smoothing}{adversary}{teacher}, Adam (learning rate {lr}, cosine decay to 5 %, weight decay {wd}),
 batch {batch}, {schedule}, seed {seed}. Augmentation (training only): {aug}.
 
 Reproduce with:
@@ -282,6 +282,15 @@ ser {version}, burn 0.22.1 (flex CPU backend).
             )
         } else {
             String::new()
+        },
+        teacher = match &cfg.distill {
+            Some(d) => format!(
+                ", and taught by `{}` (weight {} of the loss on its probabilities at temperature {})",
+                d.teacher.display(),
+                d.weight,
+                d.temperature
+            ),
+            None => String::new(),
         },
         lr = cfg.learning_rate,
         wd = cfg.weight_decay,

@@ -9,6 +9,7 @@ use ser_features::FeatureParams;
 use ser_model::{ModelConfig, NetworkConfig, FORMAT_VERSION};
 
 use crate::augment::AugmentConfig;
+use crate::distillation::DistillConfig;
 
 /// Everything that defines a training run; saved in the model card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +53,9 @@ pub struct TrainConfig {
     /// gradient reversal from a speaker head on the pooled representation (0 = off). Needs
     /// at least two training speakers.
     pub speaker_adversary: f64,
+    /// A trained model that teaches the network beside the labels ([`crate::distillation`];
+    /// `None` = labels only).
+    pub distill: Option<DistillConfig>,
     /// Training-side augmentation.
     pub augment: AugmentConfig,
     /// How clips are decoded, trimmed and cut.
@@ -83,6 +87,7 @@ impl Default for TrainConfig {
             label_smoothing: 0.0,
             fit_temperature: false,
             speaker_adversary: 0.0,
+            distill: None,
             augment: AugmentConfig::default(),
             audio: LoadOptions {
                 // RAVDESS clips hold about a second of silence around 1.5-2.5 s of speech:
@@ -164,6 +169,9 @@ impl TrainConfig {
                  (patience {} of at least epochs)",
                 self.average_last_epochs, self.epochs, self.patience
             ));
+        }
+        if let Some(distill) = &self.distill {
+            distill.validate()?;
         }
         self.augment.validate()?;
         ser_model::check_pipeline(&self.audio, &self.features, &self.network)

@@ -35,6 +35,7 @@ use crate::averaging::running_mean;
 use crate::calibration::Calibration;
 use crate::checkpoint::{load_module, module_bytes, Checkpoint, CheckpointError, RunState};
 use crate::data::Example;
+use crate::distillation::Teacher;
 use crate::epoch_stats::EpochStats;
 use crate::evaluation::{argmax_rows, evaluate};
 use crate::metrics::Scores;
@@ -234,6 +235,12 @@ pub fn train(
     }
     let extractor =
         Extractor::new(cfg.features.clone()).map_err(|e| TrainError::Config(e.to_string()))?;
+    let teacher = cfg
+        .distill
+        .as_ref()
+        .map(|d| Teacher::load(d, &model_cfg))
+        .transpose()
+        .map_err(TrainError::Config)?;
     let device = run.device.clone().autodiff();
     device.seed(cfg.seed);
     let network = EmotionModel::fresh_network(&model_cfg, &device);
@@ -299,6 +306,7 @@ pub fn train(
         partners: join_partners(train),
         loss_fn,
         speaker_loss_fn: CrossEntropyLossConfig::new().init(&device),
+        teacher,
         device,
         bar,
     };
@@ -420,6 +428,8 @@ struct Epochs<'a> {
     loss_fn: CrossEntropyLoss,
     /// The speaker head's loss: plain cross-entropy.
     speaker_loss_fn: CrossEntropyLoss,
+    /// The model whose probabilities the network also learns, if any.
+    teacher: Option<Teacher>,
     device: Device,
     bar: ProgressBar,
 }
@@ -486,7 +496,8 @@ impl Epochs<'_> {
     }
 
     /// The loss of the network on one batch of training clips (augmented, mixed up with
-    /// mixup), with the speaker head's loss when there is one (its gradient reversed with
+    /// mixup; with a teacher, partly against the teacher's probabilities), with the speaker
+    /// head's loss when there is one (its gradient reversed with
     /// `strength`), and how many clips the network and the head name correctly.
     fn batch_loss(
         &self,
@@ -522,13 +533,16 @@ impl Epochs<'_> {
         }
         let pooled = network.embed(batch_tensor(&features, cfg.features.n_mels, &self.device));
         let targets: Vec<usize> = batch.iter().map(|&i| self.train[i].target).collect();
-        let (loss, hits) = self.mixed_loss(
-            &self.loss_fn,
-            network.classify(pooled.clone()),
-            &targets,
-            mixup.as_ref(),
-        );
+        let logits = network.classify(pooled.clone());
+        let (loss, hits) = self.mixed_loss(&self.loss_fn, logits.clone(), &targets, mixup.as_ref());
         let emotion_loss = tensor_values(loss.clone())[0] as f64;
+        let loss = match &self.teacher {
+            Some(teacher) => {
+                let w = teacher.weight() as f32;
+                loss * (1.0 - w) + teacher.loss(&features, logits, &self.device) * w
+            }
+            None => loss,
+        };
         let (loss, speaker_hits) = match speaker_head {
             Some(head) => {
                 let speakers: Vec<usize> = batch.iter().map(|&i| self.speakers[i]).collect();
@@ -587,9 +601,10 @@ impl Epochs<'_> {
 
 /// One batch's losses, and how many clips the network and the speaker head named correctly.
 struct BatchLoss {
-    /// What the optimiser minimises: the emotion loss plus the speaker head's.
+    /// What the optimiser minimises: the emotion loss (with a teacher's term) plus the speaker
+    /// head's.
     loss: Tensor<1>,
-    /// The emotion loss alone (what the epoch reports).
+    /// The emotion loss against the labels alone (what the epoch reports).
     emotion_loss: f64,
     hits: f64,
     speaker_hits: f64,
