@@ -151,22 +151,25 @@ impl Teacher {
         })
     }
 
-    /// The teacher's share of the loss.
-    pub fn weight(&self) -> f64 {
-        self.weight
-    }
-
-    /// The teacher's term of the loss for a batch: `T²` times the mean over clips of the
-    /// cross-entropy between the teacher's probabilities at temperature `T` for `features`
-    /// (each `[mels × frames]`) and the network's at `T` from its `logits` `[B, labels]` (on
-    /// `device`, where the gradient flows; the teacher's side is a constant).
-    pub fn loss(&self, features: &[Vec<f32>], logits: Tensor<2>, device: &Device) -> Tensor<1> {
+    /// The loss of a batch with the teacher: `(1 − weight) · label_loss + weight · T²` times
+    /// the mean over clips of the cross-entropy between the teacher's probabilities at
+    /// temperature `T` for `features` (each `[mels × frames]`) and the network's at `T` from its
+    /// `logits` `[B, labels]` (on `device`, where the gradient flows; the teacher's side is a
+    /// constant).
+    pub fn loss(
+        &self,
+        label_loss: Tensor<1>,
+        features: &[Vec<f32>],
+        logits: Tensor<2>,
+        device: &Device,
+    ) -> Tensor<1> {
         let n_mels = self.model.config().features.n_mels;
         let ensemble = self.model.ensemble();
         let taught = ensemble.forward(batch_tensor(features, n_mels, &ensemble.device()));
         let dims = taught.dims();
         let taught = Tensor::<2>::from_data(TensorData::new(tensor_values(taught), dims), device);
-        soft_cross_entropy(taught, logits, self.temperature)
+        let w = self.weight as f32;
+        label_loss * (1.0 - w) + soft_cross_entropy(taught, logits, self.temperature) * w
     }
 }
 

@@ -537,10 +537,7 @@ impl Epochs<'_> {
         let (loss, hits) = self.mixed_loss(&self.loss_fn, logits.clone(), &targets, mixup.as_ref());
         let emotion_loss = tensor_values(loss.clone())[0] as f64;
         let loss = match &self.teacher {
-            Some(teacher) => {
-                let w = teacher.weight() as f32;
-                loss * (1.0 - w) + teacher.loss(&features, logits, &self.device) * w
-            }
+            Some(teacher) => teacher.loss(loss, &features, logits, &self.device),
             None => loss,
         };
         let (loss, speaker_hits) = match speaker_head {
