@@ -1,5 +1,6 @@
 //! `ser cv` with a teacher: each fold is taught by its own teacher, and a teacher that heard a
-//! fold's test speakers, or one teacher for every fold, is refused before anything trains.
+//! fold's test speakers (any fold's), or one teacher for every fold, is refused before anything
+//! trains.
 
 mod common;
 
@@ -80,6 +81,17 @@ fn cv_takes_each_folds_teacher_and_refuses_one_that_heard_its_test_speakers() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("heard actor_01, actor_02"), "{err}");
+
+    // Fold 1's teacher is right, fold 2's heard its test actors: refused before fold 1 trains.
+    let late = teachers(&dir.join("late"), &heard_34, &heard_34);
+    let out = cv(&corpus, &base, &late, &dir.join("late-cv"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("heard actor_03, actor_04"), "{err}");
+    assert!(
+        !dir.join("late-cv/cv.json").exists(),
+        "a fold trained first"
+    );
 
     let one = heard_34.display().to_string();
     let out = cv(&corpus, &base, &one, &dir.join("one-cv"));

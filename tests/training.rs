@@ -12,7 +12,7 @@ use ser_train::calibration::softmax_rows;
 use ser_train::data::Example;
 use ser_train::dataset::{load_dataset, parse_ravdess_name, Dataset};
 use ser_train::distillation::DistillConfig;
-use ser_train::evaluation::evaluate;
+use ser_train::evaluation::{evaluate, Evaluation};
 use ser_train::train_config::TrainConfig;
 use ser_train::trainer::{train, RunOptions};
 
@@ -55,6 +55,11 @@ fn handful(data: &Path) -> (Dataset, Vec<Example>) {
     (ds, examples)
 }
 
+/// A model's loss, logits and scores on `clips`, as prediction reads them.
+fn scored(model: &EmotionModel, clips: &[Example]) -> Evaluation {
+    evaluate(model.ensemble(), model.config(), clips, 8)
+}
+
 /// Trainings in this process take turns: the CPU device's random generator (weight
 /// initialisation) is one per process, so two trainings at once would draw each other's numbers
 /// and the same seed would not give the same model.
@@ -92,13 +97,7 @@ fn overfits_a_handful_of_real_clips_and_loss_falls() {
         1.0,
         "a temperature is fitted only when asked"
     );
-    let scores = evaluate(
-        outcome.model.ensemble(),
-        outcome.model.config(),
-        &examples,
-        8,
-    )
-    .scores;
+    let scores = scored(&outcome.model, &examples).scores;
     assert_eq!(
         scores.accuracy, 1.0,
         "training clips not memorised: {:?}",
@@ -185,7 +184,7 @@ fn same_seed_same_model_and_save_load_round_trip() {
         t != 1.0 && t.is_finite() && t > 0.0,
         "temperature {t} not fitted"
     );
-    let logits = evaluate(a.model.ensemble(), a.model.config(), &examples, 8).logits;
+    let logits = scored(&a.model, &examples).logits;
     let expected = softmax_rows(&logits, 4, t);
     for (p, want) in pa.iter().zip(expected.chunks(4)) {
         for ((_, got), want) in p.probabilities.iter().zip(want) {
@@ -228,12 +227,7 @@ fn averaging_only_the_last_epoch_keeps_the_last_epochs_weights() {
         "the best epoch must differ from the last for this test to mean anything"
     );
     // The kept network is scored on the validation clips again: as the last epoch was.
-    let kept = evaluate(
-        outcome.model.ensemble(),
-        outcome.model.config(),
-        valid_side,
-        8,
-    );
+    let kept = scored(&outcome.model, valid_side);
     let last_loss = last.valid_loss.unwrap();
     assert!(
         (kept.loss - last_loss).abs() < 1e-5,
@@ -261,7 +255,7 @@ fn without_validation_clips_the_whole_schedule_runs_and_the_last_epoch_is_kept()
     // Validating does not change training: the network kept without validation scores the
     // validation clips as the validated run's last epoch did.
     let last_loss = validated.history[5].valid_loss.unwrap();
-    let kept = evaluate(blind.model.ensemble(), blind.model.config(), valid_side, 8);
+    let kept = scored(&blind.model, valid_side);
     assert!(
         (kept.loss - last_loss).abs() < 1e-5,
         "kept network's validation loss {} is not the last epoch's {last_loss}",
@@ -373,12 +367,7 @@ fn a_network_taught_by_a_teacher_alone_learns_the_teacher_and_not_the_labels() {
     let teacher = train(&tiny_config(60), &ds.labels, &examples, &[], &quiet()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     teacher.model.save(dir.path()).unwrap();
-    let taught = evaluate(
-        teacher.model.ensemble(),
-        teacher.model.config(),
-        &examples,
-        8,
-    );
+    let taught = scored(&teacher.model, &examples);
     assert_eq!(taught.scores.accuracy, 1.0, "the teacher did not memorise");
     // The student is given wrong labels (each clip's class moved by one) and learns from the
     // teacher alone (weight 1): it must say what the teacher says.
@@ -400,12 +389,7 @@ fn a_network_taught_by_a_teacher_alone_learns_the_teacher_and_not_the_labels() {
     };
     let student = train(&cfg, &ds.labels, &wrong, &[], &quiet()).unwrap();
     // Scored against the true labels, which are what the teacher says.
-    let said = evaluate(
-        student.model.ensemble(),
-        student.model.config(),
-        &examples,
-        8,
-    );
+    let said = scored(&student.model, &examples);
     assert!(
         said.scores.accuracy >= 15.0 / 16.0,
         "the student agrees with its teacher on {} of 16 clips",

@@ -90,6 +90,11 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
         .filter(|k| cmd.only.is_empty() || cmd.only.contains(k))
         .filter(|k| !results.iter().any(|r| r.fold == *k))
         .collect();
+    // Every pending fold's configuration (its teacher checked) before any fold trains.
+    let fold_configs = pending
+        .iter()
+        .map(|&k| fold_config(&cfg, k, &cv_split(&folds, k - 1, cmd.args.valid_speakers)))
+        .collect::<Result<Vec<_>>>()?;
     let mut record = |result: FoldResult| -> Result<()> {
         print_fold(&result);
         results.push(result);
@@ -107,8 +112,8 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
             |detail| record(fold_from_record(&detail, &dataset.labels)?),
         )?;
     } else {
-        for &fold in &pending {
-            let fold = run_fold(&cmd.args, &dataset, &cfg, &folds, fold, &seeds, &device)?;
+        for (&fold, fold_cfg) in pending.iter().zip(&fold_configs) {
+            let fold = run_fold(&cmd.args, &dataset, fold_cfg, &folds, fold, &seeds, &device)?;
             record(fold)?;
         }
     }
@@ -231,7 +236,6 @@ fn run_fold(
     device: &Device,
 ) -> Result<FoldResult> {
     let split = cv_split(folds, fold - 1, args.valid_speakers);
-    let cfg = &fold_config(cfg, fold, &split)?;
     let side = |s: &[String]| args.load_side(dataset, s, cfg).0;
     let (train_ex, valid_ex, test_ex) = (
         side(&split.train_speakers),
@@ -278,10 +282,9 @@ fn run_fold(
     })
 }
 
-/// One network per seed, each trained exactly as a run with that seed alone trains it (the
-/// trainer seeds every random choice it makes from its configuration's seed).
 /// The configuration of fold `fold`: with a teacher, the fold's own (see
-/// [`ser_train::distillation::DistillConfig::for_fold`]), refused if it heard one of the fold's test speakers.
+/// [`ser_train::distillation::DistillConfig::for_fold`]), refused if it heard one of the
+/// fold's test speakers.
 fn fold_config(cfg: &TrainConfig, fold: usize, split: &Split) -> Result<TrainConfig> {
     let Some(distill) = &cfg.distill else {
         return Ok(cfg.clone());
@@ -296,6 +299,8 @@ fn fold_config(cfg: &TrainConfig, fold: usize, split: &Split) -> Result<TrainCon
     })
 }
 
+/// One network per seed, each trained exactly as a run with that seed alone trains it (the
+/// trainer seeds every random choice it makes from its configuration's seed).
 fn train_networks(
     cfg: &TrainConfig,
     seeds: &[u64],

@@ -60,7 +60,7 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
     }
     let split = holdout_split(&speakers, cmd.args.valid_speakers);
     // A teacher that heard the validation speakers would flatter the epoch it picks.
-    if let (Some(distill), false) = (&cfg.distill, split.valid_speakers.is_empty()) {
+    if let Some(distill) = &cfg.distill {
         distill
             .check_unheard(&split.valid_speakers)
             .map_err(anyhow::Error::msg)?;

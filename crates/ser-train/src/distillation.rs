@@ -11,6 +11,7 @@
 //! The teacher must not have heard the speakers a network is tested on: to cross-validate,
 //! each fold's network needs a teacher trained on that fold's training speakers only.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use burn::tensor::activation::{log_softmax, softmax};
@@ -18,6 +19,8 @@ use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use ser_model::{batch_tensor, tensor_values, EmotionModel, ModelConfig};
+
+use crate::split::Split;
 
 /// Which model teaches, and how much.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,34 +76,32 @@ impl DistillConfig {
     /// Refuses a teacher that heard any of `speakers` (training or choosing its epoch, by the
     /// splits its `metrics.json` records, of every member of an ensemble), or whose
     /// `metrics.json` does not say which speakers it heard: a network taught by it would be
-    /// scored on speakers whose clips reached it through the teacher.
+    /// scored on speakers whose clips reached it through the teacher. No speakers, nothing to
+    /// check.
     pub fn check_unheard(&self, speakers: &[String]) -> Result<(), String> {
+        if speakers.is_empty() {
+            return Ok(());
+        }
         let name = self.teacher.display();
         let path = self.teacher.join("metrics.json");
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("teacher {name}: {}: {e}", path.display()))?;
-        let metrics: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| format!("teacher {name}: {}: {e}", path.display()))?;
+        let fail = |e: &dyn std::fmt::Display| format!("teacher {name}: {}: {e}", path.display());
+        let text = std::fs::read_to_string(&path).map_err(|e| fail(&e))?;
+        let metrics: serde_json::Value = serde_json::from_str(&text).map_err(|e| fail(&e))?;
         let splits: Vec<&serde_json::Value> = match metrics["members"].as_array() {
             Some(members) => members.iter().map(|m| &m["metrics"]["split"]).collect(),
             None => vec![&metrics["split"]],
         };
-        let mut heard = std::collections::BTreeSet::new();
+        let mut heard = BTreeSet::new();
         for split in splits {
-            for side in ["train_speakers", "valid_speakers"] {
-                let names = split[side].as_array().ok_or_else(|| {
-                    format!(
-                        "teacher {name}: {} does not record which speakers trained it",
-                        path.display()
-                    )
-                })?;
-                heard.extend(names.iter().filter_map(|s| s.as_str()));
-            }
+            let split = Split::deserialize(split)
+                .map_err(|e| fail(&format!("no record of the speakers that trained it ({e})")))?;
+            heard.extend(split.train_speakers);
+            heard.extend(split.valid_speakers);
         }
         let overlap: Vec<&str> = speakers
             .iter()
+            .filter(|s| heard.contains(*s))
             .map(String::as_str)
-            .filter(|s| heard.contains(s))
             .collect();
         if overlap.is_empty() {
             Ok(())
@@ -114,7 +115,7 @@ impl DistillConfig {
 }
 
 /// A loaded teacher, ready to score training batches.
-pub struct Teacher {
+pub(crate) struct Teacher {
     model: EmotionModel,
     weight: f64,
     temperature: f64,
@@ -122,9 +123,9 @@ pub struct Teacher {
 
 impl Teacher {
     /// Loads the teacher of `cfg` and checks that it reads the features of `student` (the
-    /// model configuration of the run) and names its labels in the same order.
-    pub fn load(cfg: &DistillConfig, student: &ModelConfig) -> Result<Self, String> {
-        cfg.validate()?;
+    /// model configuration of the run) and names its labels in the same order (`cfg` is
+    /// checked with the rest of the training configuration).
+    pub(crate) fn load(cfg: &DistillConfig, student: &ModelConfig) -> Result<Self, String> {
         let model = EmotionModel::load(&cfg.teacher).map_err(|e| format!("teacher: {e}"))?;
         let teacher = model.config();
         let name = cfg.teacher.display();
@@ -156,7 +157,7 @@ impl Teacher {
     /// temperature `T` for `features` (each `[mels × frames]`) and the network's at `T` from its
     /// `logits` `[B, labels]` (on `device`, where the gradient flows; the teacher's side is a
     /// constant).
-    pub fn loss(
+    pub(crate) fn loss(
         &self,
         label_loss: Tensor<1>,
         features: &[Vec<f32>],

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dataset::Clip;
 
 /// Clips divided by speaker into training, validation (early stopping) and test sides.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Split {
     /// Speakers whose clips train the network.
     pub train_speakers: Vec<String>,
