@@ -355,3 +355,47 @@ fn predict_keeps_file_order_when_a_long_file_is_classified_alone() {
         }
     }
 }
+
+#[test]
+fn predict_hears_a_clip_at_the_speeds_asked_for() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let (angry, _) = angry_and_sad(&data);
+    let predict = |speeds: &str| {
+        let out = ser()
+            .args(["predict", "--format", "json", "--speeds", speeds])
+            .arg(&angry)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{speeds}");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc[0]["probabilities"].clone()
+    };
+    let plain =
+        common::predict_json(env!("CARGO_BIN_EXE_ser"), None, &angry)["probabilities"].clone();
+    assert_eq!(predict("1"), plain, "speed 1 is the clip as recorded");
+    let averaged = predict("0.9,1,1.1");
+    assert_ne!(averaged, plain);
+    let total: f64 = averaged
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|p| p.as_f64().unwrap())
+        .sum();
+    assert!((total - 1.0).abs() < 1e-4, "{total}");
+    for (speeds, why) in [
+        ("0.3", "0.3 outside 0.5..2"),
+        ("1,1.1,1", "twice"),
+        ("fast", "not a number"),
+    ] {
+        let out = ser()
+            .args(["predict", "--speeds", speeds])
+            .arg(&angry)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{speeds}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(why), "{speeds}: {err}");
+    }
+}

@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use ser_model::EmotionModel;
+use ser_model::{check_speeds, EmotionModel};
 use ser_train::config_file;
 use ser_train::data::load_examples;
 use ser_train::data::Example;
@@ -18,16 +18,39 @@ pub struct ModelArg {
     /// Model directory (config.json + model.bpk); default: the bundled RAVDESS model.
     #[arg(long, value_name = "DIR")]
     pub model: Option<PathBuf>,
+    /// Hear each clip also played at these speeds (e.g. 0.9,0.95,1,1.05,1.1) and classify it
+    /// by the mean of the versions' logits, at that many times the cost (test-time speed
+    /// averaging); replaces the model's own `speeds`. `--speeds 1`: each clip once.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = speed)]
+    pub speeds: Option<Vec<f32>>,
 }
 
 impl ModelArg {
-    /// Loads the chosen model.
+    /// Loads the chosen model, hearing clips at `--speeds` when given.
     pub fn load(&self) -> Result<EmotionModel> {
-        Ok(match &self.model {
+        let model = match &self.model {
             Some(dir) => EmotionModel::load(dir)?,
             None => EmotionModel::bundled()?,
+        };
+        Ok(match &self.speeds {
+            // One speed of 1 is each clip as recorded: the plain model, at its plain cost.
+            Some(speeds) if speeds == &[1.0] => model.with_speeds(Vec::new())?,
+            Some(speeds) => {
+                check_speeds(speeds).map_err(|e| anyhow::anyhow!("--speeds: {e}"))?;
+                model.with_speeds(speeds.clone())?
+            }
+            None => model,
         })
     }
+}
+
+/// One `--speeds` value: a number within [`ser_model::SPEED_RANGE`].
+fn speed(text: &str) -> Result<f32, String> {
+    let f: f32 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    check_speeds(&[f])?;
+    Ok(f)
 }
 
 /// A model directory's card (MODEL.md) and metrics (metrics.json), each `None` when missing

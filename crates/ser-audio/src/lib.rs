@@ -31,6 +31,6 @@ pub use error::{AudioError, ErrorKind, Result};
 pub use files::{find_audio_files, has_audio_extension, AUDIO_EXTENSIONS};
 pub use fit::fit_duration;
 pub use load::{load, load_bytes, shape, Audio, LoadOptions, DEFAULT_SAMPLE_RATE};
-pub use resample::{resample, StreamResampler};
+pub use resample::{change_speed, resample, StreamResampler};
 pub use trim::{trim_silence, TrimParams};
 pub use windows::cover;

@@ -178,6 +178,18 @@ pub fn resample(input: &[f32], in_rate: u32, out_rate: u32) -> Vec<f32> {
     out
 }
 
+/// `wave` (at `rate` Hz) played `factor` times faster: band-limited resampling from
+/// `rate * factor` to `rate`, so the clip lasts `1 / factor` as long and every frequency is
+/// multiplied by `factor`. Training perturbs clips' speed with it, and a model may hear each
+/// clip at several speeds (its `speeds`).
+pub fn change_speed(wave: &[f32], rate: u32, factor: f32) -> Vec<f32> {
+    let from = (rate as f32 * factor).round() as u32;
+    if from == rate || from == 0 {
+        return wave.to_vec();
+    }
+    resample(wave, from, rate)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,5 +267,25 @@ mod tests {
     fn same_rate_is_identity() {
         let x = tone(440.0, 16_000, 0.1);
         assert_eq!(resample(&x, 16_000, 16_000), x);
+    }
+
+    #[test]
+    fn speed_changes_duration_and_pitch_together() {
+        let rate = 16_000;
+        let tone: Vec<f32> = (0..rate)
+            .map(|i| (2.0 * std::f32::consts::PI * 500.0 * i as f32 / rate as f32).sin())
+            .collect();
+        let faster = change_speed(&tone, rate, 1.1);
+        assert!(
+            (faster.len() as f32 - rate as f32 / 1.1).abs() <= 1.0,
+            "{}",
+            faster.len()
+        );
+        // Count rising zero crossings away from the filter's edges: 500 Hz becomes 550 Hz.
+        let mid = &faster[2000..faster.len() - 2000];
+        let crossings = mid.windows(2).filter(|w| w[0] < 0.0 && w[1] >= 0.0).count();
+        let hz = crossings as f32 * rate as f32 / mid.len() as f32;
+        assert!((hz - 550.0).abs() < 5.0, "{hz}");
+        assert_eq!(change_speed(&tone, rate, 1.0), tone);
     }
 }

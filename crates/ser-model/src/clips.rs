@@ -10,12 +10,15 @@
 //! than from the first 3 s; the mean of the windows' probabilities, the way an [`Ensemble`]
 //! pools its networks, scored about the same and was less calibrated
 //! (`experiments/2026-12-03-whole-clips`).
+//!
+//! A model with test-time `speeds` classifies each clip by the mean logits of the clip played
+//! at each speed, each version read as above (`experiments/2026-12-03-test-time-speeds`).
 
 use std::ops::Range;
 
 use burn::tensor::{Device, Tensor, TensorData};
 use rayon::prelude::*;
-use ser_audio::cover;
+use ser_audio::{change_speed, cover};
 use ser_features::Extractor;
 
 use crate::config::ModelConfig;
@@ -60,8 +63,36 @@ fn clip_windows(len: usize, window: usize) -> Vec<Range<usize>> {
 
 /// Logits of `clips` (samples at the model's rate, trimmed and offset as `config.audio`
 /// prepares them, of any length), one row of `config.labels.len()` values per clip: the mean
-/// of the logits of the windows that cover it (one window for a clip that fits).
+/// of the logits of the windows that cover it (one window for a clip that fits). A model with
+/// test-time `speeds` hears every clip at each speed, one speed at a time (so memory holds one
+/// version of the clips), and gives the mean of the versions' rows.
 pub fn clip_logits<C: AsRef<[f32]> + Sync>(
+    ensemble: &Ensemble,
+    config: &ModelConfig,
+    extractor: &Extractor,
+    clips: &[C],
+) -> Vec<f32> {
+    if config.speeds.is_empty() {
+        return window_logits(ensemble, config, extractor, clips);
+    }
+    let rate = config.audio.sample_rate;
+    let share = 1.0 / config.speeds.len() as f32;
+    let mut mean = vec![0.0f32; clips.len() * config.labels.len()];
+    for &speed in &config.speeds {
+        let versions: Vec<Vec<f32>> = clips
+            .par_iter()
+            .map(|c| change_speed(c.as_ref(), rate, speed))
+            .collect();
+        let rows = window_logits(ensemble, config, extractor, &versions);
+        for (m, v) in mean.iter_mut().zip(rows) {
+            *m += share * v;
+        }
+    }
+    mean
+}
+
+/// [`clip_logits`] of the clips as they are (each heard once).
+fn window_logits<C: AsRef<[f32]> + Sync>(
     ensemble: &Ensemble,
     config: &ModelConfig,
     extractor: &Extractor,

@@ -132,6 +132,26 @@ impl Default for NetworkConfig {
     }
 }
 
+/// Slowest and fastest speed a model may hear a clip at ([`ModelConfig::speeds`]), as
+/// training's speed perturbation allows.
+pub const SPEED_RANGE: (f32, f32) = (0.5, 2.0);
+
+/// Checks test-time speeds: each within [`SPEED_RANGE`], none twice.
+pub fn check_speeds(speeds: &[f32]) -> Result<(), String> {
+    let (lo, hi) = SPEED_RANGE;
+    if let Some(f) = speeds.iter().find(|f| !(lo..=hi).contains(*f)) {
+        return Err(format!("speed {f} outside {lo}..{hi}"));
+    }
+    if let Some((i, f)) = speeds
+        .iter()
+        .enumerate()
+        .find(|(i, f)| speeds[..*i].contains(f))
+    {
+        return Err(format!("speed {f} named twice (position {})", i + 1));
+    }
+    Ok(())
+}
+
 /// Everything needed to use a model besides its weights.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelConfig {
@@ -162,6 +182,12 @@ pub struct ModelConfig {
     /// trained model and for models written before ensembles existed.
     #[serde(default = "one_member")]
     pub members: usize,
+    /// Test-time speed averaging: when not empty, each clip is also heard played at each of
+    /// these speeds ([`ser_audio::change_speed`], as training perturbs it; 1.0 = as
+    /// recorded) and classified by the mean of the versions' logits, at that many times the
+    /// cost. Empty (hear each clip once) unless set; left out of files when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub speeds: Vec<f32>,
 }
 
 fn unit_temperature() -> f32 {
@@ -197,6 +223,7 @@ impl ModelConfig {
             return Err(format!("temperature {} must be positive", self.temperature));
         }
         check_standardization(self.standardize, self.standardize_over_signal)?;
+        check_speeds(&self.speeds)?;
         check_pipeline(&self.audio, &self.features, &self.network)
     }
 

@@ -11,7 +11,7 @@ use ser_features::{standardize, standardize_over_signal, Extractor};
 
 use crate::atomic::write_atomic;
 use crate::clips::clip_logits;
-use crate::config::ModelConfig;
+use crate::config::{check_speeds, ModelConfig};
 use crate::ensemble::{weights_file, Ensemble};
 use crate::error::ModelError;
 use crate::network::Network;
@@ -210,6 +210,22 @@ impl EmotionModel {
         Ok(())
     }
 
+    /// This model hearing each clip at `speeds` (test-time speed averaging, see
+    /// [`ModelConfig::speeds`]; empty: each clip once), whatever its configuration said.
+    pub fn with_speeds(self, speeds: Vec<f32>) -> Result<Self, ModelError> {
+        check_speeds(&speeds).map_err(|why| ModelError::BadConfig {
+            path: "speeds".into(),
+            why,
+        })?;
+        Ok(Self {
+            config: ModelConfig {
+                speeds,
+                ..self.config
+            },
+            ..self
+        })
+    }
+
     /// The model's configuration.
     pub fn config(&self) -> &ModelConfig {
         &self.config
@@ -294,6 +310,7 @@ fn differences(a: &ModelConfig, b: &ModelConfig) -> Vec<&'static str> {
         network,
         temperature,
         members: _,
+        speeds,
     } = a;
     [
         ("format_version", *format_version == b.format_version),
@@ -307,6 +324,7 @@ fn differences(a: &ModelConfig, b: &ModelConfig) -> Vec<&'static str> {
         ),
         ("network", *network == b.network),
         ("temperature", *temperature == b.temperature),
+        ("speeds", *speeds == b.speeds),
     ]
     .into_iter()
     .filter(|(_, same)| !same)
@@ -376,6 +394,48 @@ mod tests {
         let total: f32 = mean.iter().map(|v| v.exp()).sum();
         for ((label, p), v) in whole.probabilities.iter().zip(&mean) {
             assert!((p - v.exp() / total).abs() < 1e-5, "{label}");
+        }
+    }
+
+    #[test]
+    fn a_model_with_speeds_averages_the_clip_played_at_each() {
+        let plain = EmotionModel::bundled().unwrap();
+        let fast_and_slow = EmotionModel::bundled()
+            .unwrap()
+            .with_speeds(vec![0.9, 1.1])
+            .unwrap();
+        let logits = |m: &EmotionModel, clip: &[f32]| {
+            clip_logits(m.ensemble(), m.config(), m.extractor(), &[clip])
+        };
+        // A 4 s clip: the slower version (4.4 s) is read by more windows than the faster.
+        let clip = tone(4.0);
+        let slow = logits(&plain, &ser_audio::change_speed(&clip, 16_000, 0.9));
+        let fast = logits(&plain, &ser_audio::change_speed(&clip, 16_000, 1.1));
+        let both = logits(&fast_and_slow, &clip);
+        for j in 0..both.len() {
+            assert!((both[j] - (slow[j] + fast[j]) / 2.0).abs() < 1e-4, "{j}");
+        }
+        assert_ne!(both, logits(&plain, &clip));
+        // Speed 1 is the clip as recorded.
+        let once = EmotionModel::bundled()
+            .unwrap()
+            .with_speeds(vec![1.0])
+            .unwrap();
+        assert_same(
+            &once.predict_clips(&[clip.clone()])[0],
+            &plain.predict_clips(&[clip])[0],
+        );
+        // Written in config.json only when set.
+        let json = |m: &EmotionModel| serde_json::to_string(m.config()).unwrap();
+        assert!(!json(&plain).contains("speeds"));
+        assert!(json(&fast_and_slow).contains(r#""speeds":[0.9,1.1]"#));
+        let read: ModelConfig = serde_json::from_str(&json(&fast_and_slow)).unwrap();
+        assert_eq!(&read, fast_and_slow.config());
+        // Speeds training could not have heard, or one twice, are refused.
+        for (speeds, why) in [(vec![0.3], "0.3 outside 0.5..2"), (vec![1.1, 1.1], "twice")] {
+            let refused = EmotionModel::bundled().unwrap().with_speeds(speeds);
+            let err = refused.err().expect("refused").to_string();
+            assert!(err.contains(why), "{err}");
         }
     }
 

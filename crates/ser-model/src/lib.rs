@@ -33,7 +33,8 @@ pub use bundled::{METRICS, MODEL_CARD};
 pub use burn::tensor::Device;
 pub use clips::{batch_tensor, clip_logits};
 pub use config::{
-    check_pipeline, check_standardization, ModelConfig, NetworkConfig, FORMAT_VERSION,
+    check_pipeline, check_speeds, check_standardization, ModelConfig, NetworkConfig,
+    FORMAT_VERSION, SPEED_RANGE,
 };
 pub use cpu_kernels::CpuNetwork;
 pub use ensemble::{weights_file, Ensemble};

@@ -1,4 +1,5 @@
-//! Training-side augmentation: joined utterances, speed perturbation, time placement, additive
+//! Training-side augmentation: joined utterances, speed perturbation (played by
+//! [`ser_audio::change_speed`]), time placement, additive
 //! noise at a random SNR, vocal tract length perturbation, SpecAugment, mixup (and, in
 //! [`crate::acoustics`], the telephone band and reverberation). Nothing here runs at evaluation
 //! or prediction time.
@@ -222,17 +223,6 @@ impl Mixup {
     }
 }
 
-/// `wave` (at `rate` Hz) played `factor` times faster: band-limited resampling from
-/// `rate * factor` to `rate`, so the clip lasts `1 / factor` as long and every frequency is
-/// multiplied by `factor`.
-pub fn change_speed(wave: &[f32], rate: u32, factor: f32) -> Vec<f32> {
-    let from = (rate as f32 * factor).round() as u32;
-    if from == rate || from == 0 {
-        return wave.to_vec();
-    }
-    ser_audio::resample(wave, from, rate)
-}
-
 /// `first`, `gap` samples of silence, then `second`: two utterances heard as one turn.
 pub fn join(first: &[f32], gap: usize, second: &[f32]) -> Vec<f32> {
     let mut out = Vec::with_capacity(first.len() + gap + second.len());
@@ -358,26 +348,6 @@ mod tests {
             vec![0.5, -0.5, 0.0, 0.0, 0.0, 0.25]
         );
         assert_eq!(join(&[0.5], 0, &[0.25]), vec![0.5, 0.25]);
-    }
-
-    #[test]
-    fn speed_changes_duration_and_pitch_together() {
-        let rate = 16_000;
-        let tone: Vec<f32> = (0..rate)
-            .map(|i| (2.0 * std::f32::consts::PI * 500.0 * i as f32 / rate as f32).sin())
-            .collect();
-        let faster = change_speed(&tone, rate, 1.1);
-        assert!(
-            (faster.len() as f32 - rate as f32 / 1.1).abs() <= 1.0,
-            "{}",
-            faster.len()
-        );
-        // Count rising zero crossings away from the filter's edges: 500 Hz becomes 550 Hz.
-        let mid = &faster[2000..faster.len() - 2000];
-        let crossings = mid.windows(2).filter(|w| w[0] < 0.0 && w[1] >= 0.0).count();
-        let hz = crossings as f32 * rate as f32 / mid.len() as f32;
-        assert!((hz - 550.0).abs() < 5.0, "{hz}");
-        assert_eq!(change_speed(&tone, rate, 1.0), tone);
     }
 
     #[test]

@@ -190,6 +190,7 @@ pub fn model_config(cfg: &TrainConfig, labels: &[String]) -> ModelConfig {
         standardize_over_signal: cfg.standardize_over_signal,
         network: cfg.network.clone(),
         members: 1,
+        speeds: Vec::new(),
     }
 }
 

@@ -21,6 +21,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
+use ser_audio::change_speed;
 use ser_features::Extractor;
 use ser_model::{
     batch_tensor, prepare_features, tensor_values, EmotionModel, Ensemble, ModelConfig, Network,
@@ -28,9 +29,7 @@ use ser_model::{
 
 use crate::acoustics::{reverberate, room_response, telephone_band};
 use crate::adversary::{strength_at, SpeakerHead};
-use crate::augment::{
-    add_noise, change_speed, join, random_placement, spec_augment, warp_frequencies, Mixup,
-};
+use crate::augment::{add_noise, join, random_placement, spec_augment, warp_frequencies, Mixup};
 use crate::averaging::running_mean;
 use crate::calibration::Calibration;
 use crate::checkpoint::{load_module, module_bytes, Checkpoint, CheckpointError, RunState};
