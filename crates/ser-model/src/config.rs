@@ -132,8 +132,8 @@ impl Default for NetworkConfig {
     }
 }
 
-/// Slowest and fastest speed a model may hear a clip at ([`ModelConfig::speeds`]), as
-/// training's speed perturbation allows.
+/// Slowest and fastest speed a model may hear a clip at ([`ModelConfig::speeds`]), and that
+/// training's speed perturbation may play a clip at.
 pub const SPEED_RANGE: (f32, f32) = (0.5, 2.0);
 
 /// Checks test-time speeds: each within [`SPEED_RANGE`], none twice.

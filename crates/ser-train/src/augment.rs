@@ -131,12 +131,13 @@ impl AugmentConfig {
 
     /// Checks the values that would make training fail or meaningless.
     pub fn validate(&self) -> Result<(), String> {
+        let (slowest, fastest) = ser_model::SPEED_RANGE;
         if let Some(f) = self
             .speed_factors
             .iter()
-            .find(|f| !(0.5..=2.0).contains(*f))
+            .find(|f| !(slowest..=fastest).contains(*f))
         {
-            return Err(format!("speed factor {f} outside 0.5..2.0"));
+            return Err(format!("speed factor {f} outside {slowest}..{fastest}"));
         }
         if !(self.mixup_alpha.is_finite() && self.mixup_alpha >= 0.0) {
             return Err(format!(
