@@ -195,6 +195,10 @@ fn a_training_configuration_that_cannot_train_is_refused_before_any_audio_is_rea
         ),
         (r#"{"features": {"n_mels": 0}}"#, "n_mels"),
         (
+            r#"{"augment": {"speed_factors": [0.9, 3.0]}}"#,
+            "speed factor 3 outside 0.5..2",
+        ),
+        (
             r#"{"network": {"time_pooling_blocks": 5}}"#,
             "time_pooling_blocks",
         ),
