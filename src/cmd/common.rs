@@ -32,15 +32,11 @@ impl ModelArg {
             Some(dir) => EmotionModel::load(dir)?,
             None => EmotionModel::bundled()?,
         };
-        Ok(match &self.speeds {
-            // One speed of 1 is each clip as recorded: the plain model, at its plain cost.
-            Some(speeds) if speeds == &[1.0] => model.with_speeds(Vec::new())?,
-            Some(speeds) => {
-                check_speeds(speeds).map_err(|e| anyhow::anyhow!("--speeds: {e}"))?;
-                model.with_speeds(speeds.clone())?
-            }
-            None => model,
-        })
+        let Some(speeds) = &self.speeds else {
+            return Ok(model);
+        };
+        check_speeds(speeds).map_err(|e| anyhow::anyhow!("--speeds: {e}"))?;
+        Ok(model.with_speeds(speeds.clone())?)
     }
 }
 

@@ -184,8 +184,9 @@ pub struct ModelConfig {
     pub members: usize,
     /// Test-time speed averaging: when not empty, each clip is also heard played at each of
     /// these speeds ([`ser_audio::change_speed`], as training perturbs it; 1.0 = as
-    /// recorded) and classified by the mean of the versions' logits, at that many times the
-    /// cost. Empty (hear each clip once) unless set; left out of files when empty.
+    /// recorded) and classified by the mean of the versions' logits, one forward pass per
+    /// speed for each window. Empty (hear each clip once) unless set; left out of files when
+    /// empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub speeds: Vec<f32>,
 }

@@ -211,12 +211,14 @@ impl EmotionModel {
     }
 
     /// This model hearing each clip at `speeds` (test-time speed averaging, see
-    /// [`ModelConfig::speeds`]; empty: each clip once), whatever its configuration said.
+    /// [`ModelConfig::speeds`]), whatever its configuration said. Empty, or speed 1 alone:
+    /// each clip once, as recorded, at the plain cost.
     pub fn with_speeds(self, speeds: Vec<f32>) -> Result<Self, ModelError> {
         check_speeds(&speeds).map_err(|why| ModelError::BadConfig {
             path: "speeds".into(),
             why,
         })?;
+        let speeds = if speeds == [1.0] { Vec::new() } else { speeds };
         Ok(Self {
             config: ModelConfig {
                 speeds,
@@ -416,11 +418,12 @@ mod tests {
             assert!((both[j] - (slow[j] + fast[j]) / 2.0).abs() < 1e-4, "{j}");
         }
         assert_ne!(both, logits(&plain, &clip));
-        // Speed 1 is the clip as recorded.
+        // Speed 1 is the clip as recorded, the plain model.
         let once = EmotionModel::bundled()
             .unwrap()
             .with_speeds(vec![1.0])
             .unwrap();
+        assert_eq!(once.config(), plain.config());
         assert_same(
             &once.predict_clips(&[clip.clone()])[0],
             &plain.predict_clips(&[clip])[0],
