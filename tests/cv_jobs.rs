@@ -1,5 +1,6 @@
 //! `ser cv --jobs 2` trains folds side by side in child processes and records the same folds
-//! as training them one at a time, with every test clip's prediction.
+//! as training them one at a time, with every test clip's prediction; one at a time with
+//! `--keep-models`, each fold's network is kept as a model directory.
 
 mod common;
 
@@ -62,17 +63,18 @@ fn two_jobs_record_the_folds_of_one_job() {
         return;
     };
     let dir = &small.dir;
-    let cv = |jobs: &str| {
+    let kept = dir.path().join("kept");
+    let cv = |jobs: &str, extra: &[&str]| {
         let out = dir.path().join(format!("cv-{jobs}"));
-        let run = small.cv(&out, &["--jobs", jobs]);
+        let run = small.cv(&out, &[&["--jobs", jobs], extra].concat());
         let log = String::from_utf8_lossy(&run.stderr).into_owned();
         assert!(run.status.success(), "--jobs {jobs}: {log}");
         (out, log, String::from_utf8_lossy(&run.stdout).into_owned())
     };
-    let (one, _, _) = cv("1");
+    let (one, _, _) = cv("1", &["--keep-models", kept.to_str().unwrap()]);
     // What a killed run leaves behind: its children's directories, which this run removes.
     std::fs::create_dir_all(dir.path().join("cv-2/.fold-2-killed/nested")).unwrap();
-    let (two, log, stdout) = cv("2");
+    let (two, log, stdout) = cv("2", &[]);
     assert!(log.contains("2 at a time"), "{log}");
     // Side by side: each fold started before the other finished its last epoch.
     let position = |line: &str| log.find(line).unwrap_or_else(|| panic!("{line}: {log}"));
@@ -101,6 +103,14 @@ fn two_jobs_record_the_folds_of_one_job() {
     }
     assert_eq!(folds_without_timings(&two), folds_without_timings(&one));
     assert_eq!(two["pooled"], one["pooled"]);
+    // The one network of each fold, kept, records the fold's split beside its weights.
+    for fold in one["folds"].as_array().unwrap() {
+        let model = kept.join(format!("fold{}", fold["fold"]));
+        let metrics = common::read_json(&model.join("metrics.json"));
+        assert_eq!(metrics["split"], fold["split"]);
+        assert_eq!(metrics["best_epoch"], fold["best_epoch"]);
+        assert!(model.join("model.bpk").is_file() && model.join("MODEL.md").is_file());
+    }
     // The children's working directories are gone, and so is the killed run's.
     let left: Vec<_> = std::fs::read_dir(dir.path().join("cv-2"))
         .unwrap()

@@ -1,6 +1,7 @@
 //! `ser cv --seeds A,B` cross-validates an ensemble: each fold trains one network per seed,
 //! exactly the network `ser cv --seed A` (or `B`) trains, and is scored by the mean of their
-//! probabilities, as `ser ensemble` combines models.
+//! probabilities, as `ser ensemble` combines models; `--keep-models` keeps each fold's
+//! networks as model directories that score as the fold's record says.
 
 mod common;
 
@@ -23,6 +24,23 @@ fn two_network_model(dir: &Path) -> std::path::PathBuf {
         .unwrap();
     succeeded(made);
     ensemble
+}
+
+/// `ser eval --format json` of `model` on the actors `actors` of the small run's corpus.
+fn eval_on(small: &common::SmallRun, model: &Path, actors: &[&str]) -> Value {
+    let corpus = tempfile::tempdir_in(small.dir.path()).unwrap();
+    for actor in actors {
+        let from = Path::new(&small.corpus).join(actor);
+        std::os::unix::fs::symlink(from, corpus.path().join(actor)).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_ser"))
+        .args(["eval", "--format", "json", "--model"])
+        .arg(model)
+        .arg("--data")
+        .arg(corpus.path())
+        .output()
+        .unwrap();
+    serde_json::from_str(&succeeded(out)).unwrap()
 }
 
 fn succeeded(run: Output) -> String {
@@ -53,12 +71,18 @@ fn seeds_train_the_single_seed_networks_and_score_the_mean_of_their_probabilitie
     };
     let (alone_3, _) = run("seed-3", &["--seed", "3"]);
     let (alone_5, _) = run("seed-5", &["--seed", "5"]);
-    // In child processes, so the option travels to them too; recorded in an ensemble's card.
+    // In child processes, so the options travel to them too; recorded in an ensemble's card.
     let ensemble = two_network_model(dir.path());
-    let card = ["--card", ensemble.to_str().unwrap()];
+    let kept = dir.path().join("kept");
+    let options = [
+        "--card",
+        ensemble.to_str().unwrap(),
+        "--keep-models",
+        kept.to_str().unwrap(),
+    ];
     let (both, stdout) = run(
         "seeds-3-5",
-        &[&card[..], &["--seeds", "3,5", "--jobs", "2"]].concat(),
+        &[&options[..], &["--seeds", "3,5", "--jobs", "2"]].concat(),
     );
     assert_eq!(both["seeds"], json!([3, 5]));
     assert_eq!(both["summary"]["seeds"], json!([3, 5]));
@@ -110,6 +134,35 @@ fn seeds_train_the_single_seed_networks_and_score_the_mean_of_their_probabilitie
         );
     }
     assert!(members_differ, "the two seeds trained the same network");
+
+    // Each fold's kept networks, alone and combined, score its test actors as recorded, and
+    // record the speakers they heard (what a teacher of the same fold is checked by).
+    for (fold, actors) in [(1, ["Actor_01", "Actor_02"]), (2, ["Actor_03", "Actor_04"])] {
+        let record = &folds(&both)[fold - 1];
+        let model = kept.join(format!("fold{fold}"));
+        let scores = eval_on(&small, &model, &actors);
+        assert_eq!(
+            scores["confusion"], record["test"]["confusion"],
+            "fold {fold}"
+        );
+        assert_eq!(
+            scores["accuracy"], record["test"]["accuracy"],
+            "fold {fold}"
+        );
+        for (alone, seed) in [(&alone_3, 3), (&alone_5, 5)] {
+            let member = model.join(format!("members/seed-{seed}"));
+            let scores = eval_on(&small, &member, &actors);
+            assert_eq!(
+                scores["confusion"],
+                folds(alone)[fold - 1]["test"]["confusion"]
+            );
+            let metrics = common::read_json(&member.join("metrics.json"));
+            assert_eq!(metrics["split"], record["split"]);
+            assert_eq!(metrics["config"]["seed"], seed);
+        }
+        let metrics = common::read_json(&model.join("metrics.json"));
+        assert_eq!(metrics["members"].as_array().unwrap().len(), 2);
+    }
     assert!(stdout.contains("networks alone: seed 3 "), "{stdout}");
     let text = std::fs::read_to_string(ensemble.join("MODEL.md")).unwrap();
     assert!(

@@ -9,6 +9,7 @@ use ser_train::config_file;
 use ser_train::data::load_examples;
 use ser_train::data::Example;
 use ser_train::dataset::{load_dataset, Dataset};
+use ser_train::ensemble_dir::{write_ensemble_dir, Member};
 use ser_train::split::Split;
 use ser_train::train_config::TrainConfig;
 
@@ -55,6 +56,29 @@ pub fn model_docs(dir: &Path) -> (Option<String>, Option<serde_json::Value>) {
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok());
     (card, metrics)
+}
+
+/// Where the network trained with `seed` goes in the directory `out` of an ensemble that
+/// `ser train --seeds` or `ser cv --seeds --keep-models` makes.
+pub fn member_dir(out: &Path, seed: u64) -> PathBuf {
+    out.join("members").join(format!("seed-{seed}"))
+}
+
+/// Writes `model`, combined from the networks saved in the model directories `dirs`, as the
+/// ensemble directory `out`, whose card and metrics quote theirs.
+pub fn write_combined(out: &Path, model: &EmotionModel, dirs: &[PathBuf]) -> Result<()> {
+    let members: Vec<Member> = dirs
+        .iter()
+        .map(|dir| {
+            let (card, metrics) = model_docs(dir);
+            Member {
+                source: dir.display().to_string(),
+                card,
+                metrics,
+            }
+        })
+        .collect();
+    write_ensemble_dir(out, model, &members, &command_line(&[])).map_err(anyhow::Error::msg)
 }
 
 /// The command as it was typed (`ser` and its arguments, less those in `leave_out`), to

@@ -12,13 +12,15 @@ use ser_train::data::Example;
 use ser_train::dataset::Dataset;
 use ser_train::evaluation::{evaluate, Evaluation};
 use ser_train::metrics::Scores;
-use ser_train::report::{mean_sd, pooled, record_cv, write_atomic, CvSummary};
+use ser_train::report::{
+    mean_sd, pooled, record_cv, write_atomic, write_model_dir, CvSummary, DataDescription,
+};
 use ser_train::split::{cv_split, speaker_folds, Split};
 use ser_train::train_config::TrainConfig;
 use ser_train::trainer::{train, RunOptions, TrainOutcome};
 use serde_json::{json, Value};
 
-use super::common::{check_seed_list, command_line, TrainArgs};
+use super::common::{check_seed_list, command_line, member_dir, write_combined, TrainArgs};
 
 /// Arguments of `ser cv`.
 #[derive(clap::Args)]
@@ -59,6 +61,12 @@ pub struct CvCmd {
     /// card `--card` can then take. Default: the configuration's seed alone.
     #[arg(long, value_delimiter = ',', conflicts_with = "seed")]
     seeds: Vec<u64>,
+    /// Also save each fold's network as the model directory DIR/foldK (with --seeds, its
+    /// networks in DIR/foldK/members/seed-S, combined in DIR/foldK), to evaluate or examine
+    /// it later, or to teach the same fold (`"teacher": "DIR/fold{fold}"`): its metrics.json
+    /// records the speakers it heard.
+    #[arg(long, value_name = "DIR")]
+    keep_models: Option<PathBuf>,
 }
 
 pub fn run(cmd: CvCmd) -> Result<ExitCode> {
@@ -102,18 +110,12 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
         write_summary(&cmd, &dataset.labels, &results, &cfg, &seeds)
     };
     if cmd.jobs > 1 && pending.len() > 1 {
-        parallel::run_folds(
-            &cmd.args,
-            cmd.folds,
-            &cmd.out,
-            &pending,
-            &cmd.seeds,
-            cmd.jobs,
-            |detail| record(fold_from_record(&detail, &dataset.labels)?),
-        )?;
+        parallel::run_folds(&cmd, &pending, |detail| {
+            record(fold_from_record(&detail, &dataset.labels)?)
+        })?;
     } else {
         for (&fold, fold_cfg) in pending.iter().zip(&fold_configs) {
-            let fold = run_fold(&cmd.args, &dataset, fold_cfg, &folds, fold, &seeds, &device)?;
+            let fold = run_fold(&cmd, &dataset, fold_cfg, &folds, fold, &seeds, &device)?;
             record(fold)?;
         }
     }
@@ -224,10 +226,11 @@ fn fold_from_record(detail: &Value, labels: &[String]) -> Result<FoldResult> {
     })
 }
 
-/// Trains fold `fold` (1-based) in this process, one network per seed, and scores it (the
-/// mean of the networks' probabilities when there are several) on its test speakers.
+/// Trains fold `fold` (1-based) in this process, one network per seed, keeps it with
+/// `--keep-models`, and scores it (the mean of the networks' probabilities when there are
+/// several) on its test speakers.
 fn run_fold(
-    args: &TrainArgs,
+    cmd: &CvCmd,
     dataset: &Dataset,
     cfg: &TrainConfig,
     folds: &[Vec<String>],
@@ -235,9 +238,10 @@ fn run_fold(
     seeds: &[u64],
     device: &Device,
 ) -> Result<FoldResult> {
+    let args = &cmd.args;
     let split = cv_split(folds, fold - 1, args.valid_speakers);
-    let side = |s: &[String]| args.load_side(dataset, s, cfg).0;
-    let (train_ex, valid_ex, test_ex) = (
+    let side = |s: &[String]| args.load_side(dataset, s, cfg);
+    let ((train_ex, failed_train), (valid_ex, failed_valid), (test_ex, _)) = (
         side(&split.train_speakers),
         side(&split.valid_speakers),
         side(&split.test_speakers),
@@ -250,6 +254,18 @@ fn run_fold(
         train_ex.len()
     );
     let mut members = train_networks(cfg, seeds, &dataset.labels, &train_ex, &valid_ex, device)?;
+    if let Some(keep) = &cmd.keep_models {
+        let source = args.data.display().to_string();
+        let data = DataDescription {
+            source: &source,
+            kind: dataset.kind,
+            clips: train_ex.len() + valid_ex.len(),
+            failed: failed_train + failed_valid,
+        };
+        let dir = keep.join(format!("fold{fold}"));
+        keep_networks(&dir, &members, cfg, &split, &data)
+            .with_context(|| format!("{}: cannot keep fold {fold}'s model", dir.display()))?;
+    }
     let test_of =
         |model: &EmotionModel| evaluate(model.ensemble(), model.config(), &test_ex, cfg.batch_size);
     let mut detail = json!({"fold": fold, "split": split});
@@ -332,6 +348,40 @@ fn train_networks(
         members.push((seed, outcome));
     }
     Ok(members)
+}
+
+/// Saves a fold's networks (trained with `cfg` on `split`) as the model directory `dir`, or,
+/// when there are several, each in `dir/members/seed-S` and their combination in `dir`.
+fn keep_networks(
+    dir: &Path,
+    members: &[(u64, TrainOutcome)],
+    cfg: &TrainConfig,
+    split: &Split,
+    data: &DataDescription,
+) -> Result<()> {
+    let write = |dir: &Path, seed: u64, outcome: &TrainOutcome| {
+        let cfg = TrainConfig {
+            seed,
+            ..cfg.clone()
+        };
+        write_model_dir(dir, outcome, &cfg, split, data, None, &command_line(&[]))
+            .map_err(anyhow::Error::msg)
+    };
+    if let [(seed, outcome)] = members {
+        return write(dir, *seed, outcome);
+    }
+    let mut dirs = Vec::with_capacity(members.len());
+    for (seed, outcome) in members {
+        let member = member_dir(dir, *seed);
+        write(&member, *seed, outcome)?;
+        dirs.push(member);
+    }
+    // Read back rather than combined in memory: the networks are scored after this.
+    let networks = dirs
+        .iter()
+        .map(EmotionModel::load)
+        .collect::<Result<Vec<_>, _>>()?;
+    write_combined(dir, &EmotionModel::combine(networks)?, &dirs)
 }
 
 /// Every test clip's file (relative to `data`), true and predicted label and logits, so a fold

@@ -8,13 +8,14 @@ use anyhow::{bail, Context, Result};
 use ser_model::EmotionModel;
 use ser_train::checkpoint::has_checkpoint;
 use ser_train::data::Example;
-use ser_train::ensemble_dir::{write_ensemble_dir, Member};
 use ser_train::report::{write_model_dir, DataDescription};
 use ser_train::split::{holdout_split, Split};
 use ser_train::train_config::TrainConfig;
 use ser_train::trainer::{train, RunOptions};
 
-use super::common::{check_seed_list, command_line, model_docs, TrainArgs};
+use super::common::{
+    check_seed_list, command_line, member_dir, model_docs, write_combined, TrainArgs,
+};
 
 /// Arguments of `ser train`.
 #[derive(clap::Args)]
@@ -107,9 +108,9 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
 /// Trains one network per `--seeds` seed into OUT/members/seed-S and combines them into OUT.
 fn train_ensemble(cmd: &TrainCmd, cfg: &TrainConfig, trainer: &Trainer) -> Result<()> {
     let mut networks = Vec::new();
-    let mut members = Vec::new();
+    let mut dirs = Vec::new();
     for (i, &seed) in cmd.seeds.iter().enumerate() {
-        let dir = cmd.out.join("members").join(format!("seed-{seed}"));
+        let dir = member_dir(&cmd.out, seed);
         let cfg = TrainConfig {
             seed,
             ..cfg.clone()
@@ -131,16 +132,10 @@ fn train_ensemble(cmd: &TrainCmd, cfg: &TrainConfig, trainer: &Trainer) -> Resul
                 trainer.network(&cfg, &dir, resume)?
             }
         });
-        let (card, metrics) = model_docs(&dir);
-        members.push(Member {
-            source: dir.display().to_string(),
-            card,
-            metrics,
-        });
+        dirs.push(dir);
     }
     let model = EmotionModel::combine(networks).context("combining the trained networks")?;
-    write_ensemble_dir(&cmd.out, &model, &members, &command_line(&[]))
-        .map_err(anyhow::Error::msg)?;
+    write_combined(&cmd.out, &model, &dirs)?;
     println!(
         "model of {} networks written to {}",
         model.config().members,

@@ -7,6 +7,7 @@
 //! cv.json as each fold finishes.
 
 use std::collections::VecDeque;
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -15,28 +16,24 @@ use std::sync::{mpsc, Mutex};
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
-use crate::cmd::common::TrainArgs;
+use super::CvCmd;
 
 /// How the working directories of the children begin (`.fold-K-xxxxxx`).
 const FOLD_DIR_PREFIX: &str = ".fold-";
 
-/// Trains the `pending` folds (1-based, of `n_folds`) in up to `jobs` child processes at a
-/// time, sharing the threads among them, and hands each fold's cv.json record to `record` as it
-/// finishes. `seeds` is the `--seeds` option as given (empty when it was not). Every fold runs
-/// even when another fails; the failures are reported at the end.
+/// Trains the `pending` folds (1-based) in up to `cmd.jobs` child processes at a time, sharing
+/// the threads among them, and hands each fold's cv.json record to `record` as it finishes.
+/// Every fold runs even when another fails; the failures are reported at the end.
 pub fn run_folds(
-    args: &TrainArgs,
-    n_folds: usize,
-    out: &Path,
+    cmd: &CvCmd,
     pending: &[usize],
-    seeds: &[u64],
-    jobs: usize,
     mut record: impl FnMut(Value) -> Result<()>,
 ) -> Result<()> {
+    let (out, jobs) = (cmd.out.as_path(), cmd.jobs);
     std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
     remove_leftovers(out)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = (args.threads.unwrap_or(cores) / jobs).max(1);
+    let threads = (cmd.args.threads.unwrap_or(cores) / jobs).max(1);
     eprintln!(
         "folds {pending:?}: {} at a time, {threads} thread(s) each",
         jobs.min(pending.len())
@@ -51,7 +48,7 @@ pub fn run_folds(
                 // Its own statement, so the queue is unlocked while the fold trains.
                 let next = queue.lock().expect("queue").pop_front();
                 let Some(fold) = next else { return };
-                let outcome = run_child(args, n_folds, out, fold, seeds, threads);
+                let outcome = run_child(cmd, fold, threads);
                 if done.send((fold, outcome)).is_err() {
                     return;
                 }
@@ -105,16 +102,15 @@ fn seeds_option(seeds: &[u64]) -> Vec<String> {
     vec!["--seeds".into(), list.join(",")]
 }
 
-/// Runs `ser cv --only FOLD` into a temporary directory inside `out`, passing its messages on
-/// with the fold's number in front, and returns the record of the fold from its cv.json.
-fn run_child(
-    args: &TrainArgs,
-    n_folds: usize,
-    out: &Path,
-    fold: usize,
-    seeds: &[u64],
-    threads: usize,
-) -> Result<Value> {
+/// `--keep-models` as the parent was given it: the child writes its fold's networks there.
+fn keep_option(dir: Option<&Path>) -> Vec<OsString> {
+    dir.map_or_else(Vec::new, |dir| vec!["--keep-models".into(), dir.into()])
+}
+
+/// Runs `ser cv --only FOLD` into a temporary directory inside `cmd.out`, passing its messages
+/// on with the fold's number in front, and returns the record of the fold from its cv.json.
+fn run_child(cmd: &CvCmd, fold: usize, threads: usize) -> Result<Value> {
+    let out = &cmd.out;
     let dir = tempfile::Builder::new()
         .prefix(&format!("{FOLD_DIR_PREFIX}{fold}-"))
         .tempdir_in(out)
@@ -127,9 +123,15 @@ fn run_child(
     let exe = std::env::current_exe().context("cannot find the ser executable")?;
     let mut child = Command::new(exe)
         .arg("cv")
-        .args(args.to_args(threads))
-        .args(["--folds", &n_folds.to_string(), "--only", &fold.to_string()])
-        .args(seeds_option(seeds))
+        .args(cmd.args.to_args(threads))
+        .args([
+            "--folds",
+            &cmd.folds.to_string(),
+            "--only",
+            &fold.to_string(),
+        ])
+        .args(seeds_option(&cmd.seeds))
+        .args(keep_option(cmd.keep_models.as_deref()))
         .arg("--out")
         .arg(dir.path())
         .stdin(Stdio::null())
