@@ -61,10 +61,10 @@ pub struct CvCmd {
     /// card `--card` can then take. Default: the configuration's seed alone.
     #[arg(long, value_delimiter = ',', conflicts_with = "seed")]
     seeds: Vec<u64>,
-    /// Also save each fold's network as the model directory DIR/foldK (with --seeds, its
-    /// networks in DIR/foldK/members/seed-S, combined in DIR/foldK), to evaluate or examine
-    /// it later, or to teach the same fold (`"teacher": "DIR/fold{fold}"`): its metrics.json
-    /// records the speakers it heard.
+    /// Also save the network of each fold this run trains as the model directory DIR/foldK
+    /// (with --seeds, its networks in DIR/foldK/members/seed-S, combined in DIR/foldK), to
+    /// evaluate or examine it later, or to teach the same fold (`"teacher": "DIR/fold{fold}"`):
+    /// its metrics.json records the speakers it heard.
     #[arg(long, value_name = "DIR")]
     keep_models: Option<PathBuf>,
 }
