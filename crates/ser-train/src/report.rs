@@ -198,7 +198,8 @@ a bidirectional LSTM ({hidden} units per direction), {pool} pooling over time, d
 Cross-entropy{weights}{smoothing}{adversary}{teacher}, Adam (learning rate {lr}, cosine decay to 5 %, weight decay {wd}),
 batch {batch}, {schedule}, seed {seed}. Augmentation (training only): {aug}.
 
-Reproduce with:
+Reproduce with (the same weights on the same machine; on another CPU floating-point sums can
+round differently and training take another course, as with another seed):
 
 ```sh
 {command}
