@@ -71,6 +71,19 @@ fn two_jobs_record_the_folds_of_one_job() {
         assert!(run.status.success(), "--jobs {jobs}: {log}");
         (out, log, String::from_utf8_lossy(&run.stdout).into_owned())
     };
+    // A directory for the networks that cannot be made is refused before any fold trains.
+    let blocked = dir.path().join("blocked");
+    std::fs::write(&blocked, "a file").unwrap();
+    let refused = small.cv(
+        &dir.path().join("cv-blocked"),
+        &["--keep-models", blocked.join("kept").to_str().unwrap()],
+    );
+    let log = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{log}");
+    assert!(
+        log.contains("blocked/kept: cannot create") && !log.contains("epoch"),
+        "{log}"
+    );
     let (one, _, _) = cv("1", &["--keep-models", kept.to_str().unwrap()]);
     // What a killed run leaves behind: its children's directories, which this run removes.
     std::fs::create_dir_all(dir.path().join("cv-2/.fold-2-killed/nested")).unwrap();

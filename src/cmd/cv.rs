@@ -103,6 +103,11 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
         .iter()
         .map(|&k| fold_config(&cfg, k, &cv_split(&folds, k - 1, cmd.args.valid_speakers)))
         .collect::<Result<Vec<_>>>()?;
+    // Before any fold trains: a directory that cannot be made would lose a trained fold.
+    if let Some(keep) = &cmd.keep_models {
+        std::fs::create_dir_all(keep)
+            .with_context(|| format!("--keep-models {}: cannot create", keep.display()))?;
+    }
     let mut record = |result: FoldResult| -> Result<()> {
         print_fold(&result);
         results.push(result);
