@@ -259,18 +259,23 @@ fn run_fold(
         train_ex.len()
     );
     let mut members = train_networks(cfg, seeds, &dataset.labels, &train_ex, &valid_ex, device)?;
-    if let Some(keep) = &cmd.keep_models {
-        let source = args.data.display().to_string();
-        let data = DataDescription {
-            source: &source,
-            kind: dataset.kind,
-            clips: train_ex.len() + valid_ex.len(),
-            failed: failed_train + failed_valid,
-        };
-        let dir = keep.join(format!("fold{fold}"));
-        keep_networks(&dir, &members, cfg, &split, &data)
-            .with_context(|| format!("{}: cannot keep fold {fold}'s model", dir.display()))?;
-    }
+    // With --keep-models: the fold's directory and, with several networks, theirs inside it.
+    let kept = match &cmd.keep_models {
+        Some(keep) => {
+            let source = args.data.display().to_string();
+            let data = DataDescription {
+                source: &source,
+                kind: dataset.kind,
+                clips: train_ex.len() + valid_ex.len(),
+                failed: failed_train + failed_valid,
+            };
+            let dir = keep.join(format!("fold{fold}"));
+            let member_dirs = keep_networks(&dir, &members, cfg, &split, &data)
+                .with_context(|| format!("{}: cannot keep fold {fold}'s model", dir.display()))?;
+            Some((dir, member_dirs))
+        }
+        None => None,
+    };
     let test_of =
         |model: &EmotionModel| evaluate(model.ensemble(), model.config(), &test_ex, cfg.batch_size);
     let mut detail = json!({"fold": fold, "split": split});
@@ -288,7 +293,12 @@ fn run_fold(
             })
             .collect();
         detail["members"] = json!(records);
-        EmotionModel::combine(members.into_iter().map(|(_, o)| o.model).collect())?
+        let model = EmotionModel::combine(members.into_iter().map(|(_, o)| o.model).collect())?;
+        if let Some((dir, member_dirs)) = &kept {
+            write_combined(dir, &model, member_dirs)
+                .with_context(|| format!("{}: cannot keep fold {fold}'s model", dir.display()))?;
+        }
+        model
     };
     let evaluation = test_of(&model);
     let calibration = evaluation.calibration(model.config());
@@ -355,15 +365,16 @@ fn train_networks(
     Ok(members)
 }
 
-/// Saves a fold's networks (trained with `cfg` on `split`) as the model directory `dir`, or,
-/// when there are several, each in `dir/members/seed-S` and their combination in `dir`.
+/// Saves a fold's networks (trained with `cfg` on `split`): one as the model directory `dir`,
+/// several each in `dir/members/seed-S`, whose directories it returns for their combination
+/// to be written into `dir` (empty for one network).
 fn keep_networks(
     dir: &Path,
     members: &[(u64, TrainOutcome)],
     cfg: &TrainConfig,
     split: &Split,
     data: &DataDescription,
-) -> Result<()> {
+) -> Result<Vec<PathBuf>> {
     let write = |dir: &Path, seed: u64, outcome: &TrainOutcome| {
         let cfg = TrainConfig {
             seed,
@@ -373,20 +384,17 @@ fn keep_networks(
             .map_err(anyhow::Error::msg)
     };
     if let [(seed, outcome)] = members {
-        return write(dir, *seed, outcome);
+        write(dir, *seed, outcome)?;
+        return Ok(Vec::new());
     }
-    let mut dirs = Vec::with_capacity(members.len());
-    for (seed, outcome) in members {
-        let member = member_dir(dir, *seed);
-        write(&member, *seed, outcome)?;
-        dirs.push(member);
-    }
-    // Read back rather than combined in memory: the networks are scored after this.
-    let networks = dirs
+    members
         .iter()
-        .map(EmotionModel::load)
-        .collect::<Result<Vec<_>, _>>()?;
-    write_combined(dir, &EmotionModel::combine(networks)?, &dirs)
+        .map(|(seed, outcome)| {
+            let member = member_dir(dir, *seed);
+            write(&member, *seed, outcome)?;
+            Ok(member)
+        })
+        .collect()
 }
 
 /// Every test clip's file (relative to `data`), true and predicted label and logits, so a fold

@@ -5,9 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use ser_model::EmotionModel;
-use ser_train::ensemble_dir::{write_ensemble_dir, Member};
 
-use super::common::{command_line, model_docs};
+use super::common::write_combined;
 
 /// Arguments of `ser ensemble`.
 #[derive(clap::Args)]
@@ -28,23 +27,16 @@ pub struct EnsembleCmd {
 }
 
 pub fn run(cmd: EnsembleCmd) -> Result<ExitCode> {
-    let mut models = Vec::new();
-    let mut members = Vec::new();
-    for dir in &cmd.models {
-        models.push(EmotionModel::load(dir)?);
-        let (card, metrics) = model_docs(dir);
-        members.push(Member {
-            source: dir.display().to_string(),
-            card,
-            metrics,
-        });
-    }
+    let models = cmd
+        .models
+        .iter()
+        .map(EmotionModel::load)
+        .collect::<Result<Vec<_>, _>>()?;
     let model = EmotionModel::combine(models).with_context(|| {
         let names: Vec<String> = cmd.models.iter().map(|d| d.display().to_string()).collect();
         names.join(", ")
     })?;
-    write_ensemble_dir(&cmd.out, &model, &members, &command_line(&[]))
-        .map_err(anyhow::Error::msg)?;
+    write_combined(&cmd.out, &model, &cmd.models)?;
     println!(
         "model of {} networks written to {}",
         model.config().members,
