@@ -1,6 +1,7 @@
 //! `ser cv --jobs 2` trains folds side by side in child processes and records the same folds
 //! as training them one at a time, with every test clip's prediction; one at a time with
-//! `--keep-models`, each fold's network is kept as a model directory.
+//! `--keep-models`, each fold's network is kept as a model directory (and the networks of an
+//! ensemble kept there before are removed).
 
 mod common;
 
@@ -84,7 +85,12 @@ fn two_jobs_record_the_folds_of_one_job() {
         log.contains("blocked/kept: cannot create") && !log.contains("epoch"),
         "{log}"
     );
+    // A fold directory that held an ensemble before: its networks must not stay beside one.
+    let earlier = kept.join("fold1/members/seed-9");
+    std::fs::create_dir_all(&earlier).unwrap();
+    std::fs::write(earlier.join("model.bpk"), "an earlier network").unwrap();
     let (one, _, _) = cv("1", &["--keep-models", kept.to_str().unwrap()]);
+    assert!(!kept.join("fold1/members").exists());
     // What a killed run leaves behind: its children's directories, which this run removes.
     std::fs::create_dir_all(dir.path().join("cv-2/.fold-2-killed/nested")).unwrap();
     let (two, log, stdout) = cv("2", &[]);

@@ -108,6 +108,18 @@ fn seeds_make_an_ensemble_of_the_single_seed_models_and_resume_keeps_finished_on
         first_weights
     );
     assert_eq!(training_record(&member(3)).0.len(), 1);
+
+    // Other seeds into the same directory: the network of the seed no longer named goes.
+    succeeded(small.train(&pair, &["--seeds", "3,7", "--resume", "--epochs", "1"]));
+    assert!(member(3).join("model.bpk").is_file() && member(7).join("model.bpk").is_file());
+    assert!(
+        !member(5).exists(),
+        "seed 5 left beside an ensemble of seeds 3 and 7"
+    );
+    // A single network written over the ensemble leaves no members beside it.
+    succeeded(small.train(&pair, &["--seed", "5", "--epochs", "1"]));
+    assert!(!pair.join("members").exists());
+    assert_eq!(EmotionModel::load(&pair).unwrap().config().members, 1);
 }
 
 #[test]

@@ -64,6 +64,37 @@ pub fn member_dir(out: &Path, seed: u64) -> PathBuf {
     out.join("members").join(format!("seed-{seed}"))
 }
 
+/// Removes the networks in `out/members` whose seeds are not in `seeds` (all of them when
+/// `seeds` is empty, for a single network written into `out`): left there by an earlier run
+/// into `out` with other seeds, they would sit beside a model that no longer holds them.
+/// Only `seed-N` directories are removed, and `members` itself when that leaves it empty.
+/// Called once the new networks are written, so that a failed run leaves the old ones whole.
+pub fn remove_stale_members(out: &Path, seeds: &[u64]) -> Result<()> {
+    let members = out.join("members");
+    let entries = match std::fs::read_dir(&members) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        entries => entries.with_context(|| format!("{}: cannot list", members.display()))?,
+    };
+    for entry in entries {
+        let entry = entry.with_context(|| format!("{}: cannot list", members.display()))?;
+        let seed = entry.file_name().to_str().and_then(|name| {
+            let seed = name.strip_prefix("seed-")?;
+            seed.parse::<u64>().ok()
+        });
+        if seed.is_some_and(|seed| !seeds.contains(&seed)) {
+            let path = entry.path();
+            std::fs::remove_dir_all(&path).with_context(|| {
+                format!("{}: cannot remove this earlier network", path.display())
+            })?;
+        }
+    }
+    if seeds.is_empty() {
+        // Fails, and is meant to, when something not written by `ser` is still in it.
+        std::fs::remove_dir(&members).ok();
+    }
+    Ok(())
+}
+
 /// Writes `model`, combined from the networks saved in the model directories `dirs`, as the
 /// ensemble directory `out`, whose card and metrics quote theirs.
 pub fn write_combined(out: &Path, model: &EmotionModel, dirs: &[PathBuf]) -> Result<()> {

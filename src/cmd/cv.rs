@@ -20,7 +20,9 @@ use ser_train::train_config::TrainConfig;
 use ser_train::trainer::{train, RunOptions, TrainOutcome};
 use serde_json::{json, Value};
 
-use super::common::{check_seed_list, command_line, member_dir, write_combined, TrainArgs};
+use super::common::{
+    check_seed_list, command_line, member_dir, remove_stale_members, write_combined, TrainArgs,
+};
 
 /// Arguments of `ser cv`.
 #[derive(clap::Args)]
@@ -367,7 +369,8 @@ fn train_networks(
 
 /// Saves a fold's networks (trained with `cfg` on `split`): one as the model directory `dir`,
 /// several each in `dir/members/seed-S`, whose directories it returns for their combination
-/// to be written into `dir` (empty for one network).
+/// to be written into `dir` (empty for one network); networks of other seeds that an earlier
+/// run left in `dir/members` are removed.
 fn keep_networks(
     dir: &Path,
     members: &[(u64, TrainOutcome)],
@@ -385,16 +388,20 @@ fn keep_networks(
     };
     if let [(seed, outcome)] = members {
         write(dir, *seed, outcome)?;
+        remove_stale_members(dir, &[])?;
         return Ok(Vec::new());
     }
-    members
+    let dirs = members
         .iter()
         .map(|(seed, outcome)| {
             let member = member_dir(dir, *seed);
             write(&member, *seed, outcome)?;
             Ok(member)
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    let seeds: Vec<u64> = members.iter().map(|(seed, _)| *seed).collect();
+    remove_stale_members(dir, &seeds)?;
+    Ok(dirs)
 }
 
 /// Every test clip's file (relative to `data`), true and predicted label and logits, so a fold

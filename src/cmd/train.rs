@@ -14,7 +14,8 @@ use ser_train::train_config::TrainConfig;
 use ser_train::trainer::{train, RunOptions};
 
 use super::common::{
-    check_seed_list, command_line, member_dir, model_docs, write_combined, TrainArgs,
+    check_seed_list, command_line, member_dir, model_docs, remove_stale_members, write_combined,
+    TrainArgs,
 };
 
 /// Arguments of `ser train`.
@@ -102,6 +103,7 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
     } else {
         train_ensemble(&cmd, &cfg, &trainer)?;
     }
+    remove_stale_members(&cmd.out, &cmd.seeds)?;
     Ok(ExitCode::SUCCESS)
 }
 
