@@ -64,9 +64,10 @@ pub struct CvCmd {
     #[arg(long, value_delimiter = ',', conflicts_with = "seed")]
     seeds: Vec<u64>,
     /// Also save the network of each fold this run trains as the model directory DIR/foldK
-    /// (with --seeds, its networks in DIR/foldK/members/seed-S, combined in DIR/foldK), to
-    /// evaluate or examine it later, or to teach the same fold (`"teacher": "DIR/fold{fold}"`):
-    /// its metrics.json records the speakers it heard.
+    /// (with --seeds, its networks in DIR/foldK/members/seed-S, combined in DIR/foldK; networks
+    /// of other seeds left there by an earlier run are removed), to evaluate or examine it
+    /// later, or to teach the same fold (`"teacher": "DIR/fold{fold}"`): its metrics.json
+    /// records the speakers it heard.
     #[arg(long, value_name = "DIR")]
     keep_models: Option<PathBuf>,
 }

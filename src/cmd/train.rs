@@ -38,7 +38,9 @@ pub struct TrainCmd {
     resume: bool,
     /// Train one network per seed (comma-separated, at least two) and combine them into one
     /// model that averages their probabilities: each network adds ~2.5 ms per clip; on
-    /// RAVDESS's cross-validation a pair scored about 3 points above one network.
+    /// RAVDESS's cross-validation a pair scored about 3 points above one network. Each network
+    /// is kept in OUT/members/seed-S; those of other seeds that an earlier run left there are
+    /// removed (all of them when one network is trained into OUT).
     #[arg(long, value_delimiter = ',', conflicts_with = "seed")]
     seeds: Vec<u64>,
 }
