@@ -89,8 +89,12 @@ fn two_jobs_record_the_folds_of_one_job() {
     let earlier = kept.join("fold1/members/seed-9");
     std::fs::create_dir_all(&earlier).unwrap();
     std::fs::write(earlier.join("model.bpk"), "an earlier network").unwrap();
+    // A `members` that is no directory of networks is not ours to remove, nor an error.
+    std::fs::create_dir_all(kept.join("fold2")).unwrap();
+    std::fs::write(kept.join("fold2/members"), "notes").unwrap();
     let (one, _, _) = cv("1", &["--keep-models", kept.to_str().unwrap()]);
     assert!(!kept.join("fold1/members").exists());
+    assert_eq!(std::fs::read(kept.join("fold2/members")).unwrap(), b"notes");
     // What a killed run leaves behind: its children's directories, which this run removes.
     std::fs::create_dir_all(dir.path().join("cv-2/.fold-2-killed/nested")).unwrap();
     let (two, log, stdout) = cv("2", &[]);

@@ -71,10 +71,12 @@ pub fn member_dir(out: &Path, seed: u64) -> PathBuf {
 /// Called once the new networks are written, so that a failed run leaves the old ones whole.
 pub fn remove_stale_members(out: &Path, seeds: &[u64]) -> Result<()> {
     let members = out.join("members");
-    let entries = match std::fs::read_dir(&members) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        entries => entries.with_context(|| format!("{}: cannot list", members.display()))?,
-    };
+    // None, or not a directory `ser` wrote: nothing of an earlier run to remove.
+    if !members.is_dir() {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(&members)
+        .with_context(|| format!("{}: cannot list", members.display()))?;
     for entry in entries {
         let entry = entry.with_context(|| format!("{}: cannot list", members.display()))?;
         let seed = entry.file_name().to_str().and_then(|name| {
