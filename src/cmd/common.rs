@@ -61,8 +61,11 @@ pub fn model_docs(dir: &Path) -> (Option<String>, Option<serde_json::Value>) {
 /// Where the network trained with `seed` goes in the directory `out` of an ensemble that
 /// `ser train --seeds` or `ser cv --seeds --keep-models` makes.
 pub fn member_dir(out: &Path, seed: u64) -> PathBuf {
-    out.join("members").join(format!("seed-{seed}"))
+    out.join("members").join(format!("{MEMBER_PREFIX}{seed}"))
 }
+
+/// How the name of a network's directory in `members` begins; the seed follows.
+const MEMBER_PREFIX: &str = "seed-";
 
 /// Removes the networks in `out/members` whose seeds are not in `seeds` (all of them when
 /// `seeds` is empty, for a single network written into `out`): left there by an earlier run
@@ -80,7 +83,7 @@ pub fn remove_stale_members(out: &Path, seeds: &[u64]) -> Result<()> {
     for entry in entries {
         let entry = entry.with_context(|| format!("{}: cannot list", members.display()))?;
         let seed = entry.file_name().to_str().and_then(|name| {
-            let seed = name.strip_prefix("seed-")?;
+            let seed = name.strip_prefix(MEMBER_PREFIX)?;
             seed.parse::<u64>().ok()
         });
         if seed.is_some_and(|seed| !seeds.contains(&seed)) {

@@ -387,20 +387,21 @@ fn keep_networks(
         write_model_dir(dir, outcome, &cfg, split, data, None, &command_line(&[]))
             .map_err(anyhow::Error::msg)
     };
-    if let [(seed, outcome)] = members {
+    // The seeds whose directories stay in `dir/members`: none beside one network.
+    let (dirs, seeds) = if let [(seed, outcome)] = members {
         write(dir, *seed, outcome)?;
-        remove_stale_members(dir, &[])?;
-        return Ok(Vec::new());
-    }
-    let dirs = members
-        .iter()
-        .map(|(seed, outcome)| {
-            let member = member_dir(dir, *seed);
-            write(&member, *seed, outcome)?;
-            Ok(member)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let seeds: Vec<u64> = members.iter().map(|(seed, _)| *seed).collect();
+        (Vec::new(), Vec::new())
+    } else {
+        let dirs = members
+            .iter()
+            .map(|(seed, outcome)| {
+                let member = member_dir(dir, *seed);
+                write(&member, *seed, outcome)?;
+                Ok(member)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        (dirs, members.iter().map(|(seed, _)| *seed).collect())
+    };
     remove_stale_members(dir, &seeds)?;
     Ok(dirs)
 }
