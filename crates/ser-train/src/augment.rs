@@ -71,6 +71,24 @@ pub struct AugmentConfig {
     /// Range of the pause between joined clips, in seconds.
     #[serde(default = "default_join_gap")]
     pub join_gap_s: (f32, f32),
+    /// Share of clips heard with other people talking behind the speaker: [`BABBLE_TALKERS`]
+    /// clips of other training speakers summed (see [`add_babble`]), at a signal-to-babble
+    /// ratio drawn from `babble_snr_db`, after the placement in the window and before the room,
+    /// so the talkers share the speaker's room and phone line. 0 turns it off (records written
+    /// before it existed read as off).
+    #[serde(default)]
+    pub babble_prob: f64,
+    /// Range of the signal-to-babble ratio in dB.
+    #[serde(default = "default_babble_snr")]
+    pub babble_snr_db: (f32, f32),
+}
+
+/// Voices summed into one babble (as `tools/robustness.py`'s babble condition).
+pub const BABBLE_TALKERS: usize = 3;
+
+/// From talk across the room to a neighbour as loud as the speaker: 5-20 dB.
+fn default_babble_snr() -> (f32, f32) {
+    (5.0, 20.0)
 }
 
 /// From clips run together to a breath between sentences: 0-0.4 s.
@@ -103,6 +121,8 @@ impl Default for AugmentConfig {
             rt60_s: default_rt60(),
             join_prob: 0.0,
             join_gap_s: default_join_gap(),
+            babble_prob: 0.0,
+            babble_snr_db: default_babble_snr(),
         }
     }
 }
@@ -126,6 +146,8 @@ impl AugmentConfig {
             rt60_s: default_rt60(),
             join_prob: 0.0,
             join_gap_s: default_join_gap(),
+            babble_prob: 0.0,
+            babble_snr_db: default_babble_snr(),
         }
     }
 
@@ -156,16 +178,21 @@ impl AugmentConfig {
             ("telephone_prob", self.telephone_prob),
             ("reverb_prob", self.reverb_prob),
             ("join_prob", self.join_prob),
+            ("babble_prob", self.babble_prob),
         ] {
             if !(0.0..=1.0).contains(&p) {
                 return Err(format!("{name} {p} must lie in 0..1"));
             }
         }
-        let (low, high) = self.snr_db;
-        if !(low.is_finite() && high.is_finite() && low <= high) {
-            return Err(format!(
-                "snr_db ({low}, {high}) must be a range of finite decibels, low to high"
-            ));
+        for (name, (low, high)) in [
+            ("snr_db", self.snr_db),
+            ("babble_snr_db", self.babble_snr_db),
+        ] {
+            if !(low.is_finite() && high.is_finite() && low <= high) {
+                return Err(format!(
+                    "{name} ({low}, {high}) must be a range of finite decibels, low to high"
+                ));
+            }
         }
         let (shortest, longest) = self.rt60_s;
         if !(shortest > 0.0 && shortest <= longest && longest <= 2.0) {
@@ -247,17 +274,52 @@ pub fn random_placement(wave: &[f32], len: usize, rng: &mut StdRng) -> Vec<f32> 
     out
 }
 
+/// Mean power of the non-silent samples (the clip, not the padding of its window); `None`
+/// when all are silent.
+fn active_power(x: &[f32]) -> Option<f32> {
+    let (sum, n) = x
+        .iter()
+        .filter(|v| **v != 0.0)
+        .fold((0.0f32, 0usize), |(sum, n), v| (sum + v * v, n + 1));
+    (n > 0).then(|| sum / n as f32)
+}
+
 /// Adds white noise so that the signal-to-noise ratio (over the non-silent part) is `snr_db`.
 pub fn add_noise(x: &mut [f32], snr_db: f32, rng: &mut StdRng) {
-    let active: Vec<f32> = x.iter().copied().filter(|v| *v != 0.0).collect();
-    if active.is_empty() {
+    let Some(power) = active_power(x) else {
         return;
-    }
-    let power = active.iter().map(|v| v * v).sum::<f32>() / active.len() as f32;
+    };
     // Uniform noise in [-a, a] has power a² / 3.
     let amplitude = (3.0 * power / 10f32.powf(snr_db / 10.0)).sqrt();
     for v in x.iter_mut() {
         *v += rng.random_range(-amplitude..=amplitude);
+    }
+}
+
+/// Adds other people talking behind the speaker: each of `voices` scaled to unit power over its
+/// non-silent part and looped to the length of `x` (talk goes on through the speaker's pauses),
+/// their sum scaled to `snr_db` below the non-silent part of `x`. Silent voices are left out;
+/// a silent `x` or no voice leaves `x` as it is.
+pub fn add_babble(x: &mut [f32], voices: &[&[f32]], snr_db: f32) {
+    let Some(power) = active_power(x) else {
+        return;
+    };
+    let mut babble = vec![0.0f32; x.len()];
+    for voice in voices {
+        let Some(voice_power) = active_power(voice) else {
+            continue;
+        };
+        let gain = voice_power.sqrt().recip();
+        for (b, v) in babble.iter_mut().zip(voice.iter().cycle()) {
+            *b += gain * v;
+        }
+    }
+    let Some(babble_power) = active_power(&babble) else {
+        return;
+    };
+    let scale = (power / (babble_power * 10f32.powf(snr_db / 10.0))).sqrt();
+    for (v, b) in x.iter_mut().zip(&babble) {
+        *v += scale * b;
     }
 }
 
@@ -364,6 +426,35 @@ mod tests {
     }
 
     #[test]
+    fn babble_reaches_the_requested_snr_and_fills_the_pauses() {
+        // A clip padded with silence, two voices shorter than it and one silent.
+        let mut clip = vec![0.0f32; 8_000];
+        for (i, v) in clip[2_000..6_000].iter_mut().enumerate() {
+            *v = (i as f32 * 0.05).sin() * 0.5;
+        }
+        let low: Vec<f32> = (0..3_000).map(|i| (i as f32 * 0.011).sin() * 0.1).collect();
+        let loud: Vec<f32> = (0..1_000).map(|i| (i as f32 * 0.2).cos() * 2.0).collect();
+        let clean = clip.clone();
+        add_babble(&mut clip, &[&low, &loud, &[0.0; 500]], 10.0);
+        let babble: Vec<f32> = clip.iter().zip(&clean).map(|(a, b)| a - b).collect();
+        let power = |v: &[f32]| active_power(v).unwrap();
+        let snr = 10.0 * (power(&clean) / power(&babble)).log10();
+        assert!((snr - 10.0).abs() < 0.1, "{snr}");
+        // The talkers go on where the speaker pauses.
+        assert!(babble[..2_000]
+            .iter()
+            .chain(&babble[6_000..])
+            .any(|v| v.abs() > 1e-3));
+        // Nothing to mix into silence, nothing mixed from silence.
+        let mut silent = vec![0.0f32; 100];
+        add_babble(&mut silent, &[&low], 10.0);
+        assert!(silent.iter().all(|v| *v == 0.0));
+        let mut alone = clean.clone();
+        add_babble(&mut alone, &[&[0.0; 10]], 10.0);
+        assert_eq!(alone, clean);
+    }
+
+    #[test]
     fn mixup_blends_inputs_by_lambda_with_a_permutation() {
         let mut rng = StdRng::seed_from_u64(4);
         let features: Vec<Vec<f32>> = (0..6).map(|i| vec![i as f32; 5]).collect();
@@ -458,7 +549,7 @@ mod tests {
     }
 
     #[test]
-    fn snr_range_is_checked() {
+    fn snr_ranges_and_the_babble_share_are_checked() {
         for (snr_db, ok) in [
             ((10.0, 40.0), true),
             ((5.0, 5.0), true),
@@ -467,12 +558,23 @@ mod tests {
             ((f32::NAN, 10.0), false),
             ((0.0, f32::INFINITY), false),
         ] {
-            let cfg = AugmentConfig {
+            let noise = AugmentConfig {
                 snr_db,
                 ..AugmentConfig::default()
             };
-            assert_eq!(cfg.validate().is_ok(), ok, "snr_db {snr_db:?}");
+            assert_eq!(noise.validate().is_ok(), ok, "snr_db {snr_db:?}");
+            let babble = AugmentConfig {
+                babble_snr_db: snr_db,
+                ..AugmentConfig::default()
+            };
+            assert_eq!(babble.validate().is_ok(), ok, "babble_snr_db {snr_db:?}");
         }
+        let babble_prob = |p| AugmentConfig {
+            babble_prob: p,
+            ..AugmentConfig::default()
+        };
+        assert!(babble_prob(0.2).validate().is_ok());
+        assert!(babble_prob(1.5).validate().is_err());
     }
 
     #[test]

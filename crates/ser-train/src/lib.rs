@@ -10,7 +10,8 @@
 //! - [`cache`]: decoded, resampled, trimmed waveforms cached on disk, keyed by file and options;
 //! - [`adversary`]: speaker-adversarial training, a speaker head behind a gradient reversal;
 //! - [`distillation`]: a trained model (or ensemble) teaching a new network its probabilities;
-//! - [`augment`]: training-side augmentation (noise at random SNR, time shift, SpecAugment);
+//! - [`augment`]: training-side augmentation (white noise and other talkers at random SNR, time
+//!   shift, joined utterances, SpecAugment, mixup, VTLP);
 //! - [`config_file`]: training configuration files that hold only what differs from the
 //!   defaults;
 //! - [`train_config`]: everything that defines a training run, and the checks that refuse one

@@ -496,6 +496,15 @@ fn augment_text(cfg: &TrainConfig) -> String {
     if a.random_shift {
         parts.push("random placement in the window".to_string());
     }
+    if a.babble_prob > 0.0 {
+        parts.push(format!(
+            "{} other speakers talking behind {:.0} % of clips at {}-{} dB SNR",
+            crate::augment::BABBLE_TALKERS,
+            100.0 * a.babble_prob,
+            a.babble_snr_db.0,
+            a.babble_snr_db.1
+        ));
+    }
     if a.reverb_prob > 0.0 {
         parts.push(format!(
             "a synthetic room on {:.0} % of clips (RT60 {}-{} s)",

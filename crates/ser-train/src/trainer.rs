@@ -29,7 +29,10 @@ use ser_model::{
 
 use crate::acoustics::{reverberate, room_response, telephone_band};
 use crate::adversary::{strength_at, SpeakerHead};
-use crate::augment::{add_noise, join, random_placement, spec_augment, warp_frequencies, Mixup};
+use crate::augment::{
+    add_babble, add_noise, join, random_placement, spec_augment, warp_frequencies, Mixup,
+    BABBLE_TALKERS,
+};
 use crate::averaging::running_mean;
 use crate::calibration::Calibration;
 use crate::checkpoint::{load_module, module_bytes, Checkpoint, CheckpointError, RunState};
@@ -111,6 +114,11 @@ fn train_features(
     } else {
         cfg.audio.fit(source.to_vec())
     };
+    if chance(&mut rng, aug.babble_prob) {
+        let voices = other_voices(train, &example.speaker, &mut rng);
+        let snr = rng.random_range(aug.babble_snr_db.0..=aug.babble_snr_db.1);
+        add_babble(&mut wave, &voices, snr);
+    }
     // The room before the phone line before the line's noise, as a call would stack them.
     if chance(&mut rng, aug.reverb_prob) {
         let rt60 = rng.random_range(aug.rt60_s.0..=aug.rt60_s.1);
@@ -144,6 +152,20 @@ fn train_features(
         &mut rng,
     );
     features
+}
+
+/// Up to [`BABBLE_TALKERS`] clips of `train` spoken by others than `speaker`, drawn at random
+/// (a few draws each, so a training set of one speaker gets no babble rather than a hang).
+fn other_voices<'a>(train: &'a [Example], speaker: &str, rng: &mut StdRng) -> Vec<&'a [f32]> {
+    const DRAWS: usize = 8;
+    (0..BABBLE_TALKERS)
+        .filter_map(|_| {
+            (0..DRAWS)
+                .map(|_| &train[rng.random_range(0..train.len())])
+                .find(|e| e.speaker != speaker)
+                .map(|e| e.wave.as_slice())
+        })
+        .collect()
 }
 
 /// Inverse-frequency class weights, normalised to mean 1.
@@ -643,5 +665,27 @@ mod tests {
             partners,
             vec![vec![1, 4], vec![0, 4], vec![], vec![], vec![0, 1]]
         );
+    }
+
+    #[test]
+    fn babble_voices_come_from_other_speakers_only() {
+        let mut train: Vec<Example> = ["a", "a", "a", "b", "c"]
+            .iter()
+            .map(|s| example(s, 0))
+            .collect();
+        for (i, e) in train.iter_mut().enumerate() {
+            e.wave = vec![i as f32 + 1.0];
+        }
+        let mut rng = StdRng::seed_from_u64(5);
+        let mut heard = std::collections::BTreeSet::new();
+        for _ in 0..50 {
+            let voices = other_voices(&train, "a", &mut rng);
+            assert!(voices.len() <= BABBLE_TALKERS);
+            heard.extend(voices.iter().map(|v| v[0] as usize));
+        }
+        // Clips 4 and 5 (speakers b and c), never one of a's.
+        assert_eq!(heard.into_iter().collect::<Vec<_>>(), vec![4, 5]);
+        // A training set of one speaker has nobody to talk behind it.
+        assert!(other_voices(&train[..3], "a", &mut rng).is_empty());
     }
 }
