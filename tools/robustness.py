@@ -2,8 +2,8 @@
 """How a model holds up when the audio is not studio-clean: `ser eval` on degraded copies.
 
 Copies the RAVDESS clips of the given actors under conditions a deployed model meets (telephone
-band, background noise, other voices, a reverberant room), keeping their names so that `ser eval`
-reads their labels, and prints each condition's accuracy and UAR beside the clean clips'. Score
+band, background noise, other voices behind the speaker, a reverberant room), keeping their
+names so that `ser eval` reads their labels, and prints each condition's accuracy and UAR beside the clean clips'. Score
 a model on actors it never heard (a model trained without them, e.g. on one CV fold's training
 actors), or the numbers measure memory instead of robustness.
 
@@ -74,14 +74,25 @@ def babble(signal, rate, rng, others, snr_db):
     return mix(signal, talkers, snr_db)
 
 
-def conditions(others):
-    return {
-        "telephone 8 kHz": telephone,
-        "white noise 20 dB SNR": lambda s, r, g: white_noise(s, r, g, 20),
-        "white noise 5 dB SNR": lambda s, r, g: white_noise(s, r, g, 5),
-        "babble 10 dB SNR": lambda s, r, g: babble(s, r, g, others, 10),
-        "reverb RT60 0.5 s": reverb,
+def conditions(others, scored):
+    """Each condition's degradation of a clip: `(signal, rate, rng, clip) -> signal`.
+
+    `others` are the clips of actors not scored (for a CV fold's model, its training actors);
+    in "babble unheard" the voices behind a clip are instead those of the other scored actors,
+    whom the model never heard either (offered when at least two actors are scored).
+    """
+    found = {
+        "telephone 8 kHz": lambda s, r, g, c: telephone(s, r, g),
+        "white noise 20 dB SNR": lambda s, r, g, c: white_noise(s, r, g, 20),
+        "white noise 5 dB SNR": lambda s, r, g, c: white_noise(s, r, g, 5),
+        "babble 10 dB SNR": lambda s, r, g, c: babble(s, r, g, others, 10),
+        "reverb RT60 0.5 s": lambda s, r, g, c: reverb(s, r, g),
     }
+    if len({clip.parent.name for clip in scored}) > 1:
+        found["babble unheard 10 dB"] = lambda s, r, g, c: babble(
+            s, r, g, [o for o in scored if o.parent.name != c.parent.name], 10
+        )
+    return found
 
 
 def evaluate(ser, model, source, actors, out, expected):
@@ -119,7 +130,7 @@ def main():
         sys.exit(f"{data}: babble needs at least {BABBLE_TALKERS} clips of actors other than {', '.join(actors)} there")
     out.mkdir(parents=True, exist_ok=True)
     results = {"clean": evaluate(ser, model, data, actors, out, len(clips))}
-    for index, (name, degrade) in enumerate(conditions(others).items()):
+    for index, (name, degrade) in enumerate(conditions(others, clips).items()):
         folder = out / name.replace(" ", "-")
         for number, clip in enumerate(clips):
             target = folder / clip.parent.name / (clip.stem + ".wav")
@@ -127,7 +138,7 @@ def main():
                 continue  # written by an earlier run: the same seed gave the same file
             rng = np.random.default_rng([index, number])
             signal, rate = soundfile.read(clip, always_2d=True)
-            degraded = degrade(signal.mean(axis=1), rate, rng)
+            degraded = degrade(signal.mean(axis=1), rate, rng, clip)
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(target.stem + ".partial")
             soundfile.write(partial, np.clip(degraded, -1, 1), rate, format="WAV", subtype="PCM_16")
