@@ -76,8 +76,8 @@ pub struct AugmentConfig {
     /// ratio drawn from `babble_snr_db`, after the placement in the window and before the room,
     /// so the talkers share the speaker's room and phone line. 0 turns it off (records written
     /// before it existed read as off). Off by default: at 0.2 it gained against the voices of
-    /// the training speakers but not against unheard ones (−1.7 points on folds 3-5 of 5-fold
-    /// CV by actor, clean −0.7; `experiments/2026-12-04-babble`).
+    /// the training speakers but not against unheard ones (−0.5 points on four folds of 5-fold
+    /// CV by actor, clean −0.4; `experiments/2026-12-04-babble`).
     #[serde(default)]
     pub babble_prob: f64,
     /// Range of the signal-to-babble ratio in dB.
