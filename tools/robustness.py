@@ -14,10 +14,12 @@ Reference tooling only (needs numpy, scipy, soundfile and soxr, as librosa's env
         /tmp/robust 01 02 03 04
 
 Every clip's degradation is seeded by its condition and position, so the files are the same
-in every run; those already in OUT_DIR are kept (score several models on the same copies), and
-only the named actors' copies are scored, whatever other actors OUT_DIR holds.
+in every run; those already in OUT_DIR are kept (score several models on the same copies, one
+after another or at once), and only the named actors' copies are scored, whatever other actors
+OUT_DIR holds.
 """
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -140,7 +142,9 @@ def main():
             signal, rate = soundfile.read(clip, always_2d=True)
             degraded = degrade(signal.mean(axis=1), rate, rng, clip)
             target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(target.stem + ".partial")
+            # Named for this process: runs scoring several models at once on one OUT_DIR may
+            # write the same copy together, and each renames its own whole file into place.
+            partial = target.with_name(f"{target.stem}.{os.getpid()}.partial")
             soundfile.write(partial, np.clip(degraded, -1, 1), rate, format="WAV", subtype="PCM_16")
             partial.rename(target)  # an interrupted run leaves no half-written copy to reuse
         results[name] = evaluate(ser, model, folder, actors, out, len(clips))
