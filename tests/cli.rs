@@ -270,6 +270,118 @@ fn eval_json_scores_the_bundled_model_on_an_actor() {
     );
 }
 
+/// A corpus in the folder-per-label layout of another corpus's spellings, made of actor 01's
+/// clips under plain names: `Fear/` (its 8 fearful clips), `ANG/` (8 angry) and `boredom/` (its
+/// 4 neutral clips, a label the model does not have).
+fn corpus_of_other_spellings(data: &std::path::Path, dir: &std::path::Path) {
+    for (folder, code) in [("Fear", "06"), ("ANG", "05"), ("boredom", "01")] {
+        std::fs::create_dir(dir.join(folder)).unwrap();
+        let actor = data.join("ravdess/Actor_01");
+        let mut names: Vec<_> = std::fs::read_dir(&actor)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.starts_with(&format!("03-01-{code}-")))
+            .collect();
+        names.sort();
+        for (i, name) in names.iter().enumerate() {
+            std::os::unix::fs::symlink(
+                actor.join(name),
+                dir.join(folder).join(format!("{i}.flac")),
+            )
+            .unwrap();
+        }
+    }
+}
+
+/// `ser eval --data DIR ARGS... --format json` in `dir`'s cache: exit code, JSON (if any), stderr.
+fn eval_json(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, serde_json::Value, String) {
+    let out = ser()
+        .args(["eval", "--format", "json", "--data"])
+        .arg(dir.join("corpus"))
+        .arg("--cache")
+        .arg(dir.join("cache"))
+        .args(args)
+        .output()
+        .unwrap();
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    (
+        out.status.code(),
+        doc,
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn eval_reads_other_corpora_spellings_of_the_emotions() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    corpus_of_other_spellings(&data, &corpus);
+
+    // A label the model lacks stops the run, naming it and the two ways on.
+    let (code, _, err) = eval_json(dir.path(), &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("\"boredom\""), "{err}");
+    assert!(err.contains("--label-map boredom=LABEL"), "{err}");
+
+    // Left out, the rest is scored under the model's names.
+    let (code, doc, err) = eval_json(dir.path(), &["--skip-unmatched"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("\"Fear\" read as the model's \"fearful\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("4 clips labelled \"boredom\" left out"),
+        "{err}"
+    );
+    assert_eq!(doc["n"], 16);
+    assert_eq!(
+        doc["label_map"],
+        serde_json::json!({"ANG": "angry", "Fear": "fearful"})
+    );
+    assert_eq!(doc["skipped_labels"], serde_json::json!(["boredom"]));
+    let labels: Vec<String> = serde_json::from_value(doc["labels"].clone()).unwrap();
+    let confusion: Vec<Vec<usize>> = serde_json::from_value(doc["confusion"].clone()).unwrap();
+    for (label, row) in labels.iter().zip(&confusion) {
+        let expected = if label == "angry" || label == "fearful" {
+            8
+        } else {
+            0
+        };
+        assert_eq!(row.iter().sum::<usize>(), expected, "row {label}");
+    }
+
+    // Mapped by hand and chosen among the corpus's three labels only: no clip is given another,
+    // and no clip the model got right is lost.
+    let (code, all, err) = eval_json(dir.path(), &["--label-map", "boredom=neutral"]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, some, err) = eval_json(
+        dir.path(),
+        &["--label-map", "boredom=neutral", "--only-corpus-labels"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(some["n"], 20);
+    assert_eq!(
+        some["among"],
+        serde_json::json!(["neutral", "angry", "fearful"])
+    );
+    let confusion: Vec<Vec<usize>> = serde_json::from_value(some["confusion"].clone()).unwrap();
+    for (j, label) in labels.iter().enumerate() {
+        if !["neutral", "angry", "fearful"].contains(&label.as_str()) {
+            assert!(confusion.iter().all(|row| row[j] == 0), "column {label}");
+        }
+    }
+    let (a, b) = (
+        all["accuracy"].as_f64().unwrap(),
+        some["accuracy"].as_f64().unwrap(),
+    );
+    assert!(b >= a, "restricted {b} < unrestricted {a}");
+}
+
 /// The files' samples (as `ser_audio::load` reads them by default) one after another, written
 /// to `dir/name` as a 32-bit float WAV file.
 fn joined_wav(

@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, Result};
 use ser_train::calibration::reliability_svg;
 use ser_train::data::Example;
-use ser_train::dataset::load_dataset;
+use ser_train::dataset::{load_dataset, Clip};
 use ser_train::evaluation::evaluate;
+use ser_train::label_match::match_labels;
 
 use super::common::ModelArg;
 use super::TextOrJson;
@@ -32,55 +33,92 @@ pub struct EvalCmd {
     /// against the diagonal of perfect calibration (.svg or .png).
     #[arg(long, value_name = "FILE.svg|png")]
     calibration_plot: Option<PathBuf>,
+    /// Read corpus labels as model labels of other names, e.g. `--label-map exc=happy`.
+    /// Without it labels match by name, ignoring case and separators, and by known spellings
+    /// of the same emotion (`fear`, `FEA`, `afraid` as `fearful`; `ps`, `pleasant_surprise`
+    /// as `surprised`; CREMA-D's and IEMOCAP's codes), never by single letters.
+    #[arg(long, value_name = "CORPUS=MODEL,...", value_delimiter = ',', value_parser = label_pair)]
+    label_map: Vec<(String, String)>,
+    /// Leave out the clips whose label matches none of the model's (e.g. EmoDB's boredom)
+    /// instead of stopping with an error.
+    #[arg(long)]
+    skip_unmatched: bool,
+    /// Choose each clip's emotion among the labels the corpus has, not among all of the
+    /// model's: how a model is usually scored on a corpus that lacks some of its emotions
+    /// (CREMA-D has no calm and no surprised).
+    #[arg(long)]
+    only_corpus_labels: bool,
     /// Cache directory for decoded audio (default: ~/.cache/ser).
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
+}
+
+/// One `--label-map` pair, `CORPUS=MODEL`.
+fn label_pair(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((from, to)) if !from.is_empty() && !to.is_empty() => {
+            Ok((from.to_string(), to.to_string()))
+        }
+        _ => Err(format!("{text:?} is not CORPUS_LABEL=MODEL_LABEL")),
+    }
 }
 
 pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
     let model = cmd.model.load()?;
     let dataset = load_dataset(&cmd.data).map_err(anyhow::Error::msg)?;
     let labels = model.labels();
-    if let Some(unknown) = dataset.labels.iter().find(|l| !labels.contains(l)) {
-        bail!(
-            "{}: label {unknown:?} is not one of the model's labels ({})",
-            cmd.data.display(),
-            labels.join(", ")
-        );
+    let matched = match_labels(&dataset.labels, labels, &cmd.label_map, cmd.skip_unmatched)
+        .map_err(|e| anyhow!("{}: {e}", cmd.data.display()))?;
+    for (from, to) in matched.pairs(&dataset.labels, labels) {
+        if from != to {
+            eprintln!("ser: label {from:?} read as the model's {to:?}");
+        }
     }
+    for label in &matched.skipped {
+        let n = dataset.clips.iter().filter(|c| &c.label == label).count();
+        eprintln!("ser: {n} clips labelled {label:?} left out: not one of the model's labels");
+    }
+    let clips: Vec<Clip> = dataset
+        .clips
+        .iter()
+        .filter(|c| !matched.skipped.contains(&c.label))
+        .cloned()
+        .collect();
     let cache = cmd
         .cache
         .clone()
         .or_else(ser_train::cache::WaveCache::default_dir);
-    let (examples, failed) = ser_train::data::load_examples(
-        &dataset,
-        &dataset.clips,
-        &model.config().audio,
-        cache,
-        true,
-    );
+    let (examples, failed) =
+        ser_train::data::load_examples(&dataset, &clips, &model.config().audio, cache, true);
     for f in &failed {
         eprintln!("ser: error: {f}");
     }
-    // Dataset label indices → model label indices.
+    // Corpus label indices → model label indices.
     let examples: Vec<Example> = examples
         .into_iter()
-        .map(|e| {
-            let name = &dataset.labels[e.target];
-            let target = labels
-                .iter()
-                .position(|l| l == name)
-                .expect("checked above");
-            Example { target, ..e }
+        .map(|e| Example {
+            target: matched.targets[e.target].expect("skipped clips were left out"),
+            ..e
         })
         .collect();
-    let evaluation = evaluate(model.ensemble(), model.config(), &examples, 32);
+    let among: Vec<bool> = (0..labels.len())
+        .map(|i| !cmd.only_corpus_labels || matched.targets.contains(&Some(i)))
+        .collect();
+    let evaluation =
+        evaluate(model.ensemble(), model.config(), &examples, 32).among(&among, labels);
     let calibration = evaluation.calibration(model.config());
     let scores = evaluation.scores;
     match cmd.format {
         TextOrJson::Json => {
             let mut doc = serde_json::to_value(&scores)?;
             doc["ece"] = calibration.ece.into();
+            doc["label_map"] = matched
+                .pairs(&dataset.labels, labels)
+                .map(|(from, to)| (from.to_string(), to.into()))
+                .collect::<serde_json::Map<_, _>>()
+                .into();
+            doc["skipped_labels"] = matched.skipped.clone().into();
+            doc["among"] = chosen_among(labels, &among).into();
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
         TextOrJson::Text => {
@@ -91,6 +129,12 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
                 100.0 * scores.uar,
                 100.0 * scores.macro_f1
             );
+            if cmd.only_corpus_labels {
+                println!(
+                    "labels chosen among: {}",
+                    chosen_among(labels, &among).join(", ")
+                );
+            }
             let raw = if calibration.temperature == 1.0 {
                 String::new()
             } else {
@@ -168,4 +212,14 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
     } else {
         ExitCode::from(2)
     })
+}
+
+/// The model labels a clip could be given.
+fn chosen_among(labels: &[String], among: &[bool]) -> Vec<String> {
+    labels
+        .iter()
+        .zip(among)
+        .filter(|(_, &ok)| ok)
+        .map(|(l, _)| l.clone())
+        .collect()
 }

@@ -39,6 +39,25 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// These clips scored as if the network could say only the labels marked in `allowed`
+    /// (one flag per label): the others' logits become −∞, so each clip gets its most likely
+    /// allowed label and the allowed labels' probabilities sum to 1. Scoring a corpus that lacks
+    /// some of the model's emotions this way asks "which of the corpus's emotions is it?".
+    /// `loss` stays that of the raw logits.
+    pub fn among(mut self, allowed: &[bool], labels: &[String]) -> Self {
+        let k = labels.len();
+        for row in self.logits.chunks_mut(k) {
+            for (z, &ok) in row.iter_mut().zip(allowed) {
+                if !ok {
+                    *z = f32::NEG_INFINITY;
+                }
+            }
+        }
+        self.predicted = argmax_rows(&self.logits, k);
+        self.scores = Scores::from_predictions(labels, &self.targets, &self.predicted);
+        self
+    }
+
     /// Calibration error of these clips at the temperature `model_cfg` carries.
     pub fn calibration(&self, model_cfg: &ModelConfig) -> Calibration {
         Calibration::measure(
@@ -85,5 +104,45 @@ pub fn evaluate(
         logits,
         targets,
         predicted,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels() -> Vec<String> {
+        ["calm", "happy", "sad"].map(String::from).to_vec()
+    }
+
+    #[test]
+    fn among_chooses_only_allowed_labels_and_never_loses_a_right_answer() {
+        // Three clips, true labels happy, sad, sad; the network says calm, sad, calm.
+        let logits = vec![3.0, 2.0, 0.0, 0.0, 1.0, 5.0, 4.0, 1.0, 2.0];
+        let targets = vec![1, 2, 2];
+        let predicted = argmax_rows(&logits, 3);
+        let all = Evaluation {
+            loss: 1.0,
+            scores: Scores::from_predictions(&labels(), &targets, &predicted),
+            logits,
+            targets,
+            predicted,
+        };
+        assert_eq!(all.scores.accuracy, 1.0 / 3.0);
+
+        // A corpus without calm: happy and sad only.
+        let some = all.clone().among(&[false, true, true], &labels());
+        assert_eq!(some.predicted, vec![1, 2, 2]);
+        assert_eq!(some.scores.accuracy, 1.0);
+        assert!(some.scores.confusion.iter().all(|row| row[0] == 0));
+        assert_eq!(some.loss, all.loss);
+        // The allowed labels' probabilities sum to 1, and calm's is 0.
+        let probs = crate::calibration::softmax_rows(&some.logits, 3, 1.0);
+        for row in probs.chunks(3) {
+            assert_eq!(row[0], 0.0);
+            assert!((row[1] + row[2] - 1.0).abs() < 1e-6, "{row:?}");
+        }
+        let ece = crate::calibration::Calibration::measure(&some.logits, &some.targets, 3, 1.0).ece;
+        assert!(ece.is_finite(), "{ece}");
     }
 }

@@ -21,6 +21,8 @@
 //! - [`checkpoint`]: each epoch's weights and optimiser state, written so that a killed run
 //!   resumes;
 //! - [`evaluation`]: a network's loss, logits and scores on clips as prediction sees them;
+//! - [`label_match`]: a corpus's label names read as a model's (`fear` as `fearful`), so other
+//!   corpora can be scored;
 //! - [`averaging`]: the mean of the last epochs' weights, kept instead of the best epoch's;
 //! - [`metrics`]: accuracy, UAR, macro-F1, per-class scores, confusion matrices;
 //! - [`report`]: metrics.json, MODEL.md and pictures of a trained model;
@@ -40,6 +42,7 @@ pub mod distillation;
 pub mod ensemble_dir;
 pub mod epoch_stats;
 pub mod evaluation;
+pub mod label_match;
 pub mod metrics;
 pub mod report;
 pub mod split;
