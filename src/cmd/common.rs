@@ -166,6 +166,11 @@ pub struct TrainArgs {
     /// Override the seed.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Start from this trained model's weights instead of random ones (fine-tuning; overrides
+    /// the configuration's "init"): `bundled` for the model compiled into ser, or a model
+    /// directory of the same network shape and features. Labels it knows keep their output.
+    #[arg(long, value_name = "MODEL_DIR|bundled")]
+    pub init: Option<PathBuf>,
     /// Speakers held out to choose the epoch whose weights are kept. 0: every speaker
     /// trains, the whole schedule runs and the last epoch's weights are kept.
     #[arg(long, default_value_t = 2)]
@@ -216,6 +221,9 @@ impl TrainArgs {
         if let Some(seed) = self.seed {
             option("--seed", seed.to_string().into());
         }
+        if let Some(init) = &self.init {
+            option("--init", init.clone().into());
+        }
         option("--valid-speakers", self.valid_speakers.to_string().into());
         option("--threads", threads.to_string().into());
         if let Some(cache) = &self.cache {
@@ -254,6 +262,9 @@ impl TrainArgs {
         }
         if let Some(s) = self.seed {
             cfg.seed = s;
+        }
+        if let Some(init) = &self.init {
+            cfg.init = Some(init.clone());
         }
         let dataset = load_dataset(&self.data).map_err(anyhow::Error::msg)?;
         eprintln!(
@@ -321,6 +332,7 @@ mod tests {
                 config: Some("c.json".into()),
                 epochs: Some(7),
                 seed: Some(9),
+                init: Some("models/mine".into()),
                 valid_speakers: 3,
                 threads: Some(4),
                 cache: Some("cache".into()),
@@ -332,6 +344,7 @@ mod tests {
                 config: None,
                 epochs: None,
                 seed: None,
+                init: None,
                 valid_speakers: 2,
                 threads: None,
                 cache: None,

@@ -11,6 +11,7 @@ use ser_train::calibration::{reliability_svg, Calibration, ConfidenceBin};
 use ser_train::data::Example;
 use ser_train::dataset::Dataset;
 use ser_train::evaluation::{evaluate, Evaluation};
+use ser_train::fine_tune::{self, Start};
 use ser_train::metrics::Scores;
 use ser_train::report::{
     mean_sd, pooled, record_cv, write_atomic, write_model_dir, CvSummary, DataDescription,
@@ -317,20 +318,26 @@ fn run_fold(
 }
 
 /// The configuration of fold `fold`: with a teacher, the fold's own (see
-/// [`ser_train::distillation::DistillConfig::for_fold`]), refused if it heard one of the
+/// [`ser_train::distillation::DistillConfig::for_fold`]), and with a model to start from, the
+/// fold's (see [`ser_train::fine_tune::for_fold`]); either is refused if it heard one of the
 /// fold's test speakers.
 fn fold_config(cfg: &TrainConfig, fold: usize, split: &Split) -> Result<TrainConfig> {
-    let Some(distill) = &cfg.distill else {
-        return Ok(cfg.clone());
-    };
-    let distill = distill.for_fold(fold).map_err(anyhow::Error::msg)?;
-    distill
-        .check_unheard(&split.test_speakers)
-        .map_err(anyhow::Error::msg)?;
-    Ok(TrainConfig {
-        distill: Some(distill),
-        ..cfg.clone()
-    })
+    let mut cfg = cfg.clone();
+    if let Some(distill) = &cfg.distill {
+        let distill = distill.for_fold(fold).map_err(anyhow::Error::msg)?;
+        distill
+            .check_unheard(&split.test_speakers)
+            .map_err(anyhow::Error::msg)?;
+        cfg.distill = Some(distill);
+    }
+    if let Some(init) = &cfg.init {
+        let init = fine_tune::for_fold(init, fold);
+        Start::load(&init)
+            .and_then(|start| start.check_unheard(&split.test_speakers))
+            .map_err(anyhow::Error::msg)?;
+        cfg.init = Some(init);
+    }
+    Ok(cfg)
 }
 
 /// One network per seed, each trained exactly as a run with that seed alone trains it (the

@@ -8,6 +8,7 @@ use anyhow::{bail, Context, Result};
 use ser_model::EmotionModel;
 use ser_train::checkpoint::has_checkpoint;
 use ser_train::data::Example;
+use ser_train::fine_tune::Start;
 use ser_train::report::{write_model_dir, DataDescription};
 use ser_train::split::{holdout_split, Split};
 use ser_train::train_config::TrainConfig;
@@ -63,10 +64,16 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
         );
     }
     let split = holdout_split(&speakers, cmd.args.valid_speakers);
-    // A teacher that heard the validation speakers would flatter the epoch it picks.
+    // A teacher, or a model to start from, that heard the validation speakers would flatter
+    // the epoch it picks.
     if let Some(distill) = &cfg.distill {
         distill
             .check_unheard(&split.valid_speakers)
+            .map_err(anyhow::Error::msg)?;
+    }
+    if let Some(init) = &cfg.init {
+        Start::load(init)
+            .and_then(|start| start.check_unheard(&split.valid_speakers))
             .map_err(anyhow::Error::msg)?;
     }
     let (train_ex, failed_train) = cmd.args.load_side(&dataset, &split.train_speakers, &cfg);

@@ -299,8 +299,9 @@ fn parse_config(bytes: &[u8], name: &str) -> Result<ModelConfig, ModelError> {
     Ok(config)
 }
 
-/// The parts of two configurations, besides their member counts, that differ.
-fn differences(a: &ModelConfig, b: &ModelConfig) -> Vec<&'static str> {
+/// The parts of two configurations, besides their member counts, that differ (`"labels"`,
+/// `"network"`, …): what keeps two models from being combined, or one from starting another.
+pub fn differences(a: &ModelConfig, b: &ModelConfig) -> Vec<&'static str> {
     // Destructured so that a new field cannot be forgotten here.
     let ModelConfig {
         format_version,

@@ -39,7 +39,7 @@ pub use config::{
 pub use cpu_kernels::CpuNetwork;
 pub use ensemble::{weights_file, Ensemble};
 pub use error::ModelError;
-pub use inference::{prepare_features, EmotionModel, CONFIG_FILE};
+pub use inference::{differences, prepare_features, EmotionModel, CONFIG_FILE};
 pub use network::Network;
 pub use prediction::Prediction;
 pub use values::tensor_values;

@@ -11,7 +11,7 @@
 //!     (the pooled standard deviation beside the mean, with `pool_std`)
 //! ```
 
-use burn::module::Module;
+use burn::module::{Module, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
 use burn::nn::{
@@ -194,6 +194,35 @@ impl Network {
         Tensor::cat(vec![mean, std], 2).squeeze_dim(1)
     }
 
+    /// This network with an output layer for another label set, everything before it kept:
+    /// how a trained network starts learning another corpus (fine-tuning). Output `j` takes
+    /// the weights of this network's output `rows[j]` where that is `Some` (the same emotion in
+    /// the new set) and starts fresh, as [`Network::new`] starts it, where it is `None`.
+    pub fn relabelled(self, rows: &[Option<usize>], device: &Device) -> Self {
+        let [d, _] = self.classifier.weight.dims();
+        let fresh = LinearConfig::new(d, rows.len()).init(device);
+        let (old_w, old_b) = (
+            self.classifier.weight.val(),
+            self.classifier.bias.as_ref().map(|b| b.val()),
+        );
+        let mut w = fresh.weight.val();
+        let mut b = fresh.bias.map(|b| b.val());
+        for (j, i) in rows.iter().enumerate() {
+            let Some(i) = *i else { continue };
+            w = w.slice_assign([0..d, j..j + 1], old_w.clone().slice([0..d, i..i + 1]));
+            if let (Some(new), Some(old)) = (b.take(), &old_b) {
+                b = Some(new.slice_assign(j..j + 1, old.clone().slice(i..i + 1)));
+            }
+        }
+        Self {
+            classifier: Linear {
+                weight: Param::from_tensor(w.detach()),
+                bias: b.map(|b| Param::from_tensor(b.detach())),
+            },
+            ..self
+        }
+    }
+
     /// Number of trainable scalars.
     pub fn parameter_count(&self) -> usize {
         self.num_params()
@@ -238,6 +267,25 @@ mod tests {
             &model.ensemble().networks()[0],
             &[(1, 301), (3, 77), (8, 301)],
         );
+    }
+
+    #[test]
+    fn a_relabelled_network_keeps_the_outputs_of_the_labels_it_keeps() {
+        let device = crate::cpu();
+        let network = EmotionModel::bundled().unwrap().ensemble().networks()[0].clone();
+        let x = Tensor::<4>::random([2, 1, 64, 301], Distribution::Normal(0.0, 1.0), &device);
+        let before = tensor_values(network.forward(x.clone()));
+        // angry (4), a new label, sad (3).
+        let relabelled = network.relabelled(&[Some(4), None, Some(3)], &device);
+        let after = relabelled.forward(x);
+        assert_eq!(after.dims(), [2, 3]);
+        let after = tensor_values(after);
+        for clip in 0..2 {
+            assert!((after[clip * 3] - before[clip * 8 + 4]).abs() < 1e-5);
+            assert!((after[clip * 3 + 2] - before[clip * 8 + 3]).abs() < 1e-5);
+        }
+        // The new output starts fresh: no old output's logits.
+        assert!((0..8).all(|i| (after[1] - before[i]).abs() > 1e-6));
     }
 
     #[test]

@@ -11,7 +11,6 @@
 //! The teacher must not have heard the speakers a network is tested on: to cross-validate,
 //! each fold's network needs a teacher trained on that fold's training speakers only.
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use burn::tensor::activation::{log_softmax, softmax};
@@ -19,8 +18,6 @@ use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use ser_model::{batch_tensor, tensor_values, EmotionModel, ModelConfig};
-
-use crate::split::Split;
 
 /// Which model teaches, and how much.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,35 +79,11 @@ impl DistillConfig {
         if speakers.is_empty() {
             return Ok(());
         }
-        let name = self.teacher.display();
+        let name = format!("teacher {}", self.teacher.display());
         let path = self.teacher.join("metrics.json");
-        let fail = |e: &dyn std::fmt::Display| format!("teacher {name}: {}: {e}", path.display());
-        let text = std::fs::read_to_string(&path).map_err(|e| fail(&e))?;
-        let metrics: serde_json::Value = serde_json::from_str(&text).map_err(|e| fail(&e))?;
-        let splits: Vec<&serde_json::Value> = match metrics["members"].as_array() {
-            Some(members) => members.iter().map(|m| &m["metrics"]["split"]).collect(),
-            None => vec![&metrics["split"]],
-        };
-        let mut heard = BTreeSet::new();
-        for split in splits {
-            let split = Split::deserialize(split)
-                .map_err(|e| fail(&format!("no record of the speakers that trained it ({e})")))?;
-            heard.extend(split.train_speakers);
-            heard.extend(split.valid_speakers);
-        }
-        let overlap: Vec<&str> = speakers
-            .iter()
-            .filter(|s| heard.contains(*s))
-            .map(String::as_str)
-            .collect();
-        if overlap.is_empty() {
-            Ok(())
-        } else {
-            Err(format!(
-                "teacher {name} heard {}, whom this run scores the network on",
-                overlap.join(", ")
-            ))
-        }
+        let metrics = std::fs::read_to_string(&path)
+            .map_err(|e| format!("{name}: {}: {e}", path.display()))?;
+        crate::heard::check_unheard(&name, &metrics, speakers)
     }
 }
 

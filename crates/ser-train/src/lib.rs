@@ -20,6 +20,8 @@
 //! - [`epoch_stats`]: what one epoch did (losses, accuracies, learning rate, time);
 //! - [`checkpoint`]: each epoch's weights and optimiser state, written so that a killed run
 //!   resumes;
+//! - [`fine_tune`]: a network that starts from a trained model's weights (fine-tuning);
+//! - [`heard`]: which speakers a trained model heard, so that no network is scored on them;
 //! - [`evaluation`]: a network's loss, logits and scores on clips as prediction sees them;
 //! - [`label_match`]: a corpus's label names read as a model's (`fear` as `fearful`), so other
 //!   corpora can be scored;
@@ -42,6 +44,8 @@ pub mod distillation;
 pub mod ensemble_dir;
 pub mod epoch_stats;
 pub mod evaluation;
+pub mod fine_tune;
+pub mod heard;
 pub mod label_match;
 pub mod metrics;
 pub mod report;

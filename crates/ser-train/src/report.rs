@@ -196,7 +196,7 @@ a bidirectional LSTM ({hidden} units per direction), {pool} pooling over time, d
 
 ## Training
 Cross-entropy{weights}{smoothing}{adversary}{teacher}, Adam (learning rate {lr}, cosine decay to 5 %, weight decay {wd}),
-batch {batch}, {schedule}, seed {seed}. Augmentation (training only): {aug}.
+batch {batch}, {schedule}, seed {seed}{init}. Augmentation (training only): {aug}.
 
 Reproduce with (the same weights on the same machine; on another CPU floating-point sums can
 round differently and training take another course, as with another seed):
@@ -290,6 +290,14 @@ ser {version}, burn 0.22.1 (flex CPU backend).
                 d.teacher.display(),
                 d.weight,
                 d.temperature
+            ),
+            None => String::new(),
+        },
+        init = match &cfg.init {
+            Some(init) => format!(
+                "; the network started from the weights of `{}` (fine-tuned), its output \
+                 rows of the labels that model has kept",
+                init.display()
             ),
             None => String::new(),
         },

@@ -2,6 +2,8 @@
 //! audio, features, network), saved with every model and in each checkpoint, and the checks
 //! that refuse a configuration that could not train.
 
+use std::path::PathBuf;
+
 use serde::{Deserialize, Serialize};
 
 use ser_audio::{LoadOptions, TrimParams};
@@ -56,6 +58,12 @@ pub struct TrainConfig {
     /// A trained model that teaches the network beside the labels ([`crate::distillation`];
     /// `None` = labels only).
     pub distill: Option<DistillConfig>,
+    /// A trained model whose weights the network starts from instead of random ones
+    /// (fine-tuning, [`crate::fine_tune`]): `"bundled"` for the model compiled into `ser`, or
+    /// a model directory of one network of this run's shape and features. `None` = the seed's
+    /// random weights.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub init: Option<PathBuf>,
     /// Training-side augmentation.
     pub augment: AugmentConfig,
     /// How clips are decoded, trimmed and cut.
@@ -88,6 +96,7 @@ impl Default for TrainConfig {
             fit_temperature: false,
             speaker_adversary: 0.0,
             distill: None,
+            init: None,
             augment: AugmentConfig::default(),
             audio: LoadOptions {
                 // RAVDESS clips hold about a second of silence around 1.5-2.5 s of speech:

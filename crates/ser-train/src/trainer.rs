@@ -40,6 +40,7 @@ use crate::data::Example;
 use crate::distillation::Teacher;
 use crate::epoch_stats::EpochStats;
 use crate::evaluation::{argmax_rows, evaluate};
+use crate::fine_tune::Start;
 use crate::metrics::Scores;
 use crate::train_config::{model_config, TrainConfig};
 
@@ -264,7 +265,12 @@ pub fn train(
         .map_err(TrainError::Config)?;
     let device = run.device.clone().autodiff();
     device.seed(cfg.seed);
-    let network = EmotionModel::fresh_network(&model_cfg, &device);
+    let network = match &cfg.init {
+        Some(init) => Start::load(init)
+            .and_then(|start| start.network(&model_cfg, &device))
+            .map_err(TrainError::Config)?,
+        None => EmotionModel::fresh_network(&model_cfg, &device),
+    };
     let parameters = network.parameter_count();
     let speakers = speaker_indices(train);
     let speaker_count = speakers.iter().max().map_or(0, |&s| s + 1);
