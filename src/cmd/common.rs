@@ -169,6 +169,7 @@ pub struct TrainArgs {
     /// Start from this trained model's weights instead of random ones (fine-tuning; overrides
     /// the configuration's "init"): `bundled` for the model compiled into ser, or a model
     /// directory of the same network shape and features. Labels it knows keep their output.
+    /// Such a run defaults to 5 epochs at learning rate 5e-4 (a configuration may set others).
     #[arg(long, value_name = "MODEL_DIR|bundled")]
     pub init: Option<PathBuf>,
     /// Speakers held out to choose the epoch whose weights are kept. 0: every speaker
@@ -244,27 +245,22 @@ impl TrainArgs {
                 .build_global()
                 .context("cannot set the thread count")?;
         }
-        let mut cfg = match &self.config {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("{}: cannot read", path.display()))?;
-                config_file::parse(&text).map_err(|e| {
-                    anyhow::anyhow!(
-                        "{}: not a usable training configuration: {e}",
-                        path.display()
-                    )
-                })?
-            }
-            None => TrainConfig::default(),
+        // No file: every key at its default.
+        let (text, name) = match &self.config {
+            Some(path) => (
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("{}: cannot read", path.display()))?,
+                path.display().to_string(),
+            ),
+            None => ("{}".to_string(), "the defaults".to_string()),
         };
+        let mut cfg = config_file::parse(&text, self.init.as_deref())
+            .map_err(|e| anyhow::anyhow!("{name}: not a usable training configuration: {e}"))?;
         if let Some(e) = self.epochs {
             cfg.epochs = e;
         }
         if let Some(s) = self.seed {
             cfg.seed = s;
-        }
-        if let Some(init) = &self.init {
-            cfg.init = Some(init.clone());
         }
         let dataset = load_dataset(&self.data).map_err(anyhow::Error::msg)?;
         eprintln!(
