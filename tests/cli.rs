@@ -270,6 +270,49 @@ fn eval_json_scores_the_bundled_model_on_an_actor() {
     );
 }
 
+#[test]
+fn predict_answers_only_with_the_labels_asked_for() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let file = data.join("ravdess/Actor_01/03-01-02-01-01-01-01.flac");
+    let run = |labels: Option<&str>| {
+        let mut cmd = ser();
+        cmd.arg("predict").arg(&file).args(["--format", "json"]);
+        if let Some(labels) = labels {
+            cmd.args(["--labels", labels]);
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            out.stdout,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let probabilities = |stdout: &[u8]| -> std::collections::BTreeMap<String, f64> {
+        let doc: serde_json::Value = serde_json::from_slice(stdout).unwrap();
+        serde_json::from_value(doc[0]["probabilities"].clone()).unwrap()
+    };
+    let (code, all, err) = run(None);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, some, err) = run(Some("angry,Happy,neutral,sad"));
+    assert_eq!(code, Some(0), "{err}");
+    let (all, some) = (probabilities(&all), probabilities(&some));
+    assert_eq!(
+        some.keys().collect::<Vec<_>>(),
+        ["angry", "happy", "neutral", "sad"]
+    );
+    // Each is the model's probability renormalised over the four.
+    let mass: f64 = some.keys().map(|l| all[l]).sum();
+    for (label, p) in &some {
+        assert!((p - all[label] / mass).abs() < 1e-4, "{label}: {p}");
+    }
+
+    let (code, _, err) = run(Some("angry,bored"));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("no label \"bored\""), "{err}");
+}
+
 /// A corpus in the folder-per-label layout of another corpus's spellings, made of actor 01's
 /// clips under plain names: `Fear/` (its 8 fearful clips), `ANG/` (8 angry) and `boredom/` (its
 /// 4 neutral clips, a label the model does not have).

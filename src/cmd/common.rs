@@ -25,20 +25,30 @@ pub struct ModelArg {
     /// `--speeds 1`: each clip once.
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = speed)]
     pub speeds: Option<Vec<f32>>,
+    /// Answer only with these of the model's labels (e.g. angry,happy,neutral,sad): each clip
+    /// gets the most probable of them, their probabilities renormalised to sum to 1.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub labels: Option<Vec<String>>,
 }
 
 impl ModelArg {
-    /// Loads the chosen model, hearing clips at `--speeds` when given.
+    /// Loads the chosen model, hearing clips at `--speeds` and answering with `--labels`
+    /// when given.
     pub fn load(&self) -> Result<EmotionModel> {
-        let model = match &self.model {
+        let mut model = match &self.model {
             Some(dir) => EmotionModel::load(dir)?,
             None => EmotionModel::bundled()?,
         };
-        let Some(speeds) = &self.speeds else {
-            return Ok(model);
-        };
-        check_speeds(speeds).map_err(|e| anyhow::anyhow!("--speeds: {e}"))?;
-        Ok(model.with_speeds(speeds.clone())?)
+        if let Some(speeds) = &self.speeds {
+            check_speeds(speeds).map_err(|e| anyhow::anyhow!("--speeds: {e}"))?;
+            model = model.with_speeds(speeds.clone())?;
+        }
+        if let Some(labels) = &self.labels {
+            model = model
+                .answering_only(labels)
+                .map_err(|e| anyhow::anyhow!("--labels: {e}"))?;
+        }
+        Ok(model)
     }
 }
 

@@ -66,7 +66,8 @@ fn label_pair(text: &str) -> Result<(String, String), String> {
 pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
     let model = cmd.model.load()?;
     let dataset = load_dataset(&cmd.data).map_err(anyhow::Error::msg)?;
-    let labels = model.labels();
+    // The network's outputs; `--labels` narrows what it may answer, as `among` below does.
+    let labels = &model.config().labels;
     let matched = match_labels(&dataset.labels, labels, &cmd.label_map, cmd.skip_unmatched)
         .map_err(|e| anyhow!("{}: {e}", cmd.data.display()))?;
     for (from, to) in matched.pairs(&dataset.labels, labels) {
@@ -102,7 +103,10 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
         })
         .collect();
     let among: Vec<bool> = (0..labels.len())
-        .map(|i| !cmd.only_corpus_labels || matched.targets.contains(&Some(i)))
+        .map(|i| {
+            model.label_indices().contains(&i)
+                && (!cmd.only_corpus_labels || matched.targets.contains(&Some(i)))
+        })
         .collect();
     let evaluation =
         evaluate(model.ensemble(), model.config(), &examples, 32).among(&among, labels);
@@ -129,7 +133,7 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
                 100.0 * scores.uar,
                 100.0 * scores.macro_f1
             );
-            if cmd.only_corpus_labels {
+            if among.contains(&false) {
                 println!(
                     "labels chosen among: {}",
                     chosen_among(labels, &among).join(", ")

@@ -31,6 +31,9 @@ pub enum ModelError {
     /// Models to combine into one do not agree on what they are.
     #[error("cannot combine the models: {0}")]
     Incompatible(String),
+    /// Labels asked of a model that it does not have.
+    #[error("{0}")]
+    UnknownLabels(String),
     /// The audio could not be read.
     #[error(transparent)]
     Audio(#[from] ser_audio::AudioError),

@@ -32,8 +32,8 @@ pub async fn model_info(State(state): State<AppState>) -> Json<Value> {
     let c = state.model.config();
     Json(json!({
         "name": state.info.name,
-        "labels": c.labels,
-        "colours": (0..c.labels.len()).map(ser_plot::label_colour).collect::<Vec<_>>(),
+        "labels": state.model.labels(),
+        "colours": (0..state.model.labels().len()).map(ser_plot::label_colour).collect::<Vec<_>>(),
         "audio": c.audio,
         "features": c.features,
         "network": c.network,

@@ -20,7 +20,11 @@ fn fixture(rel: &str) -> PathBuf {
 }
 
 fn app(limits: Limits) -> axum::Router {
-    let model = Arc::new(EmotionModel::bundled().unwrap());
+    app_of(EmotionModel::bundled().unwrap(), limits)
+}
+
+fn app_of(model: EmotionModel, limits: Limits) -> axum::Router {
+    let model = Arc::new(model);
     let info = ModelInfo {
         name: "bundled".into(),
         card: Some(ser_model::MODEL_CARD.into()),
@@ -49,6 +53,40 @@ fn json(bytes: &[u8]) -> Value {
 /// A 0.25 s 16-bit stereo WAV of a 440 Hz tone (a committed synthetic fixture).
 fn tone_wav() -> Vec<u8> {
     std::fs::read(fixture("formats/pcm_s16.wav")).unwrap()
+}
+
+#[tokio::test]
+async fn a_model_answering_with_four_labels_reports_only_those() {
+    let four: Vec<String> = ["angry", "happy", "neutral", "sad"]
+        .map(String::from)
+        .to_vec();
+    let model = EmotionModel::bundled()
+        .unwrap()
+        .answering_only(&four)
+        .unwrap();
+    let app = app_of(model, Limits::default());
+    let request = Request::get("/api/v1/model").body(Body::empty()).unwrap();
+    let (s, b) = call(app.clone(), request).await;
+    assert_eq!(s, StatusCode::OK);
+    // In the model's order, as its outputs come.
+    assert_eq!(
+        json(&b)["labels"],
+        serde_json::json!(["neutral", "happy", "sad", "angry"])
+    );
+    assert_eq!(json(&b)["colours"].as_array().unwrap().len(), 4);
+    let (s, b) = call(app, post("/api/v1/predict", tone_wav())).await;
+    assert_eq!(s, StatusCode::OK);
+    let v = json(&b);
+    let probs = v["probabilities"].as_object().unwrap();
+    let mut keys: Vec<&str> = probs.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["angry", "happy", "neutral", "sad"]);
+    let sum: f64 = probs.values().map(|p| p.as_f64().unwrap()).sum();
+    assert!((sum - 1.0).abs() < 1e-5, "{sum}");
+    assert!(
+        four.contains(&v["label"].as_str().unwrap().to_string()),
+        "{v}"
+    );
 }
 
 #[tokio::test]
