@@ -108,6 +108,13 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
                 && (!cmd.only_corpus_labels || matched.targets.contains(&Some(i)))
         })
         .collect();
+    if !among.contains(&true) {
+        anyhow::bail!(
+            "{}: no label left to choose among: --labels ({}) names none of the corpus's",
+            cmd.data.display(),
+            model.labels().join(", ")
+        );
+    }
     let evaluation =
         evaluate(model.ensemble(), model.config(), &examples, 32).among(&among, labels);
     let calibration = evaluation.calibration(model.config());
