@@ -423,6 +423,20 @@ fn eval_reads_other_corpora_spellings_of_the_emotions() {
         some["accuracy"].as_f64().unwrap(),
     );
     assert!(b >= a, "restricted {b} < unrestricted {a}");
+
+    // Told to answer only with a label the corpus lacks, and to choose among the corpus's:
+    // nothing is left to choose, which is said rather than scored.
+    let (code, _, err) = eval_json(
+        dir.path(),
+        &[
+            "--skip-unmatched",
+            "--labels",
+            "calm",
+            "--only-corpus-labels",
+        ],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("no label left to choose among"), "{err}");
 }
 
 /// The files' samples (as `ser_audio::load` reads them by default) one after another, written
