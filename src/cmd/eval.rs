@@ -15,8 +15,9 @@ use super::TextOrJson;
 
 /// Arguments of `ser eval`.
 #[derive(clap::Args)]
-#[command(after_help = "Example:
-  ser eval --data ../shared/data/ravdess --format json --plot confusion.svg --calibration-plot reliability.svg")]
+#[command(after_help = "Examples:
+  ser eval --data ../shared/data/ravdess --format json --plot confusion.svg --calibration-plot reliability.svg
+  ser eval --data crema-d.csv --only-corpus-labels --skip-unmatched   # another corpus, its own labels")]
 pub struct EvalCmd {
     /// Labelled corpus (RAVDESS-style directory, folder per label, or CSV manifest).
     #[arg(long, value_name = "PATH")]

@@ -24,6 +24,7 @@ use super::common::{
 #[command(after_help = "Examples:
   ser train --data ../shared/data/ravdess --out models/mine
   ser train --data ../shared/data/ravdess --seeds 42,7 --out models/pair
+  ser train --data mine.csv --init bundled --out models/mine   # fine-tune the bundled model
 The last --valid-speakers speakers (sorted) choose the best epoch; no speaker is on both sides.
 With --seeds, each network is a model of its own in OUT/members/seed-S (card, curves and
 all), and OUT averages their probabilities, as `ser ensemble` of those directories would.")]
