@@ -297,6 +297,10 @@ fn predict_answers_only_with_the_labels_asked_for() {
     assert_eq!(code, Some(0), "{err}");
     let (code, some, err) = run(Some("angry,Happy,neutral,sad"));
     assert_eq!(code, Some(0), "{err}");
+    // Other corpora's names for the same four, as `ser eval` reads them, answer the same.
+    let (code, same, err) = run(Some("anger,happiness,NEU,sad"));
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(probabilities(&same), probabilities(&some));
     let (all, some) = (probabilities(&all), probabilities(&some));
     assert_eq!(
         some.keys().collect::<Vec<_>>(),

@@ -4,11 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Result};
+use ser_model::label_match::match_labels;
 use ser_train::calibration::reliability_svg;
 use ser_train::data::Example;
 use ser_train::dataset::{load_dataset, Clip};
 use ser_train::evaluation::evaluate;
-use ser_train::label_match::match_labels;
 
 use super::common::ModelArg;
 use super::TextOrJson;

@@ -14,6 +14,7 @@ use crate::clips::clip_logits;
 use crate::config::{check_speeds, ModelConfig};
 use crate::ensemble::{weights_file, Ensemble};
 use crate::error::ModelError;
+use crate::label_match::match_labels;
 use crate::network::Network;
 use crate::prediction::Prediction;
 use crate::tensor_values;
@@ -235,26 +236,26 @@ impl EmotionModel {
         })
     }
 
-    /// This model answering only with `labels`, some of its own (named as it names them,
-    /// case aside), in its order: each clip gets the most probable of them, and only their
-    /// probabilities, renormalised to sum to 1, are reported. For uses that need fewer
-    /// emotions than the model knows (angry, happy, neutral and sad in a call center): the
-    /// other outputs no longer take clips from them. The network is unchanged. On the neutral,
-    /// happy, sad and angry clips of the bundled recipe's five-fold CV, its networks scored
-    /// 59.3 % over their 8 labels and 72.1 % over those 4 (`experiments/2026-12-04-fine-tuning`).
+    /// This model answering only with `labels`, some of its own (read as
+    /// [`crate::label_match`] reads names: `anger` is `angry`), in its order: each clip gets
+    /// the most probable of them, and only their probabilities, renormalised to sum to 1, are
+    /// reported. For uses that need fewer emotions than the model knows (angry, happy, neutral
+    /// and sad in a call center): the other outputs no longer take clips from them. The
+    /// network is unchanged. On the neutral, happy, sad and angry clips of the bundled recipe's
+    /// five-fold CV, its networks scored 59.3 % over their 8 labels and 72.1 % over those 4
+    /// (`experiments/2026-12-04-fine-tuning`).
     pub fn answering_only(self, labels: &[String]) -> Result<Self, ModelError> {
         let own = &self.config.labels;
-        let wanted = |l: &String| labels.iter().any(|w| w.eq_ignore_ascii_case(l));
-        if let Some(unknown) = labels
-            .iter()
-            .find(|w| !own.iter().any(|l| w.eq_ignore_ascii_case(l)))
-        {
+        let matched = match_labels(labels, own, &[], true).map_err(ModelError::UnknownLabels)?;
+        if let Some(unknown) = matched.skipped.first() {
             return Err(ModelError::UnknownLabels(format!(
                 "the model has no label {unknown:?} (its labels: {})",
                 own.join(", ")
             )));
         }
-        let answers: Vec<usize> = (0..own.len()).filter(|&i| wanted(&own[i])).collect();
+        let answers: Vec<usize> = (0..own.len())
+            .filter(|i| matched.targets.contains(&Some(*i)))
+            .collect();
         if answers.is_empty() {
             return Err(ModelError::UnknownLabels(
                 "no labels to answer with".to_string(),

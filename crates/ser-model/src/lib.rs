@@ -5,7 +5,8 @@
 //! `model.bpk`, the weights (with `model.2.bpk`, … for a model whose several networks average
 //! their probabilities, an [`Ensemble`]). [`EmotionModel`] loads both and turns audio into [`Prediction`]s,
 //! preparing the audio exactly as it was prepared in training, because the preparation is
-//! read from the model and never from code defaults.
+//! read from the model and never from code defaults. [`label_match`] reads other corpora's
+//! names for the model's labels (`fear` as `fearful`).
 //!
 //! ```no_run
 //! use ser_model::EmotionModel;
@@ -24,6 +25,7 @@ mod deltas;
 mod ensemble;
 mod error;
 mod inference;
+pub mod label_match;
 mod network;
 mod prediction;
 mod values;

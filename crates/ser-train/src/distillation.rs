@@ -51,7 +51,7 @@ impl DistillConfig {
             ));
         }
         Ok(Self {
-            teacher: PathBuf::from(path.replace(FOLD_PLACEHOLDER, &fold.to_string())),
+            teacher: crate::fine_tune::for_fold(&self.teacher, fold),
             ..self.clone()
         })
     }

@@ -4,18 +4,18 @@
 //!
 //! Everything up to the output layer starts as the trained network's. The output layer has a
 //! row per label of the new corpus: a label that names one of the trained model's emotions (as
-//! [`crate::label_match`] reads names: `fear` is `fearful`) starts from that emotion's row, any
+//! [`ser_model::label_match`] reads names: `fear` is `fearful`) starts from that emotion's row, any
 //! other from random weights. The trained network must have the run's shape and read its
 //! features; it must not have heard the speakers the run scores the network on.
 
 use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
+use ser_model::label_match::match_labels;
 use ser_model::{differences, EmotionModel, ModelConfig, Network};
 
 use crate::checkpoint::{load_module, module_bytes};
 use crate::distillation::FOLD_PLACEHOLDER;
-use crate::label_match::match_labels;
 
 /// What the `init` option says to start from the model compiled into `ser`.
 pub const BUNDLED: &str = "bundled";

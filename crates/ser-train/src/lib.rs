@@ -23,8 +23,6 @@
 //! - [`fine_tune`]: a network that starts from a trained model's weights (fine-tuning);
 //! - [`heard`]: which speakers a trained model heard, so that no network is scored on them;
 //! - [`evaluation`]: a network's loss, logits and scores on clips as prediction sees them;
-//! - [`label_match`]: a corpus's label names read as a model's (`fear` as `fearful`), so other
-//!   corpora can be scored;
 //! - [`averaging`]: the mean of the last epochs' weights, kept instead of the best epoch's;
 //! - [`metrics`]: accuracy, UAR, macro-F1, per-class scores, confusion matrices;
 //! - [`report`]: metrics.json, MODEL.md and pictures of a trained model;
@@ -46,7 +44,6 @@ pub mod epoch_stats;
 pub mod evaluation;
 pub mod fine_tune;
 pub mod heard;
-pub mod label_match;
 pub mod metrics;
 pub mod report;
 pub mod split;

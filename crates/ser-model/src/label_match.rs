@@ -165,8 +165,13 @@ mod tests {
         list.iter().map(|s| s.to_string()).collect()
     }
 
+    /// The bundled model's labels: RAVDESS's eight emotions.
     fn ravdess() -> Vec<String> {
-        names(&crate::dataset::RAVDESS_EMOTIONS)
+        crate::EmotionModel::bundled()
+            .unwrap()
+            .config()
+            .labels
+            .clone()
     }
 
     /// The model label each corpus label reads as.
