@@ -64,6 +64,10 @@ fn seeds_train_the_single_seed_networks_and_score_the_mean_of_their_probabilitie
         return;
     };
     let dir = &small.dir;
+    // Networks alone: with a prosody head the recorded logits would hold it besides the mean.
+    let mut config = common::read_json(Path::new(&small.config));
+    config["prosody_weight"] = json!(0.0);
+    std::fs::write(&small.config, config.to_string()).unwrap();
     let run = |name: &str, extra: &[&str]| {
         let out = dir.path().join(name);
         let stdout = succeeded(small.cv(&out, extra));

@@ -64,9 +64,17 @@ fn an_ensemble_predicts_the_mean_of_its_members_probabilities() {
             None,
         ),
     );
-    let (a, b) = (bundled_dir(), untrained_model(dir.path()));
+    // The bundled network without its prosody head, and an untrained one: the mean is the
+    // networks' own.
+    let a = dir.path().join("bundled-network");
+    std::fs::create_dir(&a).unwrap();
+    for f in ["config.json", "model.bpk"] {
+        std::fs::copy(bundled_dir().join(f), a.join(f)).unwrap();
+    }
+    let b = untrained_model(dir.path());
     let both = dir.path().join("both");
     succeed(ser().arg("ensemble").args([&a, &b]).arg("--out").arg(&both));
+    assert!(!both.join("prosody.json").exists());
     for file in [
         "config.json",
         "model.bpk",
@@ -225,4 +233,56 @@ fn the_shipped_ensemble_holds_six_different_networks_interchangeable_with_the_bu
             assert_ne!(members[i], members[j], "networks {i} and {j}");
         }
     }
+}
+
+#[test]
+fn a_prosody_head_that_all_members_share_stays_and_differing_ones_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = common::temp_file(
+        &dir,
+        "tone.wav",
+        &common::wav_bytes(
+            1,
+            1,
+            16_000,
+            16,
+            &common::pcm16_tone(180.0, 16_000, 40_000),
+            None,
+        ),
+    );
+    // The bundled model twice: the same networks and the same head, so the same answer.
+    let twice = dir.path().join("twice");
+    succeed(
+        ser()
+            .arg("ensemble")
+            .args([bundled_dir(), bundled_dir()])
+            .arg("--out")
+            .arg(&twice),
+    );
+    assert_eq!(
+        std::fs::read(twice.join("prosody.json")).unwrap(),
+        std::fs::read(bundled_dir().join("prosody.json")).unwrap()
+    );
+    let (alone, pair) = (
+        probabilities(&bundled_dir(), &clip),
+        probabilities(&twice, &clip),
+    );
+    for (label, p) in &pair {
+        let q = alone[label].as_f64().unwrap();
+        assert!(
+            (p.as_f64().unwrap() - q).abs() < 1e-5,
+            "{label}: {p} vs {q}"
+        );
+    }
+    // With a member that has no head, the ensemble has none.
+    let mixed = dir.path().join("mixed");
+    let untrained = untrained_model(dir.path());
+    succeed(
+        ser()
+            .arg("ensemble")
+            .args([bundled_dir(), untrained])
+            .arg("--out")
+            .arg(&mixed),
+    );
+    assert!(!mixed.join("prosody.json").exists());
 }

@@ -138,3 +138,55 @@ fn the_cli_names_the_model_and_exits_2() {
         .to_string();
     assert_eq!(err.matches(&reason).count(), 1, "{err}");
 }
+
+/// The bundled model's prosody head, as a JSON value to damage.
+fn bundled_head() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default/prosody.json");
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn a_damaged_prosody_head_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = model_copy(&dir);
+    let head = model.join("prosody.json");
+    std::fs::write(&head, b"{\"labels\": [").unwrap();
+    refused(&model, &["prosody.json"]);
+    let mut reordered = bundled_head();
+    reordered["labels"].as_array_mut().unwrap().swap(0, 1);
+    std::fs::write(&head, reordered.to_string()).unwrap();
+    refused(&model, &["prosody.json", "labels"]);
+    let mut short = bundled_head();
+    short["coef"][2].as_array_mut().unwrap().pop();
+    std::fs::write(&head, short.to_string()).unwrap();
+    refused(&model, &["prosody.json", "coefficients"]);
+}
+
+#[test]
+fn the_prosody_head_is_saved_loaded_and_removed_with_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = model_copy(&dir);
+    std::fs::write(src.join("prosody.json"), bundled_head().to_string()).unwrap();
+    let with_head = EmotionModel::load(&src).unwrap();
+    assert_eq!(with_head.prosody().map(|h| h.weight), Some(0.6));
+    let without = EmotionModel::load(model_copy(&tempfile::tempdir().unwrap())).unwrap();
+    // A rising tone: the head changes the probabilities, and saving keeps them.
+    let clip: Vec<f32> = (0..40_000)
+        .map(|i| (i as f32 * (0.03 + i as f32 * 2e-7)).sin() * 0.3)
+        .collect();
+    let p = |m: &EmotionModel| {
+        m.predict_clips(std::slice::from_ref(&clip))
+            .remove(0)
+            .probabilities
+    };
+    assert_ne!(p(&with_head), p(&without));
+    let saved = dir.path().join("saved");
+    with_head.save(&saved).unwrap();
+    assert_eq!(p(&EmotionModel::load(&saved).unwrap()), p(&with_head));
+    without.save(&saved).unwrap();
+    assert!(
+        !saved.join("prosody.json").exists(),
+        "a stale head was left"
+    );
+    assert_eq!(p(&EmotionModel::load(&saved).unwrap()), p(&without));
+}

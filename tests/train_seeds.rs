@@ -52,10 +52,17 @@ fn seeds_make_an_ensemble_of_the_single_seed_models_and_resume_keeps_finished_on
     }
     assert_eq!(training_record(&member(5)), training_record(&alone));
 
-    // The combined model averages the members' probabilities.
+    // The combined model averages the members' probabilities, and keeps the prosody head that
+    // both members learned alike from the same clips.
     let model = EmotionModel::load(&pair).unwrap();
     assert_eq!(model.config().members, 2);
     let members = [3, 5].map(|seed| EmotionModel::load(member(seed)).unwrap());
+    assert!(model.prosody().is_some());
+    assert_eq!(model.prosody(), members[0].prosody());
+    assert_eq!(model.prosody(), members[1].prosody());
+    // The networks alone: the mean of the members' probabilities.
+    let model = model.without_prosody();
+    let members = members.map(EmotionModel::without_prosody);
     let clip: Vec<f32> = (0..40_000)
         .map(|i| (i as f32 * 0.05).sin() * (i as f32 * 0.0007).cos() * 0.3)
         .collect();
@@ -96,7 +103,7 @@ fn seeds_make_an_ensemble_of_the_single_seed_models_and_resume_keeps_finished_on
     assert_eq!(kept.modified().unwrap(), first_modified);
     assert_eq!(training_record(&member(5)), training_record(&alone));
     assert_eq!(
-        predict(&EmotionModel::load(&pair).unwrap()).probabilities,
+        predict(&EmotionModel::load(&pair).unwrap().without_prosody()).probabilities,
         p.probabilities
     );
 

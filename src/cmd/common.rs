@@ -3,12 +3,13 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
+use ser_model::label_match::{match_labels, LabelMatch};
 use ser_model::{check_speeds, EmotionModel};
 use ser_train::config_file;
 use ser_train::data::load_examples;
 use ser_train::data::Example;
-use ser_train::dataset::{load_dataset, Dataset};
+use ser_train::dataset::{load_dataset, Clip, Dataset};
 use ser_train::ensemble_dir::{write_ensemble_dir, Member};
 use ser_train::split::Split;
 use ser_train::train_config::TrainConfig;
@@ -29,16 +30,22 @@ pub struct ModelArg {
     /// gets the most probable of them, their probabilities renormalised to sum to 1.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub labels: Option<Vec<String>>,
+    /// Leave the model's prosody head out (prosody.json, see `ser prosody`): the networks alone.
+    #[arg(long)]
+    pub no_prosody: bool,
 }
 
 impl ModelArg {
-    /// Loads the chosen model, hearing clips at `--speeds` and answering with `--labels`
-    /// when given.
+    /// Loads the chosen model, hearing clips at `--speeds`, answering with `--labels` and
+    /// without its prosody head (`--no-prosody`) when given.
     pub fn load(&self) -> Result<EmotionModel> {
         let mut model = match &self.model {
             Some(dir) => EmotionModel::load(dir)?,
             None => EmotionModel::bundled()?,
         };
+        if self.no_prosody {
+            model = model.without_prosody();
+        }
         if let Some(speeds) = &self.speeds {
             check_speeds(speeds).map_err(|e| anyhow::anyhow!("--speeds: {e}"))?;
             model = model.with_speeds(speeds.clone())?;
@@ -307,6 +314,68 @@ impl TrainArgs {
                 .clone()
                 .or_else(ser_train::cache::WaveCache::default_dir)
         }
+    }
+}
+
+/// A labelled corpus read for a model: its clips' trimmed waveforms (through the cache) as
+/// examples whose targets are the model's label indices, corpus labels read as the model's
+/// (see [`match_labels`]; each reading and each left-out label is reported on stderr).
+pub struct LabelledCorpus {
+    pub dataset: Dataset,
+    pub matched: LabelMatch,
+    pub examples: Vec<Example>,
+    /// Why each unreadable file was left out.
+    pub failed: Vec<String>,
+}
+
+impl LabelledCorpus {
+    /// Reads `data` for `model`; unreadable files are reported and left out.
+    pub fn read(
+        data: &Path,
+        model: &EmotionModel,
+        label_map: &[(String, String)],
+        skip_unmatched: bool,
+        cache: Option<PathBuf>,
+    ) -> Result<Self> {
+        let dataset = load_dataset(data).map_err(anyhow::Error::msg)?;
+        let labels = &model.config().labels;
+        let matched = match_labels(&dataset.labels, labels, label_map, skip_unmatched)
+            .map_err(|e| anyhow!("{}: {e}", data.display()))?;
+        for (from, to) in matched.pairs(&dataset.labels, labels) {
+            if from != to {
+                eprintln!("ser: label {from:?} read as the model's {to:?}");
+            }
+        }
+        for label in &matched.skipped {
+            let n = dataset.clips.iter().filter(|c| &c.label == label).count();
+            eprintln!("ser: {n} clips labelled {label:?} left out: not one of the model's labels");
+        }
+        let clips: Vec<Clip> = dataset
+            .clips
+            .iter()
+            .filter(|c| !matched.skipped.contains(&c.label))
+            .cloned()
+            .collect();
+        let cache = cache.or_else(ser_train::cache::WaveCache::default_dir);
+        let (examples, failed) =
+            load_examples(&dataset, &clips, &model.config().audio, cache, true);
+        for f in &failed {
+            eprintln!("ser: error: {f}");
+        }
+        // Corpus label indices → model label indices.
+        let examples = examples
+            .into_iter()
+            .map(|e| Example {
+                target: matched.targets[e.target].expect("skipped clips were left out"),
+                ..e
+            })
+            .collect();
+        Ok(Self {
+            dataset,
+            matched,
+            examples,
+            failed,
+        })
     }
 }
 

@@ -280,8 +280,7 @@ fn run_fold(
         }
         None => None,
     };
-    let test_of =
-        |model: &EmotionModel| evaluate(model.ensemble(), model.config(), &test_ex, cfg.batch_size);
+    let test_of = |model: &EmotionModel| evaluate(model, &test_ex, cfg.batch_size);
     let mut detail = json!({"fold": fold, "split": split});
     let model = if members.len() == 1 {
         let (_, outcome) = members.remove(0);

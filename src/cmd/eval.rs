@@ -3,14 +3,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{anyhow, Result};
-use ser_model::label_match::match_labels;
+use anyhow::Result;
 use ser_train::calibration::reliability_svg;
-use ser_train::data::Example;
-use ser_train::dataset::{load_dataset, Clip};
 use ser_train::evaluation::evaluate;
 
-use super::common::ModelArg;
+use super::common::{LabelledCorpus, ModelArg};
 use super::TextOrJson;
 
 /// Arguments of `ser eval`.
@@ -66,43 +63,20 @@ fn label_pair(text: &str) -> Result<(String, String), String> {
 
 pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
     let model = cmd.model.load()?;
-    let dataset = load_dataset(&cmd.data).map_err(anyhow::Error::msg)?;
     // The network's outputs; `--labels` narrows what it may answer, as `among` below does.
     let labels = &model.config().labels;
-    let matched = match_labels(&dataset.labels, labels, &cmd.label_map, cmd.skip_unmatched)
-        .map_err(|e| anyhow!("{}: {e}", cmd.data.display()))?;
-    for (from, to) in matched.pairs(&dataset.labels, labels) {
-        if from != to {
-            eprintln!("ser: label {from:?} read as the model's {to:?}");
-        }
-    }
-    for label in &matched.skipped {
-        let n = dataset.clips.iter().filter(|c| &c.label == label).count();
-        eprintln!("ser: {n} clips labelled {label:?} left out: not one of the model's labels");
-    }
-    let clips: Vec<Clip> = dataset
-        .clips
-        .iter()
-        .filter(|c| !matched.skipped.contains(&c.label))
-        .cloned()
-        .collect();
-    let cache = cmd
-        .cache
-        .clone()
-        .or_else(ser_train::cache::WaveCache::default_dir);
-    let (examples, failed) =
-        ser_train::data::load_examples(&dataset, &clips, &model.config().audio, cache, true);
-    for f in &failed {
-        eprintln!("ser: error: {f}");
-    }
-    // Corpus label indices → model label indices.
-    let examples: Vec<Example> = examples
-        .into_iter()
-        .map(|e| Example {
-            target: matched.targets[e.target].expect("skipped clips were left out"),
-            ..e
-        })
-        .collect();
+    let LabelledCorpus {
+        dataset,
+        matched,
+        examples,
+        failed,
+    } = LabelledCorpus::read(
+        &cmd.data,
+        &model,
+        &cmd.label_map,
+        cmd.skip_unmatched,
+        cmd.cache.clone(),
+    )?;
     let among: Vec<bool> = (0..labels.len())
         .map(|i| {
             model.label_indices().contains(&i)
@@ -116,8 +90,7 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
             model.labels().join(", ")
         );
     }
-    let evaluation =
-        evaluate(model.ensemble(), model.config(), &examples, 32).among(&among, labels);
+    let evaluation = evaluate(&model, &examples, 32).among(&among, labels);
     let calibration = evaluation.calibration(model.config());
     let scores = evaluation.scores;
     match cmd.format {

@@ -1,9 +1,11 @@
 //! Log-mel of a 3.5 s clip at 16 kHz against its floor: the bare FFTs of the same frames.
 //! Target: log-mel ≤ 2× the bare FFTs (the mel step must use the filterbank's sparsity).
+//! Also the prosodic statistics of the same clip (`Prosody::measure`: YIN pitch, levels and
+//! spectral balance), the per-clip cost a model's prosody head adds beside the log-mel.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use realfft::RealFftPlanner;
-use ser_features::{Extractor, FeatureParams};
+use ser_features::{Extractor, FeatureParams, Prosody};
 
 /// 3.5 s of a deterministic broadband signal (timing does not depend on content).
 fn clip() -> Vec<f32> {
@@ -41,6 +43,10 @@ fn bench(c: &mut Criterion) {
             }
             std::hint::black_box(&output);
         })
+    });
+    let prosody = Prosody::new(params.sample_rate);
+    group.bench_function(BenchmarkId::new("prosody", n_frames), |b| {
+        b.iter(|| prosody.measure(std::hint::black_box(&y)))
     });
     group.finish();
 }

@@ -19,6 +19,8 @@ mod mel;
 mod mfcc;
 mod normalize;
 mod params;
+mod pitch;
+mod prosody;
 mod stft;
 mod window;
 
@@ -28,5 +30,7 @@ pub use mel::{hz_to_mel, mel_filterbank, mel_to_hz, MelFilterbank};
 pub use mfcc::Dct;
 pub use normalize::{standardize, standardize_over_signal};
 pub use params::{DbReference, FeatureParams, PadMode, ParamsError};
+pub use pitch::{PitchFrame, PitchTracker};
+pub use prosody::{Prosody, PROSODY_FEATURES, PROSODY_NAMES};
 pub use stft::Stft;
 pub use window::hann_window;

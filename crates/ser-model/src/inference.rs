@@ -6,8 +6,9 @@ use burn::module::Module;
 use burn::store::ModuleRecord;
 use burn::tensor::activation::softmax;
 use burn::tensor::{Bytes, Device, Tensor, TensorData};
+use rayon::prelude::*;
 use ser_audio::{Audio, AudioError};
-use ser_features::{standardize, standardize_over_signal, Extractor};
+use ser_features::{standardize, standardize_over_signal, Extractor, Prosody};
 
 use crate::atomic::write_atomic;
 use crate::clips::clip_logits;
@@ -17,6 +18,7 @@ use crate::error::ModelError;
 use crate::label_match::match_labels;
 use crate::network::Network;
 use crate::prediction::Prediction;
+use crate::prosody::{ProsodyHead, PROSODY_FILE};
 use crate::tensor_values;
 
 /// File name of the configuration inside a model directory.
@@ -32,6 +34,8 @@ pub struct EmotionModel {
     answer_labels: Vec<String>,
     extractor: Extractor,
     ensemble: Ensemble,
+    /// The prosody head, if the model has one, with the planned measures it reads.
+    prosody: Option<(ProsodyHead, Prosody)>,
     device: Device,
 }
 
@@ -49,8 +53,9 @@ pub fn prepare_features(config: &ModelConfig, extractor: &Extractor, samples: &[
 }
 
 impl EmotionModel {
-    /// Loads a model directory: `config.json` and the weights of its `members` networks
-    /// (`model.bpk`, then `model.2.bpk`, … see [`weights_file`]).
+    /// Loads a model directory: `config.json`, the weights of its `members` networks
+    /// (`model.bpk`, then `model.2.bpk`, … see [`weights_file`]) and its prosody head
+    /// (`prosody.json`) if it has one.
     pub fn load(dir: impl AsRef<Path>) -> Result<Self, ModelError> {
         let dir = dir.as_ref();
         let name = dir.display().to_string();
@@ -65,7 +70,12 @@ impl EmotionModel {
         let weights = (0..config.members)
             .map(|i| read(&weights_file(i)))
             .collect::<Result<_, _>>()?;
-        Self::with_weights(config, weights, &name)
+        let model = Self::with_weights(config, weights, &name)?;
+        if !dir.join(PROSODY_FILE).exists() {
+            return Ok(model);
+        }
+        let head = parse_prosody(&read(PROSODY_FILE)?, &name)?;
+        model.with_prosody(head, &name)
     }
 
     /// Builds a model from the contents of its files: the configuration and the weights of
@@ -113,7 +123,9 @@ impl EmotionModel {
     }
 
     /// One model whose networks are all those of `models`, weighted alike: its probabilities
-    /// are the mean of theirs. The models must agree on everything but their weights (labels,
+    /// are the mean of theirs. A prosody head that every model carries alike (networks trained
+    /// on the same clips, as `--seeds` trains them) is kept; differing ones are left out, and
+    /// `ser prosody` fits the ensemble one. The models must agree on everything but their weights (labels,
     /// audio preparation, features, network shape, temperature), so a clip is prepared once.
     pub fn combine(models: Vec<EmotionModel>) -> Result<Self, ModelError> {
         let Some(first) = models.first() else {
@@ -130,6 +142,10 @@ impl EmotionModel {
                 )));
             }
         }
+        let shared_head = models[0]
+            .prosody
+            .clone()
+            .filter(|(head, _)| models.iter().all(|m| m.prosody() == Some(head)));
         let networks: Vec<Network> = models
             .into_iter()
             .flat_map(|m| m.ensemble.networks().to_vec())
@@ -138,7 +154,10 @@ impl EmotionModel {
             members: networks.len(),
             ..config
         };
-        Self::assemble(config, networks, device)
+        Ok(Self {
+            prosody: shared_head,
+            ..Self::assemble(config, networks, device)?
+        })
     }
 
     fn assemble(
@@ -165,6 +184,7 @@ impl EmotionModel {
             config,
             extractor,
             ensemble: Ensemble::new(networks),
+            prosody: None,
             device,
         })
     }
@@ -179,7 +199,8 @@ impl EmotionModel {
         )
     }
 
-    /// Writes `config.json` and each network's weights into `dir`, each to a temporary file
+    /// Writes `config.json`, each network's weights and the prosody head (or removes one that
+    /// `dir` held) into `dir`, each to a temporary file
     /// that is then renamed, so a crash never leaves a half-written file under the final name.
     /// The configuration comes last: it names how many weights files there are. Weights of
     /// further networks that a larger model saved into `dir` left are then removed.
@@ -204,6 +225,14 @@ impl EmotionModel {
             files.push((weights_file(i), weights.to_vec()));
         }
         let config = serde_json::to_vec_pretty(&self.config).expect("config serialises");
+        let head_path = dir.join(PROSODY_FILE);
+        match &self.prosody {
+            Some((head, _)) => head.save_into(dir).map_err(io(&head_path))?,
+            None if head_path.exists() => {
+                std::fs::remove_file(&head_path).map_err(io(&head_path))?
+            }
+            None => {}
+        }
         files.push((CONFIG_FILE.into(), config));
         for (name, bytes) in files {
             let path = dir.join(name);
@@ -269,6 +298,55 @@ impl EmotionModel {
         })
     }
 
+    /// This model with `head` adding its prosodic evidence to every clip's logits (see
+    /// [`crate::prosody`]); `name` (where the head came from) is used in errors.
+    pub fn with_prosody(self, head: ProsodyHead, name: &str) -> Result<Self, ModelError> {
+        head.validate(&self.config.labels)
+            .map_err(|why| ModelError::BadConfig {
+                path: format!("{name}/{PROSODY_FILE}"),
+                why,
+            })?;
+        let measures = Prosody::new(self.config.audio.sample_rate);
+        Ok(Self {
+            prosody: Some((head, measures)),
+            ..self
+        })
+    }
+
+    /// This model without its prosody head: the networks alone.
+    pub fn without_prosody(self) -> Self {
+        Self {
+            prosody: None,
+            ..self
+        }
+    }
+
+    /// The prosody head, if the model has one.
+    pub fn prosody(&self) -> Option<&ProsodyHead> {
+        self.prosody.as_ref().map(|(head, _)| head)
+    }
+
+    /// Logits `[clips × config().labels]` of clips prepared as [`Self::predict_clips`] takes
+    /// them: the networks' ([`clip_logits`]) plus, with a prosody head, its weighted
+    /// log-probabilities. Everything that scores clips (prediction, `ser eval`, `ser cv`)
+    /// goes through here.
+    pub fn logits<C: AsRef<[f32]> + Sync>(&self, clips: &[C]) -> Vec<f32> {
+        let mut logits = clip_logits(&self.ensemble, &self.config, &self.extractor, clips);
+        if let Some((head, measures)) = &self.prosody {
+            let k = self.config.labels.len();
+            let evidence: Vec<Vec<f32>> = clips
+                .par_iter()
+                .map(|clip| head.log_probabilities(&measures.measure(clip.as_ref())))
+                .collect();
+            for (row, log_p) in logits.chunks_mut(k).zip(evidence) {
+                for (l, p) in row.iter_mut().zip(log_p) {
+                    *l += head.weight * p;
+                }
+            }
+        }
+        logits
+    }
+
     /// The model's configuration; its `labels` are all of the network's outputs.
     pub fn config(&self) -> &ModelConfig {
         &self.config
@@ -322,7 +400,7 @@ impl EmotionModel {
         if clips.is_empty() {
             return Vec::new();
         }
-        let logits = clip_logits(&self.ensemble, &self.config, &self.extractor, clips);
+        let logits = self.logits(clips);
         let answered: Vec<f32> = logits
             .chunks(self.config.labels.len())
             .flat_map(|row| self.answers.iter().map(|&i| row[i]))
@@ -336,6 +414,14 @@ impl EmotionModel {
             .map(|row| Prediction::from_probabilities(&self.answer_labels, row))
             .collect()
     }
+}
+
+/// Reads a prosody head (checked against the model by [`EmotionModel::with_prosody`]).
+pub(crate) fn parse_prosody(bytes: &[u8], name: &str) -> Result<ProsodyHead, ModelError> {
+    serde_json::from_slice(bytes).map_err(|e| ModelError::BadConfig {
+        path: format!("{name}/{PROSODY_FILE}"),
+        why: e.to_string(),
+    })
 }
 
 /// Reads and checks a model configuration; `name` (the model) is used in errors.
@@ -412,7 +498,8 @@ mod tests {
 
     #[test]
     fn clips_of_any_length_share_a_batch() {
-        let model = EmotionModel::bundled().unwrap();
+        // The networks alone: the prosody head reads a clip as given, padding included.
+        let model = EmotionModel::bundled().unwrap().without_prosody();
         let (short, long) = (tone(1.0), tone(5.0));
         let batch = model.predict_clips(&[short.clone(), tone(3.0), long.clone()]);
         assert_eq!(batch.len(), 3);
@@ -425,7 +512,8 @@ mod tests {
 
     #[test]
     fn a_long_clip_is_classified_to_its_end() {
-        let model = EmotionModel::bundled().unwrap();
+        // The networks alone: the prosody head reads the whole clip at once.
+        let model = EmotionModel::bundled().unwrap().without_prosody();
         let window = 3 * 16_000;
         // 6 s whose second half is another sound than its first.
         let mut long = tone(3.0);

@@ -28,6 +28,7 @@ mod inference;
 pub mod label_match;
 mod network;
 mod prediction;
+pub mod prosody;
 mod values;
 
 pub use atomic::write_atomic;

@@ -39,6 +39,7 @@ pub async fn model_info(State(state): State<AppState>) -> Json<Value> {
         "network": c.network,
         "members": c.members,
         "temperature": c.temperature,
+        "prosody_weight": state.model.prosody().map(|head| head.weight),
         "metrics": state.info.metrics,
         "card": state.info.card,
     }))

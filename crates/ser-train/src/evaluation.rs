@@ -4,8 +4,7 @@
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::tensor::{Int, Tensor, TensorData};
 
-use ser_features::Extractor;
-use ser_model::{clip_logits, tensor_values, Ensemble, ModelConfig};
+use ser_model::{tensor_values, EmotionModel, ModelConfig};
 
 use crate::calibration::Calibration;
 use crate::data::Example;
@@ -69,16 +68,11 @@ impl Evaluation {
     }
 }
 
-/// Loss, logits and scores of a network, or of several averaging their probabilities, on
-/// examples (no augmentation, inference mode).
-pub fn evaluate(
-    ensemble: &Ensemble,
-    model_cfg: &ModelConfig,
-    examples: &[Example],
-    batch_size: usize,
-) -> Evaluation {
-    let device = ensemble.device();
-    let extractor = Extractor::new(model_cfg.features.clone()).expect("validated");
+/// Loss, logits and scores of a model (its network(s) and prosody head, see
+/// [`EmotionModel::logits`]) on examples (no augmentation, inference mode).
+pub fn evaluate(model: &EmotionModel, examples: &[Example], batch_size: usize) -> Evaluation {
+    let device = model.ensemble().device();
+    let model_cfg = model.config();
     let k = model_cfg.labels.len();
     let loss_fn = CrossEntropyLossConfig::new().init(&device);
     let (mut loss_sum, mut logits) = (0.0, Vec::with_capacity(examples.len() * k));
@@ -88,7 +82,7 @@ pub fn evaluate(
             .iter()
             .map(|e| model_cfg.audio.skip_offset(&e.wave))
             .collect();
-        let rows = clip_logits(ensemble, model_cfg, &extractor, &clips);
+        let rows = model.logits(&clips);
         let out = Tensor::<2>::from_data(TensorData::new(rows.clone(), [chunk.len(), k]), &device);
         let targets: Vec<i64> = chunk.iter().map(|e| e.target as i64).collect();
         let t = Tensor::<1, Int>::from_data(TensorData::new(targets, [chunk.len()]), &device);

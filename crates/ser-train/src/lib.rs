@@ -45,6 +45,7 @@ pub mod evaluation;
 pub mod fine_tune;
 pub mod heard;
 pub mod metrics;
+pub mod prosody_fit;
 pub mod report;
 pub mod split;
 pub mod train_config;

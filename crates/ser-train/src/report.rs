@@ -192,7 +192,7 @@ re max, {top_db}){standardized}.
 ## Network
 {input}{blocks} convolution blocks ({channels:?} channels; conv 3×3, batch-norm, ReLU, {pools}),
 a bidirectional LSTM ({hidden} units per direction), {pool} pooling over time, dropout
-{dropout}, a linear classifier: {params} parameters.
+{dropout}, a linear classifier: {params} parameters.{prosody}
 
 ## Training
 Cross-entropy{weights}{smoothing}{adversary}{teacher}, Adam (learning rate {lr}, cosine decay to 5 %, weight decay {wd}),
@@ -222,6 +222,7 @@ ser {version}, burn 0.22.1 (flex CPU backend).
         valid = Split::names(&split.valid_speakers),
         test = Split::names(&split.test_speakers),
         valid_scores = valid_text(outcome),
+        prosody = prosody_text(outcome),
         confidence = confidence_text(outcome.calibration.as_ref()),
         rate = cfg.audio.sample_rate,
         trim = cfg
@@ -327,6 +328,19 @@ fn scope_text(cfg: &TrainConfig) -> (&'static str, &'static str) {
 }
 
 /// The card's validation scores, or why there are none.
+/// The card's sentence on the prosody head, empty without one.
+fn prosody_text(outcome: &TrainOutcome) -> String {
+    outcome.model.prosody().map_or(String::new(), |head| {
+        format!(
+            "\n\nProsody head (`prosody.json`): a logistic regression over twenty statistics of the \
+             whole clip (pitch by YIN, loudness, voiced timing, spectral balance), fitted on the \
+             training clips ({}); its log-probabilities, times {}, are added to the network's \
+             logits (`--no-prosody` leaves it out).",
+            head.fitted_on, head.weight
+        )
+    })
+}
+
 fn valid_text(outcome: &TrainOutcome) -> String {
     match &outcome.valid_scores {
         Some(v) => format!(

@@ -51,6 +51,10 @@ pub struct TrainConfig {
     /// (`experiments/2026-11-26-batch16-full-schedule/baseline-cv.json`), since how sure the
     /// network should be varies from actor to actor.
     pub fit_temperature: bool,
+    /// Weight of the prosody head fitted on the training clips after training
+    /// ([`crate::prosody_fit`]; 0 = no head). Default 0.6: on 5-fold CV by actor a head of
+    /// this weight added 2-4 points to each of four networks (`experiments/2026-12-04-prosody`).
+    pub prosody_weight: f32,
     /// Speaker-adversarial training ([`crate::adversary`]): the largest strength of the
     /// gradient reversal from a speaker head on the pooled representation (0 = off). Needs
     /// at least two training speakers.
@@ -93,6 +97,7 @@ impl Default for TrainConfig {
             class_weights: true,
             label_smoothing: 0.0,
             fit_temperature: false,
+            prosody_weight: crate::prosody_fit::DEFAULT_WEIGHT,
             speaker_adversary: 0.0,
             distill: None,
             init: None,
@@ -180,6 +185,12 @@ impl TrainConfig {
             return Err(format!(
                 "speaker_adversary {} must be 0 or positive",
                 self.speaker_adversary
+            ));
+        }
+        if !(self.prosody_weight.is_finite() && self.prosody_weight >= 0.0) {
+            return Err(format!(
+                "prosody_weight {} must be 0 or positive",
+                self.prosody_weight
             ));
         }
         ser_model::check_standardization(self.standardize, self.standardize_over_signal)?;

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 use ser_audio::change_speed;
 use ser_features::Extractor;
 use ser_model::{
-    batch_tensor, prepare_features, tensor_values, EmotionModel, Ensemble, ModelConfig, Network,
+    batch_tensor, prepare_features, tensor_values, EmotionModel, ModelConfig, Network,
 };
 
 use crate::acoustics::{reverberate, room_response, telephone_band};
@@ -42,6 +42,7 @@ use crate::epoch_stats::EpochStats;
 use crate::evaluation::{argmax_rows, evaluate};
 use crate::fine_tune::Start;
 use crate::metrics::Scores;
+use crate::prosody_fit::fit_on_examples;
 use crate::train_config::{model_config, TrainConfig};
 
 /// The result of a training run.
@@ -320,9 +321,24 @@ pub fn train(
         ProgressBar::hidden()
     };
     // A network's scores on the validation clips, if there are any.
+    // The prosody head learns from the training clips as prediction hears them, before the
+    // networks (it does not depend on them): every validation score, the kept epoch's choice
+    // and the temperature are those of network and head together.
+    let head =
+        (cfg.prosody_weight > 0.0).then(|| fit_on_examples(&model_cfg, train, cfg.prosody_weight));
+    let assemble = |model_cfg: ModelConfig, net: Network| {
+        let model = EmotionModel::from_network(model_cfg, net)?;
+        match &head {
+            Some(head) => model.with_prosody(head.clone(), "the trained model"),
+            None => Ok(model),
+        }
+    };
     let validate = |net| {
-        (!valid.is_empty())
-            .then(|| evaluate(&Ensemble::new(vec![net]), &model_cfg, valid, cfg.batch_size))
+        (!valid.is_empty()).then(|| {
+            let model = assemble(model_cfg.clone(), net)
+                .expect("the configuration and head were validated before training");
+            evaluate(&model, valid, cfg.batch_size)
+        })
     };
     let epochs = Epochs {
         cfg,
@@ -430,8 +446,7 @@ pub fn train(
         temperature: calibration.as_ref().map_or(1.0, |c| c.temperature),
         ..model_cfg
     };
-    let model = EmotionModel::from_network(model_cfg, best_net)
-        .map_err(|e| TrainError::Config(e.to_string()))?;
+    let model = assemble(model_cfg, best_net).map_err(|e| TrainError::Config(e.to_string()))?;
     Ok(TrainOutcome {
         model,
         history: state.history,

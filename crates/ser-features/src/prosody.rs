@@ -1,0 +1,334 @@
+//! Prosody of an utterance: twenty statistics of its pitch, loudness, timing and spectral
+//! balance, the cues listeners read emotion from besides the spectrum's detail.
+//!
+//! A CNN over the log-mel sees these only partly (the mel bands blur F0, see
+//! [`crate::pitch`]), and a network trained on a few thousand clips does not learn utterance-wide
+//! statistics such as the pitch range reliably. On RAVDESS, a logistic regression over these
+//! twenty numbers alone classified 49 % of unheard actors' clips (8 emotions), and combined
+//! with the networks it added 1-2 points (`experiments/2026-12-04-prosody`).
+//!
+//! ```
+//! use ser_features::{Prosody, PROSODY_NAMES};
+//! let prosody = Prosody::new(16_000);
+//! let tone: Vec<f32> = (0..16_000).map(|i| (i as f32 * 0.05).sin()).collect();
+//! let stats = prosody.measure(&tone);
+//! assert_eq!(stats.len(), PROSODY_NAMES.len());
+//! assert!((stats[10] - 1.0).abs() < 1e-6); // duration_s of one second
+//! ```
+
+use crate::params::PadMode;
+use crate::pitch::{PitchTracker, SILENCE_DB};
+use crate::stft::Stft;
+
+/// Names of the statistics [`Prosody::measure`] returns, in order. Pitch is in semitones
+/// above 100 Hz over voiced frames, levels in dB of frame RMS over frames within
+/// [`SILENCE_DB`] of the loudest, spectral measures over frames within 30 dB of it.
+pub const PROSODY_NAMES: [&str; 20] = [
+    "pitch_mean_st",
+    "pitch_sd_st",
+    "pitch_p5_st",
+    "pitch_p95_st",
+    "pitch_range_st",
+    "pitch_mean_abs_step_st",
+    "pitch_sd_step_st",
+    "voiced_fraction",
+    "voiced_runs_per_s",
+    "voiced_run_mean_s",
+    "duration_s",
+    "level_sd_db",
+    "level_range_db",
+    "level_mean_abs_step_db",
+    "centroid_mean_hz",
+    "centroid_sd_hz",
+    "tilt_mean_db",
+    "tilt_sd_db",
+    "flatness_mean_log",
+    "periodicity_mean",
+];
+
+/// Number of prosodic statistics.
+pub const PROSODY_FEATURES: usize = PROSODY_NAMES.len();
+
+/// Frames are 10 ms apart at every rate.
+const HOP_S: f32 = 0.010;
+/// Frames within this many dB of the loudest carry the spectral measures.
+const LOUD_DB: f32 = 30.0;
+/// Spectral tilt compares 1-4 kHz against 50 Hz-1 kHz.
+const TILT_LOW: (f32, f32) = (50.0, 1000.0);
+const TILT_HIGH: (f32, f32) = (1000.0, 4000.0);
+
+/// Measures [`PROSODY_NAMES`] of clips at one sample rate (planned once, reused).
+#[derive(Clone)]
+pub struct Prosody {
+    sample_rate: f32,
+    hop: usize,
+    /// RMS frame length (25 ms).
+    level_frame: usize,
+    tracker: PitchTracker,
+    stft: Stft,
+    n_fft: usize,
+}
+
+impl Prosody {
+    /// Plans the measures for clips at `sample_rate` (8 kHz or more): F0 from 60 to 600 Hz.
+    pub fn new(sample_rate: u32) -> Self {
+        let rate = sample_rate as f32;
+        let hop = (HOP_S * rate).round() as usize;
+        let n_fft = (0.032 * rate).round() as usize / 2 * 2;
+        Self {
+            sample_rate: rate,
+            hop,
+            level_frame: (0.025 * rate).round() as usize,
+            tracker: PitchTracker::new(sample_rate, hop, 60.0, 600.0),
+            stft: Stft::new(n_fft, n_fft, hop, true, PadMode::Constant),
+            n_fft,
+        }
+    }
+
+    /// The statistics of one utterance (trimmed of leading and trailing silence, as the model
+    /// hears it). Always finite: a clip without voiced frames has pitch statistics of 0.
+    pub fn measure(&self, y: &[f32]) -> [f32; PROSODY_FEATURES] {
+        let mut out = [0.0f32; PROSODY_FEATURES];
+        out[10] = y.len() as f32 / self.sample_rate;
+        if y.is_empty() {
+            return out;
+        }
+        self.pitch(y, &mut out);
+        let level = self.level_db(y);
+        let loudest = level.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let audible: Vec<f32> = level
+            .iter()
+            .copied()
+            .filter(|&l| l > loudest - SILENCE_DB)
+            .collect();
+        out[11] = sd(&audible);
+        out[12] = percentile(&audible, 95.0) - percentile(&audible, 10.0);
+        out[13] = mean(&steps(&level).map(f32::abs).collect::<Vec<_>>());
+        let loud: Vec<bool> = level.iter().map(|&l| l > loudest - LOUD_DB).collect();
+        self.spectral(y, &loud, &mut out);
+        out
+    }
+
+    /// Statistics 0-9 and 19: pitch and voicing.
+    fn pitch(&self, y: &[f32], out: &mut [f32; PROSODY_FEATURES]) {
+        let frames = self.tracker.track(y);
+        if frames.is_empty() {
+            return;
+        }
+        let semitones: Vec<f32> = frames
+            .iter()
+            .filter_map(|f| f.f0)
+            .map(|f0| 12.0 * (f0 / 100.0).log2())
+            .collect();
+        let step: Vec<f32> = steps(&semitones).collect();
+        let (p5, p95) = (percentile(&semitones, 5.0), percentile(&semitones, 95.0));
+        out[0] = mean(&semitones);
+        out[1] = sd(&semitones);
+        out[2] = p5;
+        out[3] = p95;
+        out[4] = p95 - p5;
+        out[5] = mean(&step.iter().map(|s| s.abs()).collect::<Vec<_>>());
+        out[6] = sd(&step);
+        let n = frames.len() as f32;
+        out[7] = semitones.len() as f32 / n;
+        let mut runs = Vec::new();
+        let mut run = 0usize;
+        for frame in &frames {
+            match (frame.f0, run) {
+                (Some(_), _) => run += 1,
+                (None, 0) => {}
+                (None, _) => {
+                    runs.push(run as f32 * HOP_S);
+                    run = 0;
+                }
+            }
+        }
+        if run > 0 {
+            runs.push(run as f32 * HOP_S);
+        }
+        out[8] = runs.len() as f32 / (n * HOP_S);
+        out[9] = mean(&runs);
+        out[19] = mean(&frames.iter().map(|f| f.periodicity).collect::<Vec<_>>());
+    }
+
+    /// Frame levels in dB (RMS of 25 ms frames centered every 10 ms, zero beyond the clip),
+    /// aligned with the STFT's centered frames.
+    fn level_db(&self, y: &[f32]) -> Vec<f32> {
+        let half = self.level_frame as i64 / 2;
+        (0..1 + y.len() / self.hop)
+            .map(|t| {
+                let centre = (t * self.hop) as i64;
+                let lo = (centre - half).max(0) as usize;
+                let hi = ((centre + half) as usize).min(y.len());
+                let energy: f32 = y[lo..hi].iter().map(|v| v * v).sum();
+                10.0 * (energy / self.level_frame as f32 + 1e-12).log10()
+            })
+            .collect()
+    }
+
+    /// Statistics 14-18: spectral centroid, tilt and flatness of the loud frames.
+    fn spectral(&self, y: &[f32], loud: &[bool], out: &mut [f32; PROSODY_FEATURES]) {
+        let bin_hz = self.sample_rate / self.n_fft as f32;
+        let band =
+            |(lo, hi): (f32, f32)| (lo / bin_hz).ceil() as usize..(hi / bin_hz).ceil() as usize;
+        let (low, high) = (band(TILT_LOW), band(TILT_HIGH));
+        let (mut centroid, mut tilt, mut flatness) = (Vec::new(), Vec::new(), Vec::new());
+        self.stft.for_each_power_frame(y, 2.0, |t, power| {
+            if !loud.get(t).copied().unwrap_or(false) {
+                return;
+            }
+            let magnitude: f32 = power.iter().map(|p| p.sqrt()).sum();
+            let weighted: f32 = power
+                .iter()
+                .enumerate()
+                .map(|(k, p)| k as f32 * bin_hz * p.sqrt())
+                .sum();
+            centroid.push(weighted / magnitude.max(1e-10));
+            let sum = |range: std::ops::Range<usize>| power[range].iter().sum::<f32>() + 1e-10;
+            tilt.push(10.0 * (sum(high.clone()) / sum(low.clone())).log10());
+            let floored = power.iter().map(|p| p.max(1e-10));
+            let log_mean = floored.clone().map(f32::ln).sum::<f32>() / power.len() as f32;
+            let mean = floored.sum::<f32>() / power.len() as f32;
+            flatness.push(log_mean - mean.ln());
+        });
+        out[14] = mean(&centroid);
+        out[15] = sd(&centroid);
+        out[16] = mean(&tilt);
+        out[17] = sd(&tilt);
+        out[18] = mean(&flatness);
+    }
+}
+
+/// Differences of consecutive values.
+fn steps(values: &[f32]) -> impl Iterator<Item = f32> + '_ {
+    values.windows(2).map(|w| w[1] - w[0])
+}
+
+/// Mean, 0 for no values.
+fn mean(values: &[f32]) -> f32 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.iter().sum::<f32>() / values.len() as f32
+}
+
+/// Population standard deviation, 0 for no values.
+fn sd(values: &[f32]) -> f32 {
+    let m = mean(values);
+    mean(&values.iter().map(|v| (v - m).powi(2)).collect::<Vec<_>>()).sqrt()
+}
+
+/// The `q`-th percentile with linear interpolation between order statistics (numpy's
+/// default), 0 for no values.
+fn percentile(values: &[f32], q: f32) -> f32 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f32::total_cmp);
+    let rank = q / 100.0 * (sorted.len() - 1) as f32;
+    let (lo, hi) = (rank.floor() as usize, rank.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo as f32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RATE: u32 = 16_000;
+
+    /// A voiced sound gliding in pitch from `from` to `to` Hz: F0 and three overtones.
+    fn glide(from: f32, to: f32, seconds: f32) -> Vec<f32> {
+        let n = (seconds * RATE as f32) as usize;
+        let mut phase = 0.0f32;
+        (0..n)
+            .map(|i| {
+                let f0 = from + (to - from) * i as f32 / n as f32;
+                phase += std::f32::consts::TAU * f0 / RATE as f32;
+                (1..=4)
+                    .map(|k| (phase * k as f32).sin() / k as f32)
+                    .sum::<f32>()
+                    * 0.2
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pitch_statistics_follow_the_voice() {
+        let prosody = Prosody::new(RATE);
+        let flat = prosody.measure(&glide(200.0, 200.0, 1.0));
+        // 200 Hz is 12 semitones above 100 Hz; a steady tone has no range or movement.
+        assert!((flat[0] - 12.0).abs() < 0.1, "{}", flat[0]);
+        assert!(flat[4] < 0.2 && flat[5] < 0.05, "{flat:?}");
+        assert!(flat[7] > 0.95, "voiced fraction {}", flat[7]);
+        let rising = prosody.measure(&glide(150.0, 300.0, 1.0));
+        // An octave's glide: about 12 semitones from the first to the last frame.
+        assert!((rising[4] - 0.9 * 12.0).abs() < 1.0, "range {}", rising[4]);
+        assert!(rising[5] > 0.05, "{}", rising[5]);
+    }
+
+    #[test]
+    fn timing_counts_voiced_runs() {
+        let prosody = Prosody::new(RATE);
+        // Three 0.3 s syllables separated by 0.2 s pauses of near-silence.
+        let mut clip = Vec::new();
+        for _ in 0..3 {
+            clip.extend(glide(180.0, 180.0, 0.3));
+            clip.extend(vec![0.0; 3200]);
+        }
+        let stats = prosody.measure(&clip);
+        assert!((stats[10] - 1.5).abs() < 1e-6);
+        assert!((stats[9] - 0.3).abs() < 0.06, "run length {}", stats[9]);
+        // The last pause is cut short by the tracker's frame span, so 3 runs in ~1.45 s.
+        assert!(
+            (stats[8] * (stats[10] - 0.05) - 3.0).abs() < 0.3,
+            "{}",
+            stats[8]
+        );
+        // Levels leave the pauses out: steady syllables vary little.
+        assert!(stats[11] < 3.0, "level sd {}", stats[11]);
+    }
+
+    #[test]
+    fn louder_highs_raise_the_tilt_and_the_centroid() {
+        let prosody = Prosody::new(RATE);
+        let dull = glide(150.0, 150.0, 0.5);
+        let bright: Vec<f32> = dull
+            .iter()
+            .zip(glide(2500.0, 2500.0, 0.5))
+            .map(|(a, b)| a + b)
+            .collect();
+        let (dull, bright) = (prosody.measure(&dull), prosody.measure(&bright));
+        assert!(
+            bright[16] > dull[16] + 10.0,
+            "tilt {} vs {}",
+            bright[16],
+            dull[16]
+        );
+        assert!(
+            bright[14] > dull[14] + 500.0,
+            "centroid {} vs {}",
+            bright[14],
+            dull[14]
+        );
+    }
+
+    #[test]
+    fn silence_and_tiny_clips_give_finite_zeros() {
+        let prosody = Prosody::new(RATE);
+        for clip in [vec![], vec![0.0; 50], vec![0.0; 16_000]] {
+            let stats = prosody.measure(&clip);
+            assert!(stats.iter().all(|v| v.is_finite()), "{stats:?}");
+            assert_eq!(stats[7], 0.0);
+        }
+    }
+
+    #[test]
+    fn percentiles_interpolate_as_numpy() {
+        // numpy.percentile([1, 2, 3, 4], [5, 50, 95]) = [1.15, 2.5, 3.85]
+        let v = [4.0, 1.0, 3.0, 2.0];
+        for (q, want) in [(5.0, 1.15), (50.0, 2.5), (95.0, 3.85)] {
+            assert!((percentile(&v, q) - want).abs() < 1e-5);
+        }
+    }
+}

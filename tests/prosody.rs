@@ -1,0 +1,156 @@
+//! `ser prosody` fits a head that `ser eval` and `ser predict` then apply, copies the model's
+//! files untouched, and refuses bad input with exit code 2.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+
+fn ser(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ser"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Accuracy of `ser eval` of `model` on `corpus`.
+fn accuracy(model: &Path, corpus: &Path) -> f64 {
+    let out = ser(&[
+        "eval",
+        "--data",
+        corpus.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["accuracy"].as_f64().unwrap()
+}
+
+#[test]
+fn a_fitted_head_is_written_beside_the_copied_model_and_applied() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // The head learns from actors 01-02 and is scored on 03-04, which it never heard.
+    let link = |name: &str, actors: [&str; 2]| {
+        let corpus = dir.path().join(name);
+        std::fs::create_dir(&corpus).unwrap();
+        for actor in actors {
+            std::os::unix::fs::symlink(data.join("ravdess").join(actor), corpus.join(actor))
+                .unwrap();
+        }
+        corpus
+    };
+    let corpus = link("fit", ["Actor_01", "Actor_02"]);
+    let unheard = link("score", ["Actor_03", "Actor_04"]);
+    let source = common::root().join("models/default");
+    let plain = dir.path().join("plain");
+    std::fs::create_dir(&plain).unwrap();
+    for f in ["config.json", "model.bpk"] {
+        std::fs::copy(source.join(f), plain.join(f)).unwrap();
+    }
+    // A head that outweighs the network: predictions are then the head's own.
+    let loud = dir.path().join("loud");
+    let out = ser(&[
+        "prosody",
+        "--data",
+        corpus.to_str().unwrap(),
+        "--model",
+        plain.to_str().unwrap(),
+        "--out",
+        loud.to_str().unwrap(),
+        "--weight",
+        "100",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let head: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(loud.join("prosody.json")).unwrap()).unwrap();
+    assert_eq!(head["weight"], 100.0);
+    assert!(
+        head["fitted_on"]
+            .as_str()
+            .unwrap()
+            .starts_with("120 clips of 2 speakers"),
+        "{head}"
+    );
+    assert_eq!(
+        std::fs::read(loud.join("model.bpk")).unwrap(),
+        std::fs::read(plain.join("model.bpk")).unwrap(),
+        "the weights are copied as they are"
+    );
+    // The bundled network heard actors 03-04 (it gets most right); twenty prosodic
+    // statistics from two other actors tell far fewer emotions, yet far more than chance (1/8).
+    let (network, head_only) = (accuracy(&plain, &unheard), accuracy(&loud, &unheard));
+    assert!(network > 0.8, "network {network}");
+    assert!(
+        head_only > 0.3 && head_only < network - 0.2,
+        "head {head_only} vs network {network}"
+    );
+    // predict reads the head too: its probabilities still sum to 1.
+    let clip = data.join("ravdess/Actor_01/03-01-05-02-01-01-01.flac");
+    let out = ser(&[
+        "predict",
+        clip.to_str().unwrap(),
+        "--model",
+        loud.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sum: f64 = v[0]["probabilities"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|p| p.as_f64().unwrap())
+        .sum();
+    assert!((sum - 1.0).abs() < 1e-4, "{sum}");
+}
+
+#[test]
+fn bad_weights_and_corpora_exit_2_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let out = ser(&[
+        "prosody",
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--weight=-1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--weight"));
+    let out = ser(&[
+        "prosody",
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(dir.path().to_str().unwrap()) && err.contains("no audio"),
+        "{err}"
+    );
+    assert!(!out_dir.join("prosody.json").exists());
+}
