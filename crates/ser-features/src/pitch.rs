@@ -10,7 +10,8 @@
 //! lagged by τ is near 0 at the period of a periodic sound; the first lag below a threshold (then
 //! its local minimum, refined by a parabola) gives the period. Frames with no such lag, or
 //! quieter than [`SILENCE_DB`] below the clip's loudest frame, are unvoiced. The correlation
-//! behind the difference is computed by FFT, so a 3 s clip costs about 2 ms.
+//! behind the difference is computed by FFT (three 1024-point transforms per frame); the
+//! `log_mel` benchmark of ser-features times it within [`crate::Prosody::measure`].
 
 use std::sync::Arc;
 
@@ -56,7 +57,9 @@ impl PitchTracker {
         );
         let window = (0.032 * rate).round() as usize;
         let max_lag = (rate / fmin).ceil() as usize;
-        let n = (window + max_lag + 1).next_power_of_two() * 2;
+        // The correlation of the window with the frame is circular at this size, but no lag
+        // wraps: every index reached, j + τ ≤ W - 1 + max lag, stays below n.
+        let n = (window + max_lag + 1).next_power_of_two();
         let mut planner = RealFftPlanner::new();
         Self {
             sample_rate: rate,

@@ -186,10 +186,7 @@ impl Prosody {
             centroid.push(weighted / magnitude.max(1e-10));
             let sum = |range: std::ops::Range<usize>| power[range].iter().sum::<f32>() + 1e-10;
             tilt.push(10.0 * (sum(high.clone()) / sum(low.clone())).log10());
-            let floored = power.iter().map(|p| p.max(1e-10));
-            let log_mean = floored.clone().map(f32::ln).sum::<f32>() / power.len() as f32;
-            let mean = floored.sum::<f32>() / power.len() as f32;
-            flatness.push(log_mean - mean.ln());
+            flatness.push(log_flatness(power));
         });
         out[14] = mean(&centroid);
         out[15] = sd(&centroid);
@@ -197,6 +194,27 @@ impl Prosody {
         out[17] = sd(&tilt);
         out[18] = mean(&flatness);
     }
+}
+
+/// Log of the spectral flatness of a power spectrum: the log of its geometric over its
+/// arithmetic mean, each bin floored at 1e-10 as librosa floors it. The geometric mean comes
+/// from the logs of products of 16 bins (in f64, whose range holds any 16 of them), a
+/// sixteenth of the logarithms that bin-by-bin logs would take.
+fn log_flatness(power: &[f32]) -> f32 {
+    let floored = || power.iter().map(|&p| f64::from(p.max(1e-10)));
+    let log_sum: f64 = power
+        .chunks(16)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|&p| f64::from(p.max(1e-10)))
+                .product::<f64>()
+                .ln()
+        })
+        .sum();
+    let n = power.len() as f64;
+    let mean = floored().sum::<f64>() / n;
+    (log_sum / n - mean.ln()) as f32
 }
 
 /// Differences of consecutive values.
@@ -321,6 +339,20 @@ mod tests {
             assert!(stats.iter().all(|v| v.is_finite()), "{stats:?}");
             assert_eq!(stats[7], 0.0);
         }
+    }
+
+    #[test]
+    fn flatness_is_zero_for_white_and_negative_for_peaky_spectra() {
+        assert!(log_flatness(&[2.0; 257]).abs() < 1e-6);
+        let mut peaky = [1e-6f32; 257];
+        peaky[40] = 1.0;
+        // Geometric mean 1e-6 · 1e6^(1/257), arithmetic mean ≈ 1/257.
+        let want = (1e-6f64.ln() + 1e6f64.ln() / 257.0) - (1.0 / 257.0 + 1e-6f64).ln();
+        assert!(
+            (f64::from(log_flatness(&peaky)) - want).abs() < 1e-3,
+            "{}",
+            log_flatness(&peaky)
+        );
     }
 
     #[test]
