@@ -39,7 +39,7 @@ enum Command {
     Ensemble(ensemble::EnsembleCmd),
     /// Score a model on a labelled corpus: accuracy, UAR, macro-F1, confusion matrix.
     Eval(eval::EvalCmd),
-    /// Fit a model's prosody head (pitch, loudness, timing) on a labelled corpus: 2-4 points
+    /// Fit a model's prosody head (pitch, loudness, timing) on a labelled corpus: 1.7-4 points
     /// more accuracy for a single network on unheard actors.
     Prosody(prosody::ProsodyCmd),
     /// Predict the emotion of audio files, with the confidence and every label's probability.

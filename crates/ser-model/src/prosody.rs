@@ -5,7 +5,7 @@
 //! The networks read the log-mel spectrogram, which blurs pitch, and learn utterance-wide
 //! statistics poorly from a few thousand clips; twenty such statistics alone classify about
 //! half of unheard RAVDESS actors' clips, and added to every network measured they raised its
-//! cross-validated accuracy by 2-4 points (`experiments/2026-12-04-prosody`). A model directory
+//! cross-validated accuracy by 1.7-4.0 points (`experiments/2026-12-04-prosody`). A model directory
 //! holds it as `prosody.json` (optional); `ser prosody` fits one to a model.
 
 use ser_features::{PROSODY_FEATURES, PROSODY_NAMES};

@@ -53,7 +53,7 @@ pub struct TrainConfig {
     pub fit_temperature: bool,
     /// Weight of the prosody head fitted on the training clips after training
     /// ([`crate::prosody_fit`]; 0 = no head). Default 0.6: on 5-fold CV by actor a head of
-    /// this weight added 2-4 points to each of four networks (`experiments/2026-12-04-prosody`).
+    /// this weight added 1.7-4.0 points to each of four networks (`experiments/2026-12-04-prosody`).
     pub prosody_weight: f32,
     /// Speaker-adversarial training ([`crate::adversary`]): the largest strength of the
     /// gradient reversal from a speaker head on the pooled representation (0 = off). Needs
