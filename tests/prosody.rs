@@ -8,30 +8,27 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+const SER: &str = env!("CARGO_BIN_EXE_ser");
+
 fn ser(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ser"))
-        .args(args)
-        .output()
-        .unwrap()
+    Command::new(SER).args(args).output().unwrap()
+}
+
+/// Runs `ser` with `args`, which must succeed; its standard output.
+fn succeed(args: &[&str]) -> Vec<u8> {
+    let out = ser(args);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{log}");
+    out.stdout
 }
 
 /// Accuracy of `ser eval` of `model` on `corpus`.
 fn accuracy(model: &Path, corpus: &Path) -> f64 {
-    let out = ser(&[
-        "eval",
-        "--data",
-        corpus.to_str().unwrap(),
-        "--model",
-        model.to_str().unwrap(),
-        "--format",
-        "json",
+    let (model, corpus) = (model.to_str().unwrap(), corpus.to_str().unwrap());
+    let json = succeed(&[
+        "eval", "--data", corpus, "--model", model, "--format", "json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
     v["accuracy"].as_f64().unwrap()
 }
 
@@ -61,7 +58,7 @@ fn a_fitted_head_is_written_beside_the_copied_model_and_applied() {
     }
     // A head that outweighs the network: predictions are then the head's own.
     let loud = dir.path().join("loud");
-    let out = ser(&[
+    succeed(&[
         "prosody",
         "--data",
         corpus.to_str().unwrap(),
@@ -72,11 +69,6 @@ fn a_fitted_head_is_written_beside_the_copied_model_and_applied() {
         "--weight",
         "100",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let head: serde_json::Value =
         serde_json::from_slice(&std::fs::read(loud.join("prosody.json")).unwrap()).unwrap();
     assert_eq!(head["weight"], 100.0);
@@ -102,21 +94,8 @@ fn a_fitted_head_is_written_beside_the_copied_model_and_applied() {
     );
     // predict reads the head too: its probabilities still sum to 1.
     let clip = data.join("ravdess/Actor_01/03-01-05-02-01-01-01.flac");
-    let out = ser(&[
-        "predict",
-        clip.to_str().unwrap(),
-        "--model",
-        loud.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let sum: f64 = v[0]["probabilities"]
+    let answer = common::predict_json(SER, Some(&loud), &clip);
+    let sum: f64 = answer["probabilities"]
         .as_object()
         .unwrap()
         .values()
@@ -129,23 +108,18 @@ fn a_fitted_head_is_written_beside_the_copied_model_and_applied() {
 fn bad_weights_and_corpora_exit_2_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("out");
-    let out = ser(&[
+    // An empty directory as the corpus.
+    let fit = [
         "prosody",
         "--data",
         dir.path().to_str().unwrap(),
         "--out",
         out_dir.to_str().unwrap(),
-        "--weight=-1",
-    ]);
+    ];
+    let out = ser(&[&fit[..], &["--weight=-1"]].concat());
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--weight"));
-    let out = ser(&[
-        "prosody",
-        "--data",
-        dir.path().to_str().unwrap(),
-        "--out",
-        out_dir.to_str().unwrap(),
-    ]);
+    let out = ser(&fit);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(

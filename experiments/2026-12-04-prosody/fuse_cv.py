@@ -15,56 +15,47 @@ the other four.
 import argparse
 import json
 import math
+import os
 import statistics
+import sys
 
-LABELS = ["neutral", "calm", "happy", "sad", "angry", "fearful", "disgust", "surprised"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tools"))
+from ensemble_cv import ensemble, folds, percent, scores  # noqa: E402
 
 
-def log_softmax(row):
+def head_log_p(head, stats):
+    """The head's log-probabilities for one clip's statistics, as ProsodyHead computes them."""
+    z = [(x - m) / s for x, m, s in zip(stats, head["mean"], head["scale"])]
+    row = [b + sum(w * v for w, v in zip(coef, z)) for coef, b in zip(head["coef"], head["intercept"])]
     top = max(row)
     log_sum = math.log(sum(math.exp(v - top) for v in row)) + top
     return [v - log_sum for v in row]
 
 
-def head_log_p(head, stats):
-    z = [(x - m) / s for x, m, s in zip(stats, head["mean"], head["scale"])]
-    return log_softmax([b + sum(w * v for w, v in zip(row, z)) for row, b in zip(head["coef"], head["intercept"])])
-
-
-def key(path):
-    return "/".join(path.split("/")[-2:])
-
-
-def folds(records, heads, stats):
-    """Per fold: (truth, log p of the networks, log p of the head) per clip."""
+def fold_rows(runs, heads, stats):
+    """Per fold: the true labels, the labels, the log of the networks' mean probabilities and the
+    head's log-probabilities, clip by clip."""
     out = {}
-    for fnum in range(1, 6):
-        probs = {}
-        for record in records:
-            fold = next(f for f in record["folds"] if f["fold"] == fnum)
-            labels = fold["test"]["labels"] if "test" in fold else LABELS
-            for clip in fold["test_clips"]:
-                p = [math.exp(v) for v in log_softmax(clip["logits"])]
-                probs.setdefault(key(clip["path"]), []).append([p[labels.index(l)] for l in LABELS])
-        with open(f"{heads}/fold{fnum}/prosody.json") as f:
+    for k in sorted(set.intersection(*(set(run) for run in runs))):
+        members = [run[k]["test_clips"] for run in runs]
+        labels = runs[0][k]["test"]["labels"]
+        with open(f"{heads}/fold{k}/prosody.json") as f:
             head = json.load(f)
-        assert head["labels"] == LABELS
-        rows = []
-        for path, ps in sorted(probs.items()):
-            assert len(ps) == len(records), path
-            mean = [sum(p[i] for p in ps) / len(ps) for i in range(len(LABELS))]
-            truth = int(path.split("/")[-1].split("-")[2]) - 1
-            rows.append((truth, [math.log(max(v, 1e-38)) for v in mean], head_log_p(head, stats[path])))
-        out[fnum] = rows
+        assert head["labels"] == labels, f"fold {k}: the head orders its labels differently"
+        networks = [[math.log(max(p, 1e-38)) for p in row] for row in ensemble(members, labels)]
+        evidence = [head_log_p(head, stats["/".join(c["path"].split("/")[-2:])]) for c in members[0]]
+        out[k] = ([c["label"] for c in members[0]], labels, networks, evidence)
     return out
 
 
-def scores(rows, w):
-    pred = [max(range(len(LABELS)), key=lambda i: net[i] + w * pros[i]) for _, net, pros in rows]
-    truth = [t for t, _, _ in rows]
-    acc = sum(p == t for p, t in zip(pred, truth)) / len(rows)
-    recalls = [sum(p == t == c for p, t in zip(pred, truth)) / sum(t == c for t in truth) for c in set(truth)]
-    return 100 * acc, 100 * sum(recalls) / len(recalls)
+def fused_scores(fold, w):
+    """Accuracy and UAR (%) of log p_networks + w · log p_head."""
+    truth, labels, networks, evidence = fold
+    predicted = [
+        labels[max(range(len(labels)), key=lambda i: net[i] + w * pros[i])]
+        for net, pros in zip(networks, evidence)
+    ]
+    return percent(scores(truth, predicted))
 
 
 def main():
@@ -76,23 +67,20 @@ def main():
     a = ap.parse_args()
     with open(a.stats) as f:
         stats = json.load(f)
-    records = []
-    for path in a.records:
-        with open(path) as f:
-            records.append(json.load(f))
-    per_fold = folds(records, a.heads, stats)
-    for fnum, rows in per_fold.items():
-        print("fold %d: networks %.1f / %.1f, with the head %.1f / %.1f" % (fnum, *scores(rows, 0), *scores(rows, a.weight)))
+    per_fold = fold_rows([folds(path)[1] for path in a.records], a.heads, stats)
+    for k, fold in per_fold.items():
+        print("fold %d: networks %.1f / %.1f, with the head %.1f / %.1f" % (k, *fused_scores(fold, 0), *fused_scores(fold, a.weight)))
     for w in (0.0, a.weight):
-        accs, uars = zip(*(scores(rows, w) for rows in per_fold.values()))
+        accs, uars = zip(*(fused_scores(fold, w) for fold in per_fold.values()))
         print("w %.1f: %.1f ± %.1f / %.1f" % (w, statistics.mean(accs), statistics.stdev(accs), statistics.mean(uars)))
     grid = [i / 10 for i in range(16)]
-    print("mean accuracy by weight: " + " ".join("%.1f:%.1f" % (w, statistics.mean(scores(r, w)[0] for r in per_fold.values())) for w in grid))
+    mean_accuracy = lambda w, fs: statistics.mean(fused_scores(f, w)[0] for f in fs)  # noqa: E731
+    print("mean accuracy by weight: " + " ".join("%.1f:%.1f" % (w, mean_accuracy(w, per_fold.values())) for w in grid))
     nested = []
-    for fnum, rows in per_fold.items():
-        others = [r for g, r in per_fold.items() if g != fnum]
-        w = max(grid, key=lambda w: statistics.mean(scores(r, w)[0] for r in others))
-        nested.append((w, *scores(rows, w)))
+    for k, fold in per_fold.items():
+        others = [f for g, f in per_fold.items() if g != k]
+        w = max(grid, key=lambda w: mean_accuracy(w, others))
+        nested.append((w, *fused_scores(fold, w)))
     print("nested: weights %s, %.1f ± %.1f / %.1f" % ([w for w, _, _ in nested], statistics.mean(a for _, a, _ in nested), statistics.stdev(a for _, a, _ in nested), statistics.mean(u for _, _, u in nested)))
 
 

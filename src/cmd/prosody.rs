@@ -53,20 +53,20 @@ pub fn run(cmd: ProsodyCmd) -> Result<ExitCode> {
     }
     let mut head = fit_on_examples(model.config(), &corpus.examples, cmd.weight);
     head.fitted_on = format!("{} in {}", head.fitted_on, cmd.data.display());
-    let fitted = head.fitted_on.clone();
     let model = model.with_prosody(head, &cmd.out.display().to_string())?;
+    let head = model.prosody().expect("the head was just added");
     match &cmd.model {
         // The directory's own files are copied as they are (weights are not re-encoded).
         Some(dir) => {
             copy_model_files(dir, &cmd.out)?;
-            let head = model.prosody().expect("the head was just added");
             head.save_into(&cmd.out)
                 .with_context(|| format!("{}: cannot write the head", cmd.out.display()))?;
         }
         None => model.save(&cmd.out)?,
     }
     eprintln!(
-        "ser: prosody head fitted on {fitted}, weight {}, written to {}",
+        "ser: prosody head fitted on {}, weight {}, written to {}",
+        head.fitted_on,
         cmd.weight,
         cmd.out.display()
     );

@@ -72,11 +72,6 @@ impl PitchTracker {
         }
     }
 
-    /// Samples between frames.
-    pub fn hop(&self) -> usize {
-        self.hop
-    }
-
     /// Frames of `y`: frame `t` starts at sample `t * hop` and needs `W + max lag` samples, so
     /// a clip shorter than that has none.
     pub fn track(&self, y: &[f32]) -> Vec<PitchFrame> {
@@ -104,13 +99,13 @@ impl PitchTracker {
                         periodicity: 0.0,
                     };
                 }
-                self.frame(&y[s..s + span], &mut scratch)
+                self.frame(&y[s..s + span], e, &mut scratch)
             })
             .collect()
     }
 
-    /// YIN on one frame of `W + max lag + 1` samples.
-    fn frame(&self, x: &[f32], s: &mut Scratch) -> PitchFrame {
+    /// YIN on one frame of `W + max lag + 1` samples whose first `W` hold `e0` of energy.
+    fn frame(&self, x: &[f32], e0: f32, s: &mut Scratch) -> PitchFrame {
         let (w, max_lag) = (self.window, self.max_lag);
         // r(τ) = Σ_{j<W} x[j] x[j+τ], by the FFT of the window against the whole frame.
         s.a.fill(0.0);
@@ -135,7 +130,6 @@ impl PitchTracker {
             .expect("sizes planned");
         let scale = 1.0 / s.corr.len() as f32;
         // d(τ) = Σ x[j]² + Σ x[j+τ]² − 2 r(τ), the lagged energy kept by a running sum.
-        let e0: f32 = x[..w].iter().map(|v| v * v).sum();
         let mut lagged = e0;
         let mut running = 0.0;
         s.cmnd[0] = 1.0;

@@ -3,7 +3,8 @@
 //! `MODEL.md` (in `models/default/`) says how and how well.
 
 use crate::error::ModelError;
-use crate::inference::{parse_prosody, EmotionModel};
+use crate::inference::EmotionModel;
+use crate::prosody::ProsodyHead;
 
 const CONFIG: &[u8] = include_bytes!("../../../models/default/config.json");
 const WEIGHTS: &[u8] = include_bytes!("../../../models/default/model.bpk");
@@ -17,7 +18,7 @@ impl EmotionModel {
     /// The default model shipped with `ser`, with its prosody head.
     pub fn bundled() -> Result<Self, ModelError> {
         let name = "bundled model";
-        let head = parse_prosody(PROSODY, name)?;
+        let head = ProsodyHead::from_json(PROSODY, name)?;
         Self::from_bytes(CONFIG, vec![WEIGHTS.to_vec()], name)?.with_prosody(head, name)
     }
 }

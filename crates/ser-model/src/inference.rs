@@ -74,7 +74,7 @@ impl EmotionModel {
         if !dir.join(PROSODY_FILE).exists() {
             return Ok(model);
         }
-        let head = parse_prosody(&read(PROSODY_FILE)?, &name)?;
+        let head = ProsodyHead::from_json(&read(PROSODY_FILE)?, &name)?;
         model.with_prosody(head, &name)
     }
 
@@ -414,14 +414,6 @@ impl EmotionModel {
             .map(|row| Prediction::from_probabilities(&self.answer_labels, row))
             .collect()
     }
-}
-
-/// Reads a prosody head (checked against the model by [`EmotionModel::with_prosody`]).
-pub(crate) fn parse_prosody(bytes: &[u8], name: &str) -> Result<ProsodyHead, ModelError> {
-    serde_json::from_slice(bytes).map_err(|e| ModelError::BadConfig {
-        path: format!("{name}/{PROSODY_FILE}"),
-        why: e.to_string(),
-    })
 }
 
 /// Reads and checks a model configuration; `name` (the model) is used in errors.

@@ -11,6 +11,7 @@
 use ser_features::{PROSODY_FEATURES, PROSODY_NAMES};
 
 use crate::atomic::write_atomic;
+use crate::error::ModelError;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -79,6 +80,15 @@ impl ProsodyHead {
             );
         }
         Ok(())
+    }
+
+    /// Reads a head from the contents of `prosody.json` (checked against its model by
+    /// [`crate::EmotionModel::with_prosody`]); `model` names the model in errors.
+    pub fn from_json(bytes: &[u8], model: &str) -> Result<Self, ModelError> {
+        serde_json::from_slice(bytes).map_err(|e| ModelError::BadConfig {
+            path: format!("{model}/{PROSODY_FILE}"),
+            why: e.to_string(),
+        })
     }
 
     /// Writes the head into a model directory as `prosody.json` (to a temporary file that is
