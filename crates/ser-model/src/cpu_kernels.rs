@@ -125,6 +125,11 @@ impl ConvKernel {
         let pw = self.pool_width;
         let (oh, ow) = (h / 2, w / pw);
         let mut out = vec![0.0f32; b * c_out * oh * ow];
+        // The two rows a pool takes together, after the affine map (which may flip order, a
+        // negative scale, so it comes before the pool). Done in two passes, rows then columns,
+        // each of straight loops the compiler vectorises: one pass over the window's four
+        // values took ~8 % of a one-core prediction.
+        let mut rows = vec![0.0f32; pw * ow];
         for (co, row) in product.chunks_exact(b * h * w).enumerate() {
             let (k, m) = (self.scale[co], self.shift[co]);
             for (bi, plane) in row.chunks_exact(h * w).enumerate() {
@@ -132,13 +137,21 @@ impl ConvKernel {
                 for (r, dest_row) in dest.chunks_exact_mut(ow).enumerate() {
                     let top = &plane[2 * r * w..][..pw * ow];
                     let bottom = &plane[(2 * r + 1) * w..][..pw * ow];
-                    for ((d, t), u) in dest_row
-                        .iter_mut()
-                        .zip(top.chunks_exact(pw))
-                        .zip(bottom.chunks_exact(pw))
-                    {
-                        // The affine map may flip order (negative scale): pool after it, then ReLU.
-                        *d = t.iter().chain(u).fold(0.0, |acc, &v| acc.max(v * k + m));
+                    for ((v, t), u) in rows.iter_mut().zip(top).zip(bottom) {
+                        *v = (t * k + m).max(u * k + m);
+                    }
+                    // Then the columns, and ReLU.
+                    match pw {
+                        2 => {
+                            for (d, pair) in dest_row.iter_mut().zip(rows.chunks_exact(2)) {
+                                *d = pair[0].max(pair[1]).max(0.0);
+                            }
+                        }
+                        _ => {
+                            for (d, v) in dest_row.iter_mut().zip(&rows) {
+                                *d = v.max(0.0);
+                            }
+                        }
                     }
                 }
             }
