@@ -173,17 +173,20 @@ where
             return serde_json::from_value(v).unwrap();
         }
         if Instant::now() > deadline {
-            let status = client
-                .execute(
-                    "return document.getElementById('status').textContent;",
-                    vec![],
-                )
-                .await
-                .unwrap();
+            let status = text_of(client, "status").await;
             panic!("timed out waiting for {what}; the page's status line says {status}");
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// The text content of the page's element `id`.
+async fn text_of(client: &Client, id: &str) -> String {
+    let script = format!("return document.getElementById('{id}').textContent;");
+    let v = client.execute(&script, vec![]).await.unwrap();
+    v.as_str()
+        .unwrap_or_else(|| panic!("#{id}: {v}"))
+        .to_string()
 }
 
 async fn screenshot(client: &Client, name: &str) {
@@ -276,6 +279,18 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     )
     .await;
     assert!(about.contains("noisy phone audio"), "{about}");
+    // The About line quotes the bundled model's cross-validated scores from its metrics.json,
+    // those of its networks and prosody head together, as the model predicts.
+    let line = text_of(&client, "about-text").await;
+    let cv =
+        &serde_json::from_str::<serde_json::Value>(ser_model::METRICS).unwrap()["cross_validation"];
+    let accuracy: Vec<f64> = serde_json::from_value(cv["accuracy"].clone()).unwrap();
+    let mean = 100.0 * accuracy.iter().sum::<f64>() / accuracy.len() as f64;
+    assert!(line.contains(&format!("accuracy {mean:.1} %")), "{line}");
+    assert!(
+        line.contains("networks and prosody head together"),
+        "{line}"
+    );
     let _: bool = wait_for(&client, 20, "the spectrogram", "const i = document.getElementById('spectrogram'); return i.complete && i.naturalWidth > 0 ? true : null;").await;
     screenshot(&client, "upload.png").await;
 
@@ -367,16 +382,7 @@ async fn long_recording_shows_a_clickable_segment_timeline() {
     )
     .await;
     assert_eq!(bands, 3);
-    let summary: String = client
-        .execute(
-            "return document.getElementById('segment-summary').textContent;",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_string();
+    let summary = text_of(&client, "segment-summary").await;
     assert!(summary.contains("mostly"), "{summary}");
     // Clicking the second band plays from the second clip's speech on.
     let second = client

@@ -17,11 +17,20 @@ fn bundled_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default")
 }
 
-/// A model of the bundled configuration with freshly initialised weights, saved in `dir`:
-/// a second member whose probabilities differ from the bundled network's.
-fn untrained_model(dir: &Path) -> PathBuf {
+/// The bundled model's softmax temperature, which members joining it must share.
+fn bundled_temperature() -> f32 {
+    EmotionModel::bundled().unwrap().config().temperature
+}
+
+/// A model of the bundled configuration at softmax temperature `temperature` with freshly
+/// initialised weights, saved in `dir`: a second member whose probabilities differ from the
+/// bundled network's.
+fn untrained_model(dir: &Path, temperature: f32) -> PathBuf {
     let bundled = EmotionModel::bundled().unwrap();
-    let config = bundled.config().clone();
+    let config = ser_model::ModelConfig {
+        temperature,
+        ..bundled.config().clone()
+    };
     let network = EmotionModel::fresh_network(&config, &ser_model::cpu());
     let out = dir.join("untrained");
     EmotionModel::from_network(config, network)
@@ -64,14 +73,17 @@ fn an_ensemble_predicts_the_mean_of_its_members_probabilities() {
             None,
         ),
     );
-    // The bundled network without its prosody head, and an untrained one: the mean is the
-    // networks' own.
+    // The bundled network without its prosody head and at temperature 1 (the ensemble's
+    // probabilities are the mean of its members' raw ones, then at the model's temperature),
+    // and an untrained one: the mean is the networks' own.
     let a = dir.path().join("bundled-network");
     std::fs::create_dir(&a).unwrap();
-    for f in ["config.json", "model.bpk"] {
-        std::fs::copy(bundled_dir().join(f), a.join(f)).unwrap();
-    }
-    let b = untrained_model(dir.path());
+    std::fs::copy(bundled_dir().join("model.bpk"), a.join("model.bpk")).unwrap();
+    let mut config: Value =
+        serde_json::from_slice(&std::fs::read(bundled_dir().join("config.json")).unwrap()).unwrap();
+    config["temperature"] = 1.0.into();
+    std::fs::write(a.join("config.json"), serde_json::to_vec(&config).unwrap()).unwrap();
+    let b = untrained_model(dir.path(), 1.0);
     let both = dir.path().join("both");
     succeed(ser().arg("ensemble").args([&a, &b]).arg("--out").arg(&both));
     assert!(!both.join("prosody.json").exists());
@@ -111,7 +123,7 @@ fn an_ensemble_saves_and_loads_with_identical_predictions() {
     let dir = tempfile::tempdir().unwrap();
     let members = vec![
         EmotionModel::bundled().unwrap(),
-        EmotionModel::load(untrained_model(dir.path())).unwrap(),
+        EmotionModel::load(untrained_model(dir.path(), bundled_temperature())).unwrap(),
     ];
     let model = EmotionModel::combine(members).unwrap();
     assert_eq!(model.config().members, 2);
@@ -165,7 +177,7 @@ fn a_member_missing_its_weights_file_is_refused() {
 #[test]
 fn models_that_differ_in_more_than_weights_are_refused_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
-    let other = untrained_model(dir.path());
+    let other = untrained_model(dir.path(), bundled_temperature());
     let path = other.join("config.json");
     let mut config: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     config["labels"][0] = "bored".into();
@@ -211,11 +223,20 @@ fn the_shipped_ensemble_holds_six_different_networks_interchangeable_with_the_bu
     let n = ensemble.config().members;
     assert_eq!(n, 6);
     // Interchangeable with the bundled model: same labels, audio preparation and features.
+    // The softmax temperatures differ: each model's is fitted to its own logits (the bundled
+    // network with its head is surer than it is right at 1, the ensemble is not).
     let config = ser_model::ModelConfig {
         members: 1,
         ..ensemble.config().clone()
     };
-    assert_eq!(&config, bundled.config());
+    assert_eq!(config.temperature, 1.0);
+    assert_eq!(
+        &ser_model::ModelConfig {
+            temperature: bundled.config().temperature,
+            ..config.clone()
+        },
+        bundled.config()
+    );
     // Each member alone, as a model of one network.
     let member = |i: usize| {
         EmotionModel::from_network(config.clone(), ensemble.ensemble().networks()[i].clone())
@@ -226,8 +247,12 @@ fn the_shipped_ensemble_holds_six_different_networks_interchangeable_with_the_bu
         .collect();
     let predict = |m: &EmotionModel| m.predict_clips(std::slice::from_ref(&clip)).remove(0);
     let members: Vec<_> = (0..n).map(|i| predict(&member(i)).probabilities).collect();
-    // The bundled network is taught by the first member and is not one of the six.
-    assert!(!members.contains(&predict(&bundled).probabilities));
+    // The bundled network is taught by the first member and is not one of the six (compared as
+    // a network alone, at the members' temperature).
+    let bundled_network =
+        EmotionModel::from_network(config.clone(), bundled.ensemble().networks()[0].clone())
+            .unwrap();
+    assert!(!members.contains(&predict(&bundled_network).probabilities));
     for i in 0..n {
         for j in i + 1..n {
             assert_ne!(members[i], members[j], "networks {i} and {j}");
@@ -276,7 +301,7 @@ fn a_prosody_head_that_all_members_share_stays_and_differing_ones_go() {
     }
     // With a member that has no head, the ensemble has none.
     let mixed = dir.path().join("mixed");
-    let untrained = untrained_model(dir.path());
+    let untrained = untrained_model(dir.path(), bundled_temperature());
     succeed(
         ser()
             .arg("ensemble")

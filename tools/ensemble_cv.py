@@ -87,17 +87,18 @@ def top_labels(probs, labels):
     return [labels[max(range(len(labels)), key=row.__getitem__)] for row in probs]
 
 
-def write_summary(path, records, fold_count, shared, summary):
-    """Sets `path`'s (a model's metrics.json) `cross_validation` entry to the ensemble's scores."""
+def write_summary(path, records, fold_count, shared, summary, command, seeds=()):
+    """Sets `path`'s (a model's metrics.json) `cross_validation` entry to `summary`, the scores
+    of the networks of `records` (with `seeds` when they are seeds of one recipe), made by
+    `command`."""
     with open(path) as f:
         metrics = json.load(f)
     metrics["cross_validation"] = {
         "folds": fold_count,
-        # The ensemble's networks come from the records below, not from seeds of one recipe.
-        "seeds": [],
+        "seeds": list(seeds),
         "members": records,
         "fold_numbers": shared,
-        "command": f"python3 tools/ensemble_cv.py --metrics {path} " + " ".join(records),
+        "command": command,
         **summary,
     }
     tmp = path + ".tmp"
@@ -161,7 +162,9 @@ def main():
     if metrics_path:
         # At temperature 1 (the ensemble's), so the calibrated and raw errors are one.
         summary["ece_uncalibrated"] = summary["ece"]
-        write_summary(metrics_path, args, fold_counts[0], shared, summary)
+        # The ensemble's networks come from the records, not from seeds of one recipe.
+        command = f"python3 tools/ensemble_cv.py --metrics {metrics_path} " + " ".join(args)
+        write_summary(metrics_path, args, fold_counts[0], shared, summary, command)
         print(f"wrote the ensemble's cross_validation into {metrics_path}")
 
 

@@ -10,7 +10,20 @@ first, as an ensemble averages them. Prints accuracy / UAR per fold at the fixed
 over folds for weights 0-1.5, and the nested estimate: each fold scored at the weight best on
 the other four.
 
-    python3 fuse_cv.py --heads /tmp/pf/heads --stats stats.json --weight 0.6 A/cv.json [B/cv.json ...]
+With `--fit-temperature`, a softmax temperature for the fused logits is also fitted (least
+negative log-likelihood, as ser's `fit_temperature`): per fold on the other four folds' clips,
+whose expected calibration error (ECE) on the fold itself is printed beside the ECE at
+temperature 1, and on all five folds, the temperature a model of this recipe would carry.
+
+With `--metrics MODEL/metrics.json`, the fused scores at the fixed weight (accuracy, UAR,
+macro-F1 and the ECE of the fused probabilities, per fold) become that model's
+`cross_validation` entry, the one the web page's About line and `/api/v1/model` report, so a
+model that carries a head reports what networks and head score together. With
+`--fit-temperature`, its `ece` is at each fold's nested temperature, `ece_uncalibrated` at 1, and
+`temperature` the one fitted on all folds.
+
+    python3 fuse_cv.py --heads /tmp/pf/heads --stats stats.json --weight 0.6 [--fit-temperature] \
+        [--metrics M] A/cv.json [B/cv.json ...]
 """
 import argparse
 import json
@@ -20,7 +33,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tools"))
-from ensemble_cv import ensemble, folds, percent, scores  # noqa: E402
+from ensemble_cv import ece, ensemble, folds, percent, scores, softmax, write_summary  # noqa: E402
 
 
 def head_log_p(head, stats):
@@ -48,14 +61,73 @@ def fold_rows(runs, heads, stats):
     return out
 
 
+def fused_logits(fold, w):
+    """log p_networks + w · log p_head, clip by clip."""
+    _, _, networks, evidence = fold
+    return [[n + w * p for n, p in zip(net, pros)] for net, pros in zip(networks, evidence)]
+
+
 def fused_scores(fold, w):
-    """Accuracy and UAR (%) of log p_networks + w · log p_head."""
-    truth, labels, networks, evidence = fold
-    predicted = [
-        labels[max(range(len(labels)), key=lambda i: net[i] + w * pros[i])]
-        for net, pros in zip(networks, evidence)
-    ]
+    """Accuracy and UAR (%) of the fused logits."""
+    truth, labels = fold[:2]
+    predicted = [labels[max(range(len(labels)), key=row.__getitem__)] for row in fused_logits(fold, w)]
     return percent(scores(truth, predicted))
+
+
+def nll(rows, t):
+    """Mean negative log-likelihood of (true label index, logits) rows at temperature `t`."""
+    total = 0.0
+    for y, row in rows:
+        z = [v / t for v in row]
+        top = max(z)
+        total += math.log(sum(math.exp(v - top) for v in z)) + top - z[y]
+    return total / len(rows)
+
+
+def fit_temperature(rows):
+    """The temperature of least NLL: golden-section search on 1/T in [0.05, 20], as
+    ser_train::calibration::fit_temperature searches."""
+    g = (5**0.5 - 1) / 2
+    lo, hi = 1 / 20, 1 / 0.05
+    a, b = hi - g * (hi - lo), lo + g * (hi - lo)
+    fa, fb = nll(rows, 1 / a), nll(rows, 1 / b)
+    for _ in range(80):
+        if fa <= fb:
+            hi, b, fb = b, a, fa
+            a = hi - g * (hi - lo)
+            fa = nll(rows, 1 / a)
+        else:
+            lo, a, fa = a, b, fb
+            b = lo + g * (hi - lo)
+            fb = nll(rows, 1 / b)
+    return 1 / (0.5 * (lo + hi))
+
+
+def temperatures(per_fold, w):
+    """Per fold, the temperature fitted on the other folds' fused logits; and the one of all."""
+    rows = {}
+    for k, fold in per_fold.items():
+        labels = fold[1]
+        rows[k] = [(labels.index(y), row) for y, row in zip(fold[0], fused_logits(fold, w))]
+    nested = {k: fit_temperature([r for g, rs in rows.items() if g != k for r in rs]) for k in rows}
+    return nested, fit_temperature([r for rs in rows.values() for r in rs])
+
+
+def summary(per_fold, w, nested_t=None):
+    """Accuracy, UAR, macro-F1 (fractions) and calibration error of each fold at weight `w`, the
+    scores `ser cv` records, of the fused probabilities (the softmax of the fused logits, at
+    each fold's temperature in `nested_t` for `ece`, at 1 for `ece_uncalibrated`)."""
+    out = {"accuracy": [], "uar": [], "macro_f1": [], "ece": [], "ece_uncalibrated": []}
+    for k, (truth, labels, networks, evidence) in per_fold.items():
+        logits = fused_logits((truth, labels, networks, evidence), w)
+        probs = [softmax(row) for row in logits]
+        predicted = [labels[max(range(len(labels)), key=row.__getitem__)] for row in probs]
+        for key, value in zip(["accuracy", "uar", "macro_f1"], scores(truth, predicted)):
+            out[key].append(value)
+        out["ece_uncalibrated"].append(ece(truth, probs, labels))
+        t = (nested_t or {}).get(k, 1.0)
+        out["ece"].append(ece(truth, [softmax([v / t for v in row]) for row in logits], labels))
+    return out
 
 
 def main():
@@ -63,6 +135,8 @@ def main():
     ap.add_argument("--heads", required=True)
     ap.add_argument("--stats", required=True)
     ap.add_argument("--weight", type=float, required=True)
+    ap.add_argument("--fit-temperature", action="store_true")
+    ap.add_argument("--metrics")
     ap.add_argument("records", nargs="+")
     a = ap.parse_args()
     with open(a.stats) as f:
@@ -82,6 +156,24 @@ def main():
         w = max(grid, key=lambda w: mean_accuracy(w, others))
         nested.append((w, *fused_scores(fold, w)))
     print("nested: weights %s, %.1f ± %.1f / %.1f" % ([w for w, _, _ in nested], statistics.mean(a for _, a, _ in nested), statistics.stdev(a for _, a, _ in nested), statistics.mean(u for _, _, u in nested)))
+    nested_t, temperature = temperatures(per_fold, a.weight) if a.fit_temperature else (None, 1.0)
+    fused = summary(per_fold, a.weight, nested_t)
+    if a.fit_temperature:
+        for k, e1, et in zip(per_fold, fused["ece_uncalibrated"], fused["ece"]):
+            print("fold %d: temperature %.2f (other folds), ECE %.1f %% at 1, %.1f %% at it" % (k, nested_t[k], 100 * e1, 100 * et))
+        print("mean ECE: %.1f %% at 1, %.1f %% at the nested temperatures; on all folds: temperature %.3f" % (100 * statistics.mean(fused["ece_uncalibrated"]), 100 * statistics.mean(fused["ece"]), temperature))
+    if a.metrics:
+        runs = [folds(path) for path in a.records]
+        # One record is one recipe's networks (its seeds); several are an ensemble of records.
+        seeds = []
+        if len(a.records) == 1:
+            with open(a.records[0]) as f:
+                seeds = json.load(f).get("seeds", [])
+        command = "python3 experiments/2026-12-04-prosody/fuse_cv.py " + " ".join(sys.argv[1:])
+        fused = {"prosody_weight": a.weight, "temperature": round(temperature, 3), **fused}
+        write_summary(a.metrics, a.records, runs[0][0], sorted(per_fold), fused, command, seeds)
+        print(f"wrote the fused cross_validation into {a.metrics}")
 
 
-main()
+if __name__ == "__main__":
+    main()

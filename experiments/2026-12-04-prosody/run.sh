@@ -31,6 +31,28 @@ fuse --weight 0.2 $E/2026-12-03-joined-utterances/results/join7-test-clips.json 
   $E/2026-11-28-mild-recording-conditions/cv/bundled-seed7/cv.json \
   $E/2026-11-27-all-training-speakers/seed42/cv.json $E/2026-11-27-all-training-speakers/seed7/cv.json \
   /tmp/old42.json /tmp/old7.json > $x/results/ensemble.txt
+# The same fusions written as the bundled models' cross_validation entries (the web page's About
+# line, /api/v1/model): the commands their cards quote, OLD42/OLD7 being /tmp/old42.json, /tmp/old7.json.
+mkdir -p OLD42 OLD7 && cp /tmp/old42.json OLD42/cv.json && cp /tmp/old7.json OLD7/cv.json
+fuse --weight 0.6 --fit-temperature \
+  --metrics models/default/metrics.json $E/2026-12-03-distillation/cv/cv.json > $x/results/taught-seed42-temperature.txt
+fuse --weight 0.6 --fit-temperature \
+  $E/2026-12-03-distillation/cv-seed3/cv.json > $x/results/taught-seed3-temperature.txt
+# For comparison: the network without its head (weight 0), and the ensemble with its head.
+fuse --weight 0.0 --fit-temperature \
+  $E/2026-12-03-distillation/cv/cv.json > $x/results/taught-seed42-network-temperature.txt
+fuse --weight 0.2 --fit-temperature $E/2026-12-03-joined-utterances/results/join7-test-clips.json \
+  $E/2026-11-28-mild-recording-conditions/cv/bundled-seed7/cv.json \
+  $E/2026-11-27-all-training-speakers/seed42/cv.json $E/2026-11-27-all-training-speakers/seed7/cv.json \
+  /tmp/old42.json /tmp/old7.json > $x/results/ensemble-temperature.txt
+# The temperature fitted on all five folds becomes the bundled model's (models/default/MODEL.md).
+sed -i 's/^  "temperature": .*,$/  "temperature": 1.417,/' models/default/config.json
+fuse --weight 0.2 \
+  --metrics models/ensemble/metrics.json $E/2026-12-03-joined-utterances/results/join7-test-clips.json \
+  $E/2026-11-28-mild-recording-conditions/cv/bundled-seed7/cv.json \
+  $E/2026-11-27-all-training-speakers/seed42/cv.json $E/2026-11-27-all-training-speakers/seed7/cv.json \
+  OLD42/cv.json OLD7/cv.json > /dev/null
+rm -r OLD42 OLD7
 
 # 3. The bundled models' heads, fitted on all 20 actors.
 $ser prosody --data ../shared/data/ravdess --model models/default --out models/default

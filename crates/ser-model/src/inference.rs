@@ -524,7 +524,11 @@ mod tests {
             clip_logits(model.ensemble(), model.config(), model.extractor(), &[w])
         };
         let (a, b, c) = (logits(0), logits(window / 2), logits(window));
-        let mean: Vec<f32> = (0..a.len()).map(|j| (a[j] + b[j] + c[j]) / 3.0).collect();
+        // Their softmax at the model's temperature.
+        let t = model.config().temperature;
+        let mean: Vec<f32> = (0..a.len())
+            .map(|j| (a[j] + b[j] + c[j]) / 3.0 / t)
+            .collect();
         let total: f32 = mean.iter().map(|v| v.exp()).sum();
         for ((label, p), v) in whole.probabilities.iter().zip(&mean) {
             assert!((p - v.exp() / total).abs() < 1e-5, "{label}");

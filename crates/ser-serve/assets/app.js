@@ -51,7 +51,8 @@ async function loadModel() {
   if (cv && cv.accuracy.length) {
     const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
     text += ` Cross-validated by speaker (${cv.accuracy.length} folds): accuracy ${pct(mean(cv.accuracy))}, ` +
-            `UAR ${pct(mean(cv.uar))} on actors it never heard.`;
+            `UAR ${pct(mean(cv.uar))} on actors it never heard` +
+            (cv.prosody_weight ? ", networks and prosody head together." : ".");
   } else if (m.metrics && m.metrics.validation) {
     text += ` Validation speakers: accuracy ${pct(m.metrics.validation.accuracy)}, UAR ${pct(m.metrics.validation.uar)}.`;
   }
