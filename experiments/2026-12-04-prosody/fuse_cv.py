@@ -33,7 +33,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tools"))
-from ensemble_cv import ece, ensemble, folds, percent, scores, softmax, write_summary  # noqa: E402
+from ensemble_cv import ece, ensemble, folds, percent, scores, softmax, top_labels, write_summary  # noqa: E402
 
 
 def head_log_p(head, stats):
@@ -70,8 +70,7 @@ def fused_logits(fold, w):
 def fused_scores(fold, w):
     """Accuracy and UAR (%) of the fused logits."""
     truth, labels = fold[:2]
-    predicted = [labels[max(range(len(labels)), key=row.__getitem__)] for row in fused_logits(fold, w)]
-    return percent(scores(truth, predicted))
+    return percent(scores(truth, top_labels(fused_logits(fold, w), labels)))
 
 
 def nll(rows, t):
@@ -121,8 +120,7 @@ def summary(per_fold, w, nested_t=None):
     for k, (truth, labels, networks, evidence) in per_fold.items():
         logits = fused_logits((truth, labels, networks, evidence), w)
         probs = [softmax(row) for row in logits]
-        predicted = [labels[max(range(len(labels)), key=row.__getitem__)] for row in probs]
-        for key, value in zip(["accuracy", "uar", "macro_f1"], scores(truth, predicted)):
+        for key, value in zip(["accuracy", "uar", "macro_f1"], scores(truth, top_labels(probs, labels))):
             out[key].append(value)
         out["ece_uncalibrated"].append(ece(truth, probs, labels))
         t = (nested_t or {}).get(k, 1.0)
