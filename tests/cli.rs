@@ -554,12 +554,7 @@ fn predict_hears_a_clip_at_the_speeds_asked_for() {
     assert_eq!(predict("1"), plain, "speed 1 is the clip as recorded");
     let averaged = predict("0.9,1,1.1");
     assert_ne!(averaged, plain);
-    let total: f64 = averaged
-        .as_object()
-        .unwrap()
-        .values()
-        .map(|p| p.as_f64().unwrap())
-        .sum();
+    let total = common::probability_sum(&averaged);
     assert!((total - 1.0).abs() < 1e-4, "{total}");
     for (speeds, why) in [
         ("0.3", "0.3 outside 0.5..2"),

@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use ser_model::EmotionModel;
+use ser_model::{EmotionModel, Network};
 use serde_json::Value;
 
 fn ser() -> Command {
@@ -22,22 +22,37 @@ fn bundled_temperature() -> f32 {
     EmotionModel::bundled().unwrap().config().temperature
 }
 
-/// A model of the bundled configuration at softmax temperature `temperature` with freshly
-/// initialised weights, saved in `dir`: a second member whose probabilities differ from the
-/// bundled network's.
-fn untrained_model(dir: &Path, temperature: f32) -> PathBuf {
-    let bundled = EmotionModel::bundled().unwrap();
+/// `network` alone (no prosody head) as a model of the bundled configuration at softmax
+/// temperature `temperature`, saved as `dir/name`.
+fn network_model(dir: &Path, name: &str, network: Network, temperature: f32) -> PathBuf {
     let config = ser_model::ModelConfig {
         temperature,
-        ..bundled.config().clone()
+        ..EmotionModel::bundled().unwrap().config().clone()
     };
-    let network = EmotionModel::fresh_network(&config, &ser_model::cpu());
-    let out = dir.join("untrained");
+    let out = dir.join(name);
     EmotionModel::from_network(config, network)
         .unwrap()
         .save(&out)
         .unwrap();
     out
+}
+
+/// A model of freshly initialised weights (see [`network_model`]): a second member whose
+/// probabilities differ from the bundled network's.
+fn untrained_model(dir: &Path, temperature: f32) -> PathBuf {
+    let network =
+        EmotionModel::fresh_network(EmotionModel::bundled().unwrap().config(), &ser_model::cpu());
+    network_model(dir, "untrained", network, temperature)
+}
+
+/// A mono 16-bit WAV of a `freq` Hz tone, `samples` long at `rate`, in `dir`.
+fn tone_wav(dir: &tempfile::TempDir, freq: f32, rate: u32, samples: usize) -> PathBuf {
+    let pcm = common::pcm16_tone(freq, rate, samples);
+    common::temp_file(
+        dir,
+        "tone.wav",
+        &common::wav_bytes(1, 1, rate, 16, &pcm, None),
+    )
 }
 
 /// Runs `cmd` and returns its standard output, failing the test with its errors if it fails.
@@ -61,28 +76,12 @@ fn probabilities(model: &Path, clip: &Path) -> serde_json::Map<String, Value> {
 fn an_ensemble_predicts_the_mean_of_its_members_probabilities() {
     let dir = tempfile::tempdir().unwrap();
     // 2.7 s: within the model's 3 s window, so no pooling over windows comes in between.
-    let clip = common::temp_file(
-        &dir,
-        "tone.wav",
-        &common::wav_bytes(
-            1,
-            1,
-            22_050,
-            16,
-            &common::pcm16_tone(220.0, 22_050, 60_000),
-            None,
-        ),
-    );
+    let clip = tone_wav(&dir, 220.0, 22_050, 60_000);
     // The bundled network without its prosody head and at temperature 1 (the ensemble's
     // probabilities are the mean of its members' raw ones, then at the model's temperature),
     // and an untrained one: the mean is the networks' own.
-    let a = dir.path().join("bundled-network");
-    std::fs::create_dir(&a).unwrap();
-    std::fs::copy(bundled_dir().join("model.bpk"), a.join("model.bpk")).unwrap();
-    let mut config: Value =
-        serde_json::from_slice(&std::fs::read(bundled_dir().join("config.json")).unwrap()).unwrap();
-    config["temperature"] = 1.0.into();
-    std::fs::write(a.join("config.json"), serde_json::to_vec(&config).unwrap()).unwrap();
+    let bundled = EmotionModel::bundled().unwrap().ensemble().networks()[0].clone();
+    let a = network_model(dir.path(), "bundled-network", bundled, 1.0);
     let b = untrained_model(dir.path(), 1.0);
     let both = dir.path().join("both");
     succeed(ser().arg("ensemble").args([&a, &b]).arg("--out").arg(&both));
@@ -263,18 +262,7 @@ fn the_shipped_ensemble_holds_six_different_networks_interchangeable_with_the_bu
 #[test]
 fn a_prosody_head_that_all_members_share_stays_and_differing_ones_go() {
     let dir = tempfile::tempdir().unwrap();
-    let clip = common::temp_file(
-        &dir,
-        "tone.wav",
-        &common::wav_bytes(
-            1,
-            1,
-            16_000,
-            16,
-            &common::pcm16_tone(180.0, 16_000, 40_000),
-            None,
-        ),
-    );
+    let clip = tone_wav(&dir, 180.0, 16_000, 40_000);
     // The bundled model twice: the same networks and the same head, so the same answer.
     let twice = dir.path().join("twice");
     succeed(

@@ -95,12 +95,7 @@ fn a_fitted_head_is_written_beside_the_copied_model_and_applied() {
     // predict reads the head too: its probabilities still sum to 1.
     let clip = data.join("ravdess/Actor_01/03-01-05-02-01-01-01.flac");
     let answer = common::predict_json(SER, Some(&loud), &clip);
-    let sum: f64 = answer["probabilities"]
-        .as_object()
-        .unwrap()
-        .values()
-        .map(|p| p.as_f64().unwrap())
-        .sum();
+    let sum = common::probability_sum(&answer["probabilities"]);
     assert!((sum - 1.0).abs() < 1e-4, "{sum}");
 }
 

@@ -117,8 +117,9 @@ def summary(per_fold, w, nested_t=None):
     scores `ser cv` records, of the fused probabilities (the softmax of the fused logits, at
     each fold's temperature in `nested_t` for `ece`, at 1 for `ece_uncalibrated`)."""
     out = {"accuracy": [], "uar": [], "macro_f1": [], "ece": [], "ece_uncalibrated": []}
-    for k, (truth, labels, networks, evidence) in per_fold.items():
-        logits = fused_logits((truth, labels, networks, evidence), w)
+    for k, fold in per_fold.items():
+        truth, labels = fold[:2]
+        logits = fused_logits(fold, w)
         probs = [softmax(row) for row in logits]
         for key, value in zip(["accuracy", "uar", "macro_f1"], scores(truth, top_labels(probs, labels))):
             out[key].append(value)
@@ -139,7 +140,8 @@ def main():
     a = ap.parse_args()
     with open(a.stats) as f:
         stats = json.load(f)
-    per_fold = fold_rows([folds(path)[1] for path in a.records], a.heads, stats)
+    runs = [folds(path) for path in a.records]
+    per_fold = fold_rows([held for _, held in runs], a.heads, stats)
     for k, fold in per_fold.items():
         print("fold %d: networks %.1f / %.1f, with the head %.1f / %.1f" % (k, *fused_scores(fold, 0), *fused_scores(fold, a.weight)))
     for w in (0.0, a.weight):
@@ -161,7 +163,6 @@ def main():
             print("fold %d: temperature %.2f (other folds), ECE %.1f %% at 1, %.1f %% at it" % (k, nested_t[k], 100 * e1, 100 * et))
         print("mean ECE: %.1f %% at 1, %.1f %% at the nested temperatures; on all folds: temperature %.3f" % (100 * statistics.mean(fused["ece_uncalibrated"]), 100 * statistics.mean(fused["ece"]), temperature))
     if a.metrics:
-        runs = [folds(path) for path in a.records]
         # One record is one recipe's networks (its seeds); several are an ensemble of records.
         seeds = []
         if len(a.records) == 1:

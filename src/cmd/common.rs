@@ -35,14 +35,19 @@ pub struct ModelArg {
     pub no_prosody: bool,
 }
 
+/// The model in `dir`, or the bundled one without a directory.
+pub fn model_or_bundled(dir: Option<&Path>) -> Result<EmotionModel> {
+    Ok(match dir {
+        Some(dir) => EmotionModel::load(dir)?,
+        None => EmotionModel::bundled()?,
+    })
+}
+
 impl ModelArg {
     /// Loads the chosen model, hearing clips at `--speeds`, answering with `--labels` and
     /// without its prosody head (`--no-prosody`) when given.
     pub fn load(&self) -> Result<EmotionModel> {
-        let mut model = match &self.model {
-            Some(dir) => EmotionModel::load(dir)?,
-            None => EmotionModel::bundled()?,
-        };
+        let mut model = model_or_bundled(self.model.as_deref())?;
         if self.no_prosody {
             model = model.without_prosody();
         }

@@ -5,10 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use ser_model::EmotionModel;
 use ser_train::prosody_fit::{fit_on_examples, DEFAULT_WEIGHT};
 
-use super::common::LabelledCorpus;
+use super::common::{model_or_bundled, LabelledCorpus};
 
 /// Arguments of `ser prosody`.
 #[derive(clap::Args)]
@@ -43,10 +42,7 @@ pub fn run(cmd: ProsodyCmd) -> Result<ExitCode> {
     if !cmd.weight.is_finite() || cmd.weight < 0.0 {
         bail!("--weight must be a number ≥ 0, not {}", cmd.weight);
     }
-    let model = match &cmd.model {
-        Some(dir) => EmotionModel::load(dir)?,
-        None => EmotionModel::bundled()?,
-    };
+    let model = model_or_bundled(cmd.model.as_deref())?;
     let corpus = LabelledCorpus::read(&cmd.data, &model, &[], false, cmd.cache.clone())?;
     if corpus.examples.is_empty() {
         bail!("{}: no clip could be read", cmd.data.display());

@@ -120,6 +120,14 @@ pub fn predict_json(ser: &str, model: Option<&Path>, file: &Path) -> serde_json:
     doc[0].take()
 }
 
+/// The sum of an answer's `probabilities` (a label → probability object).
+pub fn probability_sum(probabilities: &serde_json::Value) -> f64 {
+    let map = probabilities
+        .as_object()
+        .expect("a label → probability object");
+    map.values().map(|p| p.as_f64().unwrap()).sum()
+}
+
 /// A [`SmallRun`] of a network trained for `epochs`, in a fresh directory; `None` (the test
 /// skips) without the corpus.
 pub fn small_run(ser: &'static str, epochs: usize) -> Option<SmallRun> {

@@ -177,12 +177,13 @@ impl Prosody {
             if !loud.get(t).copied().unwrap_or(false) {
                 return;
             }
-            let magnitude: f32 = power.iter().map(|p| p.sqrt()).sum();
-            let weighted: f32 = power
-                .iter()
-                .enumerate()
-                .map(|(k, p)| k as f32 * bin_hz * p.sqrt())
-                .sum();
+            // Each bin's magnitude taken once, for both sums (in the order they always ran).
+            let (mut magnitude, mut weighted) = (0.0f32, 0.0f32);
+            for (k, p) in power.iter().enumerate() {
+                let m = p.sqrt();
+                magnitude += m;
+                weighted += k as f32 * bin_hz * m;
+            }
             centroid.push(weighted / magnitude.max(1e-10));
             let sum = |range: std::ops::Range<usize>| power[range].iter().sum::<f32>() + 1e-10;
             tilt.push(10.0 * (sum(high.clone()) / sum(low.clone())).log10());

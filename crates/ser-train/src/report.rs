@@ -327,7 +327,6 @@ fn scope_text(cfg: &TrainConfig) -> (&'static str, &'static str) {
     }
 }
 
-/// The card's validation scores, or why there are none.
 /// The card's sentence on the prosody head, empty without one.
 fn prosody_text(outcome: &TrainOutcome) -> String {
     outcome.model.prosody().map_or(String::new(), |head| {
@@ -341,6 +340,7 @@ fn prosody_text(outcome: &TrainOutcome) -> String {
     })
 }
 
+/// The card's validation scores, or why there are none.
 fn valid_text(outcome: &TrainOutcome) -> String {
     match &outcome.valid_scores {
         Some(v) => format!(

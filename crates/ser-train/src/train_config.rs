@@ -51,8 +51,8 @@ pub struct TrainConfig {
     /// (`experiments/2026-11-26-batch16-full-schedule/baseline-cv.json`), since how sure the
     /// network should be varies from actor to actor.
     pub fit_temperature: bool,
-    /// Weight of the prosody head fitted on the training clips after training
-    /// ([`crate::prosody_fit`]; 0 = no head). Default 0.6: on 5-fold CV by actor a head of
+    /// Weight of the prosody head fitted on the training clips before training, so that
+    /// validation scores network and head together ([`crate::prosody_fit`]; 0 = no head). Default 0.6: on 5-fold CV by actor a head of
     /// this weight added 1.7-4.0 points to each of four networks (`experiments/2026-12-04-prosody`).
     pub prosody_weight: f32,
     /// Speaker-adversarial training ([`crate::adversary`]): the largest strength of the

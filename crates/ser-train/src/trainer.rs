@@ -320,7 +320,6 @@ pub fn train(
     } else {
         ProgressBar::hidden()
     };
-    // A network's scores on the validation clips, if there are any.
     // The prosody head learns from the training clips as prediction hears them, before the
     // networks (it does not depend on them): every validation score, the kept epoch's choice
     // and the temperature are those of network and head together.
@@ -333,6 +332,7 @@ pub fn train(
             None => Ok(model),
         }
     };
+    // A network's scores on the validation clips, if there are any.
     let validate = |net| {
         (!valid.is_empty()).then(|| {
             let model = assemble(model_cfg.clone(), net)
