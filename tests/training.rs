@@ -93,7 +93,7 @@ fn overfits_a_handful_of_real_clips_and_loss_falls() {
     let last = outcome.history.last().unwrap().train_loss;
     assert!(last < first * 0.5, "loss {first} → {last}");
     assert_eq!(
-        outcome.model.config().temperature,
+        outcome.model.temperature(),
         1.0,
         "a temperature is fitted only when asked"
     );
@@ -177,9 +177,12 @@ fn same_seed_same_model_and_save_load_round_trip() {
         assert!((sum - 1.0).abs() < 1e-5, "probabilities sum to {sum}");
         assert_eq!(p.probabilities.len(), 4);
     }
-    // Confidences come at the temperature fitted on the validation clips.
-    let t = a.model.config().temperature;
+    // Confidences come at the temperature fitted on the validation clips. Those scored network
+    // and prosody head together, so the head carries it; the network alone keeps 1.
+    let t = a.model.temperature();
     assert_eq!(t, a.calibration.as_ref().unwrap().temperature);
+    assert_eq!(a.model.prosody().unwrap().temperature, Some(t));
+    assert_eq!(a.model.config().temperature, 1.0);
     assert!(
         t != 1.0 && t.is_finite() && t > 0.0,
         "temperature {t} not fitted"
@@ -251,7 +254,7 @@ fn without_validation_clips_the_whole_schedule_runs_and_the_last_epoch_is_kept()
     assert_eq!(blind.history.len(), 6);
     assert!(blind.valid_scores.is_none() && blind.calibration.is_none());
     assert!(blind.history.iter().all(|e| e.valid_uar.is_none()));
-    assert_eq!(blind.model.config().temperature, 1.0);
+    assert_eq!(blind.model.temperature(), 1.0);
     // Validating does not change training: the network kept without validation scores the
     // validation clips as the validated run's last epoch did.
     let last_loss = validated.history[5].valid_loss.unwrap();

@@ -45,8 +45,6 @@ fuse --weight 0.2 --fit-temperature $E/2026-12-03-joined-utterances/results/join
   $E/2026-11-28-mild-recording-conditions/cv/bundled-seed7/cv.json \
   $E/2026-11-27-all-training-speakers/seed42/cv.json $E/2026-11-27-all-training-speakers/seed7/cv.json \
   /tmp/old42.json /tmp/old7.json > $x/results/ensemble-temperature.txt
-# The temperature fitted on all five folds becomes the bundled model's (models/default/MODEL.md).
-sed -i 's/^  "temperature": .*,$/  "temperature": 1.417,/' models/default/config.json
 fuse --weight 0.2 \
   --metrics models/ensemble/metrics.json $E/2026-12-03-joined-utterances/results/join7-test-clips.json \
   $E/2026-11-28-mild-recording-conditions/cv/bundled-seed7/cv.json \
@@ -57,3 +55,6 @@ rm -r OLD42 OLD7
 # 3. The bundled models' heads, fitted on all 20 actors.
 $ser prosody --data ../shared/data/ravdess --model models/default --out models/default
 $ser prosody --data ../shared/data/ravdess --model models/ensemble --out models/ensemble --weight 0.2
+# The temperature fitted on all five folds (above) becomes the bundled head's: it is that of
+# network and head together, so the network alone (--no-prosody) keeps config.json's 1.
+sed -i 's/^\(  "fitted_on": .*"\)$/\1,\n  "temperature": 1.417/' models/default/prosody.json

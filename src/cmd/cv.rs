@@ -304,7 +304,7 @@ fn run_fold(
         model
     };
     let evaluation = test_of(&model);
-    let calibration = evaluation.calibration(model.config());
+    let calibration = evaluation.calibration(&model);
     detail["test_clips"] = clip_predictions(&args.data, &dataset.labels, &test_ex, &evaluation);
     detail["test"] = json!(evaluation.scores);
     detail["test_calibration"] = json!(calibration);

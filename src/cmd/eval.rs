@@ -91,7 +91,7 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
         );
     }
     let evaluation = evaluate(&model, &examples, 32).among(&among, labels);
-    let calibration = evaluation.calibration(model.config());
+    let calibration = evaluation.calibration(&model);
     let scores = evaluation.scores;
     match cmd.format {
         TextOrJson::Json => {

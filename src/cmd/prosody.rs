@@ -16,7 +16,9 @@ use super::common::{model_or_bundled, LabelledCorpus};
   ser prosody --data corpus/ --model models/mine --out models/mine --weight 0.4
 
 Fit it on the model's own training clips: scored on speakers it was fitted on, a model looks
-better than it is.")]
+better than it is. The head is written without a softmax temperature of its own, so the model's
+(config.json) applies; a temperature for network and head together is fitted on speakers
+neither learned from, as models/default/MODEL.md tells.")]
 pub struct ProsodyCmd {
     /// Labelled corpus to fit on (RAVDESS-style directory, folder per label, or CSV manifest);
     /// its labels are read as the model's, as `ser eval` reads them.

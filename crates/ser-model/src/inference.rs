@@ -326,6 +326,16 @@ impl EmotionModel {
         self.prosody.as_ref().map(|(head, _)| head)
     }
 
+    /// The softmax temperature of this model's logits ([`Self::logits`]): its prosody head's
+    /// when the head carries one (fitted for networks and head together), else the
+    /// configuration's. So leaving the head out ([`Self::without_prosody`]) also leaves out
+    /// the temperature fitted with it.
+    pub fn temperature(&self) -> f32 {
+        self.prosody()
+            .and_then(|head| head.temperature)
+            .unwrap_or(self.config.temperature)
+    }
+
     /// Logits `[clips × config().labels]` of clips prepared as [`Self::predict_clips`] takes
     /// them: the networks' ([`clip_logits`]) plus, with a prosody head, its weighted
     /// log-probabilities. Everything that scores clips (prediction, `ser eval`, `ser cv`)
@@ -408,7 +418,7 @@ impl EmotionModel {
         let k = self.answers.len();
         let logits =
             Tensor::<2>::from_data(TensorData::new(answered, [clips.len(), k]), &self.device);
-        let probs = tensor_values(softmax(logits / self.config.temperature, 1));
+        let probs = tensor_values(softmax(logits / self.temperature(), 1));
         probs
             .chunks(k)
             .map(|row| Prediction::from_probabilities(&self.answer_labels, row))
@@ -488,6 +498,30 @@ mod tests {
         }
     }
 
+    /// Softmax of `logits / t`.
+    fn softmax_at(logits: &[f32], t: f32) -> Vec<f32> {
+        let total: f32 = logits.iter().map(|v| (v / t).exp()).sum();
+        logits.iter().map(|v| (v / t).exp() / total).collect()
+    }
+
+    #[test]
+    fn the_temperature_fitted_with_the_head_goes_with_it() {
+        let clip = tone(3.0);
+        let with = EmotionModel::bundled().unwrap();
+        let t = with.prosody().unwrap().temperature.unwrap();
+        assert!(t > 1.0 && with.config().temperature == 1.0);
+        assert_eq!(with.temperature(), t);
+        let without = EmotionModel::bundled().unwrap().without_prosody();
+        assert_eq!(without.temperature(), 1.0);
+        for (model, t) in [(&with, t), (&without, 1.0)] {
+            let want = softmax_at(&model.logits(&[&clip]), t);
+            let got = &model.predict_clips(&[&clip])[0].probabilities;
+            for ((label, p), w) in got.iter().zip(want) {
+                assert!((p - w).abs() < 1e-5, "{label}: {p} against {w} at {t}");
+            }
+        }
+    }
+
     #[test]
     fn clips_of_any_length_share_a_batch() {
         // The networks alone: the prosody head reads a clip as given, padding included.
@@ -525,7 +559,7 @@ mod tests {
         };
         let (a, b, c) = (logits(0), logits(window / 2), logits(window));
         // Their softmax at the model's temperature.
-        let t = model.config().temperature;
+        let t = model.temperature();
         let mean: Vec<f32> = (0..a.len())
             .map(|j| (a[j] + b[j] + c[j]) / 3.0 / t)
             .collect();

@@ -38,6 +38,13 @@ pub struct ProsodyHead {
     /// How it was fitted (clips, speakers, regularisation), for the record.
     #[serde(default)]
     pub fitted_on: String,
+    /// Softmax temperature of the model's logits with this head added, when one was fitted
+    /// for them: networks and head together are surer than they are right, more than the
+    /// networks alone, so the temperature belongs to the pair. `None`: the model's own
+    /// ([`crate::ModelConfig::temperature`]), which is also what the networks use without the
+    /// head. See [`crate::EmotionModel::temperature`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f32>,
 }
 
 impl ProsodyHead {
@@ -72,11 +79,15 @@ impl ProsodyHead {
             .flatten();
         if !self.weight.is_finite()
             || self.weight < 0.0
+            || self
+                .temperature
+                .is_some_and(|t| !(t.is_finite() && t > 0.0))
             || numbers.into_iter().any(|v| !v.is_finite())
             || self.scale.iter().any(|&s| s <= 0.0)
         {
             return Err(
-                "it holds a negative weight, a scale ≤ 0 or a number that is not finite".into(),
+                "it holds a negative weight, a scale or temperature ≤ 0 or a number that is not finite"
+                    .into(),
             );
         }
         Ok(())
@@ -134,6 +145,7 @@ mod tests {
             coef,
             intercept: vec![0.0, 0.0],
             fitted_on: String::new(),
+            temperature: None,
         }
     }
 
@@ -163,6 +175,13 @@ mod tests {
         let mut bad = head();
         bad.scale[3] = 0.0;
         assert!(bad.validate(&labels).is_err());
+        for t in [0.0, -1.0, f32::NAN] {
+            let cold = ProsodyHead {
+                temperature: Some(t),
+                ..head()
+            };
+            assert!(cold.validate(&labels).unwrap_err().contains("temperature"));
+        }
         let mut short = head();
         short.coef[1].pop();
         assert!(short

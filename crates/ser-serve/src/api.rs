@@ -38,7 +38,7 @@ pub async fn model_info(State(state): State<AppState>) -> Json<Value> {
         "features": c.features,
         "network": c.network,
         "members": c.members,
-        "temperature": c.temperature,
+        "temperature": state.model.temperature(),
         "prosody_weight": state.model.prosody().map(|head| head.weight),
         "metrics": state.info.metrics,
         "card": state.info.card,

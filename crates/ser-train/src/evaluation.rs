@@ -4,7 +4,7 @@
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::tensor::{Int, Tensor, TensorData};
 
-use ser_model::{tensor_values, EmotionModel, ModelConfig};
+use ser_model::{tensor_values, EmotionModel};
 
 use crate::calibration::Calibration;
 use crate::data::Example;
@@ -57,13 +57,14 @@ impl Evaluation {
         self
     }
 
-    /// Calibration error of these clips at the temperature `model_cfg` carries.
-    pub fn calibration(&self, model_cfg: &ModelConfig) -> Calibration {
+    /// Calibration error of these clips (scored by `model`) at the model's temperature
+    /// ([`EmotionModel::temperature`]).
+    pub fn calibration(&self, model: &EmotionModel) -> Calibration {
         Calibration::measure(
             &self.logits,
             &self.targets,
-            model_cfg.labels.len(),
-            model_cfg.temperature,
+            model.config().labels.len(),
+            model.temperature(),
         )
     }
 }

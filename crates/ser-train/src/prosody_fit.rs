@@ -130,6 +130,7 @@ pub fn fit_prosody_head(
         coef: w.iter().map(|row| to_f32(row)).collect(),
         intercept: to_f32(&b),
         fitted_on,
+        temperature: None,
     }
 }
 

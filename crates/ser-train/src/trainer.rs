@@ -24,7 +24,8 @@ use rayon::prelude::*;
 use ser_audio::change_speed;
 use ser_features::Extractor;
 use ser_model::{
-    batch_tensor, prepare_features, tensor_values, EmotionModel, ModelConfig, Network,
+    batch_tensor, prepare_features, prosody::ProsodyHead, tensor_values, EmotionModel, ModelConfig,
+    Network,
 };
 
 use crate::acoustics::{reverberate, room_response, telephone_band};
@@ -325,9 +326,9 @@ pub fn train(
     // and the temperature are those of network and head together.
     let head =
         (cfg.prosody_weight > 0.0).then(|| fit_on_examples(&model_cfg, train, cfg.prosody_weight));
-    let assemble = |model_cfg: ModelConfig, net: Network| {
+    let assemble = |model_cfg: ModelConfig, net: Network, head: Option<&ProsodyHead>| {
         let model = EmotionModel::from_network(model_cfg, net)?;
-        match &head {
+        match head {
             Some(head) => model.with_prosody(head.clone(), "the trained model"),
             None => Ok(model),
         }
@@ -335,7 +336,7 @@ pub fn train(
     // A network's scores on the validation clips, if there are any.
     let validate = |net| {
         (!valid.is_empty()).then(|| {
-            let model = assemble(model_cfg.clone(), net)
+            let model = assemble(model_cfg.clone(), net, head.as_ref())
                 .expect("the configuration and head were validated before training");
             evaluate(&model, valid, cfg.batch_size)
         })
@@ -442,11 +443,30 @@ pub fn train(
             Calibration::measure(logits, targets, labels.len(), 1.0)
         }
     });
-    let model_cfg = ModelConfig {
-        temperature: calibration.as_ref().map_or(1.0, |c| c.temperature),
-        ..model_cfg
+    // The temperature was fitted on the logits of network and head together, so with a head
+    // it is the head's, and the network alone keeps 1 (see `EmotionModel::temperature`).
+    let fitted = calibration.as_ref().map_or(1.0, |c| c.temperature);
+    let (model_cfg, head) = match head {
+        Some(head) => {
+            let temperature = (fitted != 1.0).then_some(fitted);
+            (
+                model_cfg,
+                Some(ProsodyHead {
+                    temperature,
+                    ..head
+                }),
+            )
+        }
+        None => (
+            ModelConfig {
+                temperature: fitted,
+                ..model_cfg
+            },
+            None,
+        ),
     };
-    let model = assemble(model_cfg, best_net).map_err(|e| TrainError::Config(e.to_string()))?;
+    let model = assemble(model_cfg, best_net, head.as_ref())
+        .map_err(|e| TrainError::Config(e.to_string()))?;
     Ok(TrainOutcome {
         model,
         history: state.history,
