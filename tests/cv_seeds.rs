@@ -173,8 +173,15 @@ fn seeds_train_the_single_seed_networks_and_score_the_mean_of_their_probabilitie
         text.contains("an ensemble of 2 networks (seeds 3, 5)"),
         "{text}"
     );
+    // The temperature fitted across the folds' test speakers, for this recipe's model.
+    let t = both["summary"]["temperature"].as_f64().unwrap();
+    assert!(
+        text.contains(&format!("fitted on all folds it is {t:.3}")),
+        "{text}"
+    );
     let metrics = common::read_json(&ensemble.join("metrics.json"));
     assert_eq!(metrics["cross_validation"]["seeds"], json!([3, 5]));
+    assert_eq!(metrics["cross_validation"]["temperature"], json!(t));
     assert_eq!(
         metrics["cross_validation"]["accuracy"],
         json!(folds(&both)

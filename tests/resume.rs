@@ -127,6 +127,8 @@ fn cross_validation_resumes_with_the_missing_folds() {
         serde_json::from_slice(&std::fs::read(out.join("cv.json")).unwrap()).unwrap()
     };
     let fold1 = read()["folds"][0].clone();
+    // One fold cannot calibrate itself on others.
+    assert!(read()["summary"].get("temperature").is_none());
     let second = cv(&["--resume"]);
     let log = String::from_utf8_lossy(&second.stderr);
     assert!(second.status.success(), "{log}");
@@ -153,6 +155,39 @@ fn cross_validation_resumes_with_the_missing_folds() {
         .all(|e| e.as_f64().is_some_and(|e| (0.0..=1.0).contains(&e))));
     let svg = std::fs::read_to_string(out.join("reliability.svg")).unwrap();
     assert!(svg.contains("expected calibration error"), "{svg}");
+    // A temperature fitted on both folds' test clips (their recorded logits), and each fold's
+    // error at the temperature of the other.
+    let (mut logits, mut targets) = (Vec::new(), Vec::new());
+    let labels = doc["pooled"]["labels"].as_array().unwrap();
+    for clip in doc["folds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["test_clips"].as_array().unwrap())
+    {
+        logits.extend(
+            clip["logits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap() as f32),
+        );
+        targets.push(labels.iter().position(|l| *l == clip["label"]).unwrap());
+    }
+    let fitted = ser_train::calibration::fit_temperature(&logits, &targets, labels.len());
+    assert_eq!(
+        doc["summary"]["temperature"].as_f64().unwrap() as f32,
+        fitted
+    );
+    assert_eq!(
+        doc["summary"]["ece_cross_fitted"].as_array().unwrap().len(),
+        2
+    );
+    let printed = String::from_utf8_lossy(&second.stdout);
+    assert!(
+        printed.contains(&format!("test speakers: {fitted:.3}")),
+        "{printed}"
+    );
     // Other settings than the recorded ones are refused.
     for settings in [&["--seed", "7"], &["--valid-speakers", "0"]] {
         let other = cv(&[&["--resume"][..], settings].concat());

@@ -18,9 +18,10 @@ temperature 1, and on all five folds, the temperature a model of this recipe wou
 With `--metrics MODEL/metrics.json`, the fused scores at the fixed weight (accuracy, UAR,
 macro-F1 and the ECE of the fused probabilities, per fold) become that model's
 `cross_validation` entry, the one the web page's About line and `/api/v1/model` report, so a
-model that carries a head reports what networks and head score together. With
-`--fit-temperature`, its `ece` is at each fold's nested temperature, `ece_uncalibrated` at 1, and
-`temperature` the one fitted on all folds.
+model that carries a head reports what networks and head score together. The keys mean what
+`ser cv`'s do: `ece` and `ece_uncalibrated` at temperature 1 (the fold models'), and with
+`--fit-temperature` `ece_cross_fitted` at each fold's nested temperature and `temperature` the
+one fitted on all folds.
 
     python3 fuse_cv.py --heads /tmp/pf/heads --stats stats.json --weight 0.6 [--fit-temperature] \
         [--metrics M] A/cv.json [B/cv.json ...]
@@ -114,18 +115,23 @@ def temperatures(per_fold, w):
 
 def summary(per_fold, w, nested_t=None):
     """Accuracy, UAR, macro-F1 (fractions) and calibration error of each fold at weight `w`, the
-    scores `ser cv` records, of the fused probabilities (the softmax of the fused logits, at
-    each fold's temperature in `nested_t` for `ece`, at 1 for `ece_uncalibrated`)."""
-    out = {"accuracy": [], "uar": [], "macro_f1": [], "ece": [], "ece_uncalibrated": []}
+    scores `ser cv` records, of the fused probabilities (the softmax of the fused logits: at 1
+    for `ece` and `ece_uncalibrated`, at each fold's temperature in `nested_t`, when given, for
+    `ece_cross_fitted`)."""
+    out = {"accuracy": [], "uar": [], "macro_f1": [], "ece": []}
+    if nested_t:
+        out["ece_cross_fitted"] = []
     for k, fold in per_fold.items():
         truth, labels = fold[:2]
         logits = fused_logits(fold, w)
         probs = [softmax(row) for row in logits]
         for key, value in zip(["accuracy", "uar", "macro_f1"], scores(truth, top_labels(probs, labels))):
             out[key].append(value)
-        out["ece_uncalibrated"].append(ece(truth, probs, labels))
-        t = (nested_t or {}).get(k, 1.0)
-        out["ece"].append(ece(truth, [softmax([v / t for v in row]) for row in logits], labels))
+        out["ece"].append(ece(truth, probs, labels))
+        if nested_t:
+            t = nested_t[k]
+            out["ece_cross_fitted"].append(ece(truth, [softmax([v / t for v in row]) for row in logits], labels))
+    out["ece_uncalibrated"] = out["ece"]
     return out
 
 
@@ -159,9 +165,9 @@ def main():
     nested_t, temperature = temperatures(per_fold, a.weight) if a.fit_temperature else (None, 1.0)
     fused = summary(per_fold, a.weight, nested_t)
     if a.fit_temperature:
-        for k, e1, et in zip(per_fold, fused["ece_uncalibrated"], fused["ece"]):
+        for k, e1, et in zip(per_fold, fused["ece"], fused["ece_cross_fitted"]):
             print("fold %d: temperature %.2f (other folds), ECE %.1f %% at 1, %.1f %% at it" % (k, nested_t[k], 100 * e1, 100 * et))
-        print("mean ECE: %.1f %% at 1, %.1f %% at the nested temperatures; on all folds: temperature %.3f" % (100 * statistics.mean(fused["ece_uncalibrated"]), 100 * statistics.mean(fused["ece"]), temperature))
+        print("mean ECE: %.1f %% at 1, %.1f %% at the nested temperatures; on all folds: temperature %.3f" % (100 * statistics.mean(fused["ece"]), 100 * statistics.mean(fused["ece_cross_fitted"]), temperature))
     if a.metrics:
         # One record is one recipe's networks (its seeds); several are an ensemble of records.
         seeds = []

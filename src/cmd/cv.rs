@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use ser_model::{Device, EmotionModel};
-use ser_train::calibration::{reliability_svg, Calibration, ConfidenceBin};
+use ser_train::calibration::{reliability_svg, Calibration, ConfidenceBin, CrossFitted};
 use ser_train::data::Example;
 use ser_train::dataset::Dataset;
 use ser_train::evaluation::{evaluate, Evaluation};
@@ -136,7 +136,7 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
         // summary, the plots and the card from the recorded folds.
         write_summary(&cmd, &dataset.labels, &results, &cfg, &seeds)?;
     }
-    let summary = summary_of(&cmd, &results, &seeds);
+    let summary = summary_of(&cmd, &dataset.labels, &results, &seeds);
     let (a, asd) = mean_sd(&summary.accuracy);
     let (u, usd) = mean_sd(&summary.uar);
     println!(
@@ -148,6 +148,15 @@ pub fn run(cmd: CvCmd) -> Result<ExitCode> {
         100.0 * usd,
         cmd.out.join("cv.json").display()
     );
+    if let Some(t) = summary.temperature {
+        let (e, esd) = mean_sd(&summary.ece_cross_fitted);
+        println!(
+            "temperature fitted on the folds' test speakers: {t:.3} (each fold at the other \
+             folds' temperature: ECE {:.1} ± {:.1} %)",
+            100.0 * e,
+            100.0 * esd
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -482,7 +491,8 @@ struct FoldResult {
     detail: Value,
 }
 
-fn summary_of(cmd: &CvCmd, results: &[FoldResult], seeds: &[u64]) -> CvSummary {
+fn summary_of(cmd: &CvCmd, labels: &[String], results: &[FoldResult], seeds: &[u64]) -> CvSummary {
+    let cross = cross_fitted(labels, results);
     CvSummary {
         folds: cmd.folds,
         seeds: seeds.to_vec(),
@@ -495,7 +505,34 @@ fn summary_of(cmd: &CvCmd, results: &[FoldResult], seeds: &[u64]) -> CvSummary {
         macro_f1: results.iter().map(|r| r.test.macro_f1).collect(),
         ece: fold_values(results, |c| c.ece),
         ece_uncalibrated: fold_values(results, |c| c.ece_uncalibrated),
+        ece_cross_fitted: cross
+            .as_ref()
+            .map_or_else(Vec::new, |c| c.folds.iter().map(|f| f.ece).collect()),
+        temperature: cross.map(|c| c.temperature),
     }
+}
+
+/// A temperature fitted across the folds on their test clips' recorded logits; `None` with
+/// fewer than two folds, or when a fold was recorded without them.
+fn cross_fitted(labels: &[String], results: &[FoldResult]) -> Option<CrossFitted> {
+    let fold_clips = |detail: &Value| -> Option<(Vec<f32>, Vec<usize>)> {
+        let (mut logits, mut targets) = (Vec::new(), Vec::new());
+        for clip in detail["test_clips"].as_array()? {
+            let row: Vec<f32> = serde_json::from_value(clip["logits"].clone()).ok()?;
+            let label = clip["label"].as_str()?;
+            if row.len() != labels.len() {
+                return None;
+            }
+            logits.extend(row);
+            targets.push(labels.iter().position(|l| l == label)?);
+        }
+        Some((logits, targets))
+    };
+    let folds = results
+        .iter()
+        .map(|r| fold_clips(&r.detail))
+        .collect::<Option<Vec<_>>>()?;
+    (folds.len() > 1).then(|| CrossFitted::fit(&folds, labels.len()))
 }
 
 /// The test clips of every fold by confidence, added up; `None` unless every fold has them.
@@ -531,7 +568,7 @@ fn write_summary(
     cfg: &TrainConfig,
     seeds: &[u64],
 ) -> Result<()> {
-    let summary = summary_of(cmd, results, seeds);
+    let summary = summary_of(cmd, labels, results, seeds);
     if let Some(dir) = &cmd.card {
         record_cv(dir, &summary).map_err(anyhow::Error::msg)?;
     }

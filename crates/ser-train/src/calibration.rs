@@ -76,6 +76,45 @@ impl Calibration {
     }
 }
 
+/// A temperature fitted across the folds of a cross-validation, on the test clips of speakers
+/// each fold's model never heard: the way to calibrate a model (network and prosody head)
+/// trained on every speaker there is, as validation speakers cannot (they would be left out).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrossFitted {
+    /// Per fold: its test clips' calibration at the temperature fitted on the other folds'
+    /// test clips, so that no clip is scored with a temperature fitted on it.
+    pub folds: Vec<Calibration>,
+    /// The temperature fitted on every fold's test clips together: the one for a model of
+    /// this recipe trained on all of these speakers.
+    pub temperature: f32,
+}
+
+impl CrossFitted {
+    /// `folds`: each fold's test logits (rows of `k`, temperature 1) and true classes.
+    pub fn fit(folds: &[(Vec<f32>, Vec<usize>)], k: usize) -> Self {
+        let fitted_without = |left_out: Option<usize>| {
+            let others = folds
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != left_out);
+            let (logits, targets): (Vec<&[f32]>, Vec<&[usize]>) = others
+                .map(|(_, (logits, targets))| (logits.as_slice(), targets.as_slice()))
+                .unzip();
+            fit_temperature(&logits.concat(), &targets.concat(), k)
+        };
+        Self {
+            folds: folds
+                .iter()
+                .enumerate()
+                .map(|(i, (logits, targets))| {
+                    Calibration::measure(logits, targets, k, fitted_without(Some(i)))
+                })
+                .collect(),
+            temperature: fitted_without(None),
+        }
+    }
+}
+
 /// `log softmax(β · row)` in f64, shifted by the row's maximum so no exponential overflows.
 fn log_softmax(row: &[f32], beta: f64) -> impl Iterator<Item = f64> + '_ {
     let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
@@ -219,6 +258,39 @@ mod tests {
                 assert!(c.ece_uncalibrated > 2.0 * c.ece, "{c:?}");
             }
         }
+    }
+
+    #[test]
+    fn cross_fitting_scores_each_fold_at_the_temperature_of_the_others() {
+        // Two folds whose labels were drawn at T = 2 and one drawn at T = 0.5.
+        let folds = [
+            sampled(2.0, 8_000),
+            sampled(2.0, 9_000),
+            sampled(0.5, 10_000),
+        ];
+        let cross = CrossFitted::fit(&folds, 4);
+        let own: Vec<f32> = folds
+            .iter()
+            .map(|(logits, targets)| fit_temperature(logits, targets, 4))
+            .collect();
+        // The odd fold is scored at about the other two's temperature, not at its own.
+        let odd = cross.folds[2].temperature;
+        assert!((odd / 2.0 - 1.0).abs() < 0.1, "fold 3 at {odd}");
+        assert!((own[2] / 0.5 - 1.0).abs() < 0.1, "fold 3 alone {}", own[2]);
+        // The others' come from a mix of both: between the two.
+        for c in &cross.folds[..2] {
+            assert!(
+                c.temperature > 0.5 && c.temperature < own[0].min(own[1]),
+                "{c:?}"
+            );
+        }
+        // And the model's temperature is fitted on every fold.
+        let (logits, targets): (Vec<&[f32]>, Vec<&[usize]>) = folds
+            .iter()
+            .map(|(logits, targets)| (logits.as_slice(), targets.as_slice()))
+            .unzip();
+        let pooled = fit_temperature(&logits.concat(), &targets.concat(), 4);
+        assert_eq!(cross.temperature, pooled);
     }
 
     #[test]

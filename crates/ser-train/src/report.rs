@@ -41,6 +41,15 @@ pub struct CvSummary {
     /// The same at temperature 1 (the raw network).
     #[serde(default)]
     pub ece_uncalibrated: Vec<f64>,
+    /// Expected calibration error of each fold's test speakers at the temperature fitted on
+    /// the other folds' test speakers ([`crate::calibration::CrossFitted`]); empty with fewer
+    /// than two folds or folds recorded without their clips' logits.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ece_cross_fitted: Vec<f64>,
+    /// The temperature fitted on all folds' test speakers: the one for this recipe's model
+    /// trained on every speaker (its prosody head's, or its configuration's without a head).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f32>,
 }
 
 /// Mean and (sample) standard deviation.
@@ -449,6 +458,16 @@ pub(crate) fn cv_section(cv: Option<&CvSummary>) -> String {
             spread(&cv.ece_uncalibrated)
         )
     };
+    let cross_fitted = match cv.temperature {
+        Some(t) if cv.ece_cross_fitted.len() == cv.accuracy.len() => format!(
+            "\nA temperature fitted on the other folds' test speakers leaves each fold an error of
+{}; fitted on all folds it is {t:.3}, the one for this recipe trained on every speaker
+(its prosody head's `temperature`, or `config.json`'s without a head).
+",
+            spread(&cv.ece_cross_fitted)
+        ),
+        _ => String::new(),
+    };
     let ensemble = if cv.seeds.len() > 1 {
         let seeds: Vec<String> = cv.seeds.iter().map(u64::to_string).collect();
         format!(
@@ -460,7 +479,7 @@ pub(crate) fn cv_section(cv: Option<&CvSummary>) -> String {
         String::new()
     };
     format!(
-        "Cross-validation by speaker with the same configuration ({} of {} folds; each fold's\nactors unseen in its training; command: `{}`):\n\n{ensemble}| fold | accuracy | UAR | macro-F1 |\n|---|---|---|---|\n{}\n| **mean ± sd** | **{}** | **{}** | **{}** |\n{}",
+        "Cross-validation by speaker with the same configuration ({} of {} folds; each fold's\nactors unseen in its training; command: `{}`):\n\n{ensemble}| fold | accuracy | UAR | macro-F1 |\n|---|---|---|---|\n{}\n| **mean ± sd** | **{}** | **{}** | **{}** |\n{}{cross_fitted}",
         cv.accuracy.len(),
         cv.folds,
         cv.command,
