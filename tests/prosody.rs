@@ -68,10 +68,13 @@ fn a_fitted_head_is_written_beside_the_copied_model_and_applied() {
         loud.to_str().unwrap(),
         "--weight",
         "100",
+        "--temperature",
+        "2",
     ]);
     let head: serde_json::Value =
         serde_json::from_slice(&std::fs::read(loud.join("prosody.json")).unwrap()).unwrap();
     assert_eq!(head["weight"], 100.0);
+    assert_eq!(head["temperature"], 2.0);
     assert!(
         head["fitted_on"]
             .as_str()
@@ -111,9 +114,14 @@ fn bad_weights_and_corpora_exit_2_with_the_reason() {
         "--out",
         out_dir.to_str().unwrap(),
     ];
-    let out = ser(&[&fit[..], &["--weight=-1"]].concat());
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--weight"));
+    for (flag, bad) in [
+        ("--weight", "--weight=-1"),
+        ("--temperature", "--temperature=0"),
+    ] {
+        let out = ser(&[&fit[..], &[bad]].concat());
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains(flag), "{bad}");
+    }
     let out = ser(&fit);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);

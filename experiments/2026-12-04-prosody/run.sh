@@ -53,8 +53,7 @@ fuse --weight 0.2 \
 rm -r OLD42 OLD7
 
 # 3. The bundled models' heads, fitted on all 20 actors.
-$ser prosody --data ../shared/data/ravdess --model models/default --out models/default
-$ser prosody --data ../shared/data/ravdess --model models/ensemble --out models/ensemble --weight 0.2
 # The temperature fitted on all five folds (above) becomes the bundled head's: it is that of
 # network and head together, so the network alone (--no-prosody) keeps config.json's 1.
-sed -i 's/^\(  "fitted_on": .*"\)$/\1,\n  "temperature": 1.417/' models/default/prosody.json
+$ser prosody --data ../shared/data/ravdess --model models/default --out models/default --temperature 1.417
+$ser prosody --data ../shared/data/ravdess --model models/ensemble --out models/ensemble --weight 0.2

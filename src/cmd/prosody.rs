@@ -16,9 +16,9 @@ use super::common::{model_or_bundled, LabelledCorpus};
   ser prosody --data corpus/ --model models/mine --out models/mine --weight 0.4
 
 Fit it on the model's own training clips: scored on speakers it was fitted on, a model looks
-better than it is. The head is written without a softmax temperature of its own, so the model's
-(config.json) applies; a temperature for network and head together is fitted on speakers
-neither learned from, as models/default/MODEL.md tells.")]
+better than it is. Networks and head together are surer than they are right; a softmax
+temperature for them is fitted on speakers neither learned from: `ser cv` with the recipe's
+configuration prints one (`temperature`), which --temperature gives the head.")]
 pub struct ProsodyCmd {
     /// Labelled corpus to fit on (RAVDESS-style directory, folder per label, or CSV manifest);
     /// its labels are read as the model's, as `ser eval` reads them.
@@ -35,6 +35,10 @@ pub struct ProsodyCmd {
     /// for single networks on cross-validation by actor, 0.2 for ensembles of six.
     #[arg(long, default_value_t = DEFAULT_WEIGHT)]
     weight: f32,
+    /// Softmax temperature of networks and head together (the one `ser cv` fits across its
+    /// folds); default: none, so the model's own (config.json) applies.
+    #[arg(long)]
+    temperature: Option<f32>,
     /// Cache directory for decoded audio (default: ~/.cache/ser).
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
@@ -44,6 +48,9 @@ pub fn run(cmd: ProsodyCmd) -> Result<ExitCode> {
     if !cmd.weight.is_finite() || cmd.weight < 0.0 {
         bail!("--weight must be a number ≥ 0, not {}", cmd.weight);
     }
+    if let Some(t) = cmd.temperature.filter(|t| !(t.is_finite() && *t > 0.0)) {
+        bail!("--temperature must be a number > 0, not {t}");
+    }
     let model = model_or_bundled(cmd.model.as_deref())?;
     let corpus = LabelledCorpus::read(&cmd.data, &model, &[], false, cmd.cache.clone())?;
     if corpus.examples.is_empty() {
@@ -51,6 +58,7 @@ pub fn run(cmd: ProsodyCmd) -> Result<ExitCode> {
     }
     let mut head = fit_on_examples(model.config(), &corpus.examples, cmd.weight);
     head.fitted_on = format!("{} in {}", head.fitted_on, cmd.data.display());
+    head.temperature = cmd.temperature;
     let model = model.with_prosody(head, &cmd.out.display().to_string())?;
     let head = model.prosody().expect("the head was just added");
     match &cmd.model {
@@ -62,8 +70,11 @@ pub fn run(cmd: ProsodyCmd) -> Result<ExitCode> {
         }
         None => model.save(&cmd.out)?,
     }
+    let temperature = head
+        .temperature
+        .map_or(String::new(), |t| format!(", temperature {t}"));
     eprintln!(
-        "ser: prosody head fitted on {}, weight {}, written to {}",
+        "ser: prosody head fitted on {}, weight {}{temperature}, written to {}",
         head.fitted_on,
         cmd.weight,
         cmd.out.display()
