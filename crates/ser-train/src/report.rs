@@ -232,7 +232,10 @@ ser {version}, burn 0.22.1 (flex CPU backend).
         test = Split::names(&split.test_speakers),
         valid_scores = valid_text(outcome),
         prosody = prosody_text(outcome),
-        confidence = confidence_text(outcome.calibration.as_ref()),
+        confidence = confidence_text(
+            outcome.calibration.as_ref(),
+            outcome.model.prosody().is_some()
+        ),
         rate = cfg.audio.sample_rate,
         trim = cfg
             .audio
@@ -396,22 +399,29 @@ fn schedule_text(cfg: &TrainConfig, validated: bool) -> String {
     }
 }
 
-/// What a confidence of this model means, for its card.
-fn confidence_text(c: Option<&Calibration>) -> String {
+/// What a confidence of this model means, for its card: the softmax of the network's logits,
+/// or with a prosody head (`with_head`) of theirs summed (see `EmotionModel::logits`).
+fn confidence_text(c: Option<&Calibration>, with_head: bool) -> String {
     let measured = "on new speakers and corpora expect it to be off by more";
+    let softmax = if with_head {
+        "the softmax probability of the network's\nand prosody head's summed logits"
+    } else {
+        "the network's\nsoftmax probability"
+    };
     let Some(c) = c else {
-        return "A confidence is the network's softmax probability\n(no validation speakers \
-                measured its calibration; a cross-validation measures it on unseen speakers)."
-            .to_string();
+        return format!(
+            "A confidence is {softmax} (no validation speakers measured its calibration; a\n\
+             cross-validation measures it on unseen speakers)."
+        );
     };
     if c.temperature == 1.0 {
         format!(
-            "A confidence is the network's\nsoftmax probability; on the validation speakers the expected calibration error is {}\n(how far confidences are from how often the model is right; {measured}).",
+            "A confidence is {softmax}; on the validation speakers the expected calibration error is {}\n(how far confidences are from how often the model is right; {measured}).",
             pct(c.ece)
         )
     } else {
         format!(
-            "A confidence is the network's\nsoftmax probability at temperature {:.2}, fitted on the validation speakers (expected\ncalibration error there {}, {} at temperature 1; {measured}).",
+            "A confidence is {softmax} at temperature {:.2}, fitted on the validation speakers (expected\ncalibration error there {}, {} at temperature 1; {measured}).",
             c.temperature,
             pct(c.ece),
             pct(c.ece_uncalibrated)
@@ -623,6 +633,24 @@ mod tests {
         let (unlike, made_for) = scope_text(&cfg);
         assert!(!unlike.contains("phone"));
         assert!(made_for.contains("made for phone audio"));
+    }
+
+    #[test]
+    fn a_card_says_whose_logits_a_confidence_is_the_softmax_of() {
+        let head = "network's\nand prosody head's summed logits";
+        assert!(confidence_text(None, true).contains(head));
+        assert!(!confidence_text(None, false).contains("prosody"));
+        let fitted = Calibration {
+            temperature: 1.5,
+            ece_uncalibrated: 0.12,
+            ece: 0.08,
+            bins: Vec::new(),
+        };
+        let text = confidence_text(Some(&fitted), true);
+        assert!(
+            text.contains(head) && text.contains("temperature 1.50"),
+            "{text}"
+        );
     }
 
     #[test]
