@@ -470,10 +470,7 @@ pub(crate) fn cv_section(cv: Option<&CvSummary>) -> String {
     };
     let cross_fitted = match cv.temperature {
         Some(t) if cv.ece_cross_fitted.len() == cv.accuracy.len() => format!(
-            "\nA temperature fitted on the other folds' test speakers leaves each fold an error of
-{}; fitted on all folds it is {t:.3}, the one for this recipe trained on every speaker
-(its prosody head's `temperature`, or `config.json`'s without a head).
-",
+            "\nA temperature fitted on the other folds' test speakers leaves each fold an error of\n{}; fitted on all folds it is {t:.3}, the one for this recipe trained on every speaker\n(its prosody head's `temperature`, or `config.json`'s without a head).\n",
             spread(&cv.ece_cross_fitted)
         ),
         _ => String::new(),
