@@ -17,18 +17,10 @@ fn bundled_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default")
 }
 
-/// The bundled model's softmax temperature, which members joining it must share.
-fn bundled_temperature() -> f32 {
-    EmotionModel::bundled().unwrap().config().temperature
-}
-
-/// `network` alone (no prosody head) as a model of the bundled configuration at softmax
-/// temperature `temperature`, saved as `dir/name`.
-fn network_model(dir: &Path, name: &str, network: Network, temperature: f32) -> PathBuf {
-    let config = ser_model::ModelConfig {
-        temperature,
-        ..EmotionModel::bundled().unwrap().config().clone()
-    };
+/// `network` alone (no prosody head) as a model of the bundled configuration (temperature 1:
+/// the bundled one is its head's), saved as `dir/name`.
+fn network_model(dir: &Path, name: &str, network: Network) -> PathBuf {
+    let config = EmotionModel::bundled().unwrap().config().clone();
     let out = dir.join(name);
     EmotionModel::from_network(config, network)
         .unwrap()
@@ -39,10 +31,10 @@ fn network_model(dir: &Path, name: &str, network: Network, temperature: f32) -> 
 
 /// A model of freshly initialised weights (see [`network_model`]): a second member whose
 /// probabilities differ from the bundled network's.
-fn untrained_model(dir: &Path, temperature: f32) -> PathBuf {
+fn untrained_model(dir: &Path) -> PathBuf {
     let network =
         EmotionModel::fresh_network(EmotionModel::bundled().unwrap().config(), &ser_model::cpu());
-    network_model(dir, "untrained", network, temperature)
+    network_model(dir, "untrained", network)
 }
 
 /// A mono 16-bit WAV of a `freq` Hz tone, `samples` long at `rate`, in `dir`.
@@ -77,12 +69,12 @@ fn an_ensemble_predicts_the_mean_of_its_members_probabilities() {
     let dir = tempfile::tempdir().unwrap();
     // 2.7 s: within the model's 3 s window, so no pooling over windows comes in between.
     let clip = tone_wav(&dir, 220.0, 22_050, 60_000);
-    // The bundled network without its prosody head and at temperature 1 (the ensemble's
+    // The bundled network without its prosody head (and so at temperature 1: the ensemble's
     // probabilities are the mean of its members' raw ones, then at the model's temperature),
     // and an untrained one: the mean is the networks' own.
     let bundled = EmotionModel::bundled().unwrap().ensemble().networks()[0].clone();
-    let a = network_model(dir.path(), "bundled-network", bundled, 1.0);
-    let b = untrained_model(dir.path(), 1.0);
+    let a = network_model(dir.path(), "bundled-network", bundled);
+    let b = untrained_model(dir.path());
     let both = dir.path().join("both");
     succeed(ser().arg("ensemble").args([&a, &b]).arg("--out").arg(&both));
     assert!(!both.join("prosody.json").exists());
@@ -122,7 +114,7 @@ fn an_ensemble_saves_and_loads_with_identical_predictions() {
     let dir = tempfile::tempdir().unwrap();
     let members = vec![
         EmotionModel::bundled().unwrap(),
-        EmotionModel::load(untrained_model(dir.path(), bundled_temperature())).unwrap(),
+        EmotionModel::load(untrained_model(dir.path())).unwrap(),
     ];
     let model = EmotionModel::combine(members).unwrap();
     assert_eq!(model.config().members, 2);
@@ -176,7 +168,7 @@ fn a_member_missing_its_weights_file_is_refused() {
 #[test]
 fn models_that_differ_in_more_than_weights_are_refused_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
-    let other = untrained_model(dir.path(), bundled_temperature());
+    let other = untrained_model(dir.path());
     let path = other.join("config.json");
     let mut config: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     config["labels"][0] = "bored".into();
@@ -243,9 +235,7 @@ fn the_shipped_ensemble_holds_six_different_networks_interchangeable_with_the_bu
     let members: Vec<_> = (0..n).map(|i| predict(&member(i)).probabilities).collect();
     // The bundled network is taught by the first member and is not one of the six (compared as
     // a network alone, at the members' temperature).
-    let bundled_network =
-        EmotionModel::from_network(config.clone(), bundled.ensemble().networks()[0].clone())
-            .unwrap();
+    let bundled_network = bundled.without_prosody();
     assert!(!members.contains(&predict(&bundled_network).probabilities));
     for i in 0..n {
         for j in i + 1..n {
@@ -284,7 +274,7 @@ fn a_prosody_head_that_all_members_share_stays_and_differing_ones_go() {
     }
     // With a member that has no head, the ensemble has none.
     let mixed = dir.path().join("mixed");
-    let untrained = untrained_model(dir.path(), bundled_temperature());
+    let untrained = untrained_model(dir.path());
     succeed(
         ser()
             .arg("ensemble")

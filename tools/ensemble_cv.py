@@ -87,6 +87,16 @@ def top_labels(probs, labels):
     return [labels[max(range(len(labels)), key=row.__getitem__)] for row in probs]
 
 
+def add_fold(summary, truth, probs, labels):
+    """Appends one fold's accuracy, UAR, macro-F1 (fractions) and ECE of `probs`, the per-fold
+    scores `ser cv` records, to `summary`'s lists; returns the three scores."""
+    fold_scores = scores(truth, top_labels(probs, labels))
+    for key, value in zip(["accuracy", "uar", "macro_f1"], fold_scores):
+        summary[key].append(value)
+    summary["ece"].append(ece(truth, probs, labels))
+    return fold_scores
+
+
 def write_summary(path, records, fold_count, shared, summary, command, seeds=()):
     """Sets `path`'s (a model's metrics.json) `cross_validation` entry to `summary`, the scores
     of the networks of `records` (with `seeds` when they are seeds of one recipe), made by
@@ -135,13 +145,8 @@ def main():
         if any(run[k]["test"]["labels"] != labels for run in runs[1:]):
             sys.exit(f"fold {k}: the runs order their labels differently")
         single = [percent(scores(truth, [c["predicted"] for c in clips])) for clips in members]
-        probs = ensemble(members, labels)
-        fold_scores = scores(truth, top_labels(probs, labels))
-        combined = percent(fold_scores)
+        combined = percent(add_fold(summary, truth, ensemble(members, labels), labels))
         rows.append(single + [combined])
-        for key, value in zip(["accuracy", "uar", "macro_f1"], fold_scores):
-            summary[key].append(value)
-        summary["ece"].append(ece(truth, probs, labels))
         cells = " ".join(f"{a:5.1f}/{u:5.1f}" for a, u in single)
         print(f"{k:>4}  {cells} {combined[0]:5.1f}/{combined[1]:5.1f}")
     # Each column (members, then the ensemble) averaged over the folds.

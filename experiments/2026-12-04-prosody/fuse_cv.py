@@ -34,7 +34,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tools"))
-from ensemble_cv import ece, ensemble, folds, percent, scores, softmax, top_labels, write_summary  # noqa: E402
+from ensemble_cv import add_fold, ece, ensemble, folds, percent, scores, softmax, top_labels, write_summary  # noqa: E402
 
 
 def head_log_p(head, stats):
@@ -124,10 +124,7 @@ def summary(per_fold, w, nested_t=None):
     for k, fold in per_fold.items():
         truth, labels = fold[:2]
         logits = fused_logits(fold, w)
-        probs = [softmax(row) for row in logits]
-        for key, value in zip(["accuracy", "uar", "macro_f1"], scores(truth, top_labels(probs, labels))):
-            out[key].append(value)
-        out["ece"].append(ece(truth, probs, labels))
+        add_fold(out, truth, [softmax(row) for row in logits], labels)
         if nested_t:
             t = nested_t[k]
             out["ece_cross_fitted"].append(ece(truth, [softmax([v / t for v in row]) for row in logits], labels))

@@ -446,24 +446,13 @@ pub fn train(
     // The temperature was fitted on the logits of network and head together, so with a head
     // it is the head's, and the network alone keeps 1 (see `EmotionModel::temperature`).
     let fitted = calibration.as_ref().map_or(1.0, |c| c.temperature);
-    let (model_cfg, head) = match head {
-        Some(head) => {
-            let temperature = (fitted != 1.0).then_some(fitted);
-            (
-                model_cfg,
-                Some(ProsodyHead {
-                    temperature,
-                    ..head
-                }),
-            )
-        }
-        None => (
-            ModelConfig {
-                temperature: fitted,
-                ..model_cfg
-            },
-            None,
-        ),
+    let head = head.map(|head| ProsodyHead {
+        temperature: (fitted != 1.0).then_some(fitted),
+        ..head
+    });
+    let model_cfg = ModelConfig {
+        temperature: if head.is_some() { 1.0 } else { fitted },
+        ..model_cfg
     };
     let model = assemble(model_cfg, best_net, head.as_ref())
         .map_err(|e| TrainError::Config(e.to_string()))?;
