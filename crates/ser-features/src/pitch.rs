@@ -8,8 +8,9 @@
 //!
 //! Per frame, YIN's cumulative-mean-normalised difference `d'(τ)` of the frame with itself
 //! lagged by τ is near 0 at the period of a periodic sound; the first lag below a threshold (then
-//! its local minimum, refined by a parabola) gives the period. Frames with no such lag, or
-//! quieter than [`SILENCE_DB`] below the clip's loudest frame, are unvoiced. The correlation
+//! its local minimum, refined by a parabola) gives the period. Frames with no such lag are
+//! unvoiced; frames quieter than [`SILENCE_DB`] below the clip's loudest are not analysed at all
+//! (pauses, where YIN finds spurious periods). The correlation
 //! behind the difference is computed by FFT (three 1024-point transforms per frame); the
 //! `log_mel` benchmark of ser-features times it within [`crate::Prosody::measure`].
 
@@ -20,11 +21,11 @@ use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 
 /// `d'(τ)` below this marks a periodic frame (YIN's absolute threshold, 0.10-0.15 in the paper).
 const THRESHOLD: f32 = 0.15;
-/// Frames this far (dB of energy) below the clip's loudest are unvoiced whatever their shape:
-/// YIN finds spurious periods in near-silence.
+/// Frames this far (dB of energy) below the clip's loudest are pauses, not analysed: YIN finds
+/// spurious periods in near-silence.
 pub const SILENCE_DB: f32 = 40.0;
 
-/// One frame's reading.
+/// One audible frame's reading.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PitchFrame {
     /// F0 in Hz when the frame is voiced.
@@ -73,8 +74,9 @@ impl PitchTracker {
     }
 
     /// Frames of `y`: frame `t` starts at sample `t * hop` and needs `W + max lag` samples, so
-    /// a clip shorter than that has none.
-    pub fn track(&self, y: &[f32]) -> Vec<PitchFrame> {
+    /// a clip shorter than that has none. A frame more than [`SILENCE_DB`] below the loudest (a
+    /// pause) is `None`.
+    pub fn track(&self, y: &[f32]) -> Vec<Option<PitchFrame>> {
         let span = self.window + self.max_lag + 1;
         if y.len() < span {
             return Vec::new();
@@ -93,13 +95,7 @@ impl PitchTracker {
             .iter()
             .zip(&energy)
             .map(|(&s, &e)| {
-                if loudest <= 0.0 || e <= floor {
-                    return PitchFrame {
-                        f0: None,
-                        periodicity: 0.0,
-                    };
-                }
-                self.frame(&y[s..s + span], e, &mut scratch)
+                (loudest > 0.0 && e > floor).then(|| self.frame(&y[s..s + span], e, &mut scratch))
             })
             .collect()
     }
@@ -221,6 +217,7 @@ mod tests {
             let frames = tracker.track(&voice(f0, 0.5));
             assert!(!frames.is_empty());
             for frame in &frames {
+                let frame = frame.expect("a steady tone has no pauses");
                 let found = frame.f0.expect("a harmonic tone is voiced");
                 assert!((found / f0 - 1.0).abs() < 0.01, "{f0} Hz read as {found}");
                 assert!(frame.periodicity > 0.9, "{}", frame.periodicity);
@@ -240,18 +237,18 @@ mod tests {
             })
             .collect();
         let frames = tracker.track(&noise);
-        let voiced = frames.iter().filter(|f| f.f0.is_some()).count();
+        let voiced = frames.iter().flatten().filter(|f| f.f0.is_some()).count();
         assert!(
             voiced * 20 < frames.len(),
             "{voiced} of {} voiced",
             frames.len()
         );
-        // A tone followed by silence: the silent frames are unvoiced.
+        // A tone followed by silence: the silent frames are pauses, not analysed.
         let mut clip = voice(150.0, 0.3);
         clip.extend(vec![0.0; 4800]);
         let frames = tracker.track(&clip);
-        assert!(frames[0].f0.is_some());
-        assert_eq!(frames.last().unwrap().f0, None);
+        assert!(frames[0].is_some_and(|f| f.f0.is_some()));
+        assert_eq!(frames.last().unwrap(), &None);
     }
 
     #[test]

@@ -1,11 +1,18 @@
-//! Prosody of an utterance: twenty statistics of its pitch, loudness, timing and spectral
+//! Prosody of an utterance: nineteen statistics of its pitch, loudness, timing and spectral
 //! balance, the cues listeners read emotion from besides the spectrum's detail.
 //!
 //! A CNN over the log-mel sees these only partly (the mel bands blur F0, see
 //! [`crate::pitch`]), and a network trained on a few thousand clips does not learn utterance-wide
-//! statistics such as the pitch range reliably. On RAVDESS, a logistic regression over these
-//! twenty numbers alone classified 49 % of unheard actors' clips (8 emotions), and combined
+//! statistics such as the pitch range reliably. On RAVDESS, a logistic regression over such
+//! statistics alone classified about half of unheard actors' clips (8 emotions), and combined
 //! with a network it added 1.7-4.0 points (`experiments/2026-12-04-prosody`).
+//!
+//! None of them depends on how long the utterance is or how long it pauses: rates are per second
+//! of audible speech and pauses (frames [`SILENCE_DB`] below the loudest) are left out of every
+//! mean. The clip's duration was a statistic until 2026-12-05: in RAVDESS, where every actor
+//! says the same two sentences, it stands for speaking rate, but in other speech it measures the
+//! sentence: a head fitted on it pulled two joined RAVDESS sentences towards calm and disgust and
+//! away from surprised and fearful (`experiments/2026-12-05-length-free-prosody`).
 //!
 //! ```
 //! use ser_features::{Prosody, PROSODY_NAMES};
@@ -13,17 +20,18 @@
 //! let tone: Vec<f32> = (0..16_000).map(|i| (i as f32 * 0.05).sin()).collect();
 //! let stats = prosody.measure(&tone);
 //! assert_eq!(stats.len(), PROSODY_NAMES.len());
-//! assert!((stats[10] - 1.0).abs() < 1e-6); // duration_s of one second
+//! assert!(stats[7] > 0.95); // voiced_fraction: a steady tone is voiced throughout
 //! ```
 
 use crate::params::PadMode;
-use crate::pitch::{PitchTracker, SILENCE_DB};
+use crate::pitch::{PitchFrame, PitchTracker, SILENCE_DB};
 use crate::stft::Stft;
 
 /// Names of the statistics [`Prosody::measure`] returns, in order. Pitch is in semitones
-/// above 100 Hz over voiced frames, levels in dB of frame RMS over frames within
-/// [`SILENCE_DB`] of the loudest, spectral measures over frames within 30 dB of it.
-pub const PROSODY_NAMES: [&str; 20] = [
+/// above 100 Hz over voiced frames; voicing, periodicity and levels (dB of frame RMS) over the
+/// audible frames, within [`SILENCE_DB`] of the loudest; spectral measures over frames within
+/// 30 dB of it.
+pub const PROSODY_NAMES: [&str; 19] = [
     "pitch_mean_st",
     "pitch_sd_st",
     "pitch_p5_st",
@@ -34,7 +42,6 @@ pub const PROSODY_NAMES: [&str; 20] = [
     "voiced_fraction",
     "voiced_runs_per_s",
     "voiced_run_mean_s",
-    "duration_s",
     "level_sd_db",
     "level_range_db",
     "level_mean_abs_step_db",
@@ -89,33 +96,36 @@ impl Prosody {
     /// hears it). Always finite: a clip without voiced frames has pitch statistics of 0.
     pub fn measure(&self, y: &[f32]) -> [f32; PROSODY_FEATURES] {
         let mut out = [0.0f32; PROSODY_FEATURES];
-        out[10] = y.len() as f32 / self.sample_rate;
         if y.is_empty() {
             return out;
         }
         self.pitch(y, &mut out);
         let level = self.level_db(y);
         let loudest = level.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let audible: Vec<f32> = level
-            .iter()
-            .copied()
-            .filter(|&l| l > loudest - SILENCE_DB)
+        let is_audible = |l: f32| l > loudest - SILENCE_DB;
+        let audible: Vec<f32> = level.iter().copied().filter(|&l| is_audible(l)).collect();
+        out[10] = sd(&audible);
+        out[11] = percentile(&audible, 95.0) - percentile(&audible, 10.0);
+        // Steps within speech only: into and out of a pause they measure the pause's depth.
+        let speech_steps: Vec<f32> = level
+            .windows(2)
+            .filter(|w| is_audible(w[0]) && is_audible(w[1]))
+            .map(|w| (w[1] - w[0]).abs())
             .collect();
-        out[11] = sd(&audible);
-        out[12] = percentile(&audible, 95.0) - percentile(&audible, 10.0);
-        out[13] = mean(&steps(&level).map(f32::abs).collect::<Vec<_>>());
+        out[12] = mean(&speech_steps);
         let loud: Vec<bool> = level.iter().map(|&l| l > loudest - LOUD_DB).collect();
         self.spectral(y, &loud, &mut out);
         out
     }
 
-    /// Statistics 0-9 and 19: pitch and voicing.
+    /// Statistics 0-9 and 18: pitch, voicing and periodicity, over the audible frames.
     fn pitch(&self, y: &[f32], out: &mut [f32; PROSODY_FEATURES]) {
         let frames = self.tracker.track(y);
-        if frames.is_empty() {
+        let audible: Vec<&PitchFrame> = frames.iter().flatten().collect();
+        if audible.is_empty() {
             return;
         }
-        let semitones: Vec<f32> = frames
+        let semitones: Vec<f32> = audible
             .iter()
             .filter_map(|f| f.f0)
             .map(|f0| 12.0 * (f0 / 100.0).log2())
@@ -129,12 +139,13 @@ impl Prosody {
         out[4] = p95 - p5;
         out[5] = mean(&step.iter().map(|s| s.abs()).collect::<Vec<_>>());
         out[6] = sd(&step);
-        let n = frames.len() as f32;
+        let n = audible.len() as f32;
         out[7] = semitones.len() as f32 / n;
+        // A run of voiced frames ends at an unvoiced frame or a pause.
         let mut runs = Vec::new();
         let mut run = 0usize;
         for frame in &frames {
-            match (frame.f0, run) {
+            match (frame.and_then(|f| f.f0), run) {
                 (Some(_), _) => run += 1,
                 (None, 0) => {}
                 (None, _) => {
@@ -148,7 +159,7 @@ impl Prosody {
         }
         out[8] = runs.len() as f32 / (n * HOP_S);
         out[9] = mean(&runs);
-        out[19] = mean(&frames.iter().map(|f| f.periodicity).collect::<Vec<_>>());
+        out[18] = mean(&audible.iter().map(|f| f.periodicity).collect::<Vec<_>>());
     }
 
     /// Frame levels in dB (RMS of 25 ms frames centered every 10 ms, zero beyond the clip),
@@ -166,7 +177,7 @@ impl Prosody {
             .collect()
     }
 
-    /// Statistics 14-18: spectral centroid, tilt and flatness of the loud frames.
+    /// Statistics 13-17: spectral centroid, tilt and flatness of the loud frames.
     fn spectral(&self, y: &[f32], loud: &[bool], out: &mut [f32; PROSODY_FEATURES]) {
         let bin_hz = self.sample_rate / self.n_fft as f32;
         let band =
@@ -189,11 +200,11 @@ impl Prosody {
             tilt.push(10.0 * (sum(high.clone()) / sum(low.clone())).log10());
             flatness.push(log_flatness(power));
         });
-        out[14] = mean(&centroid);
-        out[15] = sd(&centroid);
-        out[16] = mean(&tilt);
-        out[17] = sd(&tilt);
-        out[18] = mean(&flatness);
+        out[13] = mean(&centroid);
+        out[14] = sd(&centroid);
+        out[15] = mean(&tilt);
+        out[16] = sd(&tilt);
+        out[17] = mean(&flatness);
     }
 }
 
@@ -286,26 +297,40 @@ mod tests {
         assert!(rising[5] > 0.05, "{}", rising[5]);
     }
 
+    /// `syllables` steady 0.3 s syllables at 180 Hz, each followed by a silent pause.
+    fn syllables(syllables: usize, pause_s: f32) -> Vec<f32> {
+        let mut clip = Vec::new();
+        for _ in 0..syllables {
+            clip.extend(glide(180.0, 180.0, 0.3));
+            clip.extend(vec![0.0; (pause_s * RATE as f32) as usize]);
+        }
+        clip
+    }
+
     #[test]
     fn timing_counts_voiced_runs() {
-        let prosody = Prosody::new(RATE);
-        // Three 0.3 s syllables separated by 0.2 s pauses of near-silence.
-        let mut clip = Vec::new();
-        for _ in 0..3 {
-            clip.extend(glide(180.0, 180.0, 0.3));
-            clip.extend(vec![0.0; 3200]);
-        }
-        let stats = prosody.measure(&clip);
-        assert!((stats[10] - 1.5).abs() < 1e-6);
+        let stats = Prosody::new(RATE).measure(&syllables(3, 0.2));
         assert!((stats[9] - 0.3).abs() < 0.06, "run length {}", stats[9]);
-        // The last pause is cut short by the tracker's frame span, so 3 runs in ~1.45 s.
+        // Three runs per 0.9 s of sound (and a few frames that reach into each syllable).
         assert!(
-            (stats[8] * (stats[10] - 0.05) - 3.0).abs() < 0.3,
-            "{}",
+            (stats[8] - 3.0 / 0.9).abs() < 0.5,
+            "runs per s {}",
             stats[8]
         );
         // Levels leave the pauses out: steady syllables vary little.
-        assert!(stats[11] < 3.0, "level sd {}", stats[11]);
+        assert!(stats[10] < 3.0, "level sd {}", stats[10]);
+    }
+
+    #[test]
+    fn length_and_pauses_leave_the_statistics_alone() {
+        let prosody = Prosody::new(RATE);
+        let short = prosody.measure(&syllables(3, 0.2));
+        // Twice as many of the same syllables, three times as far apart.
+        let long = prosody.measure(&syllables(6, 0.6));
+        for ((name, a), b) in PROSODY_NAMES.iter().zip(short).zip(long) {
+            let tolerance = 0.05 * a.abs().max(b.abs()) + 0.05;
+            assert!((a - b).abs() < tolerance, "{name}: {a} against {b}");
+        }
     }
 
     #[test]
@@ -319,16 +344,16 @@ mod tests {
             .collect();
         let (dull, bright) = (prosody.measure(&dull), prosody.measure(&bright));
         assert!(
-            bright[16] > dull[16] + 10.0,
+            bright[15] > dull[15] + 10.0,
             "tilt {} vs {}",
-            bright[16],
-            dull[16]
+            bright[15],
+            dull[15]
         );
         assert!(
-            bright[14] > dull[14] + 500.0,
+            bright[13] > dull[13] + 500.0,
             "centroid {} vs {}",
-            bright[14],
-            dull[14]
+            bright[13],
+            dull[13]
         );
     }
 

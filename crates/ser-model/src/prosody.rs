@@ -3,7 +3,7 @@
 //! balance) whose log-probabilities, scaled by a weight, are added to the networks' logits.
 //!
 //! The networks read the log-mel spectrogram, which blurs pitch, and learn utterance-wide
-//! statistics poorly from a few thousand clips; twenty such statistics alone classify about
+//! statistics poorly from a few thousand clips; these statistics alone classify about
 //! half of unheard RAVDESS actors' clips, and added to every network measured they raised its
 //! cross-validated accuracy by 1.7-4.0 points (`experiments/2026-12-04-prosody`). A model directory
 //! holds it as `prosody.json` (optional); `ser prosody` fits one to a model.

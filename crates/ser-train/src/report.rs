@@ -343,11 +343,14 @@ fn scope_text(cfg: &TrainConfig) -> (&'static str, &'static str) {
 fn prosody_text(outcome: &TrainOutcome) -> String {
     outcome.model.prosody().map_or(String::new(), |head| {
         format!(
-            "\n\nProsody head (`prosody.json`): a logistic regression over twenty statistics of the \
-             whole clip (pitch by YIN, loudness, voiced timing, spectral balance), fitted on the \
-             training clips ({}); its log-probabilities, times {}, are added to the network's \
-             logits (`--no-prosody` leaves it out).",
-            head.fitted_on, head.weight
+            "\n\nProsody head (`prosody.json`): a logistic regression over {} statistics of the \
+             whole clip (pitch by YIN, loudness, voiced timing, spectral balance; none depends on \
+             the clip's length or pauses), fitted on the training clips ({}); its \
+             log-probabilities, times {}, are added to the network's logits (`--no-prosody` \
+             leaves it out).",
+            head.features.len(),
+            head.fitted_on,
+            head.weight
         )
     })
 }
