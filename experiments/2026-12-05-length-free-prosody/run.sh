@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Length-free prosody head, experiments/2026-12-05-length-free-prosody: how each number in
-# README.md was made. Needs the fold corpora /tmp/foldK-train (the fold's 16 training actors,
+# README.md was made. The *-studio results and heads-studio/ are this script's output at commit
+# fca0732, whose `ser prosody` fitted heads on the studio clips alone; since then it also measures
+# each clip through a phone line, a room and noise (`prosody_fit::recording_conditions`). Needs the fold corpora /tmp/foldK-train (the fold's 16 training actors,
 # symlinked), /tmp/old42.json and /tmp/old7.json (experiments/2026-12-04-prosody/run.sh), and,
 # for the old head's column, a `prosody_stats` example built at commit d3c5dbc
 # (/tmp/prosody_stats_old: `git stash; cargo build --release -p ser-model --example prosody_stats`).
@@ -34,7 +36,7 @@ fuse --weight 0.2 --metrics models/ensemble/metrics.json "${ens[@]}" OLD42/cv.js
 rm -r OLD42 OLD7
 
 # 3. The bundled heads, fitted on all 20 actors (the default's temperature: step 2's "on all folds").
-$ser prosody --data ../shared/data/ravdess --model models/default --out models/default --temperature 1.389
+$ser prosody --data ../shared/data/ravdess --model models/default --out models/default --temperature 1.343
 $ser prosody --data ../shared/data/ravdess --model models/ensemble --out models/ensemble --weight 0.2
 
 # 4. Longer utterances: sentences of unheard actors joined (experiments/2026-12-03-whole-clips),
@@ -60,3 +62,17 @@ for f in 1 2; do
       $x/results/heads/fold$f/prosody.json /tmp/pf/fold$f-$set-new.json)"
   done
 done > $x/results/joined.txt
+
+# 5. Recording conditions (tools/robustness.py) of the same fold networks alone, with the fold's
+#    head fitted on studio clips (heads-studio) and with the head as ser prosody now fits it.
+for f in 1 2; do
+  actors=$(seq -f %02g $((4 * f - 3)) $((4 * f)))
+  for variant in studio-head:heads-studio head:heads; do
+    dir=/tmp/fold$f-join7-${variant%%:*}
+    rm -rf $dir && cp -r /tmp/fold$f-join7 $dir && cp $x/results/${variant##*:}/fold$f/prosody.json $dir/
+  done
+  for m in join7:network join7-studio-head:studio-head join7-head:head; do
+    python3 tools/robustness.py $ser /tmp/fold$f-${m%%:*} ../shared/data/ravdess /tmp/robust $actors \
+      | tail -8 > $x/results/robustness-fold$f-${m##*:}.txt
+  done
+done
