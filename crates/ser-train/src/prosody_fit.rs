@@ -29,20 +29,20 @@ const STEPS: usize = 3000;
 pub const DEFAULT_WEIGHT: f32 = 0.6;
 
 /// How many degraded copies of each training clip [`recording_conditions`] makes.
-pub const CONDITIONS: usize = 3;
+const CONDITIONS: usize = 3;
 
 /// `wave` (at `rate` Hz) as three recordings the studio clips do not show, of the kinds the
 /// networks train under ([`AugmentConfig`]'s defaults and the bundled recipe): a narrowband
 /// phone line, a room whose reverberation time is drawn from the default range, and white
-/// noise at an SNR drawn from the default range. Drawn from `seed`, so a clip always gets the
-/// same copies.
+/// noise at an SNR drawn from the default range. Drawn from `seed` (the clip's position among
+/// the training examples), so the same corpus always gives the same copies and the same head.
 ///
 /// Statistics such as the spectral centroid, tilt, flatness and periodicity move far under
 /// these; a head fitted on studio clips alone read the moves as emotions, and fold networks
 /// with it called 30-36 % of unheard actors' phone-band clips right against 65 % alone
 /// (`experiments/2026-12-05-length-free-prosody`). Fitted on the copies too, it learns which
 /// statistics keep their meaning.
-pub fn recording_conditions(wave: &[f32], rate: u32, seed: u64) -> [Vec<f32>; CONDITIONS] {
+fn recording_conditions(wave: &[f32], rate: u32, seed: u64) -> [Vec<f32>; CONDITIONS] {
     let defaults = AugmentConfig::default();
     let mut rng = StdRng::seed_from_u64(seed);
     let (rt60_lo, rt60_hi) = defaults.rt60_s;
@@ -63,12 +63,11 @@ pub fn fit_on_examples(config: &ModelConfig, examples: &[Example], weight: f32) 
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, e)| {
-            let clean = config.audio.skip_offset(&e.wave).to_vec();
-            let copies = recording_conditions(&clean, rate, i as u64);
-            std::iter::once(clean)
-                .chain(copies)
-                .map(|wave| prosody.measure(&wave))
-                .collect::<Vec<_>>()
+            let clean = config.audio.skip_offset(&e.wave);
+            let copies = recording_conditions(clean, rate, i as u64);
+            let mut rows = vec![prosody.measure(clean)];
+            rows.extend(copies.iter().map(|wave| prosody.measure(wave)));
+            rows
         })
         .collect();
     let targets: Vec<usize> = examples
