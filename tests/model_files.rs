@@ -160,6 +160,15 @@ fn a_damaged_prosody_head_is_refused() {
     short["coef"][2].as_array_mut().unwrap().pop();
     std::fs::write(&head, short.to_string()).unwrap();
     refused(&model, &["prosody.json", "coefficients"]);
+    // A head of an earlier version, which also read the clip's duration: the user is told how
+    // to get a working model back.
+    let mut earlier = bundled_head();
+    earlier["features"]
+        .as_array_mut()
+        .unwrap()
+        .insert(10, "duration_s".into());
+    std::fs::write(&head, earlier.to_string()).unwrap();
+    refused(&model, &["prosody.json", "other statistics", "ser prosody"]);
 }
 
 #[test]

@@ -60,7 +60,8 @@ impl ProsodyHead {
         }
         if self.features != PROSODY_NAMES {
             return Err(format!(
-                "it reads other statistics than this version measures ({})",
+                "it reads other statistics than this version measures ({}); fit it again with \
+                 `ser prosody`, or remove it to use the networks alone",
                 PROSODY_NAMES.join(", ")
             ));
         }
