@@ -63,6 +63,19 @@ for f in 1 2; do
   done
 done > $x/results/joined.txt
 
+# 4b. Shorter utterances: the first second of each trimmed sentence, the same networks and heads.
+for f in 1 2; do
+  actors=$(seq -f %02g $((4 * f - 3)) $((4 * f)))
+  python3 $x/first_second.py ../shared/data/ravdess /tmp/short-f$f $actors
+  files=$(for a in $actors; do ls /tmp/short-f$f/Actor_$a/*.flac; done)
+  $ser predict /tmp/short-f$f --model /tmp/fold$f-join7 --format json > /tmp/pf/fold$f-short.json
+  /tmp/prosody_stats_old $files > /tmp/pf/fold$f-short-old.json
+  target/release/examples/prosody_stats $files > /tmp/pf/fold$f-short-new.json
+  echo "fold $f, first 1 s: $(python3 $x/joined_heads.py /tmp/pf/fold$f-short.json \
+    $E/2026-12-04-prosody/results/heads/fold$f/prosody.json /tmp/pf/fold$f-short-old.json \
+    $x/results/heads/fold$f/prosody.json /tmp/pf/fold$f-short-new.json)"
+done > $x/results/first-second.txt
+
 # 5. Recording conditions (tools/robustness.py) of the same fold networks alone, with the fold's
 #    head fitted on studio clips (heads-studio) and with the head as ser prosody now fits it.
 for f in 1 2; do
