@@ -89,3 +89,14 @@ for f in 1 2; do
       | tail -8 > $x/results/robustness-fold$f-${m##*:}.txt
   done
 done
+
+# 6. A hot (clipped at 20 % of the peak) and a quiet (-30 dB) recording, network and head now
+#    (the fold models of step 5).
+for f in 1 2; do
+  actors=$(seq -f %02g $((4 * f - 3)) $((4 * f)))
+  python3 $x/level_and_clipping.py ../shared/data/ravdess /tmp/cond-f$f $actors
+  for c in clipped quiet; do
+    echo "$c fold $f: network: $($ser eval --data /tmp/cond-f$f/$c --model /tmp/fold$f-join7 | head -1) |" \
+      "with the head: $($ser eval --data /tmp/cond-f$f/$c --model /tmp/fold$f-join7-head | head -1)"
+  done
+done > $x/results/level-and-clipping.txt
