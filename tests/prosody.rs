@@ -7,6 +7,9 @@ use std::path::Path;
 use std::process::Output;
 
 use assert_cmd::Command;
+use ser_model::EmotionModel;
+use ser_train::acoustics::telephone_band;
+use ser_train::dataset::{parse_ravdess_name, RavdessInfo};
 
 const SER: &str = env!("CARGO_BIN_EXE_ser");
 
@@ -102,59 +105,39 @@ fn a_fitted_head_is_written_beside_the_copied_model_and_applied() {
     assert!((sum - 1.0).abs() < 1e-4, "{sum}");
 }
 
-/// How many of `clips` (labelled `truth`) the bundled model gets right with its prosody head,
-/// and how many its network alone.
-fn right_with_and_without_head(clips: &[Vec<f32>], truth: &[String]) -> (usize, usize) {
-    let right = |m: &ser_model::EmotionModel| {
+/// How many of `clips` (labelled `truth`) `model` gets right with its prosody head, and how
+/// many its network alone.
+fn right_with_and_without_head(
+    model: EmotionModel,
+    clips: &[Vec<f32>],
+    truth: &[&str],
+) -> (usize, usize) {
+    assert!(model.prosody().is_some(), "the model carries a head");
+    let right = |m: &EmotionModel| {
         let answers = m.predict_clips(clips);
         answers
             .iter()
             .zip(truth)
-            .filter(|(p, t)| &p.label == *t)
+            .filter(|(p, t)| p.label == **t)
             .count()
     };
-    let model = ser_model::EmotionModel::bundled().unwrap();
-    assert!(
-        model.prosody().is_some(),
-        "the bundled model carries a head"
-    );
     (right(&model), right(&model.without_prosody()))
 }
 
-/// One of actor 05's sentences as the bundled model hears it.
-struct Sentence {
-    /// Emotion, intensity, statement and repetition, as the file name numbers them.
-    key: [usize; 4],
-    samples: Vec<f32>,
-    label: String,
-}
-
-/// Actor 05's sixty sentences.
-fn actor_05(data: &Path) -> Vec<Sentence> {
-    let model = ser_model::EmotionModel::bundled().unwrap();
-    let mut out = Vec::new();
-    for emotion in 1..=8 {
-        // RAVDESS has no strong intensity of neutral.
-        for intensity in 1..=if emotion == 1 { 1 } else { 2 } {
-            for statement in 1..=2 {
-                for repetition in 1..=2 {
-                    let name = format!(
-                        "03-01-{emotion:02}-{intensity:02}-{statement:02}-{repetition:02}-05.flac"
-                    );
-                    let path = data.join("ravdess/Actor_05").join(name);
-                    let samples = model.hear_file(path).unwrap().samples;
-                    let label = model.labels()[emotion - 1].clone();
-                    let key = [emotion, intensity, statement, repetition];
-                    out.push(Sentence {
-                        key,
-                        samples,
-                        label,
-                    });
-                }
-            }
-        }
-    }
-    out
+/// Actor 05's sixty sentences as `model` hears them, with what their names say.
+fn actor_05(model: &EmotionModel, data: &Path) -> Vec<(RavdessInfo, Vec<f32>)> {
+    let mut files: Vec<_> = std::fs::read_dir(data.join("ravdess/Actor_05"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|path| {
+            let info = parse_ravdess_name(path).unwrap();
+            (info, model.hear_file(path).unwrap().samples)
+        })
+        .collect()
 }
 
 /// Two sentences of one actor, emotion and intensity, end to end, make one longer utterance
@@ -167,19 +150,25 @@ fn the_bundled_head_does_not_read_a_longer_utterance_as_another_emotion() {
     let Some(data) = common::data_dir() else {
         return;
     };
-    let sentences = actor_05(&data);
+    let model = EmotionModel::bundled().unwrap();
+    let sentences = actor_05(&model, &data);
     let (mut pairs, mut truth) = (Vec::new(), Vec::new());
-    for first in sentences.iter().filter(|s| s.key[2] == 1) {
-        let [emotion, intensity, _, repetition] = first.key;
-        let second = sentences
+    for (first, samples) in sentences.iter().filter(|(info, _)| info.statement == 1) {
+        let (_, second) = sentences
             .iter()
-            .find(|s| s.key == [emotion, intensity, 2, repetition])
+            .find(|(info, _)| {
+                *info
+                    == RavdessInfo {
+                        statement: 2,
+                        ..first.clone()
+                    }
+            })
             .unwrap();
-        pairs.push([first.samples.as_slice(), &second.samples].concat());
-        truth.push(first.label.clone());
+        pairs.push([samples.as_slice(), second].concat());
+        truth.push(first.emotion);
     }
     assert_eq!(pairs.len(), 30);
-    let (with_head, network) = right_with_and_without_head(&pairs, &truth);
+    let (with_head, network) = right_with_and_without_head(model, &pairs, &truth);
     assert!(
         with_head + 3 >= network,
         "with the head {with_head} of 30 pairs right, the network alone {network}"
@@ -195,22 +184,14 @@ fn the_bundled_head_holds_up_on_phone_audio() {
     let Some(data) = common::data_dir() else {
         return;
     };
-    let rate = ser_model::EmotionModel::bundled()
-        .unwrap()
-        .config()
-        .audio
-        .sample_rate;
-    let (phone, truth): (Vec<Vec<f32>>, Vec<String>) = actor_05(&data)
+    let model = EmotionModel::bundled().unwrap();
+    let rate = model.config().audio.sample_rate;
+    let (phone, truth): (Vec<Vec<f32>>, Vec<&str>) = actor_05(&model, &data)
         .into_iter()
-        .map(|s| {
-            (
-                ser_train::acoustics::telephone_band(&s.samples, rate),
-                s.label,
-            )
-        })
+        .map(|(info, samples)| (telephone_band(&samples, rate), info.emotion))
         .unzip();
     assert_eq!(phone.len(), 60);
-    let (with_head, network) = right_with_and_without_head(&phone, &truth);
+    let (with_head, network) = right_with_and_without_head(model, &phone, &truth);
     assert!(
         with_head + 6 >= network,
         "with the head {with_head} of 60 phone-band clips right, the network alone {network}"

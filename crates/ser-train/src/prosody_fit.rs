@@ -76,7 +76,7 @@ pub fn fit_on_examples(config: &ModelConfig, examples: &[Example], weight: f32) 
         .collect();
     let speakers: BTreeSet<&str> = examples.iter().map(|e| e.speaker.as_str()).collect();
     let fitted_on = format!(
-        "{} clips of {} speakers, each also through a phone line, a room and noise",
+        "{} clips of {} speakers (each also through a phone line, a room and noise)",
         examples.len(),
         speakers.len()
     );
