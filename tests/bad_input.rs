@@ -218,3 +218,53 @@ fn digital_silence_gives_finite_features() {
     assert_eq!(features.dim(), (64, 101));
     assert!(features.iter().all(|v| v.is_finite()));
 }
+
+#[test]
+fn digital_silence_is_not_given_an_emotion() {
+    // Zeros, and 16-bit silence dithered by one step: both refused by `ser predict`, naming the
+    // file, while the tone beside them is still predicted (exit 2: some files failed).
+    let dir = tempfile::tempdir().unwrap();
+    let dithered: Vec<u8> = (0..32_000)
+        .flat_map(|i| [-1i16, 0, 1][i % 3].to_le_bytes())
+        .collect();
+    let files = [
+        (
+            "silence.wav",
+            wav_bytes(1, 1, 16_000, 16, &[0; 64_000], None),
+        ),
+        ("dithered.wav", wav_bytes(1, 1, 16_000, 16, &dithered, None)),
+        (
+            "tone.wav",
+            wav_bytes(1, 1, 16_000, 16, &pcm16_tone(220.0, 16_000, 32_000), None),
+        ),
+    ];
+    for (name, bytes) in &files {
+        temp_file(&dir, name, bytes);
+    }
+    let output = Command::cargo_bin("ser")
+        .unwrap()
+        .args(["predict", dir.path().to_str().unwrap(), "--format", "json"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r["path"].as_str().unwrap().ends_with(name))
+            .unwrap()
+    };
+    for (name, why) in [
+        ("silence.wav", "every sample is zero"),
+        ("dithered.wav", "the loudest sample is at -90.3 dBFS"),
+    ] {
+        let error = row(name)["error"].as_str().unwrap();
+        assert!(
+            error.contains(name) && error.contains("no sound to classify") && error.contains(why),
+            "{error}"
+        );
+        assert!(row(name).get("label").is_none());
+    }
+    assert!(row("tone.wav")["label"].is_string());
+}

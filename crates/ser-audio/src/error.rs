@@ -33,6 +33,11 @@ pub enum ErrorKind {
     },
     /// The caller passed parameters that cannot be honoured (e.g. a zero target rate).
     InvalidOptions(String),
+    /// The recording holds no sound to classify (see [`crate::require_sound`]).
+    Silent {
+        /// Its loudest sample, in dBFS (`-inf` when every sample is zero).
+        peak_dbfs: f32,
+    },
 }
 
 /// An ingest error: which source failed, and why.
@@ -81,6 +86,17 @@ impl fmt::Display for ErrorKind {
                 "recording is longer than the {limit_s:.0} s limit for whole-file loading"
             ),
             ErrorKind::InvalidOptions(why) => write!(f, "invalid options: {why}"),
+            ErrorKind::Silent { peak_dbfs } if peak_dbfs.is_finite() => write!(
+                f,
+                "no sound to classify: the loudest sample is at {peak_dbfs:.1} dBFS, at or below \
+                 {:.0} dBFS (digital silence: a muted microphone or an empty track?)",
+                crate::SILENT_PEAK_DBFS
+            ),
+            ErrorKind::Silent { .. } => write!(
+                f,
+                "no sound to classify: every sample is zero (digital silence: a muted \
+                 microphone or an empty track?)"
+            ),
         }
     }
 }

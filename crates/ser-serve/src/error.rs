@@ -32,13 +32,15 @@ impl IntoResponse for ApiError {
 }
 
 impl From<AudioError> for ApiError {
-    /// Unrecognised formats and codecs are 415; everything else wrong with the audio is 400.
+    /// Unrecognised formats and codecs are 415; a readable recording without sound is 422;
+    /// everything else wrong with the audio is 400.
     fn from(e: AudioError) -> Self {
         let status = match e.kind {
             ErrorKind::NotAudio | ErrorKind::UnsupportedCodec(_) => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
             ErrorKind::TooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::Silent { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             _ => StatusCode::BAD_REQUEST,
         };
         Self::new(status, e.to_string())

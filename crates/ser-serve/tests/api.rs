@@ -55,6 +55,14 @@ fn tone_wav() -> Vec<u8> {
     std::fs::read(fixture("formats/pcm_s16.wav")).unwrap()
 }
 
+/// The tone fixture with every sample zero: a valid recording of digital silence.
+fn silent_wav() -> Vec<u8> {
+    let mut wav = tone_wav();
+    let samples = wav.windows(4).position(|w| w == b"data").unwrap() + 8;
+    wav[samples..].fill(0);
+    wav
+}
+
 #[tokio::test]
 async fn a_model_answering_with_four_labels_reports_only_those() {
     let four: Vec<String> = ["angry", "happy", "neutral", "sad"]
@@ -134,6 +142,11 @@ async fn errors_are_json_with_the_right_status() {
             tone_wav()[..100].to_vec(),
             StatusCode::BAD_REQUEST,
             "truncated",
+        ),
+        (
+            silent_wav(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no sound to classify: every sample is zero",
         ),
     ];
     for (body, want, text) in cases {
