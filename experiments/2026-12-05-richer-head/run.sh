@@ -25,3 +25,8 @@ json.dump(rec, open('/tmp/pf/two-seed-students.json', 'w'))
 PY
 python3 $E/2026-12-04-prosody/fuse_cv.py --heads $E/2026-12-05-length-free-prosody/results/heads \
   --stats /tmp/pf/stats-length-free.json --weight 0.6 /tmp/pf/two-seed-students.json > results/two-seed-students.txt
+
+# The head fitted with classes weighted by inverse frequency, as the networks are trained
+# (`class_weights`), instead of unweighted.
+CLASS_WEIGHT=balanced python3 probe/compare.py /tmp/pf/stats-length-free.json /tmp/pf/oracle-sex.json "${records[@]}" \
+  | grep '^nineteen' > results/balanced-head.txt

@@ -1,12 +1,14 @@
 """Probe (2026-12-05): does the head gain from more statistics? For each set of groups, a
 logistic regression (scikit-learn, C=1, standardised) per fold on the fold's 16 training actors,
 fused with recorded test logits (log p_net + w log p_head), w nested (best on the other folds).
-python3 compare.py STATS19.json EXTRA.json CV.json [CV.json ...]"""
-import json, sys, itertools, warnings, numpy as np
+python3 compare.py STATS19.json EXTRA.json CV.json [CV.json ...]
+CLASS_WEIGHT=balanced weights the classes by inverse frequency (RAVDESS has half as many neutral clips)."""
+import json, os, sys, warnings, numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from sklearn.pipeline import make_pipeline
 warnings.filterwarnings('ignore')
+CLASS_WEIGHT = os.environ.get('CLASS_WEIGHT') or None
 base = json.load(open(sys.argv[1])); extra = json.load(open(sys.argv[2]))
 LAB = ['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'disgust', 'surprised']
 lab = lambda p: int(p.split('/')[-1].split('-')[2]) - 1
@@ -29,7 +31,7 @@ def run(groups, recs):
         paths = sorted(next(iter(recs.values()))[k])
         test = set(actor(p) for p in paths)
         tr = [p for p in base if actor(p) not in test]
-        clf = make_pipeline(StandardScaler(), LogisticRegression(C=1, max_iter=5000))
+        clf = make_pipeline(StandardScaler(), LogisticRegression(C=1, max_iter=5000, class_weight=CLASS_WEIGHT))
         clf.fit(np.array([X(p) for p in tr]), [lab(p) for p in tr])
         lp = np.log(clf.predict_proba(np.array([X(p) for p in paths])) + 1e-12)
         yt = np.array([lab(p) for p in paths])
