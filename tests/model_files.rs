@@ -119,24 +119,53 @@ fn a_config_that_does_not_fit_the_weights_is_refused() {
     }
 }
 
-#[test]
-fn the_cli_names_the_model_and_exits_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let model = model_copy(&dir);
-    std::fs::remove_file(model.join("config.json")).unwrap();
+/// `ser predict --model MODEL x.wav`: exit code and stderr.
+fn predict_with(model: &Path) -> (Option<i32>, String) {
     let out = Command::cargo_bin("ser")
         .unwrap()
         .args(["predict", "--model", model.to_str().unwrap(), "x.wav"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("config.json"), "{err}");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code(), err)
+}
+
+#[test]
+fn the_cli_names_the_model_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = model_copy(&dir);
+    std::fs::remove_file(model.join("model.bpk")).unwrap();
+    let (code, err) = predict_with(&model);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("model.bpk"), "{err}");
     // The reason is said once, not repeated by the error's chain.
-    let reason = std::fs::read(model.join("config.json"))
+    let reason = std::fs::read(model.join("model.bpk"))
         .unwrap_err()
         .to_string();
     assert_eq!(err.matches(&reason).count(), 1, "{err}");
+}
+
+#[test]
+fn a_path_that_is_no_model_says_what_a_model_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = model_copy(&dir);
+    std::fs::remove_file(model.join("config.json")).unwrap();
+    for (path, why) in [
+        (dir.path().join("modle"), "no such model directory"),
+        (model.join("model.bpk"), "not a directory"),
+        (
+            model.clone(),
+            "not a model directory: it holds no config.json",
+        ),
+    ] {
+        let (code, err) = predict_with(&path);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(
+            err.contains(&format!("{}: {why}", path.display()))
+                && err.contains("a model is a directory holding config.json and model.bpk"),
+            "{err}"
+        );
+    }
 }
 
 /// The bundled model's prosody head, as a JSON value to damage.

@@ -12,6 +12,15 @@ pub enum ModelError {
         /// CLI's error report would repeat).
         error: std::io::Error,
     },
+    /// The path is not a model directory at all (missing, a file, or without `config.json`):
+    /// most often a mistyped `--model`.
+    #[error("{path}: {why}; a model is a directory holding config.json and model.bpk, as `ser train` writes it")]
+    NotAModel {
+        /// The path given as the model.
+        path: String,
+        /// What is there instead.
+        why: &'static str,
+    },
     /// `config.json` is not a valid model configuration.
     #[error("{path}: not a valid ser model configuration: {why}")]
     BadConfig {

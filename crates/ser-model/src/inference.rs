@@ -59,6 +59,19 @@ impl EmotionModel {
     pub fn load(dir: impl AsRef<Path>) -> Result<Self, ModelError> {
         let dir = dir.as_ref();
         let name = dir.display().to_string();
+        let not_a_model = |why| {
+            Err(ModelError::NotAModel {
+                path: name.clone(),
+                why,
+            })
+        };
+        if !dir.exists() {
+            return not_a_model("no such model directory");
+        } else if !dir.is_dir() {
+            return not_a_model("not a directory");
+        } else if !dir.join(CONFIG_FILE).exists() {
+            return not_a_model("not a model directory: it holds no config.json");
+        }
         let read = |file: &str| {
             let path = dir.join(file);
             std::fs::read(&path).map_err(|error| ModelError::Io {
