@@ -2,7 +2,8 @@
 //! for one 3-4 s RAVDESS clip (target ≤ 5 ms median on one core), and batch throughput.
 //! Where the single clip's time goes: `single/features_3s` (log-mel and standardisation of
 //! the loaded clip) and `single/predict_loaded_clip_3s` (the same plus the network); their
-//! difference is what each further network of an ensemble would add.
+//! difference is what each further network of an ensemble would add. `single/speech_check_3s`
+//! is the speech check that `ser predict` and the API run before classifying.
 //!
 //! One core: `RAYON_NUM_THREADS=1 taskset -c 0 cargo bench --bench predict -- single`
 //! Both cores: `cargo bench --bench predict -- batch`
@@ -49,6 +50,11 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("single/predict_loaded_clip_3s", |b| {
         b.iter(|| model.predict_clips(std::slice::from_ref(&clip)))
+    });
+    // What `ser predict` and `POST /api/v1/predict` add before classifying a file.
+    let rate = model.config().audio.sample_rate;
+    c.bench_function("single/speech_check_3s", |b| {
+        b.iter(|| ser_analyze::require_speech("clip", &clip, rate).unwrap())
     });
     let mut group = c.benchmark_group("batch");
     group.throughput(Throughput::Elements(files.len() as u64));

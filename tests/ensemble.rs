@@ -37,16 +37,6 @@ fn untrained_model(dir: &Path) -> PathBuf {
     network_model(dir, "untrained", network)
 }
 
-/// A mono 16-bit WAV of a `freq` Hz tone, `samples` long at `rate`, in `dir`.
-fn tone_wav(dir: &tempfile::TempDir, freq: f32, rate: u32, samples: usize) -> PathBuf {
-    let pcm = common::pcm16_tone(freq, rate, samples);
-    common::temp_file(
-        dir,
-        "tone.wav",
-        &common::wav_bytes(1, 1, rate, 16, &pcm, None),
-    )
-}
-
 /// Runs `cmd` and returns its standard output, failing the test with its errors if it fails.
 fn succeed(cmd: &mut Command) -> Vec<u8> {
     let out = cmd.output().unwrap();
@@ -67,8 +57,9 @@ fn probabilities(model: &Path, clip: &Path) -> serde_json::Map<String, Value> {
 #[test]
 fn an_ensemble_predicts_the_mean_of_its_members_probabilities() {
     let dir = tempfile::tempdir().unwrap();
-    // 2.7 s: within the model's 3 s window, so no pooling over windows comes in between.
-    let clip = tone_wav(&dir, 220.0, 22_050, 60_000);
+    // 1 s of synthetic syllables: within the model's 3 s window, so no pooling over windows
+    // comes in between.
+    let clip = common::fixture("speechlike.wav");
     // The bundled network without its prosody head (and so at temperature 1: the ensemble's
     // probabilities are the mean of its members' raw ones, then at the model's temperature),
     // and an untrained one: the mean is the networks' own.
@@ -247,7 +238,7 @@ fn the_shipped_ensemble_holds_six_different_networks_interchangeable_with_the_bu
 #[test]
 fn a_prosody_head_that_all_members_share_stays_and_differing_ones_go() {
     let dir = tempfile::tempdir().unwrap();
-    let clip = tone_wav(&dir, 180.0, 16_000, 40_000);
+    let clip = common::fixture("speechlike.wav");
     // The bundled model twice: the same networks and the same head, so the same answer.
     let twice = dir.path().join("twice");
     succeed(

@@ -8,6 +8,10 @@
    "ingest changed" from "features differ". Mel filterbanks for several parameter sets too.
 2. Decoder fixtures (tests/fixtures/formats/): small synthetic tones in every supported format
    and sample width, written by libsndfile (soundfile).
+3. tests/fixtures/speechlike.wav: one second of synthetic voiced syllables (a harmonic series
+   under a gliding pitch, with pauses), which the speech detector takes for speech where it takes
+   a steady tone for noise: what tests of `ser predict` and `POST /api/v1/predict` classify when
+   they need no corpus (`python3 tools/make_fixtures.py speechlike` writes only this one).
 
 Run it in a throwaway venv with pinned versions:
 
@@ -145,6 +149,24 @@ def format_fixtures():
     (FORMATS_DIR / "manifest.json").write_text(json.dumps(listing, indent=1) + "\n")
 
 
-if __name__ == "__main__":
+def speechlike_fixture():
+    """Four 150 ms syllables 100 ms apart from 50 ms in, 16 kHz, 16-bit: twenty harmonics (1/k)
+    of a pitch gliding 140 -> 180 Hz within each, under a raised-cosine envelope."""
+    sr = 16000
+    y = np.zeros(sr)
+    t = np.arange(int(0.15 * sr)) / sr
+    f0 = 140 + 40 * t / t[-1]
+    phase = 2 * np.pi * np.cumsum(f0) / sr
+    syllable = sum(np.sin(k * phase) / k for k in range(1, 21)) * np.hanning(len(t))
+    for i in range(4):
+        start = int((0.05 + 0.25 * i) * sr)
+        y[start:start + len(t)] = syllable
+    y *= 0.5 / np.abs(y).max()
+    sf.write(ROOT / "tests" / "fixtures" / "speechlike.wav", y, sr, subtype="PCM_16")
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["speechlike"]:
+    speechlike_fixture()
+elif __name__ == "__main__":
     format_fixtures()
     librosa_fixtures()

@@ -48,7 +48,8 @@ enum Heard {
 pub fn run(cmd: PredictCmd) -> Result<ExitCode> {
     let model = cmd.model.load()?;
     let files = collect_audio_files(&cmd.paths)?;
-    let alone_after = ALONE_AFTER_S * model.config().audio.sample_rate as usize;
+    let rate = model.config().audio.sample_rate;
+    let alone_after = ALONE_AFTER_S * rate as usize;
     let alone = std::sync::Mutex::new(());
     let mut results: Vec<(PathBuf, Result<Prediction, String>)> = Vec::with_capacity(files.len());
     for chunk in files.chunks(BATCH) {
@@ -56,6 +57,8 @@ pub fn run(cmd: PredictCmd) -> Result<ExitCode> {
             .par_iter()
             .map(|f| {
                 let samples = model.hear_file(f).map_err(|e| e.to_string())?.samples;
+                ser_analyze::require_speech(&f.display().to_string(), &samples, rate)
+                    .map_err(|e| e.to_string())?;
                 Ok(if samples.len() > alone_after {
                     // One at a time: a pass already uses every core, and two at once would
                     // double the backend's working memory.

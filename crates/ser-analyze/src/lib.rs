@@ -5,7 +5,9 @@
 //! it finds speech with a [`SpeechDetector`] (energy over an adaptive noise floor and
 //! spectral flatness), cuts speech into [`windows`] that never cross a long pause, classifies
 //! them in batches, and [`smooth`]s the window probabilities into [`Segment`]s. Stretches
-//! without speech are reported as such and never given an emotion.
+//! without speech are reported as such and never given an emotion; [`require_speech`] lets a
+//! caller that classifies whole clips (`ser predict`, `POST /api/v1/predict`) refuse one in
+//! which the detector finds none.
 //!
 //! ```no_run
 //! use ser_analyze::{AnalyzeOptions, Analyzer};
@@ -21,6 +23,7 @@ mod analyzer;
 mod envelope;
 mod json;
 pub mod smooth;
+mod speech_check;
 mod summary;
 pub mod vad;
 mod windows;
@@ -28,6 +31,7 @@ mod windows;
 pub use analyzer::{Analysis, AnalyzeOptions, Analyzer};
 pub use envelope::Envelope;
 pub use smooth::Segment;
+pub use speech_check::require_speech;
 pub use summary::Summary;
 pub use vad::{SpeechDetector, VadParams};
 pub use windows::windows;

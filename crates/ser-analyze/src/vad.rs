@@ -293,7 +293,7 @@ fn flatness(power: &[f32]) -> f32 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     const RATE: u32 = 16_000;
@@ -322,7 +322,8 @@ mod tests {
             .collect()
     }
 
-    fn white(secs: f64, amplitude: f32, seed: u64) -> Vec<f32> {
+    /// White noise of `secs` at 16 kHz, uniform in ±`amplitude`, from a fixed `seed`.
+    pub(crate) fn white(secs: f64, amplitude: f32, seed: u64) -> Vec<f32> {
         let mut s = seed;
         (0..(secs * RATE as f64) as usize)
             .map(|_| {
@@ -330,6 +331,17 @@ mod tests {
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
                 ((s >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 2.0 * amplitude
+            })
+            .collect()
+    }
+
+    /// A loud 60 Hz mains hum with a 300 Hz harmonic, `secs` long at 16 kHz.
+    pub(crate) fn hum(secs: f64) -> Vec<f32> {
+        (0..(secs * RATE as f64) as usize)
+            .map(|i| {
+                let t = i as f32 / 16e3;
+                0.1 * (2.0 * std::f32::consts::PI * 60.0 * t).sin()
+                    + 0.05 * (2.0 * std::f32::consts::PI * 300.0 * t).sin()
             })
             .collect()
     }
@@ -375,14 +387,7 @@ mod tests {
     #[test]
     fn steady_hum_under_speech_is_the_floor() {
         // A loud 60 Hz hum with harmonics is not flat, but it never rises above its own floor.
-        let hum: Vec<f32> = (0..16_000 * 10)
-            .map(|i| {
-                let t = i as f32 / 16e3;
-                0.1 * (2.0 * std::f32::consts::PI * 60.0 * t).sin()
-                    + 0.05 * (2.0 * std::f32::consts::PI * 300.0 * t).sin()
-            })
-            .collect();
-        assert!(detect(&hum, 2000).is_empty());
+        assert!(detect(&hum(10.0), 2000).is_empty());
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub enum ErrorKind {
         /// Its loudest sample, in dBFS (`-inf` when every sample is zero).
         peak_dbfs: f32,
     },
+    /// The recording holds sound but no speech: a speech detector (`ser-analyze`'s) heard
+    /// only noise, hum or tones, which a model would still give an emotion to.
+    NoSpeech,
 }
 
 /// An ingest error: which source failed, and why.
@@ -91,6 +94,11 @@ impl fmt::Display for ErrorKind {
                 "no sound to classify: the loudest sample is at {peak_dbfs:.1} dBFS, at or below \
                  {:.0} dBFS (digital silence: a muted microphone or an empty track?)",
                 crate::SILENT_PEAK_DBFS
+            ),
+            ErrorKind::NoSpeech => write!(
+                f,
+                "no speech found: the speech detector heard only noise, hum or steady tones, \
+                 nothing to classify"
             ),
             ErrorKind::Silent { .. } => write!(
                 f,

@@ -10,7 +10,7 @@ use crate::error::{AudioError, ErrorKind, Result};
 pub const SILENT_PEAK_DBFS: f32 = -90.0;
 
 /// The loudest sample's level in dBFS: `-inf` when there are no samples or all are zero.
-fn peak_dbfs(samples: &[f32]) -> f32 {
+pub fn peak_dbfs(samples: &[f32]) -> f32 {
     let peak = samples.iter().fold(0.0f32, |m, v| m.max(v.abs()));
     20.0 * peak.log10()
 }

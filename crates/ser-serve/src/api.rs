@@ -129,6 +129,7 @@ pub async fn predict(State(state): State<AppState>, req: Request) -> Result<Json
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
         let audio = model.hear_bytes(&name, bytes)?;
+        ser_analyze::require_speech(&name, &audio.samples, audio.sample_rate)?;
         let p = model.predict_clips(&[audio.samples]).remove(0);
         let mut out = p.to_json();
         out.insert("duration_s".into(), json!(audio.source_duration_s));

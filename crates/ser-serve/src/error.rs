@@ -32,7 +32,8 @@ impl IntoResponse for ApiError {
 }
 
 impl From<AudioError> for ApiError {
-    /// Unrecognised formats and codecs are 415; a readable recording without sound is 422;
+    /// Unrecognised formats and codecs are 415; a readable recording without sound or speech
+    /// is 422;
     /// everything else wrong with the audio is 400.
     fn from(e: AudioError) -> Self {
         let status = match e.kind {
@@ -40,7 +41,7 @@ impl From<AudioError> for ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
             ErrorKind::TooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorKind::Silent { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::Silent { .. } | ErrorKind::NoSpeech => StatusCode::UNPROCESSABLE_ENTITY,
             _ => StatusCode::BAD_REQUEST,
         };
         Self::new(status, e.to_string())

@@ -55,6 +55,12 @@ fn tone_wav() -> Vec<u8> {
     std::fs::read(fixture("formats/pcm_s16.wav")).unwrap()
 }
 
+/// One second of synthetic syllables, which the speech check takes for speech (a tone it
+/// refuses).
+fn speech_wav() -> Vec<u8> {
+    std::fs::read(fixture("speechlike.wav")).unwrap()
+}
+
 /// The tone fixture with every sample zero: a valid recording of digital silence.
 fn silent_wav() -> Vec<u8> {
     let mut wav = tone_wav();
@@ -82,7 +88,7 @@ async fn a_model_answering_with_four_labels_reports_only_those() {
         serde_json::json!(["neutral", "happy", "sad", "angry"])
     );
     assert_eq!(json(&b)["colours"].as_array().unwrap().len(), 4);
-    let (s, b) = call(app, post("/api/v1/predict", tone_wav())).await;
+    let (s, b) = call(app, post("/api/v1/predict", speech_wav())).await;
     assert_eq!(s, StatusCode::OK);
     let v = json(&b);
     let probs = v["probabilities"].as_object().unwrap();
@@ -99,7 +105,11 @@ async fn a_model_answering_with_four_labels_reports_only_those() {
 
 #[tokio::test]
 async fn predict_raw_and_multipart() {
-    let (status, body) = call(app(Limits::default()), post("/api/v1/predict", tone_wav())).await;
+    let (status, body) = call(
+        app(Limits::default()),
+        post("/api/v1/predict", speech_wav()),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let v = json(&body);
     let probs = v["probabilities"].as_object().unwrap();
@@ -110,12 +120,12 @@ async fn predict_raw_and_multipart() {
         v["probabilities"][v["label"].as_str().unwrap()],
         v["confidence"]
     );
-    assert!((v["duration_s"].as_f64().unwrap() - 0.25).abs() < 1e-3);
+    assert!((v["duration_s"].as_f64().unwrap() - 1.0).abs() < 1e-3);
     assert_eq!(v["model"], "bundled");
 
     let boundary = "XBOUNDARYX";
     let mut form = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\nContent-Type: audio/wav\r\n\r\n").into_bytes();
-    form.extend(tone_wav());
+    form.extend(speech_wav());
     form.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
     let req = Request::post("/api/v1/predict")
         .header(
@@ -147,6 +157,11 @@ async fn errors_are_json_with_the_right_status() {
             silent_wav(),
             StatusCode::UNPROCESSABLE_ENTITY,
             "no sound to classify: every sample is zero",
+        ),
+        (
+            tone_wav(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no speech found",
         ),
     ];
     for (body, want, text) in cases {
@@ -241,7 +256,7 @@ async fn saturated_server_answers_503() {
         ..Limits::default()
     };
     let app = app(none);
-    let requests = (0..6).map(|_| call(app.clone(), post("/api/v1/predict", tone_wav())));
+    let requests = (0..6).map(|_| call(app.clone(), post("/api/v1/predict", speech_wav())));
     let statuses: Vec<StatusCode> = futures_util::future::join_all(requests)
         .await
         .into_iter()
@@ -384,7 +399,7 @@ async fn a_token_guards_the_api_but_not_the_page() {
         if let Some(a) = auth {
             req = req.header("authorization", a);
         }
-        req.body(Body::from(tone_wav())).unwrap()
+        req.body(Body::from(speech_wav())).unwrap()
     };
     for auth in [None, Some("Bearer wrong-token!"), Some("s3cret-token")] {
         let (status, body) = call(guarded(), with(auth)).await;

@@ -35,7 +35,7 @@ fn rss_mb() -> f64 {
 fn wav() -> Vec<u8> {
     std::fs::read(
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../tests/fixtures/formats/pcm_s16.wav"),
+            .join("../../tests/fixtures/speechlike.wav"),
     )
     .unwrap()
 }

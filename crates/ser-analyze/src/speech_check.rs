@@ -1,0 +1,86 @@
+//! Whether a clip holds speech at all, before it is given an emotion. The model answers
+//! whatever it hears, and noise alone gets confident answers (the bundled model: a 50 Hz hum
+//! "surprised, 100 %", the room tone before a RAVDESS sentence "angry, 88 %"), so `ser
+//! predict` and `POST /api/v1/predict` refuse a clip in which the [`SpeechDetector`] finds
+//! none. On RAVDESS it found speech in every clip as the model hears it, clean and through a
+//! phone line, a room, white noise down to 5 dB SNR and babble
+//! (`experiments/2026-12-05-speech-check`).
+
+use ser_audio::{AudioError, ErrorKind};
+
+use crate::vad::{SpeechDetector, VadParams};
+
+/// How far above the clip's noise floor speech must rise, in dB (the long-recording detector
+/// asks 12): a clip cut tightly around a second of continuous speech has no pause to set its
+/// floor by, so its floor is quiet speech.
+const ABOVE_FLOOR_DB: f32 = 9.0;
+
+/// Seconds of speech the default [`SpeechDetector`] finds in `samples` (mono, at `sample_rate`),
+/// its absolute level floor taken below the clip's peak rather than below full scale: the model
+/// reads levels relative to the clip's loudest, and a recording 30 dB quieter than RAVDESS is
+/// still classified as well, but one in six of its clips would not reach the floor.
+fn speech_seconds(samples: &[f32], sample_rate: u32) -> f64 {
+    let defaults = VadParams::default();
+    let params = VadParams {
+        min_level_db: defaults.min_level_db + ser_audio::peak_dbfs(samples).clamp(-120.0, 0.0),
+        above_floor_db: ABOVE_FLOOR_DB,
+        ..defaults
+    };
+    let mut detector = SpeechDetector::new(params, sample_rate);
+    let mut regions = Vec::new();
+    detector.push(samples, &mut regions);
+    detector.finish(&mut regions);
+    let speech: usize = regions.iter().map(|r| r.len()).sum();
+    speech as f64 / sample_rate as f64
+}
+
+/// `Ok` when `samples` hold speech; an [`ErrorKind::NoSpeech`] error about `name` when the
+/// detector finds none.
+pub fn require_speech(name: &str, samples: &[f32], sample_rate: u32) -> Result<(), AudioError> {
+    if speech_seconds(samples, sample_rate) > 0.0 {
+        Ok(())
+    } else {
+        Err(AudioError::new(name, ErrorKind::NoSpeech))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The synthetic syllables of `tests/fixtures/speechlike.wav` (16 kHz mono).
+    fn syllables() -> Vec<f32> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/speechlike.wav"
+        );
+        ser_audio::load(path, &ser_audio::LoadOptions::default())
+            .unwrap()
+            .samples
+    }
+
+    #[test]
+    fn syllables_at_any_level_are_speech_and_steady_sound_is_not() {
+        let speech = syllables();
+        assert!(require_speech("x", &speech, 16_000).is_ok());
+        // 60 dB quieter: peak at -66 dBFS, its frames under the default detector's -70 dBFS floor.
+        let quiet: Vec<f32> = speech
+            .iter()
+            .map(|v| v * 10f32.powf(-60.0 / 20.0))
+            .collect();
+        assert!(require_speech("x", &quiet, 16_000).is_ok());
+        // A mains hum and white noise, as loud as speech.
+        let (hum, noise) = (
+            crate::vad::tests::hum(2.0),
+            crate::vad::tests::white(2.0, 0.3, 1),
+        );
+        for (what, clip) in [("hum", &hum), ("noise", &noise)] {
+            let err = require_speech("clip.wav", clip, 16_000).unwrap_err();
+            assert!(matches!(err.kind, ErrorKind::NoSpeech), "{what}");
+            assert!(
+                err.to_string().starts_with("clip.wav: no speech found"),
+                "{err}"
+            );
+        }
+    }
+}
