@@ -95,15 +95,15 @@ impl fmt::Display for ErrorKind {
                  {:.0} dBFS (digital silence: a muted microphone or an empty track?)",
                 crate::SILENT_PEAK_DBFS
             ),
-            ErrorKind::NoSpeech => write!(
-                f,
-                "no speech found: the speech detector heard only noise, hum or steady tones, \
-                 nothing to classify"
-            ),
             ErrorKind::Silent { .. } => write!(
                 f,
                 "no sound to classify: every sample is zero (digital silence: a muted \
                  microphone or an empty track?)"
+            ),
+            ErrorKind::NoSpeech => write!(
+                f,
+                "no speech found: the speech detector heard only noise, hum or steady tones, \
+                 nothing to classify"
             ),
         }
     }
