@@ -1,11 +1,11 @@
 //! Whether a clip holds speech at all, before it is given an emotion. The model answers
 //! whatever it hears, and noise alone gets confident answers (the bundled model: a 50 Hz hum
-//! "surprised, 100 %", the room tone before a RAVDESS sentence "angry, 88 %"), so `ser
-//! predict` and `POST /api/v1/predict` refuse a clip in which the [`SpeechDetector`] finds
-//! none. It found speech in every RAVDESS sentence as the model hears it, clean, through a
-//! phone line, in a room, under white noise down to 5 dB SNR or other voices, clipped and 30 dB
-//! quieter, and in all but one of 480 first seconds of sentences
-//! (`experiments/2026-12-05-speech-check`).
+//! "surprised, 100 %", the room tone before a RAVDESS sentence "angry, 88 %", digital silence
+//! "calm, 70 %"), so `ser predict` and `POST /api/v1/predict` refuse a clip without sound, or
+//! in which the [`SpeechDetector`] finds no speech. It found speech in every RAVDESS sentence as
+//! the model hears it, clean, through a phone line, in a room, under white noise down to 5 dB
+//! SNR or other voices, clipped and 30 dB quieter, and in all but one of 480 first seconds of
+//! sentences (`experiments/2026-12-05-speech-check`).
 
 use ser_audio::{AudioError, ErrorKind};
 
@@ -16,14 +16,15 @@ use crate::vad::{SpeechDetector, VadParams};
 /// floor by, so its floor is quiet speech.
 const ABOVE_FLOOR_DB: f32 = 9.0;
 
-/// Whether the default [`SpeechDetector`] finds speech in `samples` (mono, at `sample_rate`),
-/// its absolute level floor taken below the clip's peak rather than below full scale: the model
-/// reads levels relative to the clip's loudest, and a recording 30 dB quieter than RAVDESS is
-/// still classified as well, but one in six of its clips would not reach the floor.
-fn finds_speech(samples: &[f32], sample_rate: u32) -> bool {
+/// Whether the default [`SpeechDetector`] finds speech in `samples` (mono, at `sample_rate`,
+/// peaking at `peak_dbfs`), its absolute level floor taken below the clip's peak rather than
+/// below full scale: the model reads levels relative to the clip's loudest, and a recording 30 dB
+/// quieter than RAVDESS is still classified as well, but one in six of its clips would not reach
+/// the floor.
+fn finds_speech(samples: &[f32], sample_rate: u32, peak_dbfs: f32) -> bool {
     let defaults = VadParams::default();
     let params = VadParams {
-        min_level_db: defaults.min_level_db + ser_audio::peak_dbfs(samples).clamp(-120.0, 0.0),
+        min_level_db: defaults.min_level_db + peak_dbfs.min(0.0),
         above_floor_db: ABOVE_FLOOR_DB,
         ..defaults
     };
@@ -34,10 +35,12 @@ fn finds_speech(samples: &[f32], sample_rate: u32) -> bool {
     !regions.is_empty()
 }
 
-/// `Ok` when `samples` hold speech; an [`ErrorKind::NoSpeech`] error about `name` when the
-/// detector finds none.
+/// `Ok` when `samples` hold speech; an error about `name` when they hold no sound at all
+/// ([`ErrorKind::Silent`], from [`ser_audio::require_sound`]) or the detector finds no speech in
+/// it ([`ErrorKind::NoSpeech`]).
 pub fn require_speech(name: &str, samples: &[f32], sample_rate: u32) -> Result<(), AudioError> {
-    if finds_speech(samples, sample_rate) {
+    let peak_dbfs = ser_audio::require_sound(name, samples)?;
+    if finds_speech(samples, sample_rate, peak_dbfs) {
         Ok(())
     } else {
         Err(AudioError::new(name, ErrorKind::NoSpeech))

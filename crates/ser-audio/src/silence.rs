@@ -1,6 +1,7 @@
 //! Whether a recording holds any sound at all. Asked to classify digital silence (a muted
 //! microphone, an empty track), a model still answers with some emotion, and confidently (the
-//! bundled one says calm, 70 %); callers that classify check first and refuse it instead.
+//! bundled one says calm, 70 %); callers that classify check first and refuse it instead
+//! (`ser_analyze::require_speech`, which goes on to look for speech in what sound there is).
 
 use crate::error::{AudioError, ErrorKind, Result};
 
@@ -10,17 +11,17 @@ use crate::error::{AudioError, ErrorKind, Result};
 pub const SILENT_PEAK_DBFS: f32 = -90.0;
 
 /// The loudest sample's level in dBFS: `-inf` when there are no samples or all are zero.
-pub fn peak_dbfs(samples: &[f32]) -> f32 {
+fn peak_dbfs(samples: &[f32]) -> f32 {
     let peak = samples.iter().fold(0.0f32, |m, v| m.max(v.abs()));
     20.0 * peak.log10()
 }
 
-/// `Ok` when `samples` hold some sound; an [`ErrorKind::Silent`] error about `name` when their
-/// peak is at or below [`SILENT_PEAK_DBFS`].
-pub fn require_sound(name: &str, samples: &[f32]) -> Result<()> {
+/// The peak level of `samples` in dBFS when they hold some sound; an [`ErrorKind::Silent`]
+/// error about `name` when it is at or below [`SILENT_PEAK_DBFS`].
+pub fn require_sound(name: &str, samples: &[f32]) -> Result<f32> {
     let peak_dbfs = peak_dbfs(samples);
     if peak_dbfs > SILENT_PEAK_DBFS {
-        Ok(())
+        Ok(peak_dbfs)
     } else {
         Err(AudioError::new(name, ErrorKind::Silent { peak_dbfs }))
     }

@@ -398,25 +398,20 @@ impl EmotionModel {
 
     /// Reads an audio file as this model hears it: decoded, mixed to mono, resampled to the
     /// model's rate, trimmed and offset as in training, at its whole length (not fitted to the
-    /// window: [`Self::predict_clips`] covers a long clip with windows). A file without sound
-    /// (digital silence, see [`ser_audio::require_sound`]) is refused: any answer about it would
-    /// be made up.
+    /// window: [`Self::predict_clips`] covers a long clip with windows).
     pub fn hear_file(&self, path: impl AsRef<Path>) -> Result<Audio, AudioError> {
-        let path = path.as_ref();
-        let audio = ser_audio::load(path, &self.config.audio.whole())?;
-        ser_audio::require_sound(&path.display().to_string(), &audio.samples)?;
-        Ok(audio)
+        ser_audio::load(path, &self.config.audio.whole())
     }
 
     /// [`Self::hear_file`] for an in-memory audio file (e.g. an upload); `name` is used in
     /// errors.
     pub fn hear_bytes(&self, name: &str, bytes: Vec<u8>) -> Result<Audio, AudioError> {
-        let audio = ser_audio::load_bytes(name, bytes, &self.config.audio.whole())?;
-        ser_audio::require_sound(name, &audio.samples)?;
-        Ok(audio)
+        ser_audio::load_bytes(name, bytes, &self.config.audio.whole())
     }
 
-    /// Reads ([`Self::hear_file`]) and classifies ([`Self::predict_clips`]) an audio file.
+    /// Reads ([`Self::hear_file`]) and classifies ([`Self::predict_clips`]) an audio file,
+    /// whatever it holds: `ser predict` and the API first refuse silence and clips without
+    /// speech (`ser_analyze::require_speech`), which would still get an emotion here.
     pub fn predict_file(&self, path: impl AsRef<Path>) -> Result<Prediction, ModelError> {
         let audio = self.hear_file(path)?;
         Ok(self.predict_clips(&[audio.samples]).remove(0))
