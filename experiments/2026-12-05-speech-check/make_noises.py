@@ -1,12 +1,13 @@
 """Sounds without speech, 16 kHz WAV: 3 s of white, pink and brown noise, a 50 Hz mains hum (seven
 harmonics) and keyboard-like clicks over faint hiss, each at -50, -30 and -15 dB RMS; and the room
 tone before the speaker starts (the first 0.7 s) of 20 RAVDESS clips of actors 01-04.
-python3 make_noises.py DATA/ravdess OUT_DIR"""
+python3 make_noises.py DATA/ravdess OUT_DIR [SECONDS of each noise, default 3]"""
 import glob, os, sys
 import numpy as np, soundfile as sf
 
 rng = np.random.default_rng(0)
-sr, n = 16000, 3 * 16000
+sr = 16000
+n = int(float(sys.argv[3]) * sr) if len(sys.argv) > 3 else 3 * sr
 out = sys.argv[2]
 os.makedirs(out, exist_ok=True)
 white = rng.standard_normal(n)

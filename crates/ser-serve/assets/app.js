@@ -281,7 +281,7 @@ $("live").onclick = async () => {
     $("timeline-card").hidden = false;
     drawTimeline();
     if (e.speech) { showPrediction(e); status(`Live: ${e.label} (${(100 * e.confidence).toFixed(0)} %)`); }
-    else status("Live: silence");
+    else status(e.heard === "noise" ? "Live: sound, but no speech" : "Live: silence");
   };
   ws.onerror = () => status("Live mode: connection failed", true);
   try {

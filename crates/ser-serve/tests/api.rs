@@ -272,7 +272,7 @@ async fn saturated_server_answers_503() {
 }
 
 #[tokio::test]
-async fn live_stream_reports_silence_and_speech() {
+async fn live_stream_reports_silence_noise_and_speech() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = axum::serve(listener, app(Limits::default()));
@@ -283,23 +283,25 @@ async fn live_stream_reports_silence_and_speech() {
     ws.send(Message::text(r#"{"sample_rate": 16000, "format": "s16"}"#))
         .await
         .unwrap();
-    // 1 s of silence, then 2 s of a loud tone, in 100 ms messages.
-    for i in 0..30 {
-        let chunk: Vec<u8> = (0..1600)
-            .flat_map(|j| {
-                let t = (i * 1600 + j) as f32 / 16000.0;
-                let v = if i < 10 {
-                    0.0
-                } else {
-                    (t * 2.0 * std::f32::consts::PI * 220.0).sin() * 0.3
-                };
-                ((v * 32767.0) as i16).to_le_bytes()
-            })
+    // 1 s of silence, 3 s of a steady tone (-43 dBFS), then 1 s of syllables, in 100 ms messages.
+    let tone = (0..3 * 16_000)
+        .map(|i| (i as f32 / 16_000.0 * 2.0 * std::f32::consts::PI * 220.0).sin() * 0.01);
+    let syllables = ser_audio::load(fixture("speechlike.wav"), &Default::default())
+        .unwrap()
+        .samples;
+    let stream: Vec<f32> = std::iter::repeat_n(0.0, 16_000)
+        .chain(tone)
+        .chain(syllables.iter().copied())
+        .collect();
+    for chunk in stream.chunks(1600) {
+        let bytes: Vec<u8> = chunk
+            .iter()
+            .flat_map(|v| ((v * 32767.0) as i16).to_le_bytes())
             .collect();
-        ws.send(Message::binary(chunk)).await.unwrap();
+        ws.send(Message::binary(bytes)).await.unwrap();
     }
     let mut events = Vec::new();
-    while events.len() < 12 {
+    while events.len() < 20 {
         let msg = tokio::time::timeout(std::time::Duration::from_secs(20), ws.next())
             .await
             .unwrap()
@@ -307,12 +309,27 @@ async fn live_stream_reports_silence_and_speech() {
             .unwrap();
         events.push(json(msg.into_text().unwrap().as_bytes()));
     }
-    assert_eq!(events[0]["speech"], false, "{}", events[0]);
+    let heard = |e: &Value| (e["heard"].as_str().unwrap().to_owned(), e["speech"].clone());
+    assert_eq!(
+        heard(&events[0]),
+        ("silence".into(), false.into()),
+        "{}",
+        events[0]
+    );
     assert!(events[0]["label"].is_null());
+    // The window of 1-4 s holds the tone alone: sound, but no speech, and no emotion.
+    let tone_only = &events[15];
+    assert!((tone_only["t_s"].as_f64().unwrap() - 4.0).abs() < 0.01);
+    assert_eq!(
+        heard(tone_only),
+        ("noise".into(), false.into()),
+        "{tone_only}"
+    );
+    assert!(tone_only["label"].is_null());
     let last = events.last().unwrap();
-    assert_eq!(last["speech"], true, "{last}");
+    assert!((last["t_s"].as_f64().unwrap() - 5.0).abs() < 0.01);
+    assert_eq!(heard(last), ("speech".into(), true.into()), "{last}");
     assert!(last["label"].is_string() && last["probabilities"].as_object().unwrap().len() == 8);
-    assert!((last["t_s"].as_f64().unwrap() - 3.0).abs() < 0.01);
 
     let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/api/v1/stream"))
         .await
