@@ -3,9 +3,11 @@
 //! A frame (25 ms, hop 10 ms) counts as speech when three things hold:
 //! - its RMS level is above an absolute floor (`min_level_db`, dBFS), so digital silence and
 //!   hiss far below any speech never count;
-//! - it stands `above_floor_db` over the recording's noise floor, the `floor_percentile`
-//!   quantile of frame levels in a window of `floor_window_s` centred on it, so a steady hum
-//!   or fan never counts however loud it is;
+//! - its level between 100 Hz and 4 kHz (where voices carry their fundamental and formants)
+//!   stands `above_floor_db` over the recording's noise floor, the `floor_percentile` quantile
+//!   of those levels in a window of `floor_window_s` centred on it, so a steady hum or fan never
+//!   counts however loud it is, nor a rumble (traffic, wind; brown noise) whose level swings
+//!   only below 100 Hz;
 //! - its spectrum between 250 Hz and 4 kHz is not flat (spectral flatness below
 //!   `max_flatness`): voiced speech has harmonics and formants, white and pink noise do not
 //!   (measured on RAVDESS: speech frames' median flatness 0.02-0.12, white noise ≥ 0.51 and pink
@@ -99,10 +101,25 @@ impl VadParams {
 /// What the detector measured in one frame.
 #[derive(Debug, Clone, Copy)]
 struct Frame {
+    /// RMS level, dBFS.
     level_db: f32,
+    /// RMS level of the 100 Hz-4 kHz part, dBFS: what is compared with the noise floor.
+    band_db: f32,
     flatness: f32,
 }
 
+/// A mean square in dB, digital silence at [`SILENCE_DB`].
+fn db(ms: f32) -> f32 {
+    if ms > 0.0 {
+        (10.0 * ms.log10()).max(SILENCE_DB)
+    } else {
+        SILENCE_DB
+    }
+}
+
+/// Lowest frequency of the level compared with the noise floor, in Hz: voices reach down to
+/// their fundamental (about 100 Hz for men), while the level of a rumble swings below it.
+const LEVEL_LOW_HZ: f64 = 100.0;
 /// Frames decided per noise-floor estimate.
 const FLOOR_BLOCK: usize = 50;
 /// Level given to frames of digital silence (instead of -inf).
@@ -116,7 +133,12 @@ pub struct SpeechDetector {
     hop: usize,
     min_speech: usize,
     stft: Stft,
+    /// Bins whose flatness tells voice from noise (250 Hz-4 kHz).
     band: Range<usize>,
+    /// Bins whose power is compared with the noise floor (100 Hz-4 kHz).
+    level_band: Range<usize>,
+    /// Turns a frame's power summed over `level_band` into the mean square of that part.
+    level_scale: f32,
     /// Samples from the start of the next frame on.
     tail: Vec<f32>,
     /// Index of the frame that starts `tail`.
@@ -143,9 +165,16 @@ impl SpeechDetector {
         let n_fft = frame_len.next_power_of_two();
         let bin = |hz: f64| ((hz * n_fft as f64 / rate).round() as usize).min(n_fft / 2);
         let band = bin(250.0)..bin(4000.0).max(bin(250.0) + 1);
+        let level_band = bin(LEVEL_LOW_HZ)..bin(4000.0).max(bin(LEVEL_LOW_HZ) + 1);
         let half_window = ((params.floor_window_s / 2.0) / params.hop_s).ceil() as usize;
+        let stft = Stft::new(n_fft, frame_len, hop, false, PadMode::Constant);
+        // Parseval: the one-sided bins hold half of n_fft × the windowed frame's sum of squares,
+        // whose expectation is the mean square × the window's energy.
+        let window_energy: f32 = stft.window().iter().map(|w| w * w).sum();
         Self {
-            stft: Stft::new(n_fft, frame_len, hop, false, PadMode::Constant),
+            stft,
+            level_scale: 2.0 / (n_fft as f32 * window_energy),
+            level_band,
             min_speech: (params.min_speech_s * rate).round() as usize,
             params,
             frame_len,
@@ -193,20 +222,18 @@ impl SpeechDetector {
         if self.tail.len() < self.frame_len {
             return;
         }
-        let (band, frame_len) = (self.band.clone(), self.frame_len);
+        let (band, level_band, scale) =
+            (self.band.clone(), self.level_band.clone(), self.level_scale);
+        let frame_len = self.frame_len;
         let mut frames = Vec::new();
         let tail = &self.tail;
         self.stft.for_each_power_frame(tail, 2.0, |t, power| {
-            let start = t * self.hop;
-            let x = &tail[start..start + frame_len];
+            let x = &tail[t * self.hop..t * self.hop + frame_len];
             let ms = x.iter().map(|v| v * v).sum::<f32>() / frame_len as f32;
-            let level_db = if ms > 0.0 {
-                10.0 * ms.log10()
-            } else {
-                SILENCE_DB
-            };
+            let band_ms = scale * power[level_band.clone()].iter().sum::<f32>();
             frames.push(Frame {
-                level_db: level_db.max(SILENCE_DB),
+                level_db: db(ms),
+                band_db: db(band_ms),
                 flatness: flatness(&power[band.clone()]),
             });
         });
@@ -223,19 +250,18 @@ impl SpeechDetector {
         self.scratch.clear();
         self.scratch.extend(self.history.iter().copied());
         self.scratch
-            .extend(self.pending.iter().take(ahead).map(|f| f.level_db));
+            .extend(self.pending.iter().take(ahead).map(|f| f.band_db));
         let k = ((self.scratch.len() - 1) as f32 * self.params.floor_percentile).round() as usize;
         let floor = *self.scratch.select_nth_unstable_by(k, f32::total_cmp).1;
-        let threshold = self
-            .params
-            .min_level_db
-            .max(floor + self.params.above_floor_db);
+        let above_floor = floor + self.params.above_floor_db;
         for _ in 0..n {
             let frame = self.pending.pop_front().expect("n ≤ pending");
             let index = self.first_pending;
             self.first_pending += 1;
-            let speech = frame.level_db > threshold && frame.flatness < self.params.max_flatness;
-            self.history.push_back(frame.level_db);
+            let speech = frame.level_db > self.params.min_level_db
+                && frame.band_db > above_floor
+                && frame.flatness < self.params.max_flatness;
+            self.history.push_back(frame.band_db);
             if self.history.len() > self.half_window {
                 self.history.pop_front();
             }

@@ -61,6 +61,11 @@ impl Stft {
         }
     }
 
+    /// The analysis window: `n_fft` samples, the periodic Hann of `win_length` centred in them.
+    pub fn window(&self) -> &[f32] {
+        &self.window
+    }
+
     /// Number of frequency bins, `1 + n_fft / 2`.
     pub fn n_freq(&self) -> usize {
         self.n_fft / 2 + 1
