@@ -15,7 +15,11 @@
 //!
 //! Speech frames separated by pauses up to `max_pause_s` form one region (so unvoiced sounds
 //! and short breaks stay inside); regions shorter than `min_speech_s` are dropped as clicks,
-//! and regions are cut at `max_region_s` so that memory stays bounded in endless speech.
+//! regions whose level hardly moves (its 10th and 90th percentile frames less than
+//! `min_swing_db` apart) as steady sounds that started after a quieter stretch (a hum, a tone,
+//! a machine switched on: until the floor has risen to them they stand above it; syllables swing
+//! speech's level by 6 dB or more), and regions are cut at `max_region_s` so that memory stays
+//! bounded in endless speech.
 //! Decisions wait for half a floor window of look-ahead, which is all the audio the detector
 //! ever needs to hold.
 
@@ -49,6 +53,9 @@ pub struct VadParams {
     pub edge_db: f32,
     /// Shortest speech region reported, in seconds.
     pub min_speech_s: f64,
+    /// Smallest swing of a region's frame levels (90th minus 10th percentile, dB) that is
+    /// speech; steadier regions are steady sounds.
+    pub min_swing_db: f32,
     /// Longest speech region; longer speech is cut into several, in seconds.
     pub max_region_s: f64,
 }
@@ -66,6 +73,7 @@ impl Default for VadParams {
             max_pause_s: 0.75,
             edge_db: 30.0,
             min_speech_s: 0.2,
+            min_swing_db: 3.0,
             max_region_s: 60.0,
         }
     }
@@ -88,8 +96,10 @@ impl VadParams {
         if !(0.0..=1.0).contains(&self.floor_percentile) {
             return Err("VAD floor_percentile must lie in 0-1".into());
         }
-        if !(self.max_pause_s >= 0.0 && self.min_speech_s >= 0.0) {
-            return Err("VAD max_pause_s and min_speech_s must not be negative".into());
+        if !(self.max_pause_s >= 0.0 && self.min_speech_s >= 0.0 && self.min_swing_db >= 0.0) {
+            return Err(
+                "VAD max_pause_s, min_speech_s and min_swing_db must not be negative".into(),
+            );
         }
         if self.hop_s > self.frame_s {
             return Err("VAD hop_s must not exceed frame_s".into());
@@ -297,13 +307,23 @@ impl SpeechDetector {
             let head = levels.iter().position(loud).unwrap_or(0);
             let tail = levels.iter().rposition(loud).unwrap_or(levels.len() - 1);
             let (first, last) = (first + head, first + tail);
+            let swing = swing_db(&mut self.open_levels[head..=tail]);
             self.open_levels.clear();
             let region = first * self.hop..last * self.hop + self.frame_len;
-            if region.len() >= self.min_speech {
+            if region.len() >= self.min_speech && swing >= self.params.min_swing_db {
                 regions.push(region);
             }
         }
     }
+}
+
+/// How far apart the 10th and 90th percentiles of `levels` are (reorders them).
+fn swing_db(levels: &mut [f32]) -> f32 {
+    let mut at = |q: f32| {
+        let k = ((levels.len() - 1) as f32 * q).round() as usize;
+        *levels.select_nth_unstable_by(k, f32::total_cmp).1
+    };
+    at(0.9) - at(0.1)
 }
 
 /// Geometric over arithmetic mean of a power spectrum: 1 for a flat one, near 0 for peaks.
@@ -334,18 +354,29 @@ pub(crate) mod tests {
         regions
     }
 
-    /// A harmonic "vowel": 150 Hz fundamental with ten harmonics, at about -30 dBFS.
-    fn vowel(secs: f64) -> Vec<f32> {
+    /// A 150 Hz fundamental with ten harmonics at about -30 dBFS: voiced syllables when
+    /// `syllabic` (its level swinging by 10 dB four times a second), else a steady buzz.
+    fn voice(secs: f64, syllabic: bool) -> Vec<f32> {
         let n = (secs * RATE as f64) as usize;
         (0..n)
             .map(|i| {
                 let t = i as f32 / RATE as f32;
+                let envelope = if syllabic {
+                    0.3 + 0.35 * (1.0 + (2.0 * std::f32::consts::PI * 4.0 * t).cos())
+                } else {
+                    1.0
+                };
                 (1..=10)
                     .map(|h| (2.0 * std::f32::consts::PI * 150.0 * h as f32 * t).sin() / h as f32)
                     .sum::<f32>()
                     * 0.02
+                    * envelope
             })
             .collect()
+    }
+
+    fn syllables(secs: f64) -> Vec<f32> {
+        voice(secs, true)
     }
 
     /// White noise of `secs` at 16 kHz, uniform in ±`amplitude`, from a fixed `seed`.
@@ -373,9 +404,9 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn finds_a_vowel_between_silences_whatever_the_chunking() {
+    fn finds_syllables_between_silences_whatever_the_chunking() {
         let mut y = vec![0.0; RATE as usize * 2];
-        y.extend(vowel(1.5));
+        y.extend(syllables(1.5));
         y.extend(vec![0.0; RATE as usize * 2]);
         for chunk in [1, 160, 4096, y.len()] {
             let regions = detect(&y, chunk);
@@ -401,13 +432,25 @@ pub(crate) mod tests {
 
     #[test]
     fn short_pauses_stay_inside_long_ones_split() {
-        let mut y = vowel(1.0);
+        let mut y = syllables(1.0);
         y.extend(vec![0.0; 16_000 / 5]); // 0.2 s: same region
-        y.extend(vowel(1.0));
+        y.extend(syllables(1.0));
         y.extend(vec![0.0; 16_000]); // 1 s: a new region
-        y.extend(vowel(1.0));
+        y.extend(syllables(1.0));
         let regions = detect(&y, 3000);
         assert_eq!(regions.len(), 2, "{regions:?}");
+    }
+
+    #[test]
+    fn a_steady_sound_switched_on_is_not_speech() {
+        // A buzz after silence stands far above the floor of the silence, but never moves.
+        let mut y = vec![0.0; RATE as usize * 2];
+        y.extend(voice(3.0, false));
+        assert!(detect(&y, 1000).is_empty());
+        // Its level swinging as syllables do, the same sound is speech.
+        y.truncate(RATE as usize * 2);
+        y.extend(syllables(3.0));
+        assert_eq!(detect(&y, 1000).len(), 1);
     }
 
     #[test]
@@ -426,7 +469,7 @@ pub(crate) mod tests {
         let mut regions = Vec::new();
         // Syllables: 0.3 s voiced, 0.1 s pause, for 5 s.
         for _ in 0..(5.0 / 0.4) as usize {
-            vad.push(&vowel(0.3), &mut regions);
+            vad.push(&syllables(0.3), &mut regions);
             vad.push(&[0.0; 1600], &mut regions);
         }
         vad.finish(&mut regions);
