@@ -1,6 +1,6 @@
 //! The web page in a real headless Chromium (WebDriver via chromedriver): upload a RAVDESS clip
 //! and see the bars and the label; live mode with Chromium's fake microphone playing a RAVDESS
-//! clip; a refused file shows its message; a long recording shows its segment timeline, whose
+//! clip, and playing a steady tone, which gets no emotion; a refused file shows its message; a long recording shows its segment timeline, whose
 //! bands play their stretch; and the browser's console stays free of errors throughout.
 //! Screenshots go to target/browser-screenshots/.
 //!
@@ -200,9 +200,28 @@ fn clip(data: &Path) -> PathBuf {
     std::fs::canonicalize(data.join("ravdess-wav/Actor_01/03-01-05-02-01-01-01.wav")).unwrap()
 }
 
-/// The page of a fresh server in a fresh browser (with the clip as its microphone when
-/// `fake_microphone`), and the data directory; `None` (the test skips) without a browser
-/// outside CI or without the data.
+/// What Chromium's fake microphone plays (it loops the file).
+#[derive(Clone, Copy)]
+enum Microphone {
+    None,
+    /// The RAVDESS clip of [`clip`].
+    Speech,
+    /// A steady 220 Hz tone at -9 dBFS, as a hum or a whistle would sound.
+    Tone,
+}
+
+/// A WAV of four seconds of [`Microphone::Tone`], written under target/.
+fn tone_wav() -> PathBuf {
+    let path = common::root().join("target/browser-screenshots/tone.wav");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let pcm = common::pcm16_tone(220.0, 16_000, 4 * 16_000);
+    std::fs::write(&path, common::wav_bytes(1, 1, 16_000, 16, &pcm, None)).unwrap();
+    path
+}
+
+/// The page of a fresh server in a fresh browser (with `microphone` as its microphone), and
+/// the data directory; `None` (the test skips) without a browser outside CI or without the
+/// data.
 struct Page {
     client: Client,
     data: PathBuf,
@@ -210,14 +229,18 @@ struct Page {
     _driver: Driver,
 }
 
-async fn open_page(fake_microphone: bool) -> Option<Page> {
+async fn open_page(microphone: Microphone) -> Option<Page> {
     if !browser_available() {
         return None;
     }
     let data = common::data_dir()?;
     let addr = start_server().await;
     let driver = Driver::start();
-    let microphone = fake_microphone.then(|| clip(&data));
+    let microphone = match microphone {
+        Microphone::None => None,
+        Microphone::Speech => Some(clip(&data)),
+        Microphone::Tone => Some(tone_wav()),
+    };
     let client = browser(&driver, microphone.as_deref()).await;
     client.goto(&format!("http://{addr}/")).await.unwrap();
     Some(Page {
@@ -233,7 +256,7 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
         client,
         data,
         _driver,
-    }) = open_page(false).await
+    }) = open_page(Microphone::None).await
     else {
         return;
     };
@@ -310,14 +333,14 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     client.close().await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn live_mode_with_fake_microphone_shows_predictions() {
-    let Some(Page {
-        client, _driver, ..
-    }) = open_page(true).await
-    else {
-        return;
-    };
+/// The page with live mode started on `microphone`, once the timeline shows and `until` (a
+/// script) returns a value, which is returned too; `None` where [`open_page`] skips.
+async fn live(microphone: Microphone, what: &str, until: &str) -> Option<(Client, Driver, String)> {
+    let Page {
+        client,
+        _driver: driver,
+        ..
+    } = open_page(microphone).await?;
     client
         .find(Locator::Id("live"))
         .await
@@ -325,16 +348,47 @@ async fn live_mode_with_fake_microphone_shows_predictions() {
         .click()
         .await
         .unwrap();
-    let label: String = wait_for(
-        &client,
-        30,
+    let script =
+        format!("if (document.getElementById('timeline-card').hidden) return null; {until}");
+    let value = wait_for(&client, 30, what, &script).await;
+    Some((client, driver, value))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn live_mode_with_fake_microphone_shows_predictions() {
+    let Some((client, _driver, label)) = live(
+        Microphone::Speech,
         "a live prediction",
-        "const s = document.getElementById('status').textContent; const t = document.getElementById('top-label').textContent; return s.startsWith('Live: ') && t && !document.getElementById('timeline-card').hidden ? t : null;",
+        "const s = document.getElementById('status').textContent; const t = document.getElementById('top-label').textContent; return s.startsWith('Live: ') && t ? t : null;",
     )
-    .await;
+    .await
+    else {
+        return;
+    };
     assert!(!label.is_empty());
     tokio::time::sleep(Duration::from_secs(2)).await;
     screenshot(&client, "live.png").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn live_mode_gives_a_steady_tone_no_emotion() {
+    let no_speech = "Live: sound, but no speech";
+    let Some((client, _driver, _)) = live(
+        Microphone::Tone,
+        "the live mode hearing sound without speech",
+        &format!("const s = document.getElementById('status').textContent; return s === '{no_speech}' ? s : null;"),
+    )
+    .await
+    else {
+        return;
+    };
+    // Six more seconds of the tone: still no emotion shown.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_eq!(text_of(&client, "status").await, no_speech);
+    assert_eq!(text_of(&client, "top-label").await, "");
+    screenshot(&client, "live-tone.png").await;
+    assert_console_clean(&client, &[]).await;
     client.close().await.unwrap();
 }
 
@@ -344,7 +398,7 @@ async fn long_recording_shows_a_clickable_segment_timeline() {
         client,
         data,
         _driver,
-    }) = open_page(false).await
+    }) = open_page(Microphone::None).await
     else {
         return;
     };

@@ -6,6 +6,19 @@ let labels = [];
 let colours = [];  // one per label, from the server (the same as in the CLI's charts)
 let clipSeconds = 3;
 const colour = (label) => colours[Math.max(0, labels.indexOf(label))] || "#868e96";
+// The live timeline's windows without an emotion: silence, and sound without speech in grey
+// stripes (apart from every label's colour: neutral's is grey).
+const SILENCE = "#e9ecef";
+const NOISE_CSS = "repeating-linear-gradient(45deg, #868e96 0 1.5px, #f8f9fa 1.5px 4px)";
+function noisePattern(g) {
+  const tile = document.createElement("canvas");
+  tile.width = tile.height = 6;
+  const t = tile.getContext("2d");
+  t.fillStyle = "#f8f9fa"; t.fillRect(0, 0, 6, 6);
+  t.strokeStyle = "#868e96"; t.lineWidth = 1.5;
+  t.beginPath(); t.moveTo(-1, 7); t.lineTo(7, -1); t.stroke();
+  return g.createPattern(tile, "repeat");
+}
 
 // A server started with --token prints its URL as /#token=...: keep the token for this tab and
 // send it with every API request (the fragment itself never reaches the server).
@@ -60,10 +73,11 @@ async function loadModel() {
   const scope = cardScope(m.card);
   if (scope) $("about-note").textContent = scope;
   $("legend").innerHTML = "";
-  for (const l of labels.concat(["silence"])) {
+  const swatches = labels.map((l) => [l, colour(l)]).concat([["silence", SILENCE], ["no speech", NOISE_CSS]]);
+  for (const [name, c] of swatches) {
     const s = document.createElement("span");
-    s.textContent = l;
-    s.style.setProperty("--c", l === "silence" ? "#dee2e6" : colour(l));
+    s.textContent = name;
+    s.style.setProperty("--c", c);
     $("legend").appendChild(s);
   }
 }
@@ -246,10 +260,11 @@ function drawTimeline() {
   if (!events.length) return;
   const tEnd = events[events.length - 1].t_s, tStart = tEnd - WINDOW_S;
   const x = (t) => (t - tStart) / WINDOW_S * c.width;
+  const noise = noisePattern(g);
   for (let i = 0; i < events.length; i++) {
     const e = events[i], prev = i ? events[i - 1].t_s : e.t_s - 0.25;
     if (e.t_s < tStart) continue;
-    g.fillStyle = e.speech ? colour(e.label) : "#dee2e6";
+    g.fillStyle = e.speech ? colour(e.label) : e.heard === "noise" ? noise : SILENCE;
     g.globalAlpha = e.speech ? 0.35 + 0.65 * e.confidence : 1;
     g.fillRect(x(prev), 0, Math.max(1, x(e.t_s) - x(prev)), c.height - 20);
   }
