@@ -26,3 +26,9 @@ speech=(../shared/data/ravdess /tmp/sc/level/quiet /tmp/sc/level/clipped /tmp/sc
 for d in "${speech[@]}" /tmp/sc/noises /tmp/sc/noises-10s; do windows "$d"; done
 python3 $x/summarise.py $(for d in "${speech[@]}"; do echo "/tmp/lg/$(basename "$d").csv"; done) \
   --noise /tmp/lg/noises.csv /tmp/lg/noises-10s.csv > $x/results/gates.txt
+# Steady sounds coming and going in a 10-minute recording (`ser analyze`); with SER_BEFORE set to
+# another build of `ser` (results/steady-sounds.txt: that of 25a1410), it is measured too.
+cargo build -q --release --example make_recording
+target/release/examples/make_recording ../shared/data/ravdess 10 /tmp/lg/rec10.wav 2>/dev/null
+python3 $x/steady_sounds.py /tmp/lg/rec10.wav ${SER_BEFORE:+before=$SER_BEFORE} now=target/release/ser \
+  > $x/results/steady-sounds.txt

@@ -1,6 +1,6 @@
 //! Voice-activity detection: which stretches of a recording hold speech.
 //!
-//! A frame (25 ms, hop 10 ms) counts as speech when three things hold:
+//! A frame (25 ms, hop 10 ms) counts as speech when four things hold:
 //! - its RMS level is above an absolute floor (`min_level_db`, dBFS), so digital silence and
 //!   hiss far below any speech never count;
 //! - its level between 100 Hz and 4 kHz (where voices carry their fundamental and formants)
@@ -11,15 +11,17 @@
 //! - its spectrum between 250 Hz and 4 kHz is not flat (spectral flatness below
 //!   `max_flatness`): voiced speech has harmonics and formants, white and pink noise do not
 //!   (measured on RAVDESS: speech frames' median flatness 0.02-0.12, white noise ≥ 0.51 and pink
-//!   noise ≥ 0.37 in 9 frames out of 10).
+//!   noise ≥ 0.37 in 9 frames out of 10);
+//! - its level moves: over `swing_window_s` around it, the 10th and 90th percentile frame levels
+//!   lie `min_swing_db` apart or more, so a steady sound (a hum, a tone, a machine) does not
+//!   count where it stands above the floor because it started after a quieter stretch or stays
+//!   on after speech; syllables swing speech's level by far more.
 //!
 //! Speech frames separated by pauses up to `max_pause_s` form one region (so unvoiced sounds
 //! and short breaks stay inside); regions shorter than `min_speech_s` are dropped as clicks,
-//! regions whose level hardly moves (its 10th and 90th percentile frames less than
-//! `min_swing_db` apart) as steady sounds that started after a quieter stretch (a hum, a tone,
-//! a machine switched on: until the floor has risen to them they stand above it; syllables swing
-//! speech's level by 6 dB or more), and regions are cut at `max_region_s` so that memory stays
-//! bounded in endless speech.
+//! regions whose own levels swing less than `min_swing_db` as the onset of a steady sound (its
+//! first half swing window, whose frames see the quiet before it), and regions are cut at
+//! `max_region_s` so that memory stays bounded in endless speech.
 //! Decisions wait for half a floor window of look-ahead, which is all the audio the detector
 //! ever needs to hold.
 
@@ -53,9 +55,11 @@ pub struct VadParams {
     pub edge_db: f32,
     /// Shortest speech region reported, in seconds.
     pub min_speech_s: f64,
-    /// Smallest swing of a region's frame levels (90th minus 10th percentile, dB) that is
-    /// speech; steadier regions are steady sounds.
+    /// Smallest swing of the frame levels around a speech frame (90th minus 10th percentile
+    /// over `swing_window_s`, dB); steadier stretches are steady sounds.
     pub min_swing_db: f32,
+    /// Window over which a frame's level swing is measured, in seconds (centred).
+    pub swing_window_s: f64,
     /// Longest speech region; longer speech is cut into several, in seconds.
     pub max_region_s: f64,
 }
@@ -74,6 +78,7 @@ impl Default for VadParams {
             edge_db: 30.0,
             min_speech_s: 0.2,
             min_swing_db: 3.0,
+            swing_window_s: 1.0,
             max_region_s: 60.0,
         }
     }
@@ -86,6 +91,7 @@ impl VadParams {
             ("frame_s", self.frame_s),
             ("hop_s", self.hop_s),
             ("floor_window_s", self.floor_window_s),
+            ("swing_window_s", self.swing_window_s),
             ("max_region_s", self.max_region_s),
         ];
         for (name, v) in positive {
@@ -130,6 +136,8 @@ fn db(ms: f32) -> f32 {
 /// Lowest frequency of the level compared with the noise floor, in Hz: voices reach down to
 /// their fundamental (about 100 Hz for men), while the level of a rumble swings below it.
 const LEVEL_LOW_HZ: f64 = 100.0;
+/// Frames that share one measurement of the level's swing (50 ms).
+const SWING_STEP: usize = 5;
 /// Frames decided per noise-floor estimate.
 const FLOOR_BLOCK: usize = 50;
 /// Level given to frames of digital silence (instead of -inf).
@@ -159,6 +167,12 @@ pub struct SpeechDetector {
     /// Levels of the last decided frames (half a floor window), for the floor estimate.
     history: VecDeque<f32>,
     half_window: usize,
+    /// Full-band levels of the last decided frames (half a swing window), for the swing.
+    recent: VecDeque<f32>,
+    swing_half: usize,
+    /// The levels around the frames being decided, and one frame's window of them.
+    context: Vec<f32>,
+    around: Vec<f32>,
     /// First and last speech frame of the region being built.
     open: Option<(usize, usize)>,
     /// Levels of the frames from the open region's first on.
@@ -177,6 +191,7 @@ impl SpeechDetector {
         let band = bin(250.0)..bin(4000.0).max(bin(250.0) + 1);
         let level_band = bin(LEVEL_LOW_HZ)..bin(4000.0).max(bin(LEVEL_LOW_HZ) + 1);
         let half_window = ((params.floor_window_s / 2.0) / params.hop_s).ceil() as usize;
+        let swing_half = ((params.swing_window_s / 2.0) / params.hop_s).round() as usize;
         let stft = Stft::new(n_fft, frame_len, hop, false, PadMode::Constant);
         // Parseval: the one-sided bins hold half of n_fft × the windowed frame's sum of squares,
         // whose expectation is the mean square × the window's energy.
@@ -196,6 +211,10 @@ impl SpeechDetector {
             first_pending: 0,
             history: VecDeque::new(),
             half_window,
+            recent: VecDeque::new(),
+            swing_half,
+            context: Vec::new(),
+            around: Vec::new(),
             open: None,
             open_levels: Vec::new(),
             scratch: Vec::new(),
@@ -264,19 +283,49 @@ impl SpeechDetector {
         let k = ((self.scratch.len() - 1) as f32 * self.params.floor_percentile).round() as usize;
         let floor = *self.scratch.select_nth_unstable_by(k, f32::total_cmp).1;
         let above_floor = floor + self.params.above_floor_db;
-        for _ in 0..n {
+        self.context.clear();
+        self.context.extend(self.recent.iter().copied());
+        let before = self.context.len();
+        self.context.extend(
+            self.pending
+                .iter()
+                .take(n + self.swing_half)
+                .map(|f| f.level_db),
+        );
+        // The swing moves slowly: measured once per SWING_STEP frames, around the middle one.
+        let mut swing = None;
+        for k in 0..n {
             let frame = self.pending.pop_front().expect("n ≤ pending");
             let index = self.first_pending;
             self.first_pending += 1;
+            if k % SWING_STEP == 0 {
+                swing = None;
+            }
             let speech = frame.level_db > self.params.min_level_db
                 && frame.band_db > above_floor
-                && frame.flatness < self.params.max_flatness;
+                && frame.flatness < self.params.max_flatness
+                && *swing.get_or_insert_with(|| {
+                    self.swing_around(before + k - k % SWING_STEP + SWING_STEP / 2)
+                }) >= self.params.min_swing_db;
             self.history.push_back(frame.band_db);
             if self.history.len() > self.half_window {
                 self.history.pop_front();
             }
+            self.recent.push_back(frame.level_db);
+            if self.recent.len() > self.swing_half {
+                self.recent.pop_front();
+            }
             self.decide(index, speech, frame.level_db, regions);
         }
+    }
+
+    /// The swing of the levels in `context` within half a swing window of `centre`.
+    fn swing_around(&mut self, centre: usize) -> f32 {
+        let start = centre.saturating_sub(self.swing_half);
+        let end = (centre + self.swing_half + 1).min(self.context.len());
+        self.around.clear();
+        self.around.extend_from_slice(&self.context[start..end]);
+        swing_db(&mut self.around)
     }
 
     fn decide(&mut self, index: usize, speech: bool, level: f32, regions: &mut Vec<Range<usize>>) {
@@ -451,6 +500,19 @@ pub(crate) mod tests {
         y.truncate(RATE as usize * 2);
         y.extend(syllables(3.0));
         assert_eq!(detect(&y, 1000).len(), 1);
+    }
+
+    #[test]
+    fn a_steady_sound_staying_on_after_speech_is_not_speech() {
+        // Silence, syllables, then the same voice held steady for 5 s: the region ends with the
+        // syllables (give or take the half second whose swing window still sees them).
+        let mut y = vec![0.0; RATE as usize * 2];
+        y.extend(syllables(1.5));
+        y.extend(voice(5.0, false));
+        let regions = detect(&y, 1000);
+        assert_eq!(regions.len(), 1, "{regions:?}");
+        let (start, end) = (regions[0].start as f64 / 16e3, regions[0].end as f64 / 16e3);
+        assert!((start - 2.0).abs() < 0.05 && end < 4.2, "{start}..{end}");
     }
 
     #[test]
