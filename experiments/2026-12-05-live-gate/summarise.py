@@ -1,5 +1,5 @@
 """Which live-mode windows each speech gate gives an emotion, from `live_windows` CSVs
-(path,t_s,level_db,detector,heard): per speech set, the share of recordings with at least one
+(path,t_s,level_db,detector): per speech set, the share of recordings with at least one
 window called speech and the share of windows called speech; per sound without speech, the share
 of windows called speech.
 python3 summarise.py SPEECH_CSV... --noise NOISE_CSV..."""

@@ -1,14 +1,15 @@
 //! Live-mode windows, offline: slides the live mode's windows (the model's clip length, one
 //! every `HOP_S` of audio, growing from the stream's start) over recordings and prints, per
 //! window, what decides whether it is given an emotion: the level of its loudest 100 ms and
-//! whether the speech check finds speech, as CSV (`path,t_s,level_db,detector,heard`; `heard` is
-//! the live mode's verdict). `experiments/2026-12-05-live-gate` summarises it for several gates.
+//! whether the speech check finds speech, as CSV (`path,t_s,level_db,detector`; the live mode
+//! gives an emotion where the level reaches `SPEECH_DB` and the detector says 1).
+//! `experiments/2026-12-05-live-gate` summarises it for several level gates.
 //!
 //! ```sh
 //! cargo run --release -p ser-serve --example live_windows -- ../shared/data/ravdess/Actor_01 > windows.csv
 //! ```
 
-use ser_serve::stream::{hear_window, peak_level_db, HOP_S};
+use ser_serve::stream::{hear_sound, peak_level_db, Heard, HOP_S};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let roots: Vec<String> = std::env::args().skip(1).collect();
@@ -26,7 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         sample_rate: rate,
         ..Default::default()
     };
-    println!("path,t_s,level_db,detector,heard");
+    println!("path,t_s,level_db,detector");
     for root in &roots {
         let root = std::path::Path::new(root);
         let paths = if root.is_dir() {
@@ -45,15 +46,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let x = &audio.samples;
             for end in (hop..=x.len()).step_by(hop) {
                 let window = &x[end.saturating_sub(window_len)..end];
-                let detector = ser_analyze::require_speech("", window, rate).is_ok();
-                let (heard, _) = hear_window(window, rate);
                 println!(
-                    "{},{:.2},{:.1},{},{}",
+                    "{},{:.2},{:.1},{}",
                     path.display(),
                     end as f64 / rate as f64,
                     peak_level_db(window, rate),
-                    detector as u8,
-                    heard.as_str()
+                    (hear_sound(window, rate) == Heard::Speech) as u8
                 );
             }
         }

@@ -6,7 +6,7 @@
 //! 2. It then sends binary messages of PCM samples, of any length.
 //! 3. Every [`HOP_S`] seconds of audio the server sends an event about the last window (the
 //!    model's clip length): `{"t_s", "heard", "speech", "level_db", "label", "confidence",
-//!    "probabilities"}`. `heard` is what [`hear_window`] made of the window: `"silence"`,
+//!    "probabilities"}`. `heard` is what the window holds: `"silence"` (below [`SPEECH_DB`]),
 //!    `"noise"` (sound in which the speech check of `ser predict` finds no speech: a fan, a hum,
 //!    a tone) or `"speech"`. Only speech is given an emotion: otherwise `speech` is false and
 //!    `label` null.
@@ -157,20 +157,10 @@ impl Heard {
     }
 }
 
-/// Judges a window of the stream (mono, at `rate`) as `ser predict` judges a clip: loud enough
-/// ([`SPEECH_DB`]), then [`hear_sound`]. Returns the level of its loudest 100 ms too.
-pub fn hear_window(window: &[f32], rate: u32) -> (Heard, f32) {
-    let level_db = peak_level_db(window, rate);
-    let heard = if level_db < SPEECH_DB {
-        Heard::Silence
-    } else {
-        hear_sound(window, rate)
-    };
-    (heard, level_db)
-}
-
-/// Speech or noise: [`ser_analyze::require_speech`] over a window as received (its pauses and
-/// room tone set the detector's noise floor). About 0.3 ms of CPU for 3 s.
+/// Speech or noise, for a window of the stream (mono, at `rate`) loud enough not to be silence
+/// ([`SPEECH_DB`]): [`ser_analyze::require_speech`], as `ser predict` judges a clip, over the
+/// window as received (its pauses and room tone set the detector's noise floor). About 0.3 ms
+/// of CPU for 3 s.
 pub fn hear_sound(window: &[f32], rate: u32) -> Heard {
     if ser_analyze::require_speech("live window", window, rate).is_ok() {
         Heard::Speech
@@ -261,9 +251,9 @@ async fn recv(
         .map_err(|_| format!("no message for {} s: closing", idle.as_secs_f64()))
 }
 
-/// The event for the current window: what it holds ([`hear_window`]), and the model's
-/// prediction of its speech. Silence is told here; the speech check and the prediction run on
-/// the blocking pool.
+/// The event for the current window: what it holds, and the model's prediction of its speech.
+/// Silence is told here; the speech check ([`hear_sound`]) and the prediction run on the
+/// blocking pool.
 async fn window_event(state: &AppState, window: &[f32], t_s: f64) -> Result<Value, String> {
     let rate = state.model.config().audio.sample_rate;
     let level_db = peak_level_db(window, rate);
@@ -342,14 +332,12 @@ mod tests {
 
     #[test]
     fn windows_of_silence_noise_and_speech() {
-        let (heard, level) = hear_window(&[0.0; 16_000], 16_000);
-        assert_eq!(heard, Heard::Silence);
-        assert!(level < SPEECH_DB);
+        assert!(peak_level_db(&[0.0; 16_000], 16_000) < SPEECH_DB);
         // A steady tone at -23 dBFS: loud, but not speech.
         let tone: Vec<f32> = (0..48_000).map(|i| (i as f32 * 0.1).sin() * 0.1).collect();
-        let (heard, level) = hear_window(&tone, 16_000);
-        assert_eq!(heard, Heard::Noise);
+        let level = peak_level_db(&tone, 16_000);
         assert!((level + 23.0).abs() < 0.1, "{level}");
+        assert_eq!(hear_sound(&tone, 16_000), Heard::Noise);
         let syllables = ser_audio::load(
             concat!(
                 env!("CARGO_MANIFEST_DIR"),
@@ -359,9 +347,10 @@ mod tests {
         )
         .unwrap()
         .samples;
-        assert_eq!(hear_window(&syllables, 16_000).0, Heard::Speech);
-        // The same syllables quieter than the gate are silence.
+        assert!(peak_level_db(&syllables, 16_000) > SPEECH_DB);
+        assert_eq!(hear_sound(&syllables, 16_000), Heard::Speech);
+        // The same syllables 60 dB quieter are below the gate: silence.
         let faint: Vec<f32> = syllables.iter().map(|v| v * 1e-3).collect();
-        assert_eq!(hear_window(&faint, 16_000).0, Heard::Silence);
+        assert!(peak_level_db(&faint, 16_000) < SPEECH_DB);
     }
 }
