@@ -164,11 +164,10 @@ pub struct SpeechDetector {
     /// Measured, undecided frames; the first has index `first_pending`.
     pending: VecDeque<Frame>,
     first_pending: usize,
-    /// Levels of the last decided frames (half a floor window), for the floor estimate.
-    history: VecDeque<f32>,
+    /// The last decided frames: half a floor window for the floor estimate, and half a swing
+    /// window for the swing, whichever is longer.
+    history: VecDeque<Frame>,
     half_window: usize,
-    /// Full-band levels of the last decided frames (half a swing window), for the swing.
-    recent: VecDeque<f32>,
     swing_half: usize,
     /// The levels around the frames being decided, and one frame's window of them.
     context: Vec<f32>,
@@ -211,7 +210,6 @@ impl SpeechDetector {
             first_pending: 0,
             history: VecDeque::new(),
             half_window,
-            recent: VecDeque::new(),
             swing_half,
             context: Vec::new(),
             around: Vec::new(),
@@ -277,14 +275,22 @@ impl SpeechDetector {
         let n = FLOOR_BLOCK.min(self.pending.len());
         let ahead = (n + self.half_window).min(self.pending.len());
         self.scratch.clear();
-        self.scratch.extend(self.history.iter().copied());
+        self.scratch.extend(
+            self.history
+                .iter()
+                .rev()
+                .take(self.half_window)
+                .map(|f| f.band_db),
+        );
         self.scratch
             .extend(self.pending.iter().take(ahead).map(|f| f.band_db));
         let k = ((self.scratch.len() - 1) as f32 * self.params.floor_percentile).round() as usize;
         let floor = *self.scratch.select_nth_unstable_by(k, f32::total_cmp).1;
         let above_floor = floor + self.params.above_floor_db;
         self.context.clear();
-        self.context.extend(self.recent.iter().copied());
+        let recent = self.history.len().saturating_sub(self.swing_half);
+        self.context
+            .extend(self.history.range(recent..).map(|f| f.level_db));
         let before = self.context.len();
         self.context.extend(
             self.pending
@@ -307,13 +313,9 @@ impl SpeechDetector {
                 && *swing.get_or_insert_with(|| {
                     self.swing_around(before + k - k % SWING_STEP + SWING_STEP / 2)
                 }) >= self.params.min_swing_db;
-            self.history.push_back(frame.band_db);
-            if self.history.len() > self.half_window {
+            self.history.push_back(frame);
+            if self.history.len() > self.half_window.max(self.swing_half) {
                 self.history.pop_front();
-            }
-            self.recent.push_back(frame.level_db);
-            if self.recent.len() > self.swing_half {
-                self.recent.pop_front();
             }
             self.decide(index, speech, frame.level_db, regions);
         }

@@ -257,31 +257,27 @@ async fn recv(
 async fn window_event(state: &AppState, window: &[f32], t_s: f64) -> Result<Value, String> {
     let rate = state.model.config().audio.sample_rate;
     let level_db = peak_level_db(window, rate);
-    let mut event = json!({
-        "t_s": t_s, "heard": Heard::Silence.as_str(), "level_db": level_db, "speech": false,
-        "label": null
-    });
-    if level_db < SPEECH_DB {
-        return Ok(event);
-    }
-    let clip = window.to_vec();
-    let prediction = run_blocking(state, move |model| {
-        if hear_sound(&clip, rate) == Heard::Noise {
-            return Ok(None);
-        }
-        // Prepared exactly as a loaded file: the model's trim, offset and duration.
-        let shaped = ser_audio::shape(clip, &model.config().audio);
-        Ok(Some(model.predict_clips(&[shaped]).remove(0)))
-    })
-    .await
-    .map_err(|e| e.message)?;
-    let Some(p) = prediction else {
-        event["heard"] = json!(Heard::Noise.as_str());
-        return Ok(event);
+    let (heard, prediction) = if level_db < SPEECH_DB {
+        (Heard::Silence, None)
+    } else {
+        let clip = window.to_vec();
+        run_blocking(state, move |model| {
+            let heard = hear_sound(&clip, rate);
+            let prediction = (heard == Heard::Speech).then(|| {
+                // Prepared exactly as a loaded file: the model's trim, offset and duration.
+                let shaped = ser_audio::shape(clip, &model.config().audio);
+                model.predict_clips(&[shaped]).remove(0)
+            });
+            Ok((heard, prediction))
+        })
+        .await
+        .map_err(|e| e.message)?
     };
-    event["heard"] = json!(Heard::Speech.as_str());
-    event["speech"] = json!(true);
-    for (k, v) in p.to_json() {
+    let mut event = json!({
+        "t_s": t_s, "heard": heard.as_str(), "level_db": level_db,
+        "speech": prediction.is_some(), "label": null
+    });
+    for (k, v) in prediction.iter().flat_map(|p| p.to_json()) {
         event[k] = v;
     }
     Ok(event)
