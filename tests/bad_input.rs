@@ -79,6 +79,21 @@ fn text_file_named_wav_is_not_audio() {
 }
 
 #[test]
+fn a_wav_of_a_codec_ser_does_not_decode_says_so() {
+    // GSM 6.10 (format tag 0x31), a telephony codec: a WAV file, not "not an audio file".
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_file(
+        &dir,
+        "gsm.wav",
+        &wav_bytes(0x31, 1, 8_000, 0, &[0; 650], None),
+    );
+    assert!(matches!(
+        rejected(&path, "unsupported audio codec"),
+        ErrorKind::UnsupportedCodec(_)
+    ));
+}
+
+#[test]
 fn random_bytes_are_not_audio() {
     let dir = tempfile::tempdir().unwrap();
     let bytes: Vec<u8> = (0..10_000u32)

@@ -11,19 +11,15 @@ mod harness;
 use common::{fixture, wav_bytes};
 use ser_audio::{load_bytes, LoadOptions};
 
-const FORMATS: [&str; 11] = [
-    "pcm_u8.wav",
-    "pcm_s16.wav",
-    "pcm_s24.wav",
-    "pcm_s32.wav",
-    "float32.wav",
-    "float64.wav",
-    "extensible_6ch.wav",
-    "s16.flac",
-    "s24.flac",
-    "mpeg3.mp3",
-    "vorbis.ogg",
-];
+/// Every format fixture (`tests/fixtures/formats/manifest.json`) and the Opus voice message.
+fn formats() -> Vec<String> {
+    let manifest = common::read_json(&fixture("formats/manifest.json"));
+    let files = manifest.as_array().unwrap().iter();
+    let mut names: Vec<String> = files.map(|e| e["file"].as_str().unwrap().into()).collect();
+    assert!(names.len() >= 16);
+    names.push("speechlike.opus".into());
+    names
+}
 
 /// Feeds one input to ingest and analysis; returns whether ingest accepted it.
 fn survive(data: &[u8]) -> bool {
@@ -35,7 +31,7 @@ fn survive(data: &[u8]) -> bool {
 #[test]
 fn every_format_truncated_at_many_offsets() {
     let mut cases = 0;
-    for name in FORMATS {
+    for name in formats() {
         let bytes = std::fs::read(fixture(&format!("formats/{name}"))).unwrap();
         let mut cuts: Vec<usize> = (0..64.min(bytes.len())).collect();
         cuts.extend((1..64).map(|k| bytes.len() * k / 64));
@@ -50,7 +46,7 @@ fn every_format_truncated_at_many_offsets() {
 
 #[test]
 fn random_bytes_behind_each_magic() {
-    let magics: [&[u8]; 7] = [
+    let magics: [&[u8]; 12] = [
         b"RIFF\x24\x00\x00\x00WAVEfmt ",
         b"RIFF\xff\xff\xff\xffWAVE",
         b"fLaC",
@@ -58,6 +54,11 @@ fn random_bytes_behind_each_magic() {
         b"OggS\x00\x02",
         b"ID3\x04\x00\x00",
         b"\xff\xfb\x90\x64",
+        b"OggS\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x13OpusHead",
+        b"\x1a\x45\xdf\xa3",
+        b"\x00\x00\x00\x20ftypM4A ",
+        b"FORM\x00\x00\x10\x00AIFF",
+        b"caff\x00\x01\x00\x00",
     ];
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
     let mut cases = 0;

@@ -7,16 +7,20 @@
    librosa's outputs are stored (no audio), plus a checksum of the samples so a test can tell
    "ingest changed" from "features differ". Mel filterbanks for several parameter sets too.
 2. Decoder fixtures (tests/fixtures/formats/): small synthetic tones in every supported format
-   and sample width, written by libsndfile (soundfile).
+   and sample width, written by libsndfile (soundfile), and by ffmpeg (PyAV) where libsndfile
+   has no writer (AAC in M4A, Opus in WebM); and speechlike.opus, the speech-like fixture below
+   encoded by libopus for voice (24 kbit/s), with libopus's own decoding of it beside it
+   (speechlike.opus.wav), which ser's Opus decoder must reproduce.
 3. tests/fixtures/speechlike.wav: one second of synthetic voiced syllables (a harmonic series
    under a gliding pitch, with pauses), which the speech detector takes for speech where it takes
    a steady tone for noise: what tests of `ser predict` and `POST /api/v1/predict` classify when
-   they need no corpus (`python3 tools/make_fixtures.py speechlike` writes only this one).
+   they need no corpus (`python3 tools/make_fixtures.py speechlike` writes only this one, `formats`
+   only the decoder fixtures).
 
 Run it in a throwaway venv with pinned versions:
 
     python3 -m venv /tmp/refvenv
-    /tmp/refvenv/bin/pip install librosa==0.10.2.post1 soundfile==0.14.0 numpy==2.4.6 scipy==1.17.1
+    /tmp/refvenv/bin/pip install librosa==0.10.2.post1 soundfile==0.14.0 numpy==2.4.6 scipy==1.17.1 av==14.0.0
     /tmp/refvenv/bin/python tools/make_fixtures.py
 """
 import json
@@ -136,17 +140,68 @@ def format_fixtures():
         ("s24.flac", 96000, 1, "FLAC", "PCM_24"),
         ("vorbis.ogg", 44100, 2, "OGG", "VORBIS"),
         ("mpeg3.mp3", 44100, 1, "MP3", "MPEG_LAYER_III"),
+        ("opus.ogg", 48000, 2, "OGG", "OPUS"),
+        ("pcm_s16be.aiff", 22050, 2, "AIFF", "PCM_16"),
+        ("pcm_s24be.caf", 32000, 1, "CAF", "PCM_24"),
+        # Written by ffmpeg: containers that do not say how much padding the encoder added.
+        ("aac.m4a", 44100, 2, "ipod", "aac"),
+        ("opus.webm", 48000, 1, "webm", "libopus"),
     ]
     listing = []
     for name, rate, channels, container, subtype in specs:
         t = np.arange(int(0.25 * rate)) / rate
         tone = 0.5 * np.sin(2 * np.pi * 440.0 * t)
         data = np.stack([tone] + [0.5 * tone] * (channels - 1), axis=1)
-        sf.write(FORMATS_DIR / name, data, rate, format=container, subtype=subtype)
+        by_ffmpeg = container in ("ipod", "webm")
+        if by_ffmpeg:
+            av_write(FORMATS_DIR / name, data, rate, container, subtype)
+        else:
+            sf.write(FORMATS_DIR / name, data, rate, format=container, subtype=subtype)
         listing.append({"file": name, "sample_rate": rate, "channels": channels,
-                        "frames": len(t), "lossy": subtype in ("VORBIS", "MPEG_LAYER_III"),
+                        "frames": len(t), "lossy": subtype in ("VORBIS", "MPEG_LAYER_III", "OPUS")
+                        or by_ffmpeg, "exact_length": not by_ffmpeg,
                         "mono_amplitude": 0.5 * (1 + 0.5 * (channels - 1)) / channels})
     (FORMATS_DIR / "manifest.json").write_text(json.dumps(listing, indent=1) + "\n")
+
+
+def av_write(path, data, rate, container, codec, bit_rate=None, options=None):
+    """Encodes `data` (frames x channels) with ffmpeg's `codec` into `container`."""
+    import av
+    layout = {1: "mono", 2: "stereo"}[data.shape[1]]
+    with av.open(str(path), "w", format=container) as out:
+        stream = out.add_stream(codec, rate=rate, layout=layout)
+        if bit_rate:
+            stream.bit_rate = bit_rate
+        stream.codec_context.options = options or {}
+        size = stream.codec_context.frame_size or 1024
+        for start in range(0, len(data), size):
+            chunk = np.ascontiguousarray(data[start:start + size].T.astype(np.float32))
+            frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=layout)
+            frame.sample_rate, frame.pts = rate, start
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+
+
+def opus_fixture():
+    """speechlike.wav encoded by libopus as a voice message is (24 kbit/s, VoIP mode: SILK),
+    and libopus's decoding of it at 48 kHz, the reference for ser's Opus decoder."""
+    import av
+    y, sr = sf.read(ROOT / "tests" / "fixtures" / "speechlike.wav", dtype="float32")
+    y48 = librosa.resample(y, orig_sr=sr, target_sr=48000)
+    path = FORMATS_DIR / "speechlike.opus"
+    av_write(path, y48[:, None], 48000, "ogg", "libopus", 24000, {"application": "voip"})
+    with av.open(str(path)) as inp:
+        stream = inp.streams.audio[0]
+        libopus = av.CodecContext.create("libopus", "r")
+        libopus.extradata = stream.codec_context.extradata
+        decoded = [f.to_ndarray().reshape(-1) for p in inp.demux(stream) if p.size
+                   for f in libopus.decode(p)]
+    ref = np.concatenate(decoded)
+    if ref.dtype == np.int16:  # libopus's output format in ffmpeg
+        ref = ref / 32768.0
+    sf.write(FORMATS_DIR / "speechlike.opus.wav", ref, 48000, subtype="FLOAT")
 
 
 def speechlike_fixture():
@@ -167,6 +222,10 @@ def speechlike_fixture():
 
 if __name__ == "__main__" and sys.argv[1:] == ["speechlike"]:
     speechlike_fixture()
+elif __name__ == "__main__" and sys.argv[1:] == ["formats"]:
+    format_fixtures()
+    opus_fixture()
 elif __name__ == "__main__":
     format_fixtures()
+    opus_fixture()
     librosa_fixtures()

@@ -124,9 +124,17 @@ impl Decoder {
                 "{channels} channels (1..={MAX_CHANNELS} supported)"
             ))));
         }
-        let decoder = symphonia::default::get_codecs()
+        let codecs = crate::opus::codecs();
+        if codecs.get_audio_decoder(params.codec).is_none() {
+            return Err(err(ErrorKind::UnsupportedCodec(format!(
+                "{} content in a codec ser does not decode (it decodes PCM, ADPCM, FLAC, MP3, \
+                 AAC, ALAC, Vorbis and Opus)",
+                format.format_info().short_name
+            ))));
+        }
+        let decoder = codecs
             .make_audio_decoder(&params, &AudioDecoderOptions::default())
-            .map_err(|e| err(ErrorKind::UnsupportedCodec(e.to_string())))?;
+            .map_err(|e| err(classify_stream_error(e)))?;
         let info = SourceInfo {
             container: format.format_info().short_name.to_string(),
             codec: decoder.codec_info().short_name.to_string(),
@@ -255,7 +263,11 @@ fn mix_to_mono(interleaved: &[f32], channels: usize, mono: &mut Vec<f32>) {
 
 fn classify_probe_error(e: SymError) -> ErrorKind {
     match e {
-        SymError::Unsupported(_) => ErrorKind::NotAudio,
+        // No reader recognised the content ("core (probe): no suitable format reader found").
+        SymError::Unsupported(why) if why.starts_with("core (probe)") => ErrorKind::NotAudio,
+        // A reader recognised its container but not the codec inside ("wav: unsupported wave
+        // format" for GSM 6.10, G.721 and other telephony codecs).
+        SymError::Unsupported(why) => ErrorKind::UnsupportedCodec(why.to_string()),
         SymError::IoError(e) if e.kind() == IoKind::UnexpectedEof => {
             ErrorKind::Truncated("the file ends inside its header".into())
         }

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 
 /// Extensions of the formats `ser` decodes, picked up when walking directories (a file named
 /// explicitly is always tried: formats are detected by content, not by name).
-pub const AUDIO_EXTENSIONS: &[&str] = &["wav", "wave", "flac", "mp3", "ogg", "oga"];
+pub const AUDIO_EXTENSIONS: &[&str] = &[
+    "wav", "wave", "flac", "mp3", "ogg", "oga", "opus", "m4a", "mp4", "aac", "aif", "aiff", "aifc",
+    "caf", "webm", "mka",
+];
 
 /// Whether the path has one of [`AUDIO_EXTENSIONS`] (case-insensitive).
 pub fn has_audio_extension(path: &Path) -> bool {
@@ -46,7 +49,14 @@ mod tests {
     fn finds_audio_by_extension_recursively() {
         let dir = std::env::temp_dir().join(format!("ser-files-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("a/b")).unwrap();
-        for f in ["a/x.WAV", "a/b/y.flac", "a/notes.txt", "z.ogg"] {
+        for f in [
+            "a/x.WAV",
+            "a/b/y.flac",
+            "a/notes.txt",
+            "a/memo.m4a",
+            "z.ogg",
+            "z.opus",
+        ] {
             std::fs::write(dir.join(f), b"").unwrap();
         }
         let found: Vec<String> = find_audio_files(&dir)
@@ -55,7 +65,10 @@ mod tests {
             .map(|p| p.strip_prefix(&dir).unwrap().display().to_string())
             .collect();
         std::fs::remove_dir_all(&dir).unwrap();
-        assert_eq!(found, ["a/b/y.flac", "a/x.WAV", "z.ogg"]);
+        assert_eq!(
+            found,
+            ["a/b/y.flac", "a/memo.m4a", "a/x.WAV", "z.ogg", "z.opus"]
+        );
     }
 
     #[cfg(unix)]

@@ -1,6 +1,7 @@
 //! Audio ingest for `ser`: from any common audio file to mono samples at the model's rate.
 //!
-//! The pipeline is `decode` (WAV, FLAC, MP3, OGG/Vorbis via symphonia, detected by content)
+//! The pipeline is `decode` (WAV, AIFF, CAF, FLAC, MP3, AAC and ALAC in MP4/M4A, Vorbis in
+//! Ogg, WebM or Matroska via symphonia, and Opus by `opus`; detected by content)
 //! → mix down to mono (mean of channels) → `resample` (band-limited, rubato's FFT resampler)
 //! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional
 //! `fit` to a fixed duration, or [`cover`] with windows of one length. Everything streams
@@ -19,6 +20,7 @@ mod error;
 mod files;
 mod fit;
 mod load;
+mod opus;
 mod resample;
 mod silence;
 mod trim;
