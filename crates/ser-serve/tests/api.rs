@@ -104,6 +104,20 @@ async fn a_model_answering_with_four_labels_reports_only_those() {
 }
 
 #[tokio::test]
+async fn a_voice_message_in_opus_gets_the_emotion_of_its_original() {
+    // The syllables fixture as libopus encodes a voice message (24 kbit/s, Ogg).
+    let opus = std::fs::read(fixture("formats/speechlike.opus")).unwrap();
+    let (status, body) = call(app(Limits::default()), post("/api/v1/predict", opus)).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let (_, original) = call(
+        app(Limits::default()),
+        post("/api/v1/predict", speech_wav()),
+    )
+    .await;
+    assert_eq!(json(&body)["label"], json(&original)["label"]);
+}
+
+#[tokio::test]
 async fn predict_raw_and_multipart() {
     let (status, body) = call(
         app(Limits::default()),
