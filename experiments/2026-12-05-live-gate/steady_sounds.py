@@ -15,10 +15,15 @@ t = np.arange(len(x)) / sr
 hum = sum(np.sin(2 * np.pi * 50 * k * t) / k for k in range(1, 8))
 hum *= 10 ** (-35 / 20) / np.sqrt(np.mean(hum ** 2))
 beep = np.sin(2 * np.pi * 440 * t) * np.sqrt(2) * 10 ** (-20 / 20)
+# A rumble (traffic, wind): brown noise, integrated white noise with its DC drift removed.
+rumble = np.cumsum(np.random.default_rng(0).standard_normal(len(t)))
+rumble -= np.convolve(rumble, np.ones(sr // 10) / (sr // 10), mode="same")
+rumble *= 10 ** (-30 / 20) / np.sqrt(np.mean(rumble ** 2))
 variants = {
     "as recorded": x,
     "hum on 6 s of every 20": x + hum * ((t % 20) >= 14),
     "beep on 2 s of every 15": x + beep * ((t % 15) >= 13),
+    "rumble on 6 s of every 20": x + rumble * ((t % 20) >= 14),
 }
 grid = np.arange(0, len(x) / sr, 0.01)
 def mask(intervals):
