@@ -52,6 +52,48 @@ fn info_json_describes_every_format() {
 }
 
 #[test]
+fn one_side_of_a_stereo_call_is_heard_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let call = common::temp_file(&dir, "call.wav", &common::syllables_on_the_left());
+    let run = |cmd: &str, channel: &str| {
+        ser()
+            .args([
+                cmd,
+                call.to_str().unwrap(),
+                "--format",
+                "json",
+                "--channel",
+                channel,
+            ])
+            .output()
+            .unwrap()
+    };
+    // The left side speaks: predicted, and found by the analysis.
+    let left = run("predict", "1");
+    assert!(
+        left.status.success(),
+        "{}",
+        String::from_utf8_lossy(&left.stderr)
+    );
+    let left: serde_json::Value = serde_json::from_slice(&left.stdout).unwrap();
+    assert!(left[0]["label"].is_string());
+    let analysis = run("analyze", "1");
+    let analysis: serde_json::Value = serde_json::from_slice(&analysis.stdout).unwrap();
+    assert!(analysis["speech_s"].as_f64().unwrap() > 0.5, "{analysis}");
+    // The right side is silent: nothing to classify, no speech found.
+    let right = run("predict", "2");
+    assert_eq!(right.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&right.stderr).contains("no sound"));
+    let analysis = run("analyze", "2");
+    let analysis: serde_json::Value = serde_json::from_slice(&analysis.stdout).unwrap();
+    assert_eq!(analysis["speech_s"], 0.0, "{analysis}");
+    // There is no third side.
+    let third = run("analyze", "3");
+    assert_eq!(third.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&third.stderr).contains("no channel 3"));
+}
+
+#[test]
 fn features_of_a_file_with_duration_and_png() {
     let dir = tempfile::tempdir().unwrap();
     let npy = dir.path().join("tone.npy");

@@ -138,6 +138,36 @@ fn real_clip_loads_at_16k_with_fixed_duration() {
 }
 
 #[test]
+fn one_channel_is_read_alone_when_asked() {
+    // pcm_s16.wav: the tone at 0.5 on the left, at 0.25 on the right.
+    let path = common::fixture("formats/pcm_s16.wav");
+    let peak = |channel: Option<usize>| {
+        let mut d = Decoder::open(&path).unwrap().with_channel(channel).unwrap();
+        let mut peak = 0.0f32;
+        while let Some(chunk) = d.next_mono().unwrap() {
+            peak = chunk.iter().fold(peak, |m, x| m.max(x.abs()));
+        }
+        peak
+    };
+    assert!((peak(Some(0)) - 0.5).abs() < 1e-3);
+    assert!((peak(Some(1)) - 0.25).abs() < 1e-3);
+    assert!((peak(None) - 0.375).abs() < 1e-3, "the mean of both");
+    let err = Decoder::open(&path)
+        .unwrap()
+        .with_channel(Some(2))
+        .err()
+        .unwrap();
+    assert!(matches!(
+        err.kind,
+        ser_audio::ErrorKind::NoSuchChannel {
+            channel: 2,
+            channels: 2
+        }
+    ));
+    assert!(err.to_string().contains("no channel 3"), "{err}");
+}
+
+#[test]
 fn opus_decodes_as_libopus_does() {
     // A voice message as libopus encodes one (24 kbit/s, SILK), and libopus's own decoding.
     let (info, ours) = decode_all(&common::fixture("formats/speechlike.opus"));

@@ -8,7 +8,7 @@ use ser_analyze::{Analysis, AnalyzeOptions, Analyzer};
 use ser_plot::{timeline_svg, TimelineBand};
 use serde_json::{json, Value};
 
-use super::common::ModelArg;
+use super::common::{ChannelArg, ModelArg};
 use super::{batch_exit_code, TableJsonCsv};
 use crate::files::collect_audio_files;
 use crate::output::{check_chart_path, progress_bar, write_chart};
@@ -28,6 +28,8 @@ pub struct AnalyzeCmd {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     model: ModelArg,
+    #[command(flatten)]
+    channel: ChannelArg,
     /// Analysis window in seconds.
     #[arg(long, default_value_t = 3.0)]
     window: f64,
@@ -72,7 +74,7 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
     }
     let mut results = Vec::with_capacity(files.len());
     for file in &files {
-        let result = analyze_one(&analyzer, file);
+        let result = analyze_one(&analyzer, &cmd.channel, file);
         if let Err(e) = &result {
             eprintln!("ser: error: {e}");
         }
@@ -98,9 +100,10 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
     Ok(batch_exit_code(failures))
 }
 
-fn analyze_one(analyzer: &Analyzer, file: &Path) -> Result<Analysis, String> {
+fn analyze_one(analyzer: &Analyzer, channel: &ChannelArg, file: &Path) -> Result<Analysis, String> {
     let mut bar = None;
-    let result = analyzer.analyze_file(file, |done, total| {
+    let decoder = channel.open(file).map_err(|e| e.to_string())?;
+    let result = analyzer.analyze(decoder, |done, total| {
         if let Some(total) = total.filter(|t| *t > PROGRESS_OVER_S) {
             let b = bar.get_or_insert_with(|| {
                 progress_bar(total.round() as u64, &format!("{} (s)", file.display()))

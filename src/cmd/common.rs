@@ -35,6 +35,22 @@ pub struct ModelArg {
     pub no_prosody: bool,
 }
 
+/// Which channel of multichannel recordings to read: all mixed down unless `--channel` says.
+#[derive(clap::Args)]
+pub struct ChannelArg {
+    /// Read only channel N (1: left, 2: right) of multichannel recordings instead of their
+    /// mean, e.g. one side of a call recorded in stereo with each speaker on a channel.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub channel: Option<u16>,
+}
+
+impl ChannelArg {
+    /// Opens `path` for reading the chosen channel.
+    pub fn open(&self, path: &Path) -> Result<ser_audio::Decoder, ser_audio::AudioError> {
+        ser_audio::Decoder::open(path)?.with_channel(self.channel.map(|n| usize::from(n) - 1))
+    }
+}
+
 /// The model in `dir`, or the bundled one without a directory.
 pub fn model_or_bundled(dir: Option<&Path>) -> Result<EmotionModel> {
     Ok(match dir {

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use ser_model::Prediction;
 use serde_json::{json, Value};
 
-use super::common::ModelArg;
+use super::common::{ChannelArg, ModelArg};
 use super::{batch_exit_code, TableJsonCsv};
 use crate::files::collect_audio_files;
 
@@ -23,6 +23,8 @@ pub struct PredictCmd {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     model: ModelArg,
+    #[command(flatten)]
+    channel: ChannelArg,
     /// Output format (JSON: one array of {"path", "label", "confidence", "probabilities"}).
     #[arg(long, value_enum, default_value_t)]
     format: TableJsonCsv,
@@ -56,7 +58,8 @@ pub fn run(cmd: PredictCmd) -> Result<ExitCode> {
         let mut heard: Vec<Result<Heard, String>> = chunk
             .par_iter()
             .map(|f| {
-                let samples = model.hear_file(f).map_err(|e| e.to_string())?.samples;
+                let heard = cmd.channel.open(f).and_then(|decoder| model.hear(decoder));
+                let samples = heard.map_err(|e| e.to_string())?.samples;
                 ser_analyze::require_speech(&f.display().to_string(), &samples, rate)
                     .map_err(|e| e.to_string())?;
                 Ok(if samples.len() > alone_after {

@@ -199,6 +199,19 @@ pub fn pcm16_tone(freq: f32, rate: u32, n: usize) -> Vec<u8> {
         .collect()
 }
 
+/// A stereo 16 kHz WAV as a call is recorded, one speaker per channel: the syllables fixture on
+/// the left, silence on the right.
+pub fn syllables_on_the_left() -> Vec<u8> {
+    let syllables = ser_audio::load(fixture("speechlike.wav"), &Default::default()).unwrap();
+    let data: Vec<u8> = syllables
+        .samples
+        .iter()
+        .flat_map(|&x| [((x * 32767.0) as i16).to_le_bytes(), [0, 0]])
+        .flatten()
+        .collect();
+    wav_bytes(1, 2, 16_000, 16, &data, None)
+}
+
 /// Writes bytes to a fresh temporary file with the given name.
 pub fn temp_file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.path().join(name);

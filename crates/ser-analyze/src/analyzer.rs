@@ -164,15 +164,17 @@ impl<'m> Analyzer<'m> {
         path: impl AsRef<Path>,
         progress: impl FnMut(f64, Option<f64>),
     ) -> Result<Analysis, AudioError> {
-        self.run(Decoder::open(path)?, progress)
+        self.analyze(Decoder::open(path)?, progress)
     }
 
     /// Analyses an in-memory audio file (e.g. an upload); `name` is used in errors.
     pub fn analyze_bytes(&self, name: &str, bytes: Vec<u8>) -> Result<Analysis, AudioError> {
-        self.run(Decoder::from_bytes(name, bytes)?, |_, _| {})
+        self.analyze(Decoder::from_bytes(name, bytes)?, |_, _| {})
     }
 
-    fn run(
+    /// Analyses what an opened decoder reads, e.g. one side of a call recorded in stereo
+    /// ([`Decoder::with_channel`]); `progress` as for [`Self::analyze_file`].
+    pub fn analyze(
         &self,
         mut decoder: Decoder,
         mut progress: impl FnMut(f64, Option<f64>),

@@ -57,6 +57,8 @@ pub struct Decoder {
     decoder: Box<dyn AudioDecoder>,
     track_id: u32,
     info: SourceInfo,
+    /// The one channel read (from 0), or `None` for the mean of all.
+    channel: Option<usize>,
     interleaved: Vec<f32>,
     mono: Vec<f32>,
     frames_out: u64,
@@ -149,10 +151,27 @@ impl Decoder {
             decoder,
             track_id,
             info,
+            channel: None,
             interleaved: Vec::new(),
             mono: Vec::new(),
             frames_out: 0,
         })
+    }
+
+    /// Reads only `channel` (counted from 0) instead of the mean of all channels, or the mean
+    /// again for `None`: in a call recorded in stereo, one side of the conversation.
+    pub fn with_channel(mut self, channel: Option<usize>) -> Result<Self> {
+        if let Some(c) = channel {
+            if c >= self.info.channels {
+                let channels = self.info.channels;
+                return Err(self.error(ErrorKind::NoSuchChannel {
+                    channel: c,
+                    channels,
+                }));
+            }
+        }
+        self.channel = channel;
+        Ok(self)
     }
 
     /// The source's name as used in error messages.
@@ -170,8 +189,8 @@ impl Decoder {
         self.frames_out
     }
 
-    /// Decodes the next packet and returns its samples mixed down to mono (mean of channels),
-    /// or `None` at the end of the stream. NaN, infinite or absurdly large samples are an error
+    /// Decodes the next packet and returns its samples mixed down to mono (mean of channels;
+    /// the one channel of [`Self::with_channel`]), or `None` at the end of the stream. NaN, infinite or absurdly large samples are an error
     /// (see [`valid_sample`]).
     pub fn next_mono(&mut self) -> Result<Option<&[f32]>> {
         let mut failures = 0;
@@ -206,7 +225,20 @@ impl Decoder {
                 ))));
             }
             buf.copy_to_vec_interleaved(&mut self.interleaved);
-            mix_to_mono(&self.interleaved, channels, &mut self.mono);
+            match self.channel {
+                None => mix_to_mono(&self.interleaved, channels, &mut self.mono),
+                Some(c) if c < channels => {
+                    self.mono.clear();
+                    self.mono
+                        .extend(self.interleaved.iter().skip(c).step_by(channels));
+                }
+                Some(c) => {
+                    return Err(self.error(ErrorKind::NoSuchChannel {
+                        channel: c,
+                        channels,
+                    }))
+                }
+            }
             if let Some(i) = self.mono.iter().position(|&x| !valid_sample(x)) {
                 let at_s = (self.frames_out + i as u64) as f64 / self.info.sample_rate as f64;
                 return Err(self.error(ErrorKind::NonFinite { at_s }));

@@ -41,6 +41,13 @@ pub enum ErrorKind {
     /// The recording holds sound but no speech: a speech detector (`ser-analyze`'s) heard
     /// only noise, hum or tones, which a model would still give an emotion to.
     NoSpeech,
+    /// A channel was asked for that the recording does not have.
+    NoSuchChannel {
+        /// The channel asked for, counted from 0.
+        channel: usize,
+        /// How many the recording has.
+        channels: usize,
+    },
 }
 
 /// An ingest error: which source failed, and why.
@@ -104,6 +111,11 @@ impl fmt::Display for ErrorKind {
                 f,
                 "no speech found: the speech detector heard only noise, hum or steady tones, \
                  nothing to classify"
+            ),
+            ErrorKind::NoSuchChannel { channel, channels } => write!(
+                f,
+                "no channel {} to read: the recording has {channels} (channels count from 1)",
+                channel + 1
             ),
         }
     }

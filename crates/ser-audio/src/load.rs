@@ -118,6 +118,12 @@ pub fn load_bytes(name: &str, bytes: Vec<u8>, opts: &LoadOptions) -> Result<Audi
     run(Decoder::from_bytes(name, bytes)?, opts)
 }
 
+/// Loads what an opened decoder reads (e.g. one channel, [`Decoder::with_channel`]).
+pub fn load_from(decoder: Decoder, opts: &LoadOptions) -> Result<Audio> {
+    validate(decoder.name(), opts)?;
+    run(decoder, opts)
+}
+
 /// Applies the trim, offset and duration of `opts` to samples already at `opts.sample_rate`:
 /// the last steps of [`load`], for audio that arrives another way (e.g. a window cut out of
 /// a long recording), so that it is prepared exactly like a loaded file.

@@ -409,6 +409,12 @@ impl EmotionModel {
         ser_audio::load_bytes(name, bytes, &self.config.audio.whole())
     }
 
+    /// [`Self::hear_file`] for what an opened decoder reads, e.g. one channel of a call
+    /// recorded in stereo ([`ser_audio::Decoder::with_channel`]).
+    pub fn hear(&self, decoder: ser_audio::Decoder) -> Result<Audio, AudioError> {
+        ser_audio::load_from(decoder, &self.config.audio.whole())
+    }
+
     /// Reads ([`Self::hear_file`]) and classifies ([`Self::predict_clips`]) an audio file,
     /// whatever it holds: `ser predict` and the API first refuse silence and clips without
     /// speech (`ser_analyze::require_speech`), which would still get an emotion here.

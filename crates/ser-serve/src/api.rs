@@ -123,12 +123,40 @@ pub async fn run_blocking<T: Send + 'static>(
         .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "inference task failed"))?
 }
 
+/// Query parameters of `POST /api/v1/predict`.
+#[derive(Debug, Deserialize)]
+pub struct PredictQuery {
+    /// Read only this channel (1: left) instead of the mean of all.
+    channel: Option<u16>,
+}
+
+/// The decoder of an upload, reading channel `channel` (counted from 1) or the mean of all.
+fn open_upload(
+    name: &str,
+    bytes: Vec<u8>,
+    channel: Option<u16>,
+) -> Result<ser_audio::Decoder, ApiError> {
+    if channel == Some(0) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "channel counts from 1 (1: left)",
+        ));
+    }
+    let decoder = ser_audio::Decoder::from_bytes(name, bytes)?;
+    Ok(decoder.with_channel(channel.map(|n| usize::from(n) - 1))?)
+}
+
 /// `POST /api/v1/predict`.
-pub async fn predict(State(state): State<AppState>, req: Request) -> Result<Json<Value>, ApiError> {
+pub async fn predict(
+    State(state): State<AppState>,
+    query: Result<Query<PredictQuery>, QueryRejection>,
+    req: Request,
+) -> Result<Json<Value>, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::new(e.status(), e.body_text()))?;
     let (name, bytes) = upload(&state, req).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
-        let audio = model.hear_bytes(&name, bytes)?;
+        let audio = model.hear(open_upload(&name, bytes, q.channel)?)?;
         ser_analyze::require_speech(&name, &audio.samples, audio.sample_rate)?;
         let p = model.predict_clips(&[audio.samples]).remove(0);
         let mut out = p.to_json();
@@ -146,6 +174,8 @@ pub struct AnalyzeQuery {
     window: Option<f64>,
     /// Step between windows in seconds (default 1).
     hop: Option<f64>,
+    /// Read only this channel (1: left) instead of the mean of all.
+    channel: Option<u16>,
 }
 
 /// `POST /api/v1/analyze`: a long recording → speech segments with emotions, pauses and a
@@ -170,7 +200,8 @@ pub async fn analyze(
     run_blocking(&state, move |model| {
         let analyzer = Analyzer::new(model, options)
             .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, why))?;
-        let mut out = analyzer.analyze_bytes(&name, bytes)?.to_json();
+        let decoder = open_upload(&name, bytes, q.channel)?;
+        let mut out = analyzer.analyze(decoder, |_, _| {})?.to_json();
         out.insert("model".into(), json!(model_name));
         Ok(Json(Value::Object(out)))
     })

@@ -118,6 +118,45 @@ async fn a_voice_message_in_opus_gets_the_emotion_of_its_original() {
 }
 
 #[tokio::test]
+async fn one_side_of_a_stereo_call_is_heard_alone() {
+    // The syllables on the left, silence on the right, as a call recorded per speaker: the
+    // fixture's 16-bit samples, each followed by a zero, under a canonical stereo header.
+    let mono = speech_wav();
+    let samples = &mono[mono.windows(4).position(|w| w == b"data").unwrap() + 8..];
+    let data: Vec<u8> = samples
+        .chunks_exact(2)
+        .flat_map(|s| [s[0], s[1], 0, 0])
+        .collect();
+    let mut stereo = b"RIFF".to_vec();
+    stereo.extend((36 + data.len() as u32).to_le_bytes());
+    stereo.extend(b"WAVEfmt \x10\0\0\0\x01\0\x02\0");
+    stereo.extend(16_000u32.to_le_bytes());
+    stereo.extend(64_000u32.to_le_bytes());
+    stereo.extend(b"\x04\0\x10\0data");
+    stereo.extend((data.len() as u32).to_le_bytes());
+    stereo.extend(data);
+    let ask = |uri: &str| call(app(Limits::default()), post(uri, stereo.clone()));
+    let (status, body) = ask("/api/v1/predict?channel=1").await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let (status, _) = ask("/api/v1/predict?channel=2").await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the right side is silent"
+    );
+    let (status, body) = ask("/api/v1/analyze?channel=2").await;
+    assert_eq!(
+        (status, json(&body)["speech_s"].as_f64()),
+        (StatusCode::OK, Some(0.0))
+    );
+    for bad in ["0", "3"] {
+        let (status, body) = ask(&format!("/api/v1/analyze?channel={bad}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "channel {bad}");
+        assert!(json(&body)["error"].as_str().unwrap().contains("channel"));
+    }
+}
+
+#[tokio::test]
 async fn predict_raw_and_multipart() {
     let (status, body) = call(
         app(Limits::default()),
