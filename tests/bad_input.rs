@@ -94,6 +94,15 @@ fn a_wav_of_a_codec_ser_does_not_decode_says_so() {
 }
 
 #[test]
+fn a_codec_ser_does_not_decode_in_a_container_it_reads_says_so() {
+    let path = common::fixture("unsupported/ac3.mka"); // AC-3 (Dolby Digital) in Matroska
+    assert!(matches!(
+        rejected(&path, "codec is none of those ser decodes"),
+        ErrorKind::UnsupportedCodec(_)
+    ));
+}
+
+#[test]
 fn random_bytes_are_not_audio() {
     let dir = tempfile::tempdir().unwrap();
     let bytes: Vec<u8> = (0..10_000u32)

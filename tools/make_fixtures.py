@@ -184,6 +184,14 @@ def av_write(path, data, rate, container, codec, bit_rate=None, options=None):
             out.mux(packet)
 
 
+def unsupported_fixture():
+    """AC-3 in Matroska: a container ser reads around a codec it does not decode."""
+    folder = ROOT / "tests" / "fixtures" / "unsupported"
+    folder.mkdir(parents=True, exist_ok=True)
+    t = np.arange(12000) / 48000
+    av_write(folder / "ac3.mka", (0.3 * np.sin(2 * np.pi * 440 * t))[:, None], 48000, "matroska", "ac3")
+
+
 def opus_fixture():
     """speechlike.wav encoded by libopus as a voice message is (24 kbit/s, VoIP mode: SILK),
     and libopus's decoding of it at 48 kHz, the reference for ser's Opus decoder."""
@@ -225,7 +233,9 @@ if __name__ == "__main__" and sys.argv[1:] == ["speechlike"]:
 elif __name__ == "__main__" and sys.argv[1:] == ["formats"]:
     format_fixtures()
     opus_fixture()
+    unsupported_fixture()
 elif __name__ == "__main__":
     format_fixtures()
     opus_fixture()
+    unsupported_fixture()
     librosa_fixtures()

@@ -111,6 +111,16 @@ impl Decoder {
             .clone();
         let track_id = track.id;
         let declared_frames = track.num_frames;
+        // First, as a container may not describe a stream it cannot decode (AC-3 in MP4: no
+        // channels).
+        let codecs = crate::opus::codecs();
+        if codecs.get_audio_decoder(params.codec).is_none() {
+            return Err(err(ErrorKind::UnsupportedCodec(format!(
+                "the {} stream's codec is none of those ser decodes (PCM, ADPCM, FLAC, MP3, \
+                 AAC, ALAC, Vorbis, Opus)",
+                format.format_info().short_name
+            ))));
+        }
 
         let sample_rate = params
             .sample_rate
@@ -124,14 +134,6 @@ impl Decoder {
         if !(1..=MAX_CHANNELS).contains(&channels) {
             return Err(err(ErrorKind::BadHeader(format!(
                 "{channels} channels (1..={MAX_CHANNELS} supported)"
-            ))));
-        }
-        let codecs = crate::opus::codecs();
-        if codecs.get_audio_decoder(params.codec).is_none() {
-            return Err(err(ErrorKind::UnsupportedCodec(format!(
-                "{} content in a codec ser does not decode (it decodes PCM, ADPCM, FLAC, MP3, \
-                 AAC, ALAC, Vorbis and Opus)",
-                format.format_info().short_name
             ))));
         }
         let decoder = codecs
@@ -190,8 +192,8 @@ impl Decoder {
     }
 
     /// Decodes the next packet and returns its samples mixed down to mono (mean of channels;
-    /// the one channel of [`Self::with_channel`]), or `None` at the end of the stream. NaN, infinite or absurdly large samples are an error
-    /// (see [`valid_sample`]).
+    /// the one channel of [`Self::with_channel`]), or `None` at the end of the stream. NaN,
+    /// infinite or absurdly large samples are an error (see [`valid_sample`]).
     pub fn next_mono(&mut self) -> Result<Option<&[f32]>> {
         let mut failures = 0;
         loop {
