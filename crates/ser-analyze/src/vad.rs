@@ -22,7 +22,10 @@
 //!   on after speech; syllables swing speech's level by far more.
 //!
 //! Speech frames separated by pauses up to `max_pause_s` form one region (so unvoiced sounds
-//! and short breaks stay inside); regions shorter than `min_speech_s` are dropped as clicks,
+//! and short breaks stay inside); a region starts and ends with two speech frames in a row,
+//! so that the odd frame of a noise that passes every test (a rumble's, about one in a
+//! hundred) cannot carry a region on from pause to pause, nor a chain of them make one;
+//! regions shorter than `min_speech_s` are dropped as clicks,
 //! regions whose own levels swing less than `min_swing_db` as the onset of a steady sound (its
 //! first half swing window, whose frames see the quiet before it), and regions are cut at
 //! `max_region_s` so that memory stays bounded in endless speech.
@@ -148,6 +151,8 @@ fn db(ms: f32) -> f32 {
 const LEVEL_LOW_HZ: f64 = 100.0;
 /// Frames that share one measurement of the level's swing (50 ms).
 const SWING_STEP: usize = 5;
+/// Speech frames in a row that a region starts and ends with (30 ms).
+const EDGE_RUN: usize = 2;
 /// Frames decided per noise-floor estimate.
 const FLOOR_BLOCK: usize = 50;
 /// Level given to frames of digital silence (instead of -inf).
@@ -188,8 +193,9 @@ pub struct SpeechDetector {
     around: Vec<f32>,
     /// First and last speech frame of the region being built.
     open: Option<(usize, usize)>,
-    /// Levels of the frames from the open region's first on.
+    /// Levels of the frames from the open region's first on, and which of them are speech.
     open_levels: Vec<f32>,
+    open_speech: Vec<bool>,
     scratch: Vec<f32>,
 }
 
@@ -233,6 +239,7 @@ impl SpeechDetector {
             around: Vec::new(),
             open: None,
             open_levels: Vec::new(),
+            open_speech: Vec::new(),
             scratch: Vec::new(),
         }
     }
@@ -355,6 +362,7 @@ impl SpeechDetector {
         let hop_s = self.params.hop_s;
         if self.open.is_some() || speech {
             self.open_levels.push(level);
+            self.open_speech.push(speech);
         }
         match (self.open, speech) {
             (None, true) => self.open = Some((index, index)),
@@ -372,19 +380,33 @@ impl SpeechDetector {
     }
 
     fn close(&mut self, regions: &mut Vec<Range<usize>>) {
-        if let Some((first, last)) = self.open.take() {
-            let levels = &self.open_levels[..=last - first];
-            let peak = levels.iter().copied().fold(SILENCE_DB, f32::max);
-            let loud = |l: &f32| *l >= peak - self.params.edge_db;
-            let head = levels.iter().position(loud).unwrap_or(0);
-            let tail = levels.iter().rposition(loud).unwrap_or(levels.len() - 1);
-            let (first, last) = (first + head, first + tail);
-            let swing = swing_db(&mut self.open_levels[head..=tail]);
+        let Some((first, last)) = self.open.take() else {
+            return;
+        };
+        // The region runs from its first to its last run of EDGE_RUN speech frames: a frame
+        // that a noise lets through now and then, within a pause of the region's end, would
+        // otherwise stretch it (and a chain of them make a region of their own).
+        let speech = &self.open_speech[..=last - first];
+        let mut runs = speech
+            .windows(EDGE_RUN)
+            .enumerate()
+            .filter(|(_, w)| w.iter().all(|&s| s));
+        let (Some((start, _)), Some((end, _))) = (runs.clone().next(), runs.next_back()) else {
             self.open_levels.clear();
-            let region = first * self.hop..last * self.hop + self.frame_len;
-            if region.len() >= self.min_speech && swing >= self.params.min_swing_db {
-                regions.push(region);
-            }
+            self.open_speech.clear();
+            return;
+        };
+        let levels = &self.open_levels[start..end + EDGE_RUN];
+        let peak = levels.iter().copied().fold(SILENCE_DB, f32::max);
+        let loud = |l: &f32| *l >= peak - self.params.edge_db;
+        let head = start + levels.iter().position(loud).unwrap_or(0);
+        let tail = start + levels.iter().rposition(loud).unwrap_or(levels.len() - 1);
+        let swing = swing_db(&mut self.open_levels[head..=tail]);
+        self.open_levels.clear();
+        self.open_speech.clear();
+        let region = (first + head) * self.hop..(first + tail) * self.hop + self.frame_len;
+        if region.len() >= self.min_speech && swing >= self.params.min_swing_db {
+            regions.push(region);
         }
     }
 }
@@ -580,6 +602,19 @@ pub(crate) mod tests {
         vad.push(&y, &mut regions);
         vad.finish(&mut regions);
         assert_eq!(regions.len(), 1, "{regions:?}");
+    }
+
+    #[test]
+    fn a_rumble_after_speech_does_not_stretch_it() {
+        // Syllables, then a rumble as loud: the few rumble frames that pass every test now and
+        // then, each within a pause of the last, must not carry the region on.
+        let mut y = white(2.0, 0.002, 5);
+        y.extend(syllables(1.5));
+        y.extend(rumble(6.0, 0.03, 6));
+        let regions = detect(&y, 1000);
+        assert_eq!(regions.len(), 1, "{regions:?}");
+        let end = regions[0].end as f64 / 16e3;
+        assert!(end < 4.0, "the region runs on to {end} s");
     }
 
     #[test]
