@@ -329,7 +329,41 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     .await;
     assert!(message.contains("not a supported audio file"), "{message}");
     screenshot(&client, "refused.png").await;
-    assert_console_clean(&client, &[415]).await;
+
+    // A call recorded in stereo, speech on the left only: its right channel holds no sound,
+    // and choosing the left one hears the file again.
+    let dir = tempfile::tempdir().unwrap();
+    let call = common::temp_file(&dir, "call.wav", &common::syllables_on_the_left());
+    client
+        .execute("document.getElementById('channel').value = '2';", vec![])
+        .await
+        .unwrap();
+    input.send_keys(call.to_str().unwrap()).await.unwrap();
+    let message: String = wait_for(
+        &client,
+        20,
+        "the silent channel's refusal",
+        "const s = document.getElementById('status'); return s.className === 'error' && s.textContent.startsWith('call.wav') ? s.textContent : null;",
+    )
+    .await;
+    assert!(message.contains("no sound"), "{message}");
+    client
+        .execute(
+            "const c = document.getElementById('channel'); c.value = '1'; c.dispatchEvent(new Event('change'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let done: String = wait_for(
+        &client,
+        20,
+        "the left channel's emotion",
+        "return document.getElementById('status').textContent === 'call.wav: done' && !document.getElementById('result').hidden ? document.getElementById('top-label').textContent : null;",
+    )
+    .await;
+    assert!(labels.contains(&done), "{done}");
+    screenshot(&client, "stereo-call-left.png").await;
+    assert_console_clean(&client, &[415, 422]).await;
     client.close().await.unwrap();
 }
 

@@ -118,11 +118,18 @@ function drawWave(samples) {
   }
 }
 
+// The file analysed last, heard again when another channel is chosen.
+let lastFile = null;
+$("channel").onchange = () => { if (lastFile) analyseFile(lastFile.blob, lastFile.name); };
+
 async function analyseFile(blob, name) {
+  lastFile = { blob, name };
   status(`Analysing ${name}…`);
   $("player").src = URL.createObjectURL(blob);
   const headers = { "Content-Type": blob.type || "application/octet-stream" };
-  const r = await api("/api/v1/predict", { method: "POST", body: blob, headers });
+  const channel = $("channel").value; // "" for all channels mixed
+  const q = channel ? `?channel=${channel}` : "";
+  const r = await api("/api/v1/predict" + q, { method: "POST", body: blob, headers });
   if (!r.ok) {
     $("result").hidden = true; // the previous result is not this file's
     status(`${name}: ${await errorText(r)}`, true);
@@ -131,13 +138,13 @@ async function analyseFile(blob, name) {
   showPrediction(await r.json());
   $("file-views").hidden = false;
   status(`${name}: done`);
-  showSegments(blob, headers);
-  const s = await api("/api/v1/spectrogram", { method: "POST", body: blob, headers });
+  showSegments(blob, headers, q);
+  const s = await api("/api/v1/spectrogram" + q, { method: "POST", body: blob, headers });
   if (s.ok) $("spectrogram").src = URL.createObjectURL(await s.blob());
   try {
     const ctx = new AudioContext();
     const audio = await ctx.decodeAudioData(await blob.arrayBuffer());
-    drawWave(audio.getChannelData(0));
+    drawWave(audio.getChannelData(channel ? Number(channel) - 1 : 0));
     ctx.close();
   } catch { /* the browser cannot decode this format: the server could, so keep the result */ }
 }
@@ -153,10 +160,10 @@ function playSegment(start, end) {
   p.play().catch(() => { stopAt = null; });
 }
 
-async function showSegments(blob, headers) {
+async function showSegments(blob, headers, query) {
   $("segments-card").hidden = true;
   $("clip-note").hidden = true;
-  const r = await api("/api/v1/analyze", { method: "POST", body: blob, headers });
+  const r = await api("/api/v1/analyze" + query, { method: "POST", body: blob, headers });
   if (!r.ok) return; // predict already reported what is wrong with the file
   const a = await r.json();
   const bar = $("segment-bar"), list = $("segment-list");

@@ -123,9 +123,9 @@ pub async fn run_blocking<T: Send + 'static>(
         .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "inference task failed"))?
 }
 
-/// Query parameters of `POST /api/v1/predict`.
+/// Query parameters of `POST /api/v1/predict` and `/spectrogram`.
 #[derive(Debug, Deserialize)]
-pub struct PredictQuery {
+pub struct ChannelQuery {
     /// Read only this channel (1: left) instead of the mean of all.
     channel: Option<u16>,
 }
@@ -149,7 +149,7 @@ fn open_upload(
 /// `POST /api/v1/predict`.
 pub async fn predict(
     State(state): State<AppState>,
-    query: Result<Query<PredictQuery>, QueryRejection>,
+    query: Result<Query<ChannelQuery>, QueryRejection>,
     req: Request,
 ) -> Result<Json<Value>, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::new(e.status(), e.body_text()))?;
@@ -211,8 +211,10 @@ pub async fn analyze(
 /// `POST /api/v1/spectrogram`: the whole file's log-mel spectrogram as PNG.
 pub async fn spectrogram(
     State(state): State<AppState>,
+    query: Result<Query<ChannelQuery>, QueryRejection>,
     req: Request,
 ) -> Result<Response, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::new(e.status(), e.body_text()))?;
     let (name, bytes) = upload(&state, req).await?;
     run_blocking(&state, move |model| {
         let opts = ser_audio::LoadOptions {
@@ -221,7 +223,7 @@ pub async fn spectrogram(
             trim: None,
             ..model.config().audio.clone()
         };
-        let audio = ser_audio::load_bytes(&name, bytes, &opts)?;
+        let audio = ser_audio::load_from(open_upload(&name, bytes, q.channel)?, &opts)?;
         let log_mel = model.extractor().log_mel(&audio.samples);
         let img = ser_plot::spectrogram_image(log_mel.view(), &Default::default());
         let mut png = Vec::new();

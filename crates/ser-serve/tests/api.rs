@@ -149,11 +149,15 @@ async fn one_side_of_a_stereo_call_is_heard_alone() {
         (status, json(&body)["speech_s"].as_f64()),
         (StatusCode::OK, Some(0.0))
     );
-    for bad in ["0", "3"] {
-        let (status, body) = ask(&format!("/api/v1/analyze?channel={bad}")).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "channel {bad}");
-        assert!(json(&body)["error"].as_str().unwrap().contains("channel"));
+    for endpoint in ["predict", "analyze", "spectrogram"] {
+        for bad in ["0", "3"] {
+            let (status, body) = ask(&format!("/api/v1/{endpoint}?channel={bad}")).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{endpoint}, channel {bad}");
+            assert!(json(&body)["error"].as_str().unwrap().contains("channel"));
+        }
     }
+    let (status, png) = ask("/api/v1/spectrogram?channel=1").await;
+    assert_eq!((status, &png[1..4]), (StatusCode::OK, &b"PNG"[..]));
 }
 
 #[tokio::test]
