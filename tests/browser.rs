@@ -320,13 +320,7 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     let bad = tempfile::Builder::new().suffix(".wav").tempfile().unwrap();
     std::fs::write(bad.path(), b"this is a text file, not a recording").unwrap();
     input.send_keys(bad.path().to_str().unwrap()).await.unwrap();
-    let message: String = wait_for(
-        &client,
-        20,
-        "the refusal message",
-        "const s = document.getElementById('status'); return s.className === 'error' ? s.textContent : null;",
-    )
-    .await;
+    let message = refusal(&client, bad.path()).await;
     assert!(message.contains("not a supported audio file"), "{message}");
     screenshot(&client, "refused.png").await;
 
@@ -339,13 +333,7 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
         .await
         .unwrap();
     input.send_keys(call.to_str().unwrap()).await.unwrap();
-    let message: String = wait_for(
-        &client,
-        20,
-        "the silent channel's refusal",
-        "const s = document.getElementById('status'); return s.className === 'error' && s.textContent.startsWith('call.wav') ? s.textContent : null;",
-    )
-    .await;
+    let message = refusal(&client, &call).await;
     assert!(message.contains("no sound"), "{message}");
     client
         .execute(
@@ -365,6 +353,16 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     screenshot(&client, "stereo-call-left.png").await;
     assert_console_clean(&client, &[415, 422]).await;
     client.close().await.unwrap();
+}
+
+/// The error the page's status line shows about the uploaded `file`.
+async fn refusal(client: &Client, file: &Path) -> String {
+    let name = file.file_name().unwrap().to_str().unwrap();
+    let script = format!(
+        "const s = document.getElementById('status'); \
+         return s.className === 'error' && s.textContent.startsWith('{name}') ? s.textContent : null;"
+    );
+    wait_for(client, 20, &format!("the refusal of {name}"), &script).await
 }
 
 /// The page with live mode started on `microphone`, once the timeline shows and `until` (a
