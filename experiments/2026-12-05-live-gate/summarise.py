@@ -8,7 +8,7 @@ from collections import defaultdict
 
 # (name, level gate in dBFS on the window's loudest 100 ms, whether the speech check must pass)
 GATES = [("-45 dB, no check", -45, False)] + [
-    (f"{g} dB + check", g, True) for g in (-45, -50, -55, -60)
+    (f"{g} dB + check", g, True) for g in (-45, -50, -55, -60, -70)
 ] + [("check alone", -200, True)]
 
 def read(path):
@@ -24,7 +24,7 @@ args = sys.argv[1:]
 cut = args.index("--noise")
 print("gates: a window is called speech when its loudest 100 ms reaches the level (dBFS) and,")
 print("with '+ check', the speech check of `ser predict` finds speech in it; '-45 dB, no check' is")
-print("the live mode before 2026-12-05, '-60 dB + check' after.\n")
+print("the live mode before 2026-12-05, '-60 dB + check' after, '-70 dB + check' since stop 45.\n")
 print("share of recordings with a window called speech / share of windows called speech")
 print("%-34s" % "speech set" + "".join("%24s" % g[0] for g in GATES))
 for path in args[:cut]:
