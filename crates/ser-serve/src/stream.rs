@@ -28,8 +28,8 @@ use crate::state::AppState;
 
 /// Seconds of new audio between two events.
 pub const HOP_S: f64 = 0.25;
-/// A window is silence when its loudest 100 ms is below this level (dBFS): the speech
-/// detector's own floor (`VadParams::min_level_db`), under which it hears no speech anyway.
+/// A window is silence when its loudest 100 ms is below this level (dBFS), the level below
+/// which the speech detector takes no 25 ms frame for speech (`VadParams::min_level_db`).
 /// Louder windows are given an emotion only when the speech check finds speech in them, so the
 /// gate need not keep noise out (`experiments/2026-12-05-live-gate`): every RAVDESS sentence
 /// streamed at its recorded level is heard (at -45 dBFS, the gate before the speech check,
