@@ -74,12 +74,16 @@ pub struct VadParams {
     pub max_region_s: f64,
 }
 
+/// Quietest frame RMS that can be speech by default ([`VadParams::min_level_db`]), dBFS: below
+/// it, hiss and the faintest room tone; speech from a distant microphone stays above it.
+pub const MIN_LEVEL_DB: f32 = -70.0;
+
 impl Default for VadParams {
     fn default() -> Self {
         Self {
             frame_s: 0.025,
             hop_s: 0.010,
-            min_level_db: -70.0,
+            min_level_db: MIN_LEVEL_DB,
             above_floor_db: 12.0,
             floor_percentile: 0.1,
             floor_window_s: 30.0,
@@ -447,7 +451,11 @@ pub(crate) mod tests {
     const RATE: u32 = 16_000;
 
     fn detect(samples: &[f32], chunk: usize) -> Vec<Range<usize>> {
-        let mut vad = SpeechDetector::new(VadParams::default(), RATE);
+        detect_with(VadParams::default(), samples, chunk)
+    }
+
+    fn detect_with(params: VadParams, samples: &[f32], chunk: usize) -> Vec<Range<usize>> {
+        let mut vad = SpeechDetector::new(params, RATE);
         let mut regions = Vec::new();
         for c in samples.chunks(chunk) {
             vad.push(c, &mut regions);
@@ -507,7 +515,7 @@ pub(crate) mod tests {
 
     /// A rumble (traffic, wind) of `secs` at 16 kHz: white noise through a leaky integrator
     /// (brown noise above 25 Hz), scaled to `rms`.
-    fn rumble(secs: f64, rms: f32, seed: u64) -> Vec<f32> {
+    pub(crate) fn rumble(secs: f64, rms: f32, seed: u64) -> Vec<f32> {
         let mut level = 0.0;
         let mut y: Vec<f32> = white(secs, 1.0, seed)
             .into_iter()
@@ -597,10 +605,7 @@ pub(crate) mod tests {
             max_tilted_flatness: 1.0,
             ..VadParams::default()
         };
-        let mut vad = SpeechDetector::new(untilted, RATE);
-        let mut regions = Vec::new();
-        vad.push(&y, &mut regions);
-        vad.finish(&mut regions);
+        let regions = detect_with(untilted, &y, 1000);
         assert_eq!(regions.len(), 1, "{regions:?}");
     }
 

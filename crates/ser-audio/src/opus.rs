@@ -67,7 +67,8 @@ impl OpusHead {
 pub(crate) struct OpusDecoder {
     params: AudioCodecParameters,
     decoder: opus_rs::OpusDecoder,
-    head: OpusHead,
+    /// The header's output gain, linear.
+    gain: f32,
     rate: u32,
     channels: usize,
     /// Frames still to drop from the start (the header's pre-skip, at the output rate).
@@ -104,7 +105,7 @@ impl OpusDecoder {
         Ok(Self {
             params: params.clone(),
             decoder,
-            head,
+            gain: head.gain,
             rate,
             channels: count,
             to_skip: head.pre_skip as usize * rate as usize / 48_000,
@@ -129,7 +130,7 @@ impl OpusDecoder {
             .saturating_sub(packet.trim_end.get() as usize)
             .max(skip);
         self.buf.render_uninit(Some(end - skip));
-        let (channels, gain) = (self.channels, self.head.gain);
+        let (channels, gain) = (self.channels, self.gain);
         for ch in 0..channels {
             let plane = self.buf.plane_mut(ch).expect("one plane per channel");
             let samples = self.interleaved[skip * channels..end * channels]

@@ -400,17 +400,12 @@ impl EmotionModel {
     /// model's rate, trimmed and offset as in training, at its whole length (not fitted to the
     /// window: [`Self::predict_clips`] covers a long clip with windows).
     pub fn hear_file(&self, path: impl AsRef<Path>) -> Result<Audio, AudioError> {
-        ser_audio::load(path, &self.config.audio.whole())
+        self.hear(ser_audio::Decoder::open(path)?)
     }
 
-    /// [`Self::hear_file`] for an in-memory audio file (e.g. an upload); `name` is used in
-    /// errors.
-    pub fn hear_bytes(&self, name: &str, bytes: Vec<u8>) -> Result<Audio, AudioError> {
-        ser_audio::load_bytes(name, bytes, &self.config.audio.whole())
-    }
-
-    /// [`Self::hear_file`] for what an opened decoder reads, e.g. one channel of a call
-    /// recorded in stereo ([`ser_audio::Decoder::with_channel`]).
+    /// [`Self::hear_file`] for what an opened decoder reads: an in-memory file (an upload,
+    /// [`ser_audio::Decoder::from_bytes`]), or one channel of a call recorded in stereo
+    /// ([`ser_audio::Decoder::with_channel`]).
     pub fn hear(&self, decoder: ser_audio::Decoder) -> Result<Audio, AudioError> {
         ser_audio::load_from(decoder, &self.config.audio.whole())
     }

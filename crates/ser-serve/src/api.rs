@@ -1,13 +1,14 @@
 //! JSON handlers: health, model information, prediction, long-recording analysis, spectrogram.
 
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ser_analyze::{AnalyzeOptions, Analyzer};
 use ser_model::EmotionModel;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -123,6 +124,20 @@ pub async fn run_blocking<T: Send + 'static>(
         .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "inference task failed"))?
 }
 
+/// Query parameters, refused as the API's JSON errors (axum's own rejection is plain text).
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Query(q) = Query::<T>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+        Ok(Self(q))
+    }
+}
+
 /// Query parameters of `POST /api/v1/predict` and `/spectrogram`.
 #[derive(Debug, Deserialize)]
 pub struct ChannelQuery {
@@ -130,33 +145,37 @@ pub struct ChannelQuery {
     channel: Option<u16>,
 }
 
-/// The decoder of an upload, reading channel `channel` (counted from 1) or the mean of all.
+/// The channel asked for, counted from 0, checked before any upload is read.
+fn channel_index(channel: Option<u16>) -> Result<Option<usize>, ApiError> {
+    match channel {
+        Some(0) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "channel counts from 1 (1: left)",
+        )),
+        _ => Ok(channel.map(|n| usize::from(n) - 1)),
+    }
+}
+
+/// The decoder of an upload, reading `channel` (from [`channel_index`]) or the mean of all.
 fn open_upload(
     name: &str,
     bytes: Vec<u8>,
-    channel: Option<u16>,
+    channel: Option<usize>,
 ) -> Result<ser_audio::Decoder, ApiError> {
-    if channel == Some(0) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "channel counts from 1 (1: left)",
-        ));
-    }
-    let decoder = ser_audio::Decoder::from_bytes(name, bytes)?;
-    Ok(decoder.with_channel(channel.map(|n| usize::from(n) - 1))?)
+    Ok(ser_audio::Decoder::from_bytes(name, bytes)?.with_channel(channel)?)
 }
 
 /// `POST /api/v1/predict`.
 pub async fn predict(
     State(state): State<AppState>,
-    query: Result<Query<ChannelQuery>, QueryRejection>,
+    ApiQuery(q): ApiQuery<ChannelQuery>,
     req: Request,
 ) -> Result<Json<Value>, ApiError> {
-    let Query(q) = query.map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+    let channel = channel_index(q.channel)?;
     let (name, bytes) = upload(&state, req).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
-        let audio = model.hear(open_upload(&name, bytes, q.channel)?)?;
+        let audio = model.hear(open_upload(&name, bytes, channel)?)?;
         ser_analyze::require_speech(&name, &audio.samples, audio.sample_rate)?;
         let p = model.predict_clips(&[audio.samples]).remove(0);
         let mut out = p.to_json();
@@ -182,10 +201,10 @@ pub struct AnalyzeQuery {
 /// summary, exactly as `ser analyze --format json` gives them.
 pub async fn analyze(
     State(state): State<AppState>,
-    query: Result<Query<AnalyzeQuery>, QueryRejection>,
+    ApiQuery(q): ApiQuery<AnalyzeQuery>,
     req: Request,
 ) -> Result<Json<Value>, ApiError> {
-    let Query(q) = query.map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+    let channel = channel_index(q.channel)?;
     let defaults = AnalyzeOptions::default();
     let options = AnalyzeOptions {
         window_s: q.window.unwrap_or(defaults.window_s),
@@ -200,7 +219,7 @@ pub async fn analyze(
     run_blocking(&state, move |model| {
         let analyzer = Analyzer::new(model, options)
             .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, why))?;
-        let decoder = open_upload(&name, bytes, q.channel)?;
+        let decoder = open_upload(&name, bytes, channel)?;
         let mut out = analyzer.analyze(decoder, |_, _| {})?.to_json();
         out.insert("model".into(), json!(model_name));
         Ok(Json(Value::Object(out)))
@@ -211,10 +230,10 @@ pub async fn analyze(
 /// `POST /api/v1/spectrogram`: the whole file's log-mel spectrogram as PNG.
 pub async fn spectrogram(
     State(state): State<AppState>,
-    query: Result<Query<ChannelQuery>, QueryRejection>,
+    ApiQuery(q): ApiQuery<ChannelQuery>,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let Query(q) = query.map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+    let channel = channel_index(q.channel)?;
     let (name, bytes) = upload(&state, req).await?;
     run_blocking(&state, move |model| {
         let opts = ser_audio::LoadOptions {
@@ -223,7 +242,7 @@ pub async fn spectrogram(
             trim: None,
             ..model.config().audio.clone()
         };
-        let audio = ser_audio::load_from(open_upload(&name, bytes, q.channel)?, &opts)?;
+        let audio = ser_audio::load_from(open_upload(&name, bytes, channel)?, &opts)?;
         let log_mel = model.extractor().log_mel(&audio.samples);
         let img = ser_plot::spectrogram_image(log_mel.view(), &Default::default());
         let mut png = Vec::new();

@@ -29,13 +29,13 @@ use crate::state::AppState;
 /// Seconds of new audio between two events.
 pub const HOP_S: f64 = 0.25;
 /// A window is silence when its loudest 100 ms is below this level (dBFS), the level below
-/// which the speech detector takes no 25 ms frame for speech (`VadParams::min_level_db`).
+/// which the speech detector takes no 25 ms frame for speech.
 /// Louder windows are given an emotion only when the speech check finds speech in them, so the
 /// gate need not keep noise out (`experiments/2026-12-05-live-gate`): every RAVDESS sentence
 /// streamed at its recorded level is heard (at -45 dBFS, the gate before the speech check,
 /// 5.6 % were not), and of the same sentences 30 dB quieter 85.4 % (45.6 % at -60 dBFS), while
 /// 2 of 40 windows of faint room tone get an emotion (1 at -60).
-pub const SPEECH_DB: f32 = -70.0;
+pub const SPEECH_DB: f32 = ser_analyze::vad::MIN_LEVEL_DB;
 /// Largest accepted binary message (bytes): 10 s of 48 kHz stereo float.
 pub const MAX_MESSAGE_BYTES: usize = 4 * 48_000 * 2 * 10;
 
