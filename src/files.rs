@@ -1,16 +1,30 @@
-//! Finding the audio files a command should work on.
+//! Finding the audio files a command should work on, and opening them (`-`: standard input).
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use ser_audio::{find_audio_files, AUDIO_EXTENSIONS};
+use ser_audio::{find_audio_files, AudioError, Decoder, AUDIO_EXTENSIONS};
+
+/// The path that stands for standard input, as in most Unix tools
+/// (`ffmpeg -i call.mkv -f wav - | ser predict -`); a file of that name is `./-`.
+pub const STDIN: &str = "-";
 
 /// Expands the given paths: files as they are, directories recursively to their audio files
-/// (sorted, so that results come in a stable order).
+/// (sorted, so that results come in a stable order), and `-` once at most, for standard input
+/// when it is not a terminal (where no audio can come from).
 pub fn collect_audio_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for path in paths {
-        if path.is_dir() {
+        if path.as_os_str() == STDIN {
+            if out.iter().any(|p: &PathBuf| p.as_os_str() == STDIN) {
+                bail!("{STDIN} (standard input) can be read once only, but was given twice");
+            }
+            if std::io::stdin().is_terminal() {
+                bail!("{STDIN}: standard input is a terminal; pipe audio into it, e.g. `ffmpeg -i call.mkv -f wav - | ser predict -`");
+            }
+            out.push(path.clone());
+        } else if path.is_dir() {
             let found = find_audio_files(path)
                 .with_context(|| format!("{}: cannot list", path.display()))?;
             if found.is_empty() {
@@ -26,4 +40,14 @@ pub fn collect_audio_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(out)
+}
+
+/// Opens one of [`collect_audio_files`]'s paths for decoding: `-` reads standard input as it
+/// arrives.
+pub fn open_audio(path: &Path) -> Result<Decoder, AudioError> {
+    if path.as_os_str() == STDIN {
+        Decoder::from_reader("standard input", std::io::stdin())
+    } else {
+        Decoder::open(path)
+    }
 }

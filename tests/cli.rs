@@ -94,6 +94,68 @@ fn one_side_of_a_stereo_call_is_heard_alone() {
 }
 
 #[test]
+fn audio_piped_into_standard_input_is_heard_as_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = common::syllables_on_the_left();
+    let call = common::temp_file(&dir, "call.wav", &bytes);
+    let json = |cmd: &str, path: &str, stdin: &[u8]| {
+        let out = ser()
+            .args([cmd, path, "--format", "json"])
+            .write_stdin(stdin)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    for cmd in ["predict", "analyze", "info"] {
+        let (mut piped, mut named) = (
+            json(cmd, "-", &bytes),
+            json(cmd, call.to_str().unwrap(), b""),
+        );
+        // Only the name differs (predict and info answer arrays, analyze one object).
+        for doc in [&mut piped, &mut named] {
+            let doc = if doc.is_array() { &mut doc[0] } else { doc };
+            doc.as_object_mut().unwrap().remove("path");
+        }
+        assert_eq!(piped, named, "{cmd}");
+    }
+    let features = |input: &str, out: &str, stdin: &[u8]| {
+        let out = dir.path().join(out);
+        let run = ser()
+            .args(["features", input, "--out"])
+            .arg(&out)
+            .write_stdin(stdin)
+            .output();
+        assert!(run.unwrap().status.success());
+        std::fs::read(out).unwrap()
+    };
+    assert_eq!(
+        features("-", "piped.npy", &bytes),
+        features(call.to_str().unwrap(), "named.npy", b"")
+    );
+    // Standard input is read once; a container read out of order cannot come through a pipe.
+    let twice = ser()
+        .args(["predict", "-", "-"])
+        .write_stdin(bytes)
+        .output()
+        .unwrap();
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("once only"));
+    let m4a = std::fs::read(common::fixture("formats/aac.m4a")).unwrap();
+    let out = ser().args(["info", "-"]).write_stdin(m4a).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("standard input: cannot be read from a pipe"),
+        "{err}"
+    );
+}
+
+#[test]
 fn features_of_a_file_with_duration_and_png() {
     let dir = tempfile::tempdir().unwrap();
     let npy = dir.path().join("tone.npy");

@@ -4,13 +4,19 @@ mod common;
 
 use ser_audio::{load, Decoder, LoadOptions};
 
-fn decode_all(path: &std::path::Path) -> (ser_audio::SourceInfo, Vec<f32>) {
-    let mut d = Decoder::open(path).unwrap();
+/// The samples of a decoder to its end.
+fn samples(mut d: Decoder) -> Vec<f32> {
     let mut out = Vec::new();
     while let Some(chunk) = d.next_mono().unwrap() {
         out.extend_from_slice(chunk);
     }
-    (d.info().clone(), out)
+    out
+}
+
+fn decode_all(path: &std::path::Path) -> (ser_audio::SourceInfo, Vec<f32>) {
+    let d = Decoder::open(path).unwrap();
+    let info = d.info().clone();
+    (info, samples(d))
 }
 
 #[test]
@@ -76,6 +82,34 @@ fn every_format_decodes_to_the_written_tone() {
             assert!(worst < tolerance, "{file}: max error {worst}");
         }
     }
+}
+
+#[test]
+fn every_format_but_mp4_and_caf_decodes_from_a_pipe_as_from_its_file() {
+    let manifest = common::read_json(&common::fixture("formats/manifest.json"));
+    for e in manifest.as_array().unwrap() {
+        let file = e["file"].as_str().unwrap();
+        let path = common::fixture("formats").join(file);
+        // A reader that cannot seek, as standard input is.
+        let piped = Decoder::from_reader(file, std::fs::File::open(&path).unwrap());
+        if file.ends_with(".m4a") || file.ends_with(".caf") {
+            let err = piped
+                .err()
+                .expect("read out of order, not from a pipe")
+                .to_string();
+            assert!(
+                err.contains("give the file's path instead"),
+                "{file}: {err}"
+            );
+        } else {
+            let whole = samples(Decoder::open(&path).unwrap());
+            assert_eq!(samples(piped.unwrap()), whole, "{file}");
+        }
+    }
+    let empty = Decoder::from_reader("standard input", std::io::empty())
+        .err()
+        .unwrap();
+    assert!(matches!(empty.kind, ser_audio::ErrorKind::Empty), "{empty}");
 }
 
 #[test]

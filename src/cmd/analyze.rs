@@ -23,7 +23,7 @@ Speech is found by a voice-activity detector; pauses longer than 0.75 s separate
 are cut into windows (--window, --hop) that never cross a pause. Window probabilities are
 averaged with their neighbours and runs of one emotion become segments.")]
 pub struct AnalyzeCmd {
-    /// Audio files or directories (searched recursively).
+    /// Audio files or directories (searched recursively); `-` reads standard input.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     #[command(flatten)]

@@ -45,9 +45,9 @@ pub struct ChannelArg {
 }
 
 impl ChannelArg {
-    /// Opens `path` for reading the chosen channel.
+    /// Opens `path` (`-`: standard input) for reading the chosen channel.
     pub fn open(&self, path: &Path) -> Result<ser_audio::Decoder, ser_audio::AudioError> {
-        ser_audio::Decoder::open(path)?.with_channel(self.channel.map(|n| usize::from(n) - 1))
+        crate::files::open_audio(path)?.with_channel(self.channel.map(|n| usize::from(n) - 1))
     }
 }
 

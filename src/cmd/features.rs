@@ -12,7 +12,7 @@ use ser_features::{Extractor, FeatureParams};
 use serde_json::json;
 
 use super::batch_exit_code;
-use crate::files::collect_audio_files;
+use crate::files::{collect_audio_files, open_audio};
 use crate::output::{progress_bar, write_atomic};
 
 /// Arguments of `ser features`.
@@ -21,7 +21,7 @@ use crate::output::{progress_bar, write_atomic};
   ser features clip.wav --out clip.npy --png clip.png
   ser features corpus/ --out feats/ --trim --duration 3")]
 pub struct FeaturesArgs {
-    /// An audio file, or a directory processed recursively (in parallel).
+    /// An audio file (`-`: standard input), or a directory processed recursively (in parallel).
     input: PathBuf,
     /// Output .npy file (for a file input) or directory (for a directory input). The feature
     /// parameters are written beside each .npy as .json.
@@ -116,7 +116,7 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
 
 impl Job<'_> {
     fn one(&self, input: &Path, npy: &Path, png: Option<&Path>) -> Result<()> {
-        let audio = ser_audio::load(input, self.load)?;
+        let audio = ser_audio::load_from(open_audio(input)?, self.load)?;
         let log_mel = self.extractor.log_mel(&audio.samples);
         write_atomic(npy, |w| Ok(log_mel.write_npy(w)?))?;
         let sidecar = json!({

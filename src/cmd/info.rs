@@ -7,12 +7,12 @@ use anyhow::Result;
 use serde_json::json;
 
 use super::{batch_exit_code, TextOrJson};
-use crate::files::collect_audio_files;
+use crate::files::{collect_audio_files, open_audio};
 
 /// Arguments of `ser info`.
 #[derive(clap::Args)]
 pub struct InfoArgs {
-    /// Audio files or directories (searched recursively).
+    /// Audio files or directories (searched recursively); `-` reads standard input.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Output format.
@@ -25,7 +25,7 @@ pub fn run(args: InfoArgs) -> Result<ExitCode> {
     let mut failures = 0;
     let mut rows = Vec::new();
     for path in &files {
-        match ser_audio::probe_info(path) {
+        match open_audio(path).and_then(ser_audio::probe_info) {
             Ok(info) => {
                 if let TextOrJson::Text = args.format {
                     let s = &info.source;

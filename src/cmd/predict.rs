@@ -18,7 +18,7 @@ use crate::files::collect_audio_files;
   ser predict clip.wav
   ser predict recordings/ --format json --top 3")]
 pub struct PredictCmd {
-    /// Audio files or directories (searched recursively).
+    /// Audio files or directories (searched recursively); `-` reads standard input.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     #[command(flatten)]

@@ -1,7 +1,7 @@
 //! Container probing and packet-by-packet decoding to mono samples (symphonia).
 
 use std::fs::File;
-use std::io::{Cursor, ErrorKind as IoKind};
+use std::io::{BufRead, BufReader, Cursor, ErrorKind as IoKind, Read};
 use std::path::Path;
 
 use serde::Serialize;
@@ -9,7 +9,7 @@ use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::probe::Hint;
 use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
-use symphonia::core::io::{MediaSource, MediaSourceStream};
+use symphonia::core::io::{MediaSource, MediaSourceStream, ReadOnlySource};
 use symphonia::core::meta::MetadataOptions;
 
 use crate::error::{AudioError, ErrorKind, Result};
@@ -89,8 +89,28 @@ impl Decoder {
         Self::from_source(name, Box::new(Cursor::new(bytes)))
     }
 
+    /// Decodes a stream that can only be read forward, such as standard input or a pipe
+    /// (`ffmpeg -i call.mkv -f wav - | ser predict -`), as it arrives; `name` is used in error
+    /// messages. A container whose index comes after its samples (MP4 and M4A written with
+    /// `moov` last) cannot be read this way and is refused as such.
+    pub fn from_reader(
+        name: impl Into<String>,
+        reader: impl Read + Send + Sync + 'static,
+    ) -> Result<Self> {
+        let name = name.into();
+        let mut reader = BufReader::new(reader);
+        let first = reader
+            .fill_buf()
+            .map_err(|e| AudioError::new(&name, ErrorKind::Io(e)))?;
+        if first.is_empty() {
+            return Err(AudioError::new(name, ErrorKind::Empty));
+        }
+        Self::from_source(name, Box::new(ReadOnlySource::new(reader)))
+    }
+
     fn from_source(name: String, source: Box<dyn MediaSource>) -> Result<Self> {
         let err = |kind| AudioError::new(&name, kind);
+        let seekable = source.is_seekable();
         let mss = MediaSourceStream::new(source, Default::default());
         let format = symphonia::default::get_probe()
             .probe(
@@ -99,7 +119,12 @@ impl Decoder {
                 FormatOptions::default(),
                 MetadataOptions::default(),
             )
-            .map_err(|e| err(classify_probe_error(e)))?;
+            .map_err(|e| match classify_probe_error(e) {
+                // The reader recognised its container but could not go back or forward in it.
+                ErrorKind::NotAudio => err(ErrorKind::NotAudio),
+                kind if !seekable => err(ErrorKind::NeedsFile(kind.to_string())),
+                kind => err(kind),
+            })?;
         let track = format
             .default_track(TrackType::Audio)
             .ok_or_else(|| err(ErrorKind::NotAudio))?;
@@ -332,8 +357,7 @@ pub struct ProbedInfo {
 }
 
 /// Reads a source's headers and counts its frames by decoding it once.
-pub fn probe_info(path: impl AsRef<Path>) -> Result<ProbedInfo> {
-    let mut decoder = Decoder::open(path)?;
+pub fn probe_info(mut decoder: Decoder) -> Result<ProbedInfo> {
     while decoder.next_mono()?.is_some() {}
     let frames = decoder.frames_decoded();
     let source = decoder.info().clone();

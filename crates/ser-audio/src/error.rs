@@ -41,6 +41,9 @@ pub enum ErrorKind {
     /// The recording holds sound but no speech: a speech detector (`ser-analyze`'s) heard
     /// only noise, hum or tones, which a model would still give an emotion to.
     NoSpeech,
+    /// A stream read forward only (a pipe) whose container needs to be read out of order:
+    /// MP4/M4A with its index (`moov`) after the samples, CAF.
+    NeedsFile(String),
     /// A channel was asked for that the recording does not have.
     NoSuchChannel {
         /// The channel asked for, counted from 0.
@@ -111,6 +114,11 @@ impl fmt::Display for ErrorKind {
                 f,
                 "no speech found: the speech detector heard only noise, hum or steady tones, \
                  nothing to classify"
+            ),
+            ErrorKind::NeedsFile(why) => write!(
+                f,
+                "cannot be read from a pipe ({why}): this container (MP4/M4A with its index at \
+                 the end, CAF) must be read out of order; give the file's path instead"
             ),
             ErrorKind::NoSuchChannel { channel, channels } => write!(
                 f,
