@@ -78,7 +78,7 @@ impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ErrorKind::Io(e) => write!(f, "cannot read file: {e}"),
-            ErrorKind::Empty => write!(f, "file is empty (0 bytes)"),
+            ErrorKind::Empty => write!(f, "empty (0 bytes)"),
             ErrorKind::NotAudio => write!(
                 f,
                 "not a supported audio file (expected WAV, AIFF, CAF, FLAC, MP3, MP4/M4A, AAC, Ogg, WebM or Matroska content)"
