@@ -1,4 +1,4 @@
-//! `models/telephone`, the network for phone audio, ships beside the bundled one: it prepares
+//! `models/telephone`, the model for phone audio, ships beside the bundled one: it prepares
 //! audio exactly as the bundled model does (a user changes nothing but `--model`), its recipe is
 //! the bundled one's with the phone line on every training clip and no room (joined utterances
 //! included, which calls are made of), and it answers a call recorded at 8 kHz.
@@ -19,10 +19,16 @@ fn phone_model() -> PathBuf {
 fn the_phone_model_is_the_bundled_recipe_with_the_phone_line_on_every_training_clip_and_no_room() {
     let model = EmotionModel::load(phone_model()).unwrap();
     // Same labels, audio preparation, features, network shape and temperature as the bundled
-    // model (whose head carries its own, fitted to network and head together; the phone model
-    // has no head).
+    // model (whose head carries its own, fitted on the bundled network's cross-validation).
     assert_eq!(model.config(), EmotionModel::bundled().unwrap().config());
     assert_eq!(model.temperature(), 1.0);
+    // A prosody head as the bundled model's, fitted on the same clips under the same recording
+    // conditions, phone line included (experiments/2026-12-05-telephone-head).
+    let head = model
+        .prosody()
+        .expect("the phone model carries a prosody head");
+    assert_eq!(head.weight, 0.6);
+    assert!(head.fitted_on.contains("phone line"), "{}", head.fitted_on);
     // Read as configurations, so that a field added since the bundled model was trained
     // compares by its default.
     let recipe = |metrics: Value| -> TrainConfig {
