@@ -1,9 +1,10 @@
 //! Writing results (atomically: no half-written file is ever left behind) and progress bars.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{json, Map, Value};
 
 /// Writes a file by filling it in memory with `fill`, then writing it atomically.
 pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut Vec<u8>) -> Result<()>) -> Result<()> {
@@ -45,4 +46,23 @@ pub fn progress_bar(len: u64, what: &str) -> ProgressBar {
         .expect("valid template"),
     );
     bar
+}
+
+/// One JSON object per input of a batch command: `doc` of its result, or `{"error"}` for a
+/// file that failed, each with its `path`, in the order given.
+pub fn json_rows<T>(
+    results: &[(PathBuf, std::result::Result<T, String>)],
+    doc: impl Fn(&T) -> Map<String, Value>,
+) -> Vec<Value> {
+    results
+        .iter()
+        .map(|(path, r)| {
+            let mut v = match r {
+                Ok(x) => Value::Object(doc(x)),
+                Err(e) => json!({"error": e}),
+            };
+            v["path"] = json!(path.display().to_string());
+            v
+        })
+        .collect()
 }

@@ -6,12 +6,12 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 use ser_analyze::{Analysis, AnalyzeOptions, Analyzer};
 use ser_plot::{timeline_svg, TimelineBand};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::common::{ChannelArg, ModelArg};
 use super::{batch_exit_code, TableJsonCsv};
 use crate::files::collect_audio_files;
-use crate::output::{check_chart_path, progress_bar, write_chart};
+use crate::output::{check_chart_path, json_rows, progress_bar, write_chart};
 
 /// Arguments of `ser analyze`.
 #[derive(clap::Args)]
@@ -183,17 +183,7 @@ fn print_table(results: &[(PathBuf, Result<Analysis, String>)]) {
 }
 
 fn print_json(results: &[(PathBuf, Result<Analysis, String>)]) -> Result<()> {
-    let mut docs: Vec<Value> = results
-        .iter()
-        .map(|(path, r)| {
-            let mut v = match r {
-                Ok(a) => Value::Object(a.to_json()),
-                Err(e) => json!({"error": e}),
-            };
-            v["path"] = json!(path.display().to_string());
-            v
-        })
-        .collect();
+    let mut docs = json_rows(results, Analysis::to_json);
     let out = if docs.len() == 1 {
         docs.remove(0)
     } else {

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use anyhow::Result;
 use rayon::prelude::*;
 use ser_model::Prediction;
-use serde_json::{json, Value};
 
 use super::common::{ChannelArg, ModelArg};
 use super::{batch_exit_code, TableJsonCsv};
 use crate::files::collect_audio_files;
+use crate::output::json_rows;
 
 /// Arguments of `ser predict`.
 #[derive(clap::Args)]
@@ -133,17 +133,7 @@ fn print_table(results: &[(PathBuf, Result<Prediction, String>)], top: usize) {
 }
 
 fn print_json(results: &[(PathBuf, Result<Prediction, String>)]) -> Result<()> {
-    let rows: Vec<Value> = results
-        .iter()
-        .map(|(path, r)| {
-            let mut v = match r {
-                Ok(p) => Value::Object(p.to_json()),
-                Err(e) => json!({"error": e}),
-            };
-            v["path"] = json!(path.display().to_string());
-            v
-        })
-        .collect();
+    let rows = json_rows(results, Prediction::to_json);
     println!("{}", serde_json::to_string_pretty(&rows)?);
     Ok(())
 }
