@@ -147,6 +147,75 @@ fn speech_at_the_very_start_and_end_is_found() {
     assert!((a.segments[1].end_s - a.duration_s).abs() <= TOLERANCE_S);
 }
 
+#[test]
+fn each_side_of_a_stereo_call_is_heard_without_the_other_bleeding_in() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    // Four turns of two speakers, each on a channel of their own, 0.5 s apart; each voice
+    // reaches the other channel 20 dB down (crosstalk: a headset's sidetone, a line's echo).
+    let rate = 16_000;
+    let turns: Vec<Vec<f32>> = clips(&data)[..4]
+        .iter()
+        .map(|clip| ser_audio::load(clip, &Default::default()).unwrap().samples)
+        .collect();
+    let gap = rate / 2;
+    let mut sides = [Vec::new(), Vec::new()];
+    let mut spans = Vec::new();
+    for (i, turn) in turns.iter().enumerate() {
+        let start = sides[0].len() + gap;
+        for (side, samples) in sides.iter_mut().enumerate() {
+            samples.resize(start, 0.0);
+            let gain = if side == i % 2 { 1.0 } else { 0.1 };
+            samples.extend(turn.iter().map(|x| gain * x));
+        }
+        spans.push((
+            i % 2,
+            start as f64 / rate as f64,
+            sides[0].len() as f64 / rate as f64,
+        ));
+    }
+    let pcm: Vec<u8> = sides[0]
+        .iter()
+        .zip(&sides[1])
+        .flat_map(|(l, r)| [l, r])
+        .flat_map(|x| ((x * 32767.0) as i16).to_le_bytes())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let call = common::temp_file(
+        &dir,
+        "call.wav",
+        &common::wav_bytes(1, 2, rate as u32, 16, &pcm, None),
+    );
+    let model = EmotionModel::bundled().unwrap();
+    let analyzer = Analyzer::new(&model, AnalyzeOptions::default()).unwrap();
+    for side in 0..2 {
+        let decoder = ser_audio::Decoder::open(&call)
+            .unwrap()
+            .with_channel(Some(side))
+            .unwrap();
+        let a = analyzer.analyze(decoder, |_, _| {}).unwrap();
+        // Every segment lies in one of this side's turns, and each of its turns has one.
+        let turn_of = |t: f64| spans.iter().find(|(_, s, e)| (*s..=*e).contains(&t));
+        for seg in &a.segments {
+            let middle = (seg.start_s + seg.end_s) / 2.0;
+            assert_eq!(
+                turn_of(middle).map(|t| t.0),
+                Some(side),
+                "side {side}: {seg:?}"
+            );
+        }
+        for (_, start, end) in spans.iter().filter(|t| t.0 == side) {
+            assert!(
+                a.segments
+                    .iter()
+                    .any(|seg| seg.start_s < *end && seg.end_s > *start),
+                "side {side}: nothing in its turn {start}-{end} s"
+            );
+        }
+    }
+}
+
 /// `ser analyze FILE ARGS...`: its exit status and output.
 fn ser_analyze(file: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("ser")

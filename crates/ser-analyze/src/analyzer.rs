@@ -189,6 +189,11 @@ impl<'m> Analyzer<'m> {
         let max_in = (opts.max_duration_s * in_rate as f64) as u64;
         let context = (opts.context_s * rate as f64).round() as usize;
         let mut resampler = StreamResampler::new(in_rate, rate);
+        // One channel of several (a side of a call): the others, for the detector to tell
+        // their voice bleeding into this channel from this channel's own speech.
+        let mut others = decoder
+            .reads_one_of_several()
+            .then(|| (StreamResampler::new(in_rate, rate), Vec::new()));
         let mut vad = SpeechDetector::new(opts.vad.clone(), rate);
         let mut envelope = Envelope::new(rate, opts.envelope_block_s);
         let mut buffer = Buffer::default();
@@ -205,6 +210,14 @@ impl<'m> Analyzer<'m> {
                     done = true;
                 }
             }
+            if let Some((others_resampler, others_fresh)) = &mut others {
+                others_fresh.clear();
+                if done {
+                    others_resampler.finish(others_fresh);
+                } else {
+                    others_resampler.push(decoder.others(), others_fresh);
+                }
+            }
             if decoder.frames_decoded() > max_in {
                 return Err(AudioError::new(
                     decoder.name(),
@@ -215,7 +228,10 @@ impl<'m> Analyzer<'m> {
             }
             envelope.push(&fresh);
             buffer.samples.extend_from_slice(&fresh);
-            vad.push(&fresh, &mut ended);
+            match &others {
+                Some((_, others_fresh)) => vad.push_with_others(&fresh, others_fresh, &mut ended),
+                None => vad.push(&fresh, &mut ended),
+            }
             if done {
                 vad.finish(&mut ended);
             }

@@ -21,6 +21,11 @@
 //!   count where it stands above the floor because it started after a quieter stretch or stays
 //!   on after speech; syllables swing speech's level by far more.
 //!
+//! Where one channel of a recording is read alone (one side of a call recorded in stereo), the
+//! detector can also hear the other channels ([`SpeechDetector::push_with_others`]): a frame is
+//! not this channel's speech where they are `crosstalk_db` louder, since that is the other
+//! side's voice bleeding in (crosstalk, echo), which passes every other test.
+//!
 //! Speech frames separated by pauses up to `max_pause_s` form one region (so unvoiced sounds
 //! and short breaks stay inside); a region starts and ends with two speech frames in a row,
 //! so that the odd frame of a noise that passes every test (a rumble's, about one in a
@@ -72,6 +77,9 @@ pub struct VadParams {
     pub swing_window_s: f64,
     /// Longest speech region; longer speech is cut into several, in seconds.
     pub max_region_s: f64,
+    /// How much louder the other channels may be in a frame of one channel read alone before
+    /// the frame is taken for their voice bleeding in, not this channel's speech, in dB.
+    pub crosstalk_db: f32,
 }
 
 /// Quietest frame RMS that can be speech by default ([`VadParams::min_level_db`]), dBFS: below
@@ -95,6 +103,7 @@ impl Default for VadParams {
             min_swing_db: 3.0,
             swing_window_s: 1.0,
             max_region_s: 60.0,
+            crosstalk_db: 15.0,
         }
     }
 }
@@ -117,9 +126,14 @@ impl VadParams {
         if !(0.0..=1.0).contains(&self.floor_percentile) {
             return Err("VAD floor_percentile must lie in 0-1".into());
         }
-        if !(self.max_pause_s >= 0.0 && self.min_speech_s >= 0.0 && self.min_swing_db >= 0.0) {
+        if !(self.max_pause_s >= 0.0
+            && self.min_speech_s >= 0.0
+            && self.min_swing_db >= 0.0
+            && self.crosstalk_db >= 0.0)
+        {
             return Err(
-                "VAD max_pause_s, min_speech_s and min_swing_db must not be negative".into(),
+                "VAD max_pause_s, min_speech_s, min_swing_db and crosstalk_db must not be negative"
+                    .into(),
             );
         }
         if self.hop_s > self.frame_s {
@@ -139,6 +153,8 @@ struct Frame {
     flatness: f32,
     /// Flatness of the spectrum tilted up by 6 dB per octave.
     tilted_flatness: f32,
+    /// RMS level of the other channels over the same frame, dBFS ([`SILENCE_DB`] without them).
+    others_db: f32,
 }
 
 /// A mean square in dB, digital silence at [`SILENCE_DB`].
@@ -182,6 +198,8 @@ pub struct SpeechDetector {
     level_scale: f32,
     /// Samples from the start of the next frame on.
     tail: Vec<f32>,
+    /// The other channels' samples over the same stretch, once any were pushed.
+    others_tail: Option<Vec<f32>>,
     /// Index of the frame that starts `tail`.
     next_frame: usize,
     /// Measured, undecided frames; the first has index `first_pending`.
@@ -233,6 +251,7 @@ impl SpeechDetector {
             tilt,
             mean_log_tilt,
             tail: Vec::new(),
+            others_tail: None,
             next_frame: 0,
             pending: VecDeque::new(),
             first_pending: 0,
@@ -251,6 +270,27 @@ impl SpeechDetector {
     /// Feeds the next samples; regions that ended are appended to `regions`.
     pub fn push(&mut self, samples: &[f32], regions: &mut Vec<Range<usize>>) {
         self.tail.extend_from_slice(samples);
+        self.decide_ready(regions);
+    }
+
+    /// Feeds the next samples of one channel read alone together with the other channels'
+    /// (their mean) over the same stretch of the recording: frames where those are
+    /// [`VadParams::crosstalk_db`] louder are not speech. Use it for every chunk of a stream or
+    /// for none.
+    pub fn push_with_others(
+        &mut self,
+        samples: &[f32],
+        others: &[f32],
+        regions: &mut Vec<Range<usize>>,
+    ) {
+        self.others_tail
+            .get_or_insert_with(Vec::new)
+            .extend_from_slice(others);
+        self.push(samples, regions);
+    }
+
+    /// Measures the frames that arrived and decides those with enough look-ahead.
+    fn decide_ready(&mut self, regions: &mut Vec<Range<usize>>) {
         self.measure();
         while self.pending.len() >= FLOOR_BLOCK + self.half_window {
             self.decide_block(regions);
@@ -275,30 +315,40 @@ impl SpeechDetector {
 
     /// Measures every complete frame in `tail` and drops the samples no frame needs anymore.
     fn measure(&mut self) {
-        if self.tail.len() < self.frame_len {
+        // With the other channels, only as far as both streams have arrived.
+        let ready = self
+            .others_tail
+            .as_ref()
+            .map_or(self.tail.len(), |o| o.len().min(self.tail.len()));
+        if ready < self.frame_len {
             return;
         }
         let (band, level_band, scale) =
             (self.band.clone(), self.level_band.clone(), self.level_scale);
-        let frame_len = self.frame_len;
+        let (frame_len, hop) = (self.frame_len, self.hop);
         let mut frames = Vec::new();
-        let (tail, tilt, mean_log_tilt) = (&self.tail, &self.tilt, self.mean_log_tilt);
+        let (tail, tilt, mean_log_tilt) = (&self.tail[..ready], &self.tilt, self.mean_log_tilt);
+        let others = self.others_tail.as_deref();
+        let mean_square = |x: &[f32]| x.iter().map(|v| v * v).sum::<f32>() / frame_len as f32;
         self.stft.for_each_power_frame(tail, 2.0, |t, power| {
-            let x = &tail[t * self.hop..t * self.hop + frame_len];
-            let ms = x.iter().map(|v| v * v).sum::<f32>() / frame_len as f32;
+            let span = t * hop..t * hop + frame_len;
             let band_ms = scale * power[level_band.clone()].iter().sum::<f32>();
             let (flatness, tilted_flatness) = flatness(&power[band.clone()], tilt, mean_log_tilt);
             frames.push(Frame {
-                level_db: db(ms),
+                level_db: db(mean_square(&tail[span.clone()])),
                 band_db: db(band_ms),
                 flatness,
                 tilted_flatness,
+                others_db: others.map_or(SILENCE_DB, |o| db(mean_square(&o[span]))),
             });
         });
         let n = frames.len();
         self.pending.extend(frames);
         self.next_frame += n;
-        self.tail.drain(..n * self.hop);
+        self.tail.drain(..n * hop);
+        if let Some(o) = &mut self.others_tail {
+            o.drain(..n * hop);
+        }
     }
 
     /// Decides up to one block of pending frames against the noise floor around them.
@@ -339,6 +389,7 @@ impl SpeechDetector {
                 swing = None;
             }
             let speech = frame.level_db > self.params.min_level_db
+                && frame.level_db + self.params.crosstalk_db > frame.others_db
                 && frame.band_db > above_floor
                 && frame.flatness < self.params.max_flatness
                 && frame.tilted_flatness < self.params.max_tilted_flatness
@@ -620,6 +671,49 @@ pub(crate) mod tests {
         assert_eq!(regions.len(), 1, "{regions:?}");
         let end = regions[0].end as f64 / 16e3;
         assert!(end < 4.0, "the region runs on to {end} s");
+    }
+
+    /// One side of a two-sided recording, `near` its voice and `far` the other side's, each
+    /// reaching the other channel 20 dB down (crosstalk), over a faint hiss: this side's channel
+    /// and the other's.
+    fn call_sides(near: &[f32], far: &[f32]) -> (Vec<f32>, Vec<f32>) {
+        let hiss = white(near.len() as f64 / RATE as f64, 1e-4, 7);
+        let own = (0..near.len()).map(|i| near[i] + 0.1 * far[i] + hiss[i]);
+        let other = (0..near.len()).map(|i| far[i] + 0.1 * near[i]);
+        (own.collect(), other.collect())
+    }
+
+    /// The detector's regions of `own`, hearing `other` beside it.
+    fn detect_beside(own: &[f32], other: &[f32]) -> Vec<Range<usize>> {
+        let mut vad = SpeechDetector::new(VadParams::default(), RATE);
+        let mut regions = Vec::new();
+        for (a, b) in own.chunks(700).zip(other.chunks(700)) {
+            vad.push_with_others(a, b, &mut regions);
+        }
+        vad.finish(&mut regions);
+        regions
+    }
+
+    #[test]
+    fn the_other_side_of_a_call_bleeding_in_is_not_this_sides_speech() {
+        // After 3 s of quiet, turns: this side speaks for 2 s, then the other side for 2 s,
+        // then this side again, then 3 s of quiet.
+        let quiet = |secs: usize| vec![0.0; secs * RATE as usize];
+        let talk = || syllables(2.0);
+        let near: Vec<f32> = [quiet(3), talk(), quiet(2), talk(), quiet(3)].concat();
+        let far: Vec<f32> = [quiet(5), talk(), quiet(5)].concat();
+        let (own, other) = call_sides(&near, &far);
+        let seconds = |r: &Range<usize>| (r.start as f64 / 16e3, r.end as f64 / 16e3);
+        let regions: Vec<_> = detect_beside(&own, &other).iter().map(seconds).collect();
+        assert_eq!(regions.len(), 2, "{regions:?}");
+        assert!(regions[0].1 < 5.2 && regions[1].0 > 6.8, "{regions:?}");
+        // Read alone, the channel's bleed 20 dB down passes for speech: one region throughout.
+        let alone: Vec<_> = detect(&own, 700).iter().map(seconds).collect();
+        assert_eq!(alone.len(), 1, "{alone:?}");
+        // Both talking at once: each side's own speech is still its speech.
+        let both: Vec<f32> = [quiet(3), syllables(6.0), quiet(3)].concat();
+        let (own, other) = call_sides(&both, &both);
+        assert_eq!(detect_beside(&own, &other).len(), 1);
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub struct Decoder {
     channel: Option<usize>,
     interleaved: Vec<f32>,
     mono: Vec<f32>,
+    /// With one channel read, the mean of the others over the same frames as `mono`.
+    others: Vec<f32>,
     frames_out: u64,
 }
 
@@ -181,6 +183,7 @@ impl Decoder {
             channel: None,
             interleaved: Vec::new(),
             mono: Vec::new(),
+            others: Vec::new(),
             frames_out: 0,
         })
     }
@@ -199,6 +202,19 @@ impl Decoder {
         }
         self.channel = channel;
         Ok(self)
+    }
+
+    /// Whether [`Self::others`] has samples: one channel is read of several.
+    pub fn reads_one_of_several(&self) -> bool {
+        self.channel.is_some() && self.info.channels > 1
+    }
+
+    /// With one channel read of several ([`Self::with_channel`]), the mean of the other
+    /// channels over the frames [`Self::next_mono`] returned last (empty otherwise): what the
+    /// rest of a call sounded like meanwhile, so that the other side's voice bleeding into this
+    /// channel can be told from this side's own.
+    pub fn others(&self) -> &[f32] {
+        &self.others
     }
 
     /// The source's name as used in error messages.
@@ -258,6 +274,7 @@ impl Decoder {
                     self.mono.clear();
                     self.mono
                         .extend(self.interleaved.iter().skip(c).step_by(channels));
+                    others_than(c, &self.interleaved, channels, &mut self.others);
                 }
                 Some(c) => {
                     return Err(self.error(ErrorKind::NoSuchChannel {
@@ -302,6 +319,19 @@ impl Decoder {
 
     fn error(&self, kind: ErrorKind) -> AudioError {
         AudioError::new(&self.name, kind)
+    }
+}
+
+/// Mean of the channels other than `channel` of an interleaved buffer (nothing for one channel).
+fn others_than(channel: usize, interleaved: &[f32], channels: usize, others: &mut Vec<f32>) {
+    others.clear();
+    if channels > 1 {
+        let scale = 1.0 / (channels - 1) as f32;
+        others.extend(
+            interleaved
+                .chunks_exact(channels)
+                .map(|frame| (frame.iter().sum::<f32>() - frame[channel]) * scale),
+        );
     }
 }
 
@@ -371,7 +401,16 @@ pub fn probe_info(mut decoder: Decoder) -> Result<ProbedInfo> {
 
 #[cfg(test)]
 mod tests {
-    use super::mix_to_mono;
+    use super::{mix_to_mono, others_than};
+
+    #[test]
+    fn the_other_channels_are_their_mean() {
+        let mut others = Vec::new();
+        others_than(1, &[1.0, 3.0, -2.0, 0.0, 5.0, 6.0], 3, &mut others);
+        assert_eq!(others, vec![-0.5, 3.0]);
+        others_than(0, &[0.5, 0.25], 1, &mut others);
+        assert!(others.is_empty());
+    }
 
     #[test]
     fn mixdown_is_mean_of_channels() {
