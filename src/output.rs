@@ -48,6 +48,19 @@ pub fn progress_bar(len: u64, what: &str) -> ProgressBar {
     bar
 }
 
+/// A counter for work of unknown length (audio arriving through a pipe): how many `unit` are
+/// done and for how long it has run, drawn on stderr like [`progress_bar`].
+pub fn progress_counter(what: &str, unit: &str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{what} {{spinner}} {{pos}} {unit} [{{elapsed_precise}}] {{msg}}"
+        ))
+        .expect("valid template"),
+    );
+    bar
+}
+
 /// One JSON object per input of a batch command: `doc` of its result, or `{"error"}` for a
 /// file that failed, each with its `path`, in the order given.
 pub fn json_rows<T>(

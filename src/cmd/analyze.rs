@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::common::{ChannelArg, ModelArg};
 use super::{batch_exit_code, TableJsonCsv};
 use crate::files::collect_audio_files;
-use crate::output::{check_chart_path, json_rows, progress_bar, write_chart};
+use crate::output::{check_chart_path, json_rows, progress_bar, progress_counter, write_chart};
 
 /// Arguments of `ser analyze`.
 #[derive(clap::Args)]
@@ -104,9 +104,14 @@ fn analyze_one(analyzer: &Analyzer, channel: &ChannelArg, file: &Path) -> Result
     let mut bar = None;
     let decoder = channel.open(file).map_err(|e| e.to_string())?;
     let result = analyzer.analyze(decoder, |done, total| {
-        if let Some(total) = total.filter(|t| *t > PROGRESS_OVER_S) {
-            let b = bar.get_or_insert_with(|| {
-                progress_bar(total.round() as u64, &format!("{} (s)", file.display()))
+        // A recording whose length is unknown (read from a pipe) gets a counter once it runs
+        // that long.
+        if total.unwrap_or(done) > PROGRESS_OVER_S {
+            let b = bar.get_or_insert_with(|| match total {
+                Some(total) => {
+                    progress_bar(total.round() as u64, &format!("{} (s)", file.display()))
+                }
+                None => progress_counter(&file.display().to_string(), "s analysed"),
             });
             b.set_position(done.round() as u64);
         }
