@@ -41,7 +41,8 @@ fn every_format_decodes_to_the_written_tone() {
             0
         } else {
             // Containers that record neither the encoder's delay nor its padding (M4A written
-            // by ffmpeg, WebM) keep them: at most 2,112 frames more (AAC's priming and a block).
+            // by ffmpeg, WebM) keep them: at most 2,112 frames more (AAC's priming and a block);
+            // ADPCM ends with its last block whole (20-48 frames more here).
             let extra = mono.len() - frames;
             assert!(
                 extra <= 2 * 2_112,

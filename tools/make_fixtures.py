@@ -143,6 +143,11 @@ def format_fixtures():
         ("opus.ogg", 48000, 2, "OGG", "OPUS"),
         ("pcm_s16be.aiff", 22050, 2, "AIFF", "PCM_16"),
         ("pcm_s24be.caf", 32000, 1, "CAF", "PCM_24"),
+        # Telephony: G.711 µ-law and A-law at 8 kHz, as call recorders write them; ADPCM.
+        ("mulaw.wav", 8000, 1, "WAV", "ULAW"),
+        ("alaw.wav", 8000, 1, "WAV", "ALAW"),
+        ("ima_adpcm.wav", 8000, 1, "WAV", "IMA_ADPCM"),
+        ("ms_adpcm.wav", 16000, 2, "WAV", "MS_ADPCM"),
         # Written by ffmpeg: containers that do not say how much padding the encoder added.
         ("aac.m4a", 44100, 2, "ipod", "aac"),
         ("opus.webm", 48000, 1, "webm", "libopus"),
@@ -158,8 +163,12 @@ def format_fixtures():
         else:
             sf.write(FORMATS_DIR / name, data, rate, format=container, subtype=subtype)
         listing.append({"file": name, "sample_rate": rate, "channels": channels,
-                        "frames": len(t), "lossy": subtype in ("VORBIS", "MPEG_LAYER_III", "OPUS")
-                        or by_ffmpeg, "exact_length": not by_ffmpeg,
+                        "frames": len(t), "lossy": subtype in ("VORBIS", "MPEG_LAYER_III", "OPUS", "ULAW", "ALAW",
+                                                         "IMA_ADPCM", "MS_ADPCM")
+                        or by_ffmpeg,
+                        # ADPCM decodes in whole blocks: symphonia does not cut the last one to
+                        # the length the `fact` chunk gives.
+                        "exact_length": not by_ffmpeg and "ADPCM" not in subtype,
                         "mono_amplitude": 0.5 * (1 + 0.5 * (channels - 1)) / channels})
     (FORMATS_DIR / "manifest.json").write_text(json.dumps(listing, indent=1) + "\n")
 
