@@ -322,7 +322,9 @@ impl Decoder {
     }
 }
 
-/// Mean of the channels other than `channel` of an interleaved buffer (nothing for one channel).
+/// Mean of the channels other than `channel` of an interleaved buffer, frame by frame; silence
+/// for a buffer of one channel (a stream may change its layout), so that it always runs as long
+/// as the channel itself.
 fn others_than(channel: usize, interleaved: &[f32], channels: usize, others: &mut Vec<f32>) {
     others.clear();
     if channels > 1 {
@@ -332,6 +334,8 @@ fn others_than(channel: usize, interleaved: &[f32], channels: usize, others: &mu
                 .chunks_exact(channels)
                 .map(|frame| (frame.iter().sum::<f32>() - frame[channel]) * scale),
         );
+    } else {
+        others.resize(interleaved.len(), 0.0);
     }
 }
 
@@ -409,7 +413,7 @@ mod tests {
         others_than(1, &[1.0, 3.0, -2.0, 0.0, 5.0, 6.0], 3, &mut others);
         assert_eq!(others, vec![-0.5, 3.0]);
         others_than(0, &[0.5, 0.25], 1, &mut others);
-        assert!(others.is_empty());
+        assert_eq!(others, vec![0.0, 0.0]);
     }
 
     #[test]
