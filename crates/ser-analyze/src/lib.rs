@@ -3,7 +3,8 @@
 //! Calls, interviews and sessions last minutes to hours, while the model hears 3-second clips.
 //! [`Analyzer`] streams a recording once, in chunks (memory does not grow with its length):
 //! it finds speech with a [`SpeechDetector`] (energy over an adaptive noise floor and
-//! spectral flatness), cuts speech into [`windows`] that never cross a long pause, classifies
+//! spectral flatness; for one channel of a call, not where the other channels are much
+//! louder, their voice bleeding in), cuts speech into [`windows`] that never cross a long pause, classifies
 //! them in batches, and [`smooth`]s the window probabilities into [`Segment`]s. Stretches
 //! without speech are reported as such and never given an emotion; [`require_speech`] lets a
 //! caller that classifies whole clips (`ser predict`, `POST /api/v1/predict`) refuse one in

@@ -6,6 +6,9 @@
 //! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional
 //! `fit` to a fixed duration, or [`cover`] with windows of one length. Everything streams
 //! packet by packet, so memory follows what the caller keeps, never the size a header claims.
+//! A [`Decoder`] reads a file, bytes in memory (an upload) or a forward-only stream (standard
+//! input), and one channel alone where asked (one side of a call recorded in stereo) with the
+//! mean of the others beside it.
 //!
 //! ```no_run
 //! use ser_audio::{load, LoadOptions};
