@@ -193,7 +193,7 @@ impl<'m> Analyzer<'m> {
         // their voice bleeding into this channel from this channel's own speech.
         let mut others = decoder
             .reads_one_of_several()
-            .then(|| (StreamResampler::new(in_rate, rate), Vec::new()));
+            .then(|| (StreamResampler::new(in_rate, rate), Vec::new(), Vec::new()));
         let mut vad = SpeechDetector::new(opts.vad.clone(), rate);
         let mut envelope = Envelope::new(rate, opts.envelope_block_s);
         let mut buffer = Buffer::default();
@@ -210,12 +210,13 @@ impl<'m> Analyzer<'m> {
                     done = true;
                 }
             }
-            if let Some((others_resampler, others_fresh)) = &mut others {
+            if let Some((others_resampler, decoded, others_fresh)) = &mut others {
                 others_fresh.clear();
                 if done {
                     others_resampler.finish(others_fresh);
                 } else {
-                    others_resampler.push(decoder.others(), others_fresh);
+                    decoder.others(decoded);
+                    others_resampler.push(decoded, others_fresh);
                 }
             }
             if decoder.frames_decoded() > max_in {
@@ -229,7 +230,9 @@ impl<'m> Analyzer<'m> {
             envelope.push(&fresh);
             buffer.samples.extend_from_slice(&fresh);
             match &others {
-                Some((_, others_fresh)) => vad.push_with_others(&fresh, others_fresh, &mut ended),
+                Some((_, _, others_fresh)) => {
+                    vad.push_with_others(&fresh, others_fresh, &mut ended)
+                }
                 None => vad.push(&fresh, &mut ended),
             }
             if done {

@@ -270,7 +270,10 @@ impl SpeechDetector {
     /// Feeds the next samples; regions that ended are appended to `regions`.
     pub fn push(&mut self, samples: &[f32], regions: &mut Vec<Range<usize>>) {
         self.tail.extend_from_slice(samples);
-        self.decide_ready(regions);
+        self.measure();
+        while self.pending.len() >= FLOOR_BLOCK + self.half_window {
+            self.decide_block(regions);
+        }
     }
 
     /// Feeds the next samples of one channel read alone together with the other channels'
@@ -287,14 +290,6 @@ impl SpeechDetector {
             .get_or_insert_with(Vec::new)
             .extend_from_slice(others);
         self.push(samples, regions);
-    }
-
-    /// Measures the frames that arrived and decides those with enough look-ahead.
-    fn decide_ready(&mut self, regions: &mut Vec<Range<usize>>) {
-        self.measure();
-        while self.pending.len() >= FLOOR_BLOCK + self.half_window {
-            self.decide_block(regions);
-        }
     }
 
     /// Ends the stream: decides the remaining frames and closes the last region.

@@ -61,8 +61,6 @@ pub struct Decoder {
     channel: Option<usize>,
     interleaved: Vec<f32>,
     mono: Vec<f32>,
-    /// With one channel read, the mean of the others over the same frames as `mono`.
-    others: Vec<f32>,
     frames_out: u64,
 }
 
@@ -183,7 +181,6 @@ impl Decoder {
             channel: None,
             interleaved: Vec::new(),
             mono: Vec::new(),
-            others: Vec::new(),
             frames_out: 0,
         })
     }
@@ -204,17 +201,23 @@ impl Decoder {
         Ok(self)
     }
 
-    /// Whether [`Self::others`] has samples: one channel is read of several.
+    /// Whether one channel is read of several ([`Self::with_channel`]), so that
+    /// [`Self::others`] tells what the rest of the recording sounded like.
     pub fn reads_one_of_several(&self) -> bool {
         self.channel.is_some() && self.info.channels > 1
     }
 
-    /// With one channel read of several ([`Self::with_channel`]), the mean of the other
-    /// channels over the frames [`Self::next_mono`] returned last (empty otherwise): what the
-    /// rest of a call sounded like meanwhile, so that the other side's voice bleeding into this
-    /// channel can be told from this side's own.
-    pub fn others(&self) -> &[f32] {
-        &self.others
+    /// With one channel read ([`Self::with_channel`]), the mean of the other channels over the
+    /// frames [`Self::next_mono`] returned last, written into `out` (silence where the packet
+    /// had no other channel): what the rest of a call sounded like meanwhile, so that the other
+    /// side's voice bleeding into this channel can be told from this side's own. Computed only
+    /// when asked, from the packet the decoder still holds; empty when all channels are mixed.
+    pub fn others(&self, out: &mut Vec<f32>) {
+        out.clear();
+        if let Some(c) = self.channel {
+            let channels = self.interleaved.len() / self.mono.len().max(1);
+            others_than(c, &self.interleaved, channels, out);
+        }
     }
 
     /// The source's name as used in error messages.
@@ -274,7 +277,6 @@ impl Decoder {
                     self.mono.clear();
                     self.mono
                         .extend(self.interleaved.iter().skip(c).step_by(channels));
-                    others_than(c, &self.interleaved, channels, &mut self.others);
                 }
                 Some(c) => {
                     return Err(self.error(ErrorKind::NoSuchChannel {

@@ -138,31 +138,37 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// Query parameters of `POST /api/v1/predict` and `/spectrogram`.
-#[derive(Debug, Deserialize)]
-pub struct ChannelQuery {
-    /// Read only this channel (1: left) instead of the mean of all.
-    channel: Option<u16>,
-}
+/// A `channel` query parameter: given from 1 (1: left), held from 0. Checked as the query is
+/// read, so a bad one is refused (400) before any upload is.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(try_from = "u16")]
+pub struct Channel(usize);
 
-/// The channel asked for, counted from 0, checked before any upload is read.
-fn channel_index(channel: Option<u16>) -> Result<Option<usize>, ApiError> {
-    match channel {
-        Some(0) => Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "channel counts from 1 (1: left)",
-        )),
-        _ => Ok(channel.map(|n| usize::from(n) - 1)),
+impl TryFrom<u16> for Channel {
+    type Error = &'static str;
+
+    fn try_from(n: u16) -> Result<Self, Self::Error> {
+        match n {
+            0 => Err("channel counts from 1 (1: left)"),
+            n => Ok(Self(usize::from(n) - 1)),
+        }
     }
 }
 
-/// The decoder of an upload, reading `channel` (from [`channel_index`]) or the mean of all.
+/// Query parameters of `POST /api/v1/predict` and `/spectrogram`.
+#[derive(Debug, Deserialize)]
+pub struct ChannelQuery {
+    /// Read only this channel instead of the mean of all.
+    channel: Option<Channel>,
+}
+
+/// The decoder of an upload, reading `channel` or the mean of all.
 fn open_upload(
     name: &str,
     bytes: Vec<u8>,
-    channel: Option<usize>,
+    channel: Option<Channel>,
 ) -> Result<ser_audio::Decoder, ApiError> {
-    Ok(ser_audio::Decoder::from_bytes(name, bytes)?.with_channel(channel)?)
+    Ok(ser_audio::Decoder::from_bytes(name, bytes)?.with_channel(channel.map(|c| c.0))?)
 }
 
 /// `POST /api/v1/predict`.
@@ -171,11 +177,10 @@ pub async fn predict(
     ApiQuery(q): ApiQuery<ChannelQuery>,
     req: Request,
 ) -> Result<Json<Value>, ApiError> {
-    let channel = channel_index(q.channel)?;
     let (name, bytes) = upload(&state, req).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
-        let audio = model.hear(open_upload(&name, bytes, channel)?)?;
+        let audio = model.hear(open_upload(&name, bytes, q.channel)?)?;
         ser_analyze::require_speech(&name, &audio.samples, audio.sample_rate)?;
         let p = model.predict_clips(&[audio.samples]).remove(0);
         let mut out = p.to_json();
@@ -193,8 +198,8 @@ pub struct AnalyzeQuery {
     window: Option<f64>,
     /// Step between windows in seconds (default 1).
     hop: Option<f64>,
-    /// Read only this channel (1: left) instead of the mean of all.
-    channel: Option<u16>,
+    /// Read only this channel instead of the mean of all.
+    channel: Option<Channel>,
 }
 
 /// `POST /api/v1/analyze`: a long recording → speech segments with emotions, pauses and a
@@ -204,7 +209,6 @@ pub async fn analyze(
     ApiQuery(q): ApiQuery<AnalyzeQuery>,
     req: Request,
 ) -> Result<Json<Value>, ApiError> {
-    let channel = channel_index(q.channel)?;
     let defaults = AnalyzeOptions::default();
     let options = AnalyzeOptions {
         window_s: q.window.unwrap_or(defaults.window_s),
@@ -219,7 +223,7 @@ pub async fn analyze(
     run_blocking(&state, move |model| {
         let analyzer = Analyzer::new(model, options)
             .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, why))?;
-        let decoder = open_upload(&name, bytes, channel)?;
+        let decoder = open_upload(&name, bytes, q.channel)?;
         let mut out = analyzer.analyze(decoder, |_, _| {})?.to_json();
         out.insert("model".into(), json!(model_name));
         Ok(Json(Value::Object(out)))
@@ -233,7 +237,6 @@ pub async fn spectrogram(
     ApiQuery(q): ApiQuery<ChannelQuery>,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let channel = channel_index(q.channel)?;
     let (name, bytes) = upload(&state, req).await?;
     run_blocking(&state, move |model| {
         let opts = ser_audio::LoadOptions {
@@ -242,7 +245,7 @@ pub async fn spectrogram(
             trim: None,
             ..model.config().audio.clone()
         };
-        let audio = ser_audio::load_from(open_upload(&name, bytes, channel)?, &opts)?;
+        let audio = ser_audio::load_from(open_upload(&name, bytes, q.channel)?, &opts)?;
         let log_mel = model.extractor().log_mel(&audio.samples);
         let img = ser_plot::spectrogram_image(log_mel.view(), &Default::default());
         let mut png = Vec::new();
