@@ -470,6 +470,28 @@ async fn long_recording_shows_a_clickable_segment_timeline() {
     assert_eq!(bands, 3);
     let summary = text_of(&client, "segment-summary").await;
     assert!(summary.contains("mostly"), "{summary}");
+    // The emotion above the timeline is that of the whole recording, and the page sent the
+    // file once for the emotion, the timeline and the spectrogram.
+    let note: Option<String> = serde_json::from_value(
+        client
+            .execute("const n = document.getElementById('clip-note'); return n.hidden ? null : n.textContent;", vec![])
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(note.is_some_and(|n| n.contains("all of it")));
+    let uploads: Vec<String> = serde_json::from_value(
+        client
+            .execute(
+                "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname) \
+                 .filter(p => p.startsWith('/api/v1/') && p !== '/api/v1/model');",
+                vec![],
+            )
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(uploads, ["/api/v1/report"]);
     // Clicking the second band plays from the second clip's speech on.
     let second = client
         .find(Locator::Css("#segment-bar .segment:nth-child(2)"))

@@ -80,10 +80,15 @@ impl Decoder {
         Self::from_source(name, Box::new(file))
     }
 
-    /// Decodes an in-memory file (e.g. an upload); `name` is used in error messages.
-    pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Result<Self> {
+    /// Decodes an in-memory file (e.g. an upload); `name` is used in error messages. Any
+    /// owner of the bytes will do (`Vec<u8>`, `Arc<[u8]>`, a web framework's `Bytes`), so one
+    /// upload shared by several decoders is not copied for each.
+    pub fn from_bytes(
+        name: impl Into<String>,
+        bytes: impl AsRef<[u8]> + Send + Sync + 'static,
+    ) -> Result<Self> {
         let name = name.into();
-        if bytes.is_empty() {
+        if bytes.as_ref().is_empty() {
             return Err(AudioError::new(name, ErrorKind::Empty));
         }
         Self::from_source(name, Box::new(Cursor::new(bytes)))

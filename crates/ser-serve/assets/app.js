@@ -129,18 +129,19 @@ async function analyseFile(blob, name) {
   const headers = { "Content-Type": blob.type || "application/octet-stream" };
   const channel = $("channel").value; // "" for all channels mixed
   const q = channel ? `?channel=${channel}` : "";
-  const r = await api("/api/v1/predict" + q, { method: "POST", body: blob, headers });
+  // One upload gives the emotion, the timeline and the spectrogram (a long recording is sent once).
+  const r = await api("/api/v1/report" + q, { method: "POST", body: blob, headers });
   if (!r.ok) {
-    $("result").hidden = true; // the previous result is not this file's
+    $("result").hidden = $("segments-card").hidden = true; // the previous results are not this file's
     status(`${name}: ${await errorText(r)}`, true);
     return;
   }
-  showPrediction(await r.json());
+  const report = await r.json();
+  showPrediction(report.prediction);
   $("file-views").hidden = false;
+  showSegments(report.analysis);
+  $("spectrogram").src = `data:image/png;base64,${report.spectrogram_png}`;
   status(`${name}: done`);
-  showSegments(blob, headers, q);
-  const s = await api("/api/v1/spectrogram" + q, { method: "POST", body: blob, headers });
-  if (s.ok) $("spectrogram").src = URL.createObjectURL(await s.blob());
   try {
     const ctx = new AudioContext();
     const audio = await ctx.decodeAudioData(await blob.arrayBuffer());
@@ -160,12 +161,7 @@ function playSegment(start, end) {
   p.play().catch(() => { stopAt = null; });
 }
 
-async function showSegments(blob, headers, query) {
-  $("segments-card").hidden = true;
-  $("clip-note").hidden = true;
-  const r = await api("/api/v1/analyze" + query, { method: "POST", body: blob, headers });
-  if (!r.ok) return; // predict already reported what is wrong with the file
-  const a = await r.json();
+function showSegments(a) {
   const bar = $("segment-bar"), list = $("segment-list");
   bar.innerHTML = ""; list.innerHTML = "";
   const pct = (t) => (100 * t / Math.max(a.duration_s, 1e-3)).toFixed(3) + "%";

@@ -6,11 +6,12 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use base64::prelude::{Engine as _, BASE64_STANDARD};
 use ser_analyze::{AnalyzeOptions, Analyzer};
 use ser_model::EmotionModel;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -48,7 +49,7 @@ pub async fn model_info(State(state): State<AppState>) -> Json<Value> {
 
 /// The uploaded file: the multipart field `file`, or the raw body; a client that takes longer
 /// than the upload timeout to send it gets 408 (it would otherwise hold a connection forever).
-async fn upload(state: &AppState, req: Request) -> Result<(String, Vec<u8>), ApiError> {
+async fn upload(state: &AppState, req: Request) -> Result<(String, Bytes), ApiError> {
     let limit = state.limits.upload_timeout;
     tokio::time::timeout(limit, read_upload(state, req))
         .await
@@ -60,13 +61,12 @@ async fn upload(state: &AppState, req: Request) -> Result<(String, Vec<u8>), Api
         })?
 }
 
-async fn read_upload(state: &AppState, req: Request) -> Result<(String, Vec<u8>), ApiError> {
+async fn read_upload(state: &AppState, req: Request) -> Result<(String, Bytes), ApiError> {
     let is_multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    // Vec::from(Bytes) takes the buffer over without copying when it is not shared.
     // The extractors know why they refused (413 for the body limit, 400 otherwise): keep their status.
     let refused = |status: StatusCode, why: String| {
         ApiError::new(status, format!("cannot read the upload: {why}"))
@@ -86,7 +86,7 @@ async fn read_upload(state: &AppState, req: Request) -> Result<(String, Vec<u8>)
                     .bytes()
                     .await
                     .map_err(|e| refused(e.status(), e.body_text()))?;
-                return Ok((name, Vec::from(bytes)));
+                return Ok((name, bytes));
             }
         }
         return Err(ApiError::new(
@@ -97,7 +97,7 @@ async fn read_upload(state: &AppState, req: Request) -> Result<(String, Vec<u8>)
     let bytes = Bytes::from_request(req, state)
         .await
         .map_err(|e| refused(e.status(), e.body_text()))?;
-    Ok(("upload".to_string(), Vec::from(bytes)))
+    Ok(("upload".to_string(), bytes))
 }
 
 /// Runs `f` on the blocking pool once a worker slot is free; refuses with 503 when too many
@@ -162,36 +162,7 @@ pub struct ChannelQuery {
     channel: Option<Channel>,
 }
 
-/// The decoder of an upload, reading `channel` or the mean of all.
-fn open_upload(
-    name: &str,
-    bytes: Vec<u8>,
-    channel: Option<Channel>,
-) -> Result<ser_audio::Decoder, ApiError> {
-    Ok(ser_audio::Decoder::from_bytes(name, bytes)?.with_channel(channel.map(|c| c.0))?)
-}
-
-/// `POST /api/v1/predict`.
-pub async fn predict(
-    State(state): State<AppState>,
-    ApiQuery(q): ApiQuery<ChannelQuery>,
-    req: Request,
-) -> Result<Json<Value>, ApiError> {
-    let (name, bytes) = upload(&state, req).await?;
-    let model_name = state.info.name.clone();
-    run_blocking(&state, move |model| {
-        let audio = model.hear(open_upload(&name, bytes, q.channel)?)?;
-        ser_analyze::require_speech(&name, &audio.samples, audio.sample_rate)?;
-        let p = model.predict_clips(&[audio.samples]).remove(0);
-        let mut out = p.to_json();
-        out.insert("duration_s".into(), json!(audio.source_duration_s));
-        out.insert("model".into(), json!(model_name));
-        Ok(Json(Value::Object(out)))
-    })
-    .await
-}
-
-/// Query parameters of `POST /api/v1/analyze`.
+/// Query parameters of `POST /api/v1/analyze` and `/report`.
 #[derive(Debug, Deserialize)]
 pub struct AnalyzeQuery {
     /// Analysis window in seconds (default 3).
@@ -202,6 +173,113 @@ pub struct AnalyzeQuery {
     channel: Option<Channel>,
 }
 
+impl AnalyzeQuery {
+    /// The analysis options it asks for, refused (400) when they could not work.
+    fn options(&self) -> Result<AnalyzeOptions, ApiError> {
+        let defaults = AnalyzeOptions::default();
+        let options = AnalyzeOptions {
+            window_s: self.window.unwrap_or(defaults.window_s),
+            hop_s: self.hop.unwrap_or(defaults.hop_s),
+            ..defaults
+        };
+        options
+            .validate()
+            .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, why))?;
+        Ok(options)
+    }
+}
+
+/// An upload, and the channel to read from it (`None`: the mean of all).
+struct Upload {
+    name: String,
+    bytes: Bytes,
+    channel: Option<Channel>,
+}
+
+impl Upload {
+    /// A decoder of the upload; each call reads it from the start (the bytes are shared, not
+    /// copied).
+    fn open(&self) -> Result<ser_audio::Decoder, ApiError> {
+        let decoder = ser_audio::Decoder::from_bytes(&self.name, self.bytes.clone())?;
+        Ok(decoder.with_channel(self.channel.map(|c| c.0))?)
+    }
+
+    /// The upload's emotion as `ser predict --format json` gives it, with its duration.
+    fn prediction(&self, model: &EmotionModel) -> Result<Map<String, Value>, ApiError> {
+        let audio = model.hear(self.open()?)?;
+        ser_analyze::require_speech(&self.name, &audio.samples, audio.sample_rate)?;
+        let p = model.predict_clips(&[audio.samples]).remove(0);
+        let mut out = p.to_json();
+        out.insert("duration_s".into(), json!(audio.source_duration_s));
+        Ok(out)
+    }
+
+    /// Speech segments with emotions, pauses and a summary, as `ser analyze --format json`.
+    fn analysis(
+        &self,
+        model: &EmotionModel,
+        options: AnalyzeOptions,
+    ) -> Result<Map<String, Value>, ApiError> {
+        let analyzer = Analyzer::new(model, options)
+            .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, why))?;
+        Ok(analyzer.analyze(self.open()?, |_, _| {})?.to_json())
+    }
+
+    /// The whole upload's log-mel spectrogram as PNG.
+    fn spectrogram_png(&self, model: &EmotionModel) -> Result<Vec<u8>, ApiError> {
+        let opts = ser_audio::LoadOptions {
+            duration_s: None,
+            offset_s: 0.0,
+            trim: None,
+            ..model.config().audio.clone()
+        };
+        let audio = ser_audio::load_from(self.open()?, &opts)?;
+        let log_mel = model.extractor().log_mel(&audio.samples);
+        let img = ser_plot::spectrogram_image(log_mel.view(), &Default::default());
+        let mut png = Vec::new();
+        img.write_to(
+            &mut std::io::Cursor::new(&mut png),
+            ser_plot::ImageFormat::Png,
+        )
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+        Ok(png)
+    }
+}
+
+/// A result as the API answers it: with the name of the model that made it.
+fn answer_of(model_name: &str, mut result: Map<String, Value>) -> Value {
+    result.insert("model".into(), json!(model_name));
+    Value::Object(result)
+}
+
+/// Reads the upload of `req`, to be read from `channel`.
+async fn receive(
+    state: &AppState,
+    req: Request,
+    channel: Option<Channel>,
+) -> Result<Upload, ApiError> {
+    let (name, bytes) = upload(state, req).await?;
+    Ok(Upload {
+        name,
+        bytes,
+        channel,
+    })
+}
+
+/// `POST /api/v1/predict`.
+pub async fn predict(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ChannelQuery>,
+    req: Request,
+) -> Result<Json<Value>, ApiError> {
+    let upload = receive(&state, req, q.channel).await?;
+    let model_name = state.info.name.clone();
+    run_blocking(&state, move |model| {
+        Ok(Json(answer_of(&model_name, upload.prediction(model)?)))
+    })
+    .await
+}
+
 /// `POST /api/v1/analyze`: a long recording → speech segments with emotions, pauses and a
 /// summary, exactly as `ser analyze --format json` gives them.
 pub async fn analyze(
@@ -209,24 +287,14 @@ pub async fn analyze(
     ApiQuery(q): ApiQuery<AnalyzeQuery>,
     req: Request,
 ) -> Result<Json<Value>, ApiError> {
-    let defaults = AnalyzeOptions::default();
-    let options = AnalyzeOptions {
-        window_s: q.window.unwrap_or(defaults.window_s),
-        hop_s: q.hop.unwrap_or(defaults.hop_s),
-        ..defaults
-    };
-    options
-        .validate()
-        .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, why))?;
-    let (name, bytes) = upload(&state, req).await?;
+    let options = q.options()?;
+    let upload = receive(&state, req, q.channel).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
-        let analyzer = Analyzer::new(model, options)
-            .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, why))?;
-        let decoder = open_upload(&name, bytes, q.channel)?;
-        let mut out = analyzer.analyze(decoder, |_, _| {})?.to_json();
-        out.insert("model".into(), json!(model_name));
-        Ok(Json(Value::Object(out)))
+        Ok(Json(answer_of(
+            &model_name,
+            upload.analysis(model, options)?,
+        )))
     })
     .await
 }
@@ -237,24 +305,35 @@ pub async fn spectrogram(
     ApiQuery(q): ApiQuery<ChannelQuery>,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let (name, bytes) = upload(&state, req).await?;
+    let upload = receive(&state, req, q.channel).await?;
     run_blocking(&state, move |model| {
-        let opts = ser_audio::LoadOptions {
-            duration_s: None,
-            offset_s: 0.0,
-            trim: None,
-            ..model.config().audio.clone()
-        };
-        let audio = ser_audio::load_from(open_upload(&name, bytes, q.channel)?, &opts)?;
-        let log_mel = model.extractor().log_mel(&audio.samples);
-        let img = ser_plot::spectrogram_image(log_mel.view(), &Default::default());
-        let mut png = Vec::new();
-        img.write_to(
-            &mut std::io::Cursor::new(&mut png),
-            ser_plot::ImageFormat::Png,
-        )
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+        let png = upload.spectrogram_png(model)?;
         Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
+    })
+    .await
+}
+
+/// `POST /api/v1/report`: all the web page shows of a file from one upload: the prediction
+/// (the answer of `/predict`), the analysis (of `/analyze`) and the spectrogram (PNG, base64),
+/// so a long recording crosses the network once. A file the prediction refuses is refused as
+/// `/predict` refuses it.
+pub async fn report(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<AnalyzeQuery>,
+    req: Request,
+) -> Result<Json<Value>, ApiError> {
+    let options = q.options()?;
+    let upload = receive(&state, req, q.channel).await?;
+    let model_name = state.info.name.clone();
+    run_blocking(&state, move |model| {
+        let prediction = upload.prediction(model)?;
+        let analysis = upload.analysis(model, options)?;
+        let png = upload.spectrogram_png(model)?;
+        Ok(Json(json!({
+            "prediction": answer_of(&model_name, prediction),
+            "analysis": answer_of(&model_name, analysis),
+            "spectrogram_png": BASE64_STANDARD.encode(png),
+        })))
     })
     .await
 }

@@ -7,6 +7,7 @@
 //! - `POST /api/v1/predict` — an audio file (raw body or multipart field `file`) → emotion;
 //! - `POST /api/v1/analyze` — a long recording → speech segments with emotions and a summary;
 //! - `POST /api/v1/spectrogram` — an audio file → PNG of its log-mel spectrogram;
+//! - `POST /api/v1/report` — all three from one upload (what the web page shows);
 //! - `GET /api/v1/stream` — WebSocket live mode (see [`stream`]);
 //! - `GET /api/v1/openapi.json` — the OpenAPI 3 description of all of the above.
 //!
@@ -49,6 +50,7 @@ pub fn router(model: Arc<EmotionModel>, info: ModelInfo, limits: Limits) -> Rout
         .route("/api/v1/predict", post(api::predict))
         .route("/api/v1/analyze", post(api::analyze))
         .route("/api/v1/spectrogram", post(api::spectrogram))
+        .route("/api/v1/report", post(api::report))
         .route("/api/v1/stream", get(stream::upgrade))
         .route("/api/v1/openapi.json", get(assets::openapi))
         .fallback(api::not_found)

@@ -149,7 +149,7 @@ async fn one_side_of_a_stereo_call_is_heard_alone() {
         (status, json(&body)["speech_s"].as_f64()),
         (StatusCode::OK, Some(0.0))
     );
-    for endpoint in ["predict", "analyze", "spectrogram"] {
+    for endpoint in ["predict", "analyze", "spectrogram", "report"] {
         for bad in ["0", "3"] {
             let (status, body) = ask(&format!("/api/v1/{endpoint}?channel={bad}")).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{endpoint}, channel {bad}");
@@ -158,6 +158,42 @@ async fn one_side_of_a_stereo_call_is_heard_alone() {
     }
     let (status, png) = ask("/api/v1/spectrogram?channel=1").await;
     assert_eq!((status, &png[1..4]), (StatusCode::OK, &b"PNG"[..]));
+}
+
+#[tokio::test]
+async fn a_report_gives_the_three_answers_of_one_upload() {
+    use base64::prelude::{Engine as _, BASE64_STANDARD};
+    let ask = |uri: &str, body: Vec<u8>| call(app(Limits::default()), post(uri, body));
+    let (status, report) = ask("/api/v1/report?window=2&hop=0.5", speech_wav()).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&report)
+    );
+    let report = json(&report);
+    let (_, predicted) = ask("/api/v1/predict", speech_wav()).await;
+    assert_eq!(report["prediction"], json(&predicted));
+    let (_, analysed) = ask("/api/v1/analyze?window=2&hop=0.5", speech_wav()).await;
+    assert_eq!(report["analysis"], json(&analysed));
+    let (_, png) = ask("/api/v1/spectrogram", speech_wav()).await;
+    let encoded = report["spectrogram_png"].as_str().unwrap();
+    assert_eq!(BASE64_STANDARD.decode(encoded).unwrap(), png);
+
+    // Refused as /predict refuses: no sound, not audio; bad options before the upload.
+    for body in [silent_wav(), b"not audio".to_vec()] {
+        let (want_status, want) = ask("/api/v1/predict", body.clone()).await;
+        let (status, got) = ask("/api/v1/report", body).await;
+        assert_eq!((status, json(&got)), (want_status, json(&want)));
+        assert!(status.is_client_error(), "{status}");
+    }
+    let (status, out) = ask("/api/v1/report?window=2&hop=5", speech_wav()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        json(&out)["error"].as_str().unwrap().contains("hop"),
+        "{}",
+        json(&out)
+    );
 }
 
 #[tokio::test]
@@ -291,7 +327,9 @@ async fn model_health_page_openapi_spectrogram() {
         "/healthz",
         "/api/v1/model",
         "/api/v1/predict",
+        "/api/v1/analyze",
         "/api/v1/spectrogram",
+        "/api/v1/report",
         "/api/v1/stream",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} undocumented");
