@@ -245,11 +245,7 @@ fn cli_writes_json_csv_and_a_timeline_plot() {
         &path,
         &["--format", "json", "--plot", plot.to_str().unwrap()],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_succeeded(&out);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["path"], path.to_str().unwrap());
     assert_eq!(v["segments"].as_array().unwrap().len(), 2);
@@ -264,11 +260,7 @@ fn cli_writes_json_csv_and_a_timeline_plot() {
     // The same picture as PNG.
     let png = dir.path().join("timeline.png");
     let out = ser_analyze(&path, &["--plot", png.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_succeeded(&out);
     assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
 
     let csv = ser_analyze(&path, &["--format", "csv"]);

@@ -25,7 +25,7 @@ fn info_json_describes_every_format() {
         .arg(common::fixture("formats"))
         .output()
         .unwrap();
-    assert!(out.status.success());
+    common::assert_succeeded(&out);
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = rows.as_array().unwrap();
     let manifest = common::read_json(&common::fixture("formats/manifest.json"));
@@ -70,11 +70,7 @@ fn one_side_of_a_stereo_call_is_heard_alone() {
     };
     // The left side speaks: predicted, and found by the analysis.
     let left = run("predict", "1");
-    assert!(
-        left.status.success(),
-        "{}",
-        String::from_utf8_lossy(&left.stderr)
-    );
+    common::assert_succeeded(&left);
     let left: serde_json::Value = serde_json::from_slice(&left.stdout).unwrap();
     assert!(left[0]["label"].is_string());
     let analysis = run("analyze", "1");
@@ -104,11 +100,7 @@ fn audio_piped_into_standard_input_is_heard_as_its_file() {
             .write_stdin(stdin)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::assert_succeeded(&out);
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
     };
     for cmd in ["predict", "analyze", "info"] {
@@ -130,7 +122,7 @@ fn audio_piped_into_standard_input_is_heard_as_its_file() {
             .arg(&out)
             .write_stdin(stdin)
             .output();
-        assert!(run.unwrap().status.success());
+        common::assert_succeeded(&run.unwrap());
         std::fs::read(out).unwrap()
     };
     assert_eq!(

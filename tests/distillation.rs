@@ -20,11 +20,7 @@ fn teacher(data: &Path, dir: &Path, actors: &[&str]) -> PathBuf {
         .arg(&model)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_succeeded(&out);
     model
 }
 
@@ -102,11 +98,7 @@ fn cv_takes_each_folds_teacher_and_refuses_one_that_heard_its_test_speakers() {
 
     let right = teachers(&dir.join("right"), &heard_34, &heard_12);
     let out = cv(&corpus, &base, &right, &dir.join("right-cv"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_succeeded(&out);
     let record = common::read_json(&dir.join("right-cv/cv.json"));
     assert_eq!(record["folds_done"], serde_json::json!([1, 2]));
     // The record names the teachers as the configuration did, by fold.

@@ -40,11 +40,7 @@ fn untrained_model(dir: &Path) -> PathBuf {
 /// Runs `cmd` and returns its standard output, failing the test with its errors if it fails.
 fn succeed(cmd: &mut Command) -> Vec<u8> {
     let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_succeeded(&out);
     out.stdout
 }
 

@@ -56,11 +56,7 @@ fn accuracy(model: &Path, csv: &Path, dir: &Path) -> f64 {
         ],
         dir,
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_succeeded(&out);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         doc["labels"],
@@ -83,11 +79,7 @@ fn two_epochs(dir: &Path, init: bool) -> std::path::PathBuf {
         args.extend(["--init", "bundled"]);
     }
     let out = ser(&args, dir);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_succeeded(&out);
     out_dir
 }
 

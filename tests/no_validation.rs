@@ -14,11 +14,7 @@ fn train_and_cv_without_validation_speakers_keep_the_last_epoch() {
     let dir = small.dir.path();
     let model_dir = dir.join("model");
     let run = small.train(&model_dir, &["--valid-speakers", "0"]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::assert_succeeded(&run);
 
     let metrics = common::read_json(&model_dir.join("metrics.json"));
     assert_eq!(metrics["best_epoch"], 2);
@@ -45,11 +41,7 @@ fn train_and_cv_without_validation_speakers_keep_the_last_epoch() {
 
     let cv = dir.join("cv");
     let run = small.cv(&cv, &["--valid-speakers", "0"]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::assert_succeeded(&run);
     let folds = common::read_json(&cv.join("cv.json"))["folds"].clone();
     for fold in folds.as_array().unwrap() {
         // Two folds of two actors: the other fold's two actors train, none validate.

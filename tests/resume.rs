@@ -118,11 +118,7 @@ fn cross_validation_resumes_with_the_missing_folds() {
     let out = small.dir.path().join("cv");
     let cv = |extra: &[&str]| small.cv(&out, &[&["--epochs", "1"], extra].concat());
     let first = cv(&["--only", "1"]);
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    common::assert_succeeded(&first);
     let read = || -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(out.join("cv.json")).unwrap()).unwrap()
     };

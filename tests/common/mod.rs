@@ -219,3 +219,14 @@ pub fn temp_file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 pub mod recording;
+
+/// Asserts that a run of `ser` succeeded, showing what it wrote to standard error where it did
+/// not.
+#[track_caller]
+pub fn assert_succeeded(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
