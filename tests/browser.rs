@@ -327,7 +327,7 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     // A call recorded in stereo, speech on the left only: its right channel holds no sound,
     // and choosing the left one hears the file again.
     let dir = tempfile::tempdir().unwrap();
-    let call = common::temp_file(&dir, "call.wav", &common::syllables_on_the_left());
+    let call = common::temp_file(&dir, "call.wav", &common::syllables_on_the_left(None));
     client
         .execute("document.getElementById('channel').value = '2';", vec![])
         .await

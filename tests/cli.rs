@@ -54,7 +54,7 @@ fn info_json_describes_every_format() {
 #[test]
 fn one_side_of_a_stereo_call_is_heard_alone() {
     let dir = tempfile::tempdir().unwrap();
-    let call = common::temp_file(&dir, "call.wav", &common::syllables_on_the_left());
+    let call = common::temp_file(&dir, "call.wav", &common::syllables_on_the_left(None));
     let run = |cmd: &str, channel: &str| {
         ser()
             .args([
@@ -90,9 +90,48 @@ fn one_side_of_a_stereo_call_is_heard_alone() {
 }
 
 #[test]
+fn a_side_of_a_call_that_only_carries_the_others_bleed_has_no_speech() {
+    // The right side says nothing; the left's voice reaches it 20 dB down.
+    let dir = tempfile::tempdir().unwrap();
+    let call = common::temp_file(
+        &dir,
+        "call.wav",
+        &common::syllables_on_the_left(Some(-20.0)),
+    );
+    let predict = |channel: &str| {
+        ser()
+            .args(["predict", call.to_str().unwrap(), "--channel", channel])
+            .output()
+            .unwrap()
+    };
+    common::assert_succeeded(&predict("1"));
+    let right = predict("2");
+    assert_eq!(right.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&right.stderr);
+    assert!(err.contains("call.wav: no speech of its own"), "{err}");
+    // The same bleed alone, in a file of its own, is speech.
+    let quiet = ser_audio::Decoder::open(&call)
+        .unwrap()
+        .with_channel(Some(1))
+        .unwrap();
+    let quiet = ser_audio::load_from(quiet, &Default::default()).unwrap();
+    let pcm: Vec<u8> = quiet
+        .samples
+        .iter()
+        .flat_map(|x| ((x * 32767.0) as i16).to_le_bytes())
+        .collect();
+    let alone = common::temp_file(
+        &dir,
+        "quiet.wav",
+        &common::wav_bytes(1, 1, 16_000, 16, &pcm, None),
+    );
+    common::assert_succeeded(&ser().arg("predict").arg(&alone).output().unwrap());
+}
+
+#[test]
 fn audio_piped_into_standard_input_is_heard_as_its_file() {
     let dir = tempfile::tempdir().unwrap();
-    let bytes = common::syllables_on_the_left();
+    let bytes = common::syllables_on_the_left(None);
     let call = common::temp_file(&dir, "call.wav", &bytes);
     let json = |cmd: &str, path: &str, stdin: &[u8]| {
         let out = ser()

@@ -59,9 +59,10 @@ pub fn run(cmd: PredictCmd) -> Result<ExitCode> {
             .par_iter()
             .map(|f| {
                 let heard = cmd.channel.open(f).and_then(|decoder| model.hear(decoder));
-                let samples = heard.map_err(|e| e.to_string())?.samples;
-                ser_analyze::require_speech(&f.display().to_string(), &samples, rate)
+                let audio = heard.map_err(|e| e.to_string())?;
+                ser_analyze::require_speech_in(&f.display().to_string(), &audio)
                     .map_err(|e| e.to_string())?;
+                let samples = audio.samples;
                 Ok(if samples.len() > alone_after {
                     // One at a time: a pass already uses every core, and two at once would
                     // double the backend's working memory.

@@ -200,13 +200,16 @@ pub fn pcm16_tone(freq: f32, rate: u32, n: usize) -> Vec<u8> {
 }
 
 /// A stereo 16 kHz WAV as a call is recorded, one speaker per channel: the syllables fixture on
-/// the left, silence on the right.
-pub fn syllables_on_the_left() -> Vec<u8> {
+/// the left; on the right silence, or with `bleed_db` the left's voice that many dB down (the
+/// crosstalk of a headset's sidetone or a line's echo).
+pub fn syllables_on_the_left(bleed_db: Option<f32>) -> Vec<u8> {
     let syllables = ser_audio::load(fixture("speechlike.wav"), &Default::default()).unwrap();
+    let bleed = bleed_db.map_or(0.0, |db| 10f32.powf(db / 20.0));
+    let pcm = |x: f32| ((x * 32767.0) as i16).to_le_bytes();
     let data: Vec<u8> = syllables
         .samples
         .iter()
-        .flat_map(|&x| [((x * 32767.0) as i16).to_le_bytes(), [0, 0]])
+        .flat_map(|&x| [pcm(x), pcm(bleed * x)])
         .flatten()
         .collect();
     wav_bytes(1, 2, 16_000, 16, &data, None)

@@ -32,7 +32,7 @@ mod windows;
 pub use analyzer::{Analysis, AnalyzeOptions, Analyzer};
 pub use envelope::Envelope;
 pub use smooth::Segment;
-pub use speech_check::require_speech;
+pub use speech_check::{require_speech, require_speech_in};
 pub use summary::Summary;
 pub use vad::{SpeechDetector, VadParams};
 pub use windows::windows;

@@ -7,7 +7,7 @@
 //! SNR or other voices, clipped and 30 dB quieter, and in all but one of 480 first seconds of
 //! sentences (`experiments/2026-12-05-speech-check`).
 
-use ser_audio::{AudioError, ErrorKind};
+use ser_audio::{Audio, AudioError, ErrorKind};
 
 use crate::vad::{SpeechDetector, VadParams};
 
@@ -21,7 +21,9 @@ const ABOVE_FLOOR_DB: f32 = 9.0;
 /// below full scale: the model reads levels relative to the clip's loudest, and a recording 30 dB
 /// quieter than RAVDESS is still classified as well, but one in six of its clips would not reach
 /// the floor.
-fn finds_speech(samples: &[f32], sample_rate: u32, peak_dbfs: f32) -> bool {
+/// With `others` (the other channels of a one-channel read, sample for sample), frames where
+/// they are louder by [`VadParams::crosstalk_db`] are not speech: the other side's bleed.
+fn finds_speech(samples: &[f32], others: Option<&[f32]>, sample_rate: u32, peak_dbfs: f32) -> bool {
     let defaults = VadParams::default();
     let params = VadParams {
         min_level_db: defaults.min_level_db + peak_dbfs.min(0.0),
@@ -30,7 +32,10 @@ fn finds_speech(samples: &[f32], sample_rate: u32, peak_dbfs: f32) -> bool {
     };
     let mut detector = SpeechDetector::new(params, sample_rate);
     let mut regions = Vec::new();
-    detector.push(samples, &mut regions);
+    match others {
+        Some(others) => detector.push_with_others(samples, others, &mut regions),
+        None => detector.push(samples, &mut regions),
+    }
     detector.finish(&mut regions);
     !regions.is_empty()
 }
@@ -39,9 +44,36 @@ fn finds_speech(samples: &[f32], sample_rate: u32, peak_dbfs: f32) -> bool {
 /// ([`ErrorKind::Silent`], from [`ser_audio::require_sound`]) or the detector finds no speech in
 /// it ([`ErrorKind::NoSpeech`]).
 pub fn require_speech(name: &str, samples: &[f32], sample_rate: u32) -> Result<(), AudioError> {
+    check(name, samples, None, sample_rate)
+}
+
+/// [`require_speech`] for a loaded file; where it is one channel of several (a side of a call,
+/// [`Audio::others`]), the other side's voice bleeding into it is not taken for its speech, as
+/// `ser analyze` does not take it ([`ErrorKind::OnlyCrosstalk`] when that voice is all there is).
+pub fn require_speech_in(name: &str, audio: &Audio) -> Result<(), AudioError> {
+    check(
+        name,
+        &audio.samples,
+        audio.others.as_deref(),
+        audio.sample_rate,
+    )
+}
+
+fn check(
+    name: &str,
+    samples: &[f32],
+    others: Option<&[f32]>,
+    sample_rate: u32,
+) -> Result<(), AudioError> {
     let peak_dbfs = ser_audio::require_sound(name, samples)?;
-    if finds_speech(samples, sample_rate, peak_dbfs) {
+    if finds_speech(samples, others, sample_rate, peak_dbfs) {
         Ok(())
+    } else if others.is_some() && finds_speech(samples, None, sample_rate, peak_dbfs) {
+        let crosstalk_db = VadParams::default().crosstalk_db;
+        Err(AudioError::new(
+            name,
+            ErrorKind::OnlyCrosstalk { crosstalk_db },
+        ))
     } else {
         Err(AudioError::new(name, ErrorKind::NoSpeech))
     }

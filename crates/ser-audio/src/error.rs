@@ -41,6 +41,12 @@ pub enum ErrorKind {
     /// The recording holds sound but no speech: a speech detector (`ser-analyze`'s) heard
     /// only noise, hum or tones, which a model would still give an emotion to.
     NoSpeech,
+    /// One channel of several read (a side of a call) whose only speech is the other
+    /// channels' voice bleeding into it, where they are louder by `crosstalk_db` or more.
+    OnlyCrosstalk {
+        /// How much louder the other channels must be for their voice to count as bleed, dB.
+        crosstalk_db: f32,
+    },
     /// A stream read forward only (a pipe) whose container needs to be read out of order:
     /// MP4/M4A with its index (`moov`) after the samples, CAF.
     NeedsFile(String),
@@ -114,6 +120,12 @@ impl fmt::Display for ErrorKind {
                 f,
                 "no speech found: the speech detector heard only noise, hum or steady tones, \
                  nothing to classify"
+            ),
+            ErrorKind::OnlyCrosstalk { crosstalk_db } => write!(
+                f,
+                "no speech of its own: the only voice in this channel is the other channels' \
+                 bleeding into it ({crosstalk_db:.0} dB or more louder there: a headset's \
+                 sidetone, a line's echo), nothing to classify"
             ),
             ErrorKind::NeedsFile(why) => write!(
                 f,

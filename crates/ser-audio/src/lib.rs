@@ -36,7 +36,9 @@ pub use decode::{
 pub use error::{AudioError, ErrorKind, Result};
 pub use files::{find_audio_files, has_audio_extension, AUDIO_EXTENSIONS};
 pub use fit::fit_duration;
-pub use load::{load, load_bytes, load_from, shape, Audio, LoadOptions, DEFAULT_SAMPLE_RATE};
+pub use load::{
+    load, load_beside_others, load_bytes, load_from, shape, Audio, LoadOptions, DEFAULT_SAMPLE_RATE,
+};
 pub use resample::{change_speed, resample, StreamResampler};
 pub use silence::{require_sound, SILENT_PEAK_DBFS};
 pub use trim::{trim_silence, TrimParams};

@@ -1,5 +1,6 @@
 //! The whole ingest pipeline in one call: decode → mono → resample → trim → fit.
 
+use std::ops::Range;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -89,6 +90,11 @@ impl LoadOptions {
 pub struct Audio {
     /// Mono samples, nominally in [-1, 1].
     pub samples: Vec<f32>,
+    /// With one channel of several read ([`load_beside_others`]): the mean of the other
+    /// channels over the same stretch, sample for sample (trimmed and fitted where `samples`
+    /// are), so a check can tell this channel's sound from the other side's bleeding into it.
+    /// `None` otherwise.
+    pub others: Option<Vec<f32>>,
     /// Sample rate of `samples` in Hz.
     pub sample_rate: u32,
     /// The source's header information.
@@ -109,31 +115,49 @@ impl Audio {
 pub fn load(path: impl AsRef<Path>, opts: &LoadOptions) -> Result<Audio> {
     let path = path.as_ref();
     validate(&path.display().to_string(), opts)?;
-    run(Decoder::open(path)?, opts)
+    run(Decoder::open(path)?, opts, false)
 }
 
 /// Loads an in-memory file (e.g. an upload); `name` is used in error messages.
 pub fn load_bytes(name: &str, bytes: Vec<u8>, opts: &LoadOptions) -> Result<Audio> {
     validate(name, opts)?;
-    run(Decoder::from_bytes(name, bytes)?, opts)
+    run(Decoder::from_bytes(name, bytes)?, opts, false)
 }
 
 /// Loads what an opened decoder reads (e.g. one channel, [`Decoder::with_channel`]).
 pub fn load_from(decoder: Decoder, opts: &LoadOptions) -> Result<Audio> {
     validate(decoder.name(), opts)?;
-    run(decoder, opts)
+    run(decoder, opts, false)
+}
+
+/// [`load_from`], and where the decoder reads one channel of several, the other channels
+/// beside it ([`Audio::others`]).
+pub fn load_beside_others(decoder: Decoder, opts: &LoadOptions) -> Result<Audio> {
+    validate(decoder.name(), opts)?;
+    run(decoder, opts, true)
 }
 
 /// Applies the trim, offset and duration of `opts` to samples already at `opts.sample_rate`:
 /// the last steps of [`load`], for audio that arrives another way (e.g. a window cut out of
 /// a long recording), so that it is prepared exactly like a loaded file.
-pub fn shape(mut samples: Vec<f32>, opts: &LoadOptions) -> Vec<f32> {
-    if let Some(trim) = &opts.trim {
-        let range = trim_silence(&samples, trim);
-        samples.truncate(range.end);
-        samples.drain(..range.start);
+pub fn shape(samples: Vec<f32>, opts: &LoadOptions) -> Vec<f32> {
+    let kept = kept_by_trim(&samples, opts);
+    opts.fit(cut(samples, kept))
+}
+
+/// The samples that the trim of `opts` keeps (all of them without one).
+fn kept_by_trim(samples: &[f32], opts: &LoadOptions) -> Range<usize> {
+    match &opts.trim {
+        Some(trim) => trim_silence(samples, trim),
+        None => 0..samples.len(),
     }
-    opts.fit(samples)
+}
+
+/// `samples[range]` (as much of it as there is), in place.
+fn cut(mut samples: Vec<f32>, range: Range<usize>) -> Vec<f32> {
+    samples.truncate(range.end);
+    samples.drain(..range.start.min(samples.len()));
+    samples
 }
 
 fn validate(name: &str, opts: &LoadOptions) -> Result<()> {
@@ -152,9 +176,18 @@ fn validate(name: &str, opts: &LoadOptions) -> Result<()> {
     Ok(())
 }
 
-fn run(mut decoder: Decoder, opts: &LoadOptions) -> Result<Audio> {
+/// Decodes, resamples and shapes; with `keep_others`, the other channels of a one-channel
+/// read too, resampled alike and cut where the channel is.
+fn run(mut decoder: Decoder, opts: &LoadOptions, keep_others: bool) -> Result<Audio> {
     let in_rate = decoder.info().sample_rate;
     let mut resampler = StreamResampler::new(in_rate, opts.sample_rate);
+    let mut others = (keep_others && decoder.reads_one_of_several()).then(|| {
+        (
+            StreamResampler::new(in_rate, opts.sample_rate),
+            Vec::new(),
+            Vec::new(),
+        )
+    });
     let max_in = seconds_to_samples(opts.max_duration_s, in_rate) as u64;
     // Without trimming, decoding can stop once offset + duration are covered (plus a margin
     // so that the resampler's flush does not touch the kept samples).
@@ -165,6 +198,10 @@ fn run(mut decoder: Decoder, opts: &LoadOptions) -> Result<Audio> {
     let mut samples = Vec::new();
     while let Some(chunk) = decoder.next_mono()? {
         resampler.push(chunk, &mut samples);
+        if let Some((others_resampler, decoded, resampled)) = &mut others {
+            decoder.others(decoded);
+            others_resampler.push(decoded, resampled);
+        }
         let decoded = decoder.frames_decoded();
         if enough_in.is_some_and(|n| decoded >= n) {
             break;
@@ -179,10 +216,87 @@ fn run(mut decoder: Decoder, opts: &LoadOptions) -> Result<Audio> {
         }
     }
     resampler.finish(&mut samples);
+    let kept = kept_by_trim(&samples, opts);
+    let others = others.map(|(mut others_resampler, _, mut resampled)| {
+        others_resampler.finish(&mut resampled);
+        opts.fit(cut(resampled, kept.clone()))
+    });
     Ok(Audio {
-        samples: shape(samples, opts),
+        samples: opts.fit(cut(samples, kept)),
+        others,
         sample_rate: opts.sample_rate,
         source: decoder.info().clone(),
         source_duration_s: decoder.frames_decoded() as f64 / in_rate as f64,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A canonical 16-bit stereo WAV of `left` and `right`.
+    fn stereo_wav(left: &[f32], right: &[f32], rate: u32) -> Vec<u8> {
+        let data: Vec<u8> = left
+            .iter()
+            .zip(right)
+            .flat_map(|(l, r)| [l, r])
+            .flat_map(|x| ((x * 32767.0) as i16).to_le_bytes())
+            .collect();
+        let mut wav = b"RIFF".to_vec();
+        wav.extend((36 + data.len() as u32).to_le_bytes());
+        wav.extend(b"WAVEfmt \x10\0\0\0\x01\0\x02\0");
+        wav.extend(rate.to_le_bytes());
+        wav.extend((rate * 4).to_le_bytes());
+        wav.extend(b"\x04\0\x10\0data");
+        wav.extend((data.len() as u32).to_le_bytes());
+        wav.extend(data);
+        wav
+    }
+
+    #[test]
+    fn the_other_channels_are_cut_where_the_channel_is() {
+        // Left: a tone between quarter-second silences; right: a quieter tone throughout.
+        let rate = 16_000;
+        let tone = |f: f32, a: f32, i: usize| {
+            a * (std::f32::consts::TAU * f * i as f32 / rate as f32).sin()
+        };
+        let left: Vec<f32> = (0..rate as usize)
+            .map(|i| {
+                if (4_000..12_000).contains(&i) {
+                    tone(440.0, 0.5, i)
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let right: Vec<f32> = (0..rate as usize).map(|i| tone(1_000.0, 0.1, i)).collect();
+        let wav = stereo_wav(&left, &right, rate);
+        let opts = LoadOptions {
+            trim: Some(TrimParams::default()),
+            ..LoadOptions::default()
+        };
+        let open = |channel| {
+            Decoder::from_bytes("call.wav", wav.clone())
+                .unwrap()
+                .with_channel(channel)
+                .unwrap()
+        };
+        let audio = load_beside_others(open(Some(0)), &opts).unwrap();
+        let others = audio.others.expect("one channel of two read");
+        // The right channel over the stretch the left one's trim keeps, sample for sample.
+        let whole = |channel| load_from(open(Some(channel)), &LoadOptions::default()).unwrap();
+        let kept = trim_silence(&whole(0).samples, &TrimParams::default());
+        assert!(
+            kept.start > 0 && kept.end < left.len(),
+            "{kept:?}: the silences go"
+        );
+        assert_eq!(audio.samples, whole(0).samples[kept.clone()]);
+        assert_eq!(others, whole(1).samples[kept]);
+        // Nothing beside the mean of all channels, nor when the caller does not ask.
+        assert!(load_beside_others(open(None), &opts)
+            .unwrap()
+            .others
+            .is_none());
+        assert!(load_from(open(Some(0)), &opts).unwrap().others.is_none());
+    }
 }

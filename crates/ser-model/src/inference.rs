@@ -405,14 +405,15 @@ impl EmotionModel {
 
     /// [`Self::hear_file`] for what an opened decoder reads: an in-memory file (an upload,
     /// [`ser_audio::Decoder::from_bytes`]), or one channel of a call recorded in stereo
-    /// ([`ser_audio::Decoder::with_channel`]).
+    /// ([`ser_audio::Decoder::with_channel`]), the other channels then beside it
+    /// ([`Audio::others`]) for the speech check to leave their bleed out.
     pub fn hear(&self, decoder: ser_audio::Decoder) -> Result<Audio, AudioError> {
-        ser_audio::load_from(decoder, &self.config.audio.whole())
+        ser_audio::load_beside_others(decoder, &self.config.audio.whole())
     }
 
     /// Reads ([`Self::hear_file`]) and classifies ([`Self::predict_clips`]) an audio file,
     /// whatever it holds: `ser predict` and the API first refuse silence and clips without
-    /// speech (`ser_analyze::require_speech`), which would still get an emotion here.
+    /// speech (`ser_analyze::require_speech_in`), which would still get an emotion here.
     pub fn predict_file(&self, path: impl AsRef<Path>) -> Result<Prediction, ModelError> {
         let audio = self.hear_file(path)?;
         Ok(self.predict_clips(&[audio.samples]).remove(0))

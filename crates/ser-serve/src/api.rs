@@ -207,7 +207,7 @@ impl Upload {
     /// The upload's emotion as `ser predict --format json` gives it, with its duration.
     fn prediction(&self, model: &EmotionModel) -> Result<Map<String, Value>, ApiError> {
         let audio = model.hear(self.open()?)?;
-        ser_analyze::require_speech(&self.name, &audio.samples, audio.sample_rate)?;
+        ser_analyze::require_speech_in(&self.name, &audio)?;
         let p = model.predict_clips(&[audio.samples]).remove(0);
         let mut out = p.to_json();
         out.insert("duration_s".into(), json!(audio.source_duration_s));

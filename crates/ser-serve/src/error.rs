@@ -41,7 +41,9 @@ impl From<AudioError> for ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
             ErrorKind::TooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorKind::Silent { .. } | ErrorKind::NoSpeech => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::Silent { .. } | ErrorKind::NoSpeech | ErrorKind::OnlyCrosstalk { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             _ => StatusCode::BAD_REQUEST,
         };
         Self::new(status, e.to_string())

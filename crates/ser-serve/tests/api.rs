@@ -117,15 +117,19 @@ async fn a_voice_message_in_opus_gets_the_emotion_of_its_original() {
     assert_eq!(json(&body)["label"], json(&original)["label"]);
 }
 
-#[tokio::test]
-async fn one_side_of_a_stereo_call_is_heard_alone() {
-    // The syllables on the left, silence on the right, as a call recorded per speaker: the
-    // fixture's 16-bit samples, each followed by a zero, under a canonical stereo header.
+/// A call recorded per speaker: the syllables on the left, and on the right their bleed at
+/// `1 / bleed_divisor` of their amplitude (`None`: silence), as a canonical stereo WAV.
+fn stereo_call(bleed_divisor: Option<i16>) -> Vec<u8> {
     let mono = speech_wav();
     let samples = &mono[mono.windows(4).position(|w| w == b"data").unwrap() + 8..];
     let data: Vec<u8> = samples
         .chunks_exact(2)
-        .flat_map(|s| [s[0], s[1], 0, 0])
+        .flat_map(|s| {
+            let left = i16::from_le_bytes([s[0], s[1]]);
+            let right = bleed_divisor.map_or(0, |d| left / d);
+            [left.to_le_bytes(), right.to_le_bytes()]
+        })
+        .flatten()
         .collect();
     let mut stereo = b"RIFF".to_vec();
     stereo.extend((36 + data.len() as u32).to_le_bytes());
@@ -135,6 +139,12 @@ async fn one_side_of_a_stereo_call_is_heard_alone() {
     stereo.extend(b"\x04\0\x10\0data");
     stereo.extend((data.len() as u32).to_le_bytes());
     stereo.extend(data);
+    stereo
+}
+
+#[tokio::test]
+async fn one_side_of_a_stereo_call_is_heard_alone() {
+    let stereo = stereo_call(None);
     let ask = |uri: &str| call(app(Limits::default()), post(uri, stereo.clone()));
     let (status, body) = ask("/api/v1/predict?channel=1").await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
@@ -158,6 +168,15 @@ async fn one_side_of_a_stereo_call_is_heard_alone() {
     }
     let (status, png) = ask("/api/v1/spectrogram?channel=1").await;
     assert_eq!((status, &png[1..4]), (StatusCode::OK, &b"PNG"[..]));
+
+    // The left voice bleeding into the right side 20 dB down is not the right side's speech.
+    let bleeding = stereo_call(Some(10));
+    for endpoint in ["predict", "report"] {
+        let uri = format!("/api/v1/{endpoint}?channel=2");
+        let (status, body) = call(app(Limits::default()), post(&uri, bleeding.clone())).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{endpoint}");
+        assert!(json(&body)["error"].as_str().unwrap().contains("bleeding"));
+    }
 }
 
 #[tokio::test]
