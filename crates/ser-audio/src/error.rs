@@ -123,9 +123,9 @@ impl fmt::Display for ErrorKind {
             ),
             ErrorKind::OnlyCrosstalk { crosstalk_db } => write!(
                 f,
-                "no speech of its own: the only voice in this channel is the other channels' \
-                 bleeding into it ({crosstalk_db:.0} dB or more louder there: a headset's \
-                 sidetone, a line's echo), nothing to classify"
+                "no speech of its own: the only voice in this channel is that of the other \
+                 channels bleeding into it ({crosstalk_db:.0} dB or more louder there: a \
+                 headset's sidetone, a line's echo), nothing to classify"
             ),
             ErrorKind::NeedsFile(why) => write!(
                 f,
