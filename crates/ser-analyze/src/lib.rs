@@ -8,7 +8,8 @@
 //! them in batches, and [`smooth`]s the window probabilities into [`Segment`]s. Stretches
 //! without speech are reported as such and never given an emotion; [`require_speech`] lets a
 //! caller that classifies whole clips (`ser predict`, `POST /api/v1/predict`) refuse one in
-//! which the detector finds none.
+//! which the detector finds none, and [`require_speech_in`] one side of a call whose only voice
+//! is the other side's.
 //!
 //! ```no_run
 //! use ser_analyze::{AnalyzeOptions, Analyzer};
