@@ -47,18 +47,28 @@ pub async fn model_info(State(state): State<AppState>) -> Json<Value> {
     }))
 }
 
-/// The uploaded file: the multipart field `file`, or the raw body; a client that takes longer
-/// than the upload timeout to send it gets 408 (it would otherwise hold a connection forever).
-async fn upload(state: &AppState, req: Request) -> Result<(String, Bytes), ApiError> {
+/// The uploaded file, to be read from `channel`: the multipart field `file`, or the raw body; a
+/// client that takes longer than the upload timeout to send it gets 408 (it would otherwise
+/// hold a connection forever).
+async fn upload(
+    state: &AppState,
+    req: Request,
+    channel: Option<Channel>,
+) -> Result<Upload, ApiError> {
     let limit = state.limits.upload_timeout;
-    tokio::time::timeout(limit, read_upload(state, req))
+    let (name, bytes) = tokio::time::timeout(limit, read_upload(state, req))
         .await
         .map_err(|_| {
             ApiError::new(
                 StatusCode::REQUEST_TIMEOUT,
                 format!("the upload took longer than {} s", limit.as_secs_f64()),
             )
-        })?
+        })??;
+    Ok(Upload {
+        name,
+        bytes,
+        channel,
+    })
 }
 
 async fn read_upload(state: &AppState, req: Request) -> Result<(String, Bytes), ApiError> {
@@ -252,27 +262,13 @@ fn answer_of(model_name: &str, mut result: Map<String, Value>) -> Value {
     Value::Object(result)
 }
 
-/// Reads the upload of `req`, to be read from `channel`.
-async fn receive(
-    state: &AppState,
-    req: Request,
-    channel: Option<Channel>,
-) -> Result<Upload, ApiError> {
-    let (name, bytes) = upload(state, req).await?;
-    Ok(Upload {
-        name,
-        bytes,
-        channel,
-    })
-}
-
 /// `POST /api/v1/predict`.
 pub async fn predict(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ChannelQuery>,
     req: Request,
 ) -> Result<Json<Value>, ApiError> {
-    let upload = receive(&state, req, q.channel).await?;
+    let upload = upload(&state, req, q.channel).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
         Ok(Json(answer_of(&model_name, upload.prediction(model)?)))
@@ -288,7 +284,7 @@ pub async fn analyze(
     req: Request,
 ) -> Result<Json<Value>, ApiError> {
     let options = q.options()?;
-    let upload = receive(&state, req, q.channel).await?;
+    let upload = upload(&state, req, q.channel).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
         Ok(Json(answer_of(
@@ -305,7 +301,7 @@ pub async fn spectrogram(
     ApiQuery(q): ApiQuery<ChannelQuery>,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let upload = receive(&state, req, q.channel).await?;
+    let upload = upload(&state, req, q.channel).await?;
     run_blocking(&state, move |model| {
         let png = upload.spectrogram_png(model)?;
         Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
@@ -323,7 +319,7 @@ pub async fn report(
     req: Request,
 ) -> Result<Json<Value>, ApiError> {
     let options = q.options()?;
-    let upload = receive(&state, req, q.channel).await?;
+    let upload = upload(&state, req, q.channel).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
         let prediction = upload.prediction(model)?;
