@@ -1,7 +1,9 @@
 //! The web page in a real headless Chromium (WebDriver via chromedriver): upload a RAVDESS clip
 //! and see the bars and the label; live mode with Chromium's fake microphone playing a RAVDESS
-//! clip, and playing a steady tone, which gets no emotion; a refused file shows its message; a long recording shows its segment timeline, whose
-//! bands play their stretch; and the browser's console stays free of errors throughout.
+//! clip, and playing a steady tone, which gets no emotion; a refused file shows its message; a
+//! call in stereo heard one side at a time and each side's timeline apart; a long recording
+//! shows its segment timeline, whose bands play their stretch, from one upload; and the
+//! browser's console stays free of errors throughout.
 //! Screenshots go to target/browser-screenshots/.
 //!
 //! Needs /usr/bin/chromium and /usr/bin/chromedriver (`.ci/run` installs them). Outside CI the
@@ -351,6 +353,42 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     .await;
     assert!(labels.contains(&done), "{done}");
     screenshot(&client, "stereo-call-left.png").await;
+
+    // Each side apart: a timeline per channel; the right side, which only carries the left
+    // voice bleeding in 20 dB down, has no speech of its own.
+    let bleeding = common::temp_file(
+        &dir,
+        "bleed.wav",
+        &common::syllables_on_the_left(Some(-20.0)),
+    );
+    client
+        .execute("document.getElementById('channel').value = 'each';", vec![])
+        .await
+        .unwrap();
+    input.send_keys(bleeding.to_str().unwrap()).await.unwrap();
+    let lanes: Vec<(String, u64, String)> = wait_for(
+        &client,
+        20,
+        "each side's timeline",
+        "if (document.getElementById('status').textContent !== 'bleed.wav: done') return null; \
+         return [...document.querySelectorAll('#lanes .lane')].map(l => [l.querySelector('h3').textContent, \
+         l.querySelectorAll('.segment').length, l.querySelector('.segment-summary').textContent]);",
+    )
+    .await;
+    assert_eq!(lanes.len(), 2, "{lanes:?}");
+    assert_eq!(lanes[0].0, "Channel 1 (left)");
+    assert!(lanes[0].1 >= 1, "{lanes:?}");
+    assert_eq!(lanes[1].0, "Channel 2 (right)");
+    assert_eq!(lanes[1].1, 0, "{lanes:?}");
+    assert!(lanes[1].2.starts_with("No speech found"), "{lanes:?}");
+    client
+        .execute(
+            "document.getElementById('segments-card').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    screenshot(&client, "stereo-call-each-side.png").await;
     assert_console_clean(&client, &[415, 422]).await;
     client.close().await.unwrap();
 }
@@ -464,11 +502,20 @@ async fn long_recording_shows_a_clickable_segment_timeline() {
         &client,
         30,
         "the segment timeline",
-        "const c = document.getElementById('segments-card'); return c.hidden ? null : document.querySelectorAll('#segment-bar .segment').length;",
+        "const c = document.getElementById('segments-card'); return c.hidden ? null : document.querySelectorAll('#lanes .segment').length;",
     )
     .await;
     assert_eq!(bands, 3);
-    let summary = text_of(&client, "segment-summary").await;
+    let summary: String = client
+        .execute(
+            "return document.querySelector('#lanes .segment-summary').textContent;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(summary.contains("mostly"), "{summary}");
     // The emotion above the timeline is that of the whole recording, and the page sent the
     // file once for the emotion, the timeline and the spectrogram.
@@ -494,7 +541,7 @@ async fn long_recording_shows_a_clickable_segment_timeline() {
     assert_eq!(uploads, ["/api/v1/report"]);
     // Clicking the second band plays from the second clip's speech on.
     let second = client
-        .find(Locator::Css("#segment-bar .segment:nth-child(2)"))
+        .find(Locator::Css("#lanes .segment:nth-child(2)"))
         .await
         .unwrap();
     second.click().await.unwrap();

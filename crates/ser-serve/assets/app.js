@@ -127,8 +127,8 @@ async function analyseFile(blob, name) {
   status(`Analysing ${name}…`);
   $("player").src = URL.createObjectURL(blob);
   const headers = { "Content-Type": blob.type || "application/octet-stream" };
-  const channel = $("channel").value; // "" for all channels mixed
-  const q = channel ? `?channel=${channel}` : "";
+  const channel = $("channel").value; // "" for all channels mixed, "each" for each side apart
+  const q = channel === "each" ? "?sides=true" : channel ? `?channel=${channel}` : "";
   // One upload gives the emotion, the timeline and the spectrogram (a long recording is sent once).
   const r = await api("/api/v1/report" + q, { method: "POST", body: blob, headers });
   if (!r.ok) {
@@ -139,13 +139,16 @@ async function analyseFile(blob, name) {
   const report = await r.json();
   showPrediction(report.prediction);
   $("file-views").hidden = false;
-  showSegments(report.analysis);
+  showSegments(report.sides
+    ? report.sides.map((a) => [sideName(a.channel), a])
+    : [[null, report.analysis]]);
+  $("clip-note").hidden = report.analysis.speech_s <= clipSeconds + 1;
   $("spectrogram").src = `data:image/png;base64,${report.spectrogram_png}`;
   status(`${name}: done`);
   try {
     const ctx = new AudioContext();
     const audio = await ctx.decodeAudioData(await blob.arrayBuffer());
-    drawWave(audio.getChannelData(channel ? Number(channel) - 1 : 0));
+    drawWave(audio.getChannelData(Number(channel) ? Number(channel) - 1 : 0));
     ctx.close();
   } catch { /* the browser cannot decode this format: the server could, so keep the result */ }
 }
@@ -161,9 +164,28 @@ function playSegment(start, end) {
   p.play().catch(() => { stopAt = null; });
 }
 
-function showSegments(a) {
-  const bar = $("segment-bar"), list = $("segment-list");
-  bar.innerHTML = ""; list.innerHTML = "";
+const sideName = (n) => `Channel ${n}` + (n === 1 ? " (left)" : n === 2 ? " (right)" : "");
+
+// One lane per analysis: `lanes` holds [title or null, analysis] pairs.
+function showSegments(lanes) {
+  $("lanes").innerHTML = "";
+  for (const [title, a] of lanes) $("lanes").appendChild(lane(title, a));
+  $("segments-card").hidden = false;
+}
+
+// A timeline of one analysis: its segments as bands to click, a summary, and the list.
+function lane(title, a) {
+  const box = document.createElement("div");
+  box.className = "lane";
+  if (title) {
+    const h = document.createElement("h3");
+    h.textContent = title;
+    box.appendChild(h);
+  }
+  const bar = document.createElement("div"), list = document.createElement("ol");
+  const summary = document.createElement("p");
+  bar.className = "segment-bar"; bar.setAttribute("role", "list");
+  list.className = "segment-list"; summary.className = "segment-summary";
   const pct = (t) => (100 * t / Math.max(a.duration_s, 1e-3)).toFixed(3) + "%";
   const fmt = (t) => t.toFixed(1) + " s";
   for (const seg of a.segments) {
@@ -189,11 +211,11 @@ function showSegments(a) {
   }
   const shares = Object.entries(a.summary).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1])
     .map(([l, v]) => `${l} ${(100 * v).toFixed(0)} %`).join(", ");
-  $("segment-summary").textContent = a.dominant
+  summary.textContent = a.dominant
     ? `${fmt(a.speech_s)} of speech in ${fmt(a.duration_s)}; mostly ${a.dominant} (${shares}); ${a.changes} change(s).`
     : `No speech found in ${fmt(a.duration_s)}.`;
-  $("segments-card").hidden = false;
-  $("clip-note").hidden = a.speech_s <= clipSeconds + 1;
+  box.append(bar, summary, list);
+  return box;
 }
 
 // ---------- upload ----------

@@ -172,7 +172,7 @@ pub struct ChannelQuery {
     channel: Option<Channel>,
 }
 
-/// Query parameters of `POST /api/v1/analyze` and `/report`.
+/// Query parameters of `POST /api/v1/analyze`.
 #[derive(Debug, Deserialize)]
 pub struct AnalyzeQuery {
     /// Analysis window in seconds (default 3).
@@ -183,23 +183,42 @@ pub struct AnalyzeQuery {
     channel: Option<Channel>,
 }
 
-impl AnalyzeQuery {
-    /// The analysis options it asks for, refused (400) when they could not work.
-    fn options(&self) -> Result<AnalyzeOptions, ApiError> {
-        let defaults = AnalyzeOptions::default();
-        let options = AnalyzeOptions {
-            window_s: self.window.unwrap_or(defaults.window_s),
-            hop_s: self.hop.unwrap_or(defaults.hop_s),
-            ..defaults
-        };
-        options
-            .validate()
-            .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, why))?;
-        Ok(options)
-    }
+/// Query parameters of `POST /api/v1/report`: those of `/analyze`, and whether to analyse each
+/// channel on its own too.
+#[derive(Debug, Deserialize)]
+pub struct ReportQuery {
+    /// Analysis window in seconds (default 3).
+    window: Option<f64>,
+    /// Step between windows in seconds (default 1).
+    hop: Option<f64>,
+    /// Read only this channel instead of the mean of all.
+    channel: Option<Channel>,
+    /// Also analyse every channel on its own (each side of a call recorded in stereo).
+    #[serde(default)]
+    sides: bool,
+}
+
+/// Most channels a report analyses side by side: a call has two sides, and each side costs an
+/// analysis of the whole recording.
+const MAX_SIDES: usize = 8;
+
+/// The analysis options of the query parameters `window` and `hop`, refused (400) when they
+/// could not work.
+fn analyze_options(window: Option<f64>, hop: Option<f64>) -> Result<AnalyzeOptions, ApiError> {
+    let defaults = AnalyzeOptions::default();
+    let options = AnalyzeOptions {
+        window_s: window.unwrap_or(defaults.window_s),
+        hop_s: hop.unwrap_or(defaults.hop_s),
+        ..defaults
+    };
+    options
+        .validate()
+        .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, why))?;
+    Ok(options)
 }
 
 /// An upload, and the channel to read from it (`None`: the mean of all).
+#[derive(Clone)]
 struct Upload {
     name: String,
     bytes: Bytes,
@@ -222,6 +241,36 @@ impl Upload {
         let mut out = p.to_json();
         out.insert("duration_s".into(), json!(audio.source_duration_s));
         Ok(out)
+    }
+
+    /// The analysis of each channel on its own (at most [`MAX_SIDES`]), each with its
+    /// `channel` (from 1).
+    fn sides(
+        &self,
+        model: &EmotionModel,
+        options: &AnalyzeOptions,
+    ) -> Result<Vec<Map<String, Value>>, ApiError> {
+        let channels = self.open()?.info().channels;
+        if channels > MAX_SIDES {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "sides: the recording has {channels} channels, at most {MAX_SIDES} are \
+                     analysed side by side"
+                ),
+            ));
+        }
+        (0..channels)
+            .map(|c| {
+                let side = Upload {
+                    channel: Some(Channel(c)),
+                    ..self.clone()
+                };
+                let mut analysis = side.analysis(model, options.clone())?;
+                analysis.insert("channel".into(), json!(c + 1));
+                Ok(analysis)
+            })
+            .collect()
     }
 
     /// Speech segments with emotions, pauses and a summary, as `ser analyze --format json`.
@@ -283,7 +332,7 @@ pub async fn analyze(
     ApiQuery(q): ApiQuery<AnalyzeQuery>,
     req: Request,
 ) -> Result<Json<Value>, ApiError> {
-    let options = q.options()?;
+    let options = analyze_options(q.window, q.hop)?;
     let upload = upload(&state, req, q.channel).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
@@ -311,25 +360,38 @@ pub async fn spectrogram(
 
 /// `POST /api/v1/report`: all the web page shows of a file from one upload: the prediction
 /// (the answer of `/predict`), the analysis (of `/analyze`) and the spectrogram (PNG, base64),
-/// so a long recording crosses the network once. A file the prediction refuses is refused as
-/// `/predict` refuses it.
+/// so a long recording crosses the network once; with `sides=true`, also the analysis of each
+/// channel on its own (`sides`: each side of a call). A file the prediction refuses is refused
+/// as `/predict` refuses it.
 pub async fn report(
     State(state): State<AppState>,
-    ApiQuery(q): ApiQuery<AnalyzeQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
     req: Request,
 ) -> Result<Json<Value>, ApiError> {
-    let options = q.options()?;
+    let options = analyze_options(q.window, q.hop)?;
     let upload = upload(&state, req, q.channel).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
         let prediction = upload.prediction(model)?;
+        let sides = if q.sides {
+            Some(upload.sides(model, &options)?)
+        } else {
+            None
+        };
         let analysis = upload.analysis(model, options)?;
         let png = upload.spectrogram_png(model)?;
-        Ok(Json(json!({
+        let mut report = json!({
             "prediction": answer_of(&model_name, prediction),
             "analysis": answer_of(&model_name, analysis),
             "spectrogram_png": BASE64_STANDARD.encode(png),
-        })))
+        });
+        if let Some(sides) = sides {
+            report["sides"] = sides
+                .into_iter()
+                .map(|side| answer_of(&model_name, side))
+                .collect();
+        }
+        Ok(Json(report))
     })
     .await
 }

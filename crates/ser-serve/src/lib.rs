@@ -7,7 +7,8 @@
 //! - `POST /api/v1/predict` — an audio file (raw body or multipart field `file`) → emotion;
 //! - `POST /api/v1/analyze` — a long recording → speech segments with emotions and a summary;
 //! - `POST /api/v1/spectrogram` — an audio file → PNG of its log-mel spectrogram;
-//! - `POST /api/v1/report` — all three from one upload (what the web page shows);
+//! - `POST /api/v1/report` — all three from one upload (what the web page shows), and with
+//!   `sides=true` each channel analysed on its own;
 //! - `GET /api/v1/stream` — WebSocket live mode (see [`stream`]);
 //! - `GET /api/v1/openapi.json` — the OpenAPI 3 description of all of the above.
 //!

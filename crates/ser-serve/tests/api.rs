@@ -171,6 +171,30 @@ async fn one_side_of_a_stereo_call_is_heard_alone() {
 
     // The left voice bleeding into the right side 20 dB down is not the right side's speech.
     let bleeding = stereo_call(Some(10));
+    // Each side analysed on its own in one report, as /analyze?channel=N analyses it.
+    let (status, body) = call(
+        app(Limits::default()),
+        post("/api/v1/report?sides=true", bleeding.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let sides = json(&body)["sides"].as_array().unwrap().clone();
+    assert_eq!(sides.len(), 2);
+    for (n, side) in sides.iter().enumerate() {
+        let uri = format!("/api/v1/analyze?channel={}", n + 1);
+        let (_, alone) = call(app(Limits::default()), post(&uri, bleeding.clone())).await;
+        let mut alone = json(&alone);
+        alone["channel"] = (n + 1).into();
+        assert_eq!(side, &alone, "side {}", n + 1);
+    }
+    assert!(sides[0]["speech_s"].as_f64().unwrap() > 0.5);
+    assert_eq!(sides[1]["speech_s"], 0.0);
+    let (status, _) = call(
+        app(Limits::default()),
+        post("/api/v1/report?sides=maybe", bleeding.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     for endpoint in ["predict", "report"] {
         let uri = format!("/api/v1/{endpoint}?channel=2");
         let (status, body) = call(app(Limits::default()), post(&uri, bleeding.clone())).await;
