@@ -389,6 +389,21 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
         .await
         .unwrap();
     screenshot(&client, "stereo-call-each-side.png").await;
+    // A recording of one channel has one side, neither left nor right.
+    input
+        .send_keys(clip(&data).to_str().unwrap())
+        .await
+        .unwrap();
+    let titles: Vec<String> = wait_for(
+        &client,
+        20,
+        "the one side of a mono clip",
+        "if (!document.getElementById('status').textContent.endsWith('.wav: done') || \
+         document.getElementById('status').textContent.startsWith('bleed')) return null; \
+         return [...document.querySelectorAll('#lanes .lane h3')].map(h => h.textContent);",
+    )
+    .await;
+    assert_eq!(titles, ["Channel 1"]);
     assert_console_clean(&client, &[415, 422]).await;
     client.close().await.unwrap();
 }

@@ -140,7 +140,7 @@ async function analyseFile(blob, name) {
   showPrediction(report.prediction);
   $("file-views").hidden = false;
   showSegments(report.sides
-    ? report.sides.map((a) => [sideName(a.channel), a])
+    ? report.sides.map((a) => [sideName(a.channel, report.sides.length), a])
     : [[null, report.analysis]]);
   $("clip-note").hidden = report.analysis.speech_s <= clipSeconds + 1;
   $("spectrogram").src = `data:image/png;base64,${report.spectrogram_png}`;
@@ -164,7 +164,8 @@ function playSegment(start, end) {
   p.play().catch(() => { stopAt = null; });
 }
 
-const sideName = (n) => `Channel ${n}` + (n === 1 ? " (left)" : n === 2 ? " (right)" : "");
+// Channel n of a recording of `count`: a stereo pair's sides are left and right.
+const sideName = (n, count) => `Channel ${n}` + (count !== 2 ? "" : n === 1 ? " (left)" : " (right)");
 
 // One lane per analysis: `lanes` holds [title or null, analysis] pairs.
 function showSegments(lanes) {
