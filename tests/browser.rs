@@ -352,6 +352,7 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     )
     .await;
     assert!(labels.contains(&done), "{done}");
+    assert_eq!(text_of(&client, "emotion-scope").await, " of channel 1");
     screenshot(&client, "stereo-call-left.png").await;
 
     // Each side apart: a timeline per channel; the right side, which only carries the left
@@ -381,6 +382,9 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     assert_eq!(lanes[1].0, "Channel 2 (right)");
     assert_eq!(lanes[1].1, 0, "{lanes:?}");
     assert!(lanes[1].2.starts_with("No speech found"), "{lanes:?}");
+    // The emotion above the lanes is that of both sides together, and says so.
+    let scope = text_of(&client, "emotion-scope").await;
+    assert_eq!(scope, " of all channels mixed");
     client
         .execute(
             "document.getElementById('segments-card').scrollIntoView();",

@@ -138,6 +138,8 @@ async function analyseFile(blob, name) {
   }
   const report = await r.json();
   showPrediction(report.prediction);
+  // Which audio the emotion is of: one channel, or with each side apart, all of them mixed.
+  $("emotion-scope").textContent = channel === "each" ? " of all channels mixed" : channel ? ` of channel ${channel}` : "";
   $("file-views").hidden = false;
   showSegments(report.sides
     ? report.sides.map((a) => [sideName(a.channel, report.sides.length), a])
