@@ -216,6 +216,58 @@ fn each_side_of_a_stereo_call_is_heard_without_the_other_bleeding_in() {
     }
 }
 
+#[test]
+fn cli_analyzes_each_side_of_a_call_apart() {
+    // Speech on the left; on the right only its bleed, 20 dB down.
+    let dir = tempfile::tempdir().unwrap();
+    let call = common::temp_file(
+        &dir,
+        "call.wav",
+        &common::syllables_on_the_left(Some(-20.0)),
+    );
+    let json = |args: &[&str]| {
+        let out = ser_analyze(&call, args);
+        common::assert_succeeded(&out);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let sides = json(&["--sides", "--format", "json"]);
+    let sides = sides.as_array().unwrap();
+    assert_eq!(sides.len(), 2);
+    for (n, side) in sides.iter().enumerate() {
+        // Each side as `--channel N` analyses it, naming its channel.
+        let mut alone = json(&["--channel", &(n + 1).to_string(), "--format", "json"]);
+        alone["channel"] = (n + 1).into();
+        assert_eq!(side, &alone);
+    }
+    assert!(sides[0]["speech_s"].as_f64().unwrap() > 0.5, "{}", sides[0]);
+    assert_eq!(sides[1]["speech_s"], 0.0);
+    let csv = ser_analyze(&call, &["--sides", "--format", "csv"]);
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].starts_with("path,channel,start_s,"), "{}", rows[0]);
+    assert!(rows[1..]
+        .iter()
+        .any(|r| r.contains("call.wav,1,") && r.contains(",true,")));
+    assert!(rows[1..].iter().any(|r| r.contains("call.wav,2,")));
+    assert!(!rows[1..]
+        .iter()
+        .any(|r| r.contains("call.wav,2,") && r.contains(",true,")));
+    let table = String::from_utf8(ser_analyze(&call, &["--sides"]).stdout).unwrap();
+    assert!(
+        table.contains("call.wav (channel 2): 1.0 s, 0.0 s of speech"),
+        "{table}"
+    );
+    // Standard input can be read once only.
+    let piped = Command::cargo_bin("ser")
+        .unwrap()
+        .args(["analyze", "-", "--sides"])
+        .write_stdin(std::fs::read(&call).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(piped.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&piped.stderr).contains("not standard input"));
+}
+
 /// `ser analyze FILE ARGS...`: its exit status and output.
 fn ser_analyze(file: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("ser")

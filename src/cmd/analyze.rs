@@ -19,6 +19,7 @@ use crate::output::{check_chart_path, json_rows, progress_bar, progress_counter,
   ser analyze call.wav
   ser analyze interview.mp3 --format json --plot timeline.svg
   ser analyze calls/ --format csv > segments.csv
+  ser analyze call.wav --sides          (each side of a call recorded in stereo)
 Speech is found by a voice-activity detector; pauses longer than 0.75 s separate regions, which
 are cut into windows (--window, --hop) that never cross a pause. Window probabilities are
 averaged with their neighbours and runs of one emotion become segments.")]
@@ -40,14 +41,19 @@ pub struct AnalyzeCmd {
     #[arg(long, default_value_t = 1)]
     smooth: usize,
     /// Output format (JSON: {"path", "duration_s", "speech_s", "segments", "non_speech",
-    /// "summary", "dominant", "changes"}, one object for one file, an array for several; CSV:
-    /// one row per segment or pause).
+    /// "summary", "dominant", "changes"} and with --sides "channel", one object for one
+    /// result, an array for several; CSV: one row per segment or pause).
     #[arg(long, value_enum, default_value_t)]
     format: TableJsonCsv,
     /// Draw the timeline (waveform, emotion bands, confidence) to this .svg or .png file (one
     /// input).
     #[arg(long, value_name = "FILE.svg|png")]
     plot: Option<PathBuf>,
+    /// Analyse each channel on its own, one after the other (each side of a call recorded
+    /// with one speaker per channel, without the other's voice bleeding in): every result
+    /// names its channel (JSON "channel", a CSV column after the path).
+    #[arg(long, conflicts_with_all = ["channel", "plot"])]
+    sides: bool,
 }
 
 /// Recordings longer than this get a progress bar.
@@ -72,13 +78,37 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
         }
         check_chart_path(plot)?;
     }
+    if cmd.sides && files.iter().any(|f| f.as_os_str() == crate::files::STDIN) {
+        bail!("--sides reads a recording once per channel: give its path, not standard input");
+    }
+    // Each input analysed, and with --sides the channel (from 1) it is of.
     let mut results = Vec::with_capacity(files.len());
+    let mut sides = Vec::with_capacity(files.len());
     for file in &files {
-        let result = analyze_one(&analyzer, &cmd.channel, file);
-        if let Err(e) = &result {
-            eprintln!("ser: error: {e}");
+        let channels = if cmd.sides {
+            channels_of(file).map(|n| (1..=n).map(Some).collect())
+        } else {
+            Ok(vec![cmd.channel.channel])
+        };
+        let reads = match channels {
+            Ok(channels) => channels
+                .into_iter()
+                .map(|channel| {
+                    (
+                        channel,
+                        analyze_one(&analyzer, &ChannelArg { channel }, file),
+                    )
+                })
+                .collect(),
+            Err(e) => vec![(None, Err(e))],
+        };
+        for (channel, result) in reads {
+            if let Err(e) = &result {
+                eprintln!("ser: error: {e}");
+            }
+            results.push((file.clone(), result));
+            sides.push(channel.filter(|_| cmd.sides));
         }
-        results.push((file.clone(), result));
     }
     if let (Some(plot), Some((path, Ok(a)))) = (&cmd.plot, results.first()) {
         let svg = timeline_svg(
@@ -93,11 +123,25 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
     }
     let failures = results.iter().filter(|r| r.1.is_err()).count();
     match cmd.format {
-        TableJsonCsv::Table => print_table(&results),
-        TableJsonCsv::Json => print_json(&results)?,
-        TableJsonCsv::Csv => print_csv(&results, model.labels()),
+        TableJsonCsv::Table => print_table(&results, &sides),
+        TableJsonCsv::Json => print_json(&results, &sides)?,
+        TableJsonCsv::Csv => print_csv(&results, &sides, cmd.sides, model.labels()),
     }
     Ok(batch_exit_code(failures))
+}
+
+/// How many channels the recording at `path` has.
+fn channels_of(path: &Path) -> Result<u16, String> {
+    let decoder = crate::files::open_audio(path).map_err(|e| e.to_string())?;
+    Ok(u16::try_from(decoder.info().channels).expect("at most ser_audio::MAX_CHANNELS"))
+}
+
+/// `path`, and the channel when it is one side of the recording.
+fn input_name(path: &Path, side: Option<u16>) -> String {
+    match side {
+        Some(channel) => format!("{} (channel {channel})", path.display()),
+        None => path.display().to_string(),
+    }
 }
 
 fn analyze_one(analyzer: &Analyzer, channel: &ChannelArg, file: &Path) -> Result<Analysis, String> {
@@ -150,12 +194,12 @@ fn rows(a: &Analysis) -> Vec<(f64, f64, Option<&ser_analyze::Segment>)> {
     rows
 }
 
-fn print_table(results: &[(PathBuf, Result<Analysis, String>)]) {
-    for (path, r) in results {
+fn print_table(results: &[(PathBuf, Result<Analysis, String>)], sides: &[Option<u16>]) {
+    for ((path, r), &side) in results.iter().zip(sides) {
         let Ok(a) = r else { continue };
         println!(
             "{}: {:.1} s, {:.1} s of speech",
-            path.display(),
+            input_name(path, side),
             a.duration_s,
             a.speech_s
         );
@@ -187,8 +231,16 @@ fn print_table(results: &[(PathBuf, Result<Analysis, String>)]) {
     }
 }
 
-fn print_json(results: &[(PathBuf, Result<Analysis, String>)]) -> Result<()> {
+fn print_json(
+    results: &[(PathBuf, Result<Analysis, String>)],
+    sides: &[Option<u16>],
+) -> Result<()> {
     let mut docs = json_rows(results, Analysis::to_json);
+    for (doc, side) in docs.iter_mut().zip(sides) {
+        if let Some(channel) = side {
+            doc["channel"] = (*channel).into();
+        }
+    }
     let out = if docs.len() == 1 {
         docs.remove(0)
     } else {
@@ -198,14 +250,28 @@ fn print_json(results: &[(PathBuf, Result<Analysis, String>)]) -> Result<()> {
     Ok(())
 }
 
-fn print_csv(results: &[(PathBuf, Result<Analysis, String>)], labels: &[String]) {
+/// CSV rows of segments and pauses; with `by_side`, a `channel` column after the path.
+fn print_csv(
+    results: &[(PathBuf, Result<Analysis, String>)],
+    sides: &[Option<u16>],
+    by_side: bool,
+    labels: &[String],
+) {
     println!(
-        "path,start_s,end_s,speech,label,confidence,{}",
+        "path,{}start_s,end_s,speech,label,confidence,{}",
+        if by_side { "channel," } else { "" },
         labels.join(",")
     );
-    for (path, r) in results {
+    for ((path, r), side) in results.iter().zip(sides) {
         let Ok(a) = r else { continue };
-        let path = super::predict::csv_field(&path.display().to_string());
+        // The columns before the times: the path, and with `by_side` the channel.
+        let mut input = super::predict::csv_field(&path.display().to_string());
+        if by_side {
+            input.push_str(&format!(
+                ",{}",
+                side.map_or(String::new(), |c| c.to_string())
+            ));
+        }
         for (start, end, seg) in rows(a) {
             match seg {
                 Some(s) => {
@@ -216,14 +282,14 @@ fn print_csv(results: &[(PathBuf, Result<Analysis, String>)], labels: &[String])
                         .map(|(_, v)| format!("{v:.6}"))
                         .collect();
                     println!(
-                        "{path},{start:.3},{end:.3},true,{},{:.6},{}",
+                        "{input},{start:.3},{end:.3},true,{},{:.6},{}",
                         s.prediction.label,
                         s.prediction.confidence,
                         probs.join(",")
                     );
                 }
                 None => println!(
-                    "{path},{start:.3},{end:.3},false,,,{}",
+                    "{input},{start:.3},{end:.3},false,,,{}",
                     vec![""; labels.len()].join(",")
                 ),
             }
