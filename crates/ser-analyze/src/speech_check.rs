@@ -21,6 +21,7 @@ const ABOVE_FLOOR_DB: f32 = 9.0;
 /// below full scale: the model reads levels relative to the clip's loudest, and a recording 30 dB
 /// quieter than RAVDESS is still classified as well, but one in six of its clips would not reach
 /// the floor.
+///
 /// With `others` (the other channels of a one-channel read, sample for sample), frames where
 /// they are louder by [`VadParams::crosstalk_db`] are not speech: the other side's bleed.
 fn finds_speech(samples: &[f32], others: Option<&[f32]>, sample_rate: u32, peak_dbfs: f32) -> bool {
@@ -83,15 +84,44 @@ fn check(
 mod tests {
     use super::*;
 
-    /// The synthetic syllables of `tests/fixtures/speechlike.wav` (16 kHz mono).
-    fn syllables() -> Vec<f32> {
-        let path = concat!(
+    /// `tests/fixtures/speechlike.wav`: one second of synthetic syllables (16 kHz mono).
+    fn fixture() -> &'static str {
+        concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/fixtures/speechlike.wav"
-        );
-        ser_audio::load(path, &ser_audio::LoadOptions::default())
+        )
+    }
+
+    /// The syllables of [`fixture`].
+    fn syllables() -> Vec<f32> {
+        ser_audio::load(fixture(), &ser_audio::LoadOptions::default())
             .unwrap()
             .samples
+    }
+
+    #[test]
+    fn a_side_of_a_call_is_told_from_the_other_sides_bleed_and_from_noise() {
+        let speech = syllables();
+        let scaled = |x: &[f32], gain: f32| x.iter().map(|v| v * gain).collect::<Vec<f32>>();
+        // The fixture as loaded, its samples and the other channels' replaced.
+        let side = |samples: Vec<f32>, others: Vec<f32>| Audio {
+            samples,
+            others: Some(others),
+            ..ser_audio::load(fixture(), &Default::default()).unwrap()
+        };
+        // Its own voice, the other's 20 dB down: speech.
+        let own = side(speech.clone(), scaled(&speech, 0.1));
+        assert!(require_speech_in("call.wav", &own).is_ok());
+        // Only the other's voice, 20 dB down: bleed.
+        let bleed = side(scaled(&speech, 0.1), speech.clone());
+        let err = require_speech_in("call.wav", &bleed).unwrap_err();
+        assert!(matches!(err.kind, ErrorKind::OnlyCrosstalk { .. }), "{err}");
+        // A hum on this side while the other speaks: no speech, and not for the bleed.
+        let hum = crate::vad::tests::hum(1.0);
+        let n = hum.len().min(speech.len());
+        let noise = side(hum[..n].to_vec(), speech[..n].to_vec());
+        let err = require_speech_in("call.wav", &noise).unwrap_err();
+        assert!(matches!(err.kind, ErrorKind::NoSpeech), "{err}");
     }
 
     #[test]
