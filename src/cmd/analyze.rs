@@ -94,20 +94,20 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
             Ok(channels) => channels
                 .into_iter()
                 .map(|channel| {
-                    (
-                        channel,
-                        analyze_one(&analyzer, &ChannelArg { channel }, file),
-                    )
+                    let side = channel.filter(|_| cmd.sides);
+                    let name = input_name(file, side);
+                    let analysis = analyze_one(&analyzer, &ChannelArg { channel }, file, &name);
+                    (side, analysis)
                 })
                 .collect(),
             Err(e) => vec![(None, Err(e))],
         };
-        for (channel, result) in reads {
+        for (side, result) in reads {
             if let Err(e) = &result {
                 eprintln!("ser: error: {e}");
             }
             results.push((file.clone(), result));
-            sides.push(channel.filter(|_| cmd.sides));
+            sides.push(side);
         }
     }
     if let (Some(plot), Some((path, Ok(a)))) = (&cmd.plot, results.first()) {
@@ -144,7 +144,13 @@ fn input_name(path: &Path, side: Option<u16>) -> String {
     }
 }
 
-fn analyze_one(analyzer: &Analyzer, channel: &ChannelArg, file: &Path) -> Result<Analysis, String> {
+/// The analysis of `file` as `channel` reads it; `name` labels its progress.
+fn analyze_one(
+    analyzer: &Analyzer,
+    channel: &ChannelArg,
+    file: &Path,
+    name: &str,
+) -> Result<Analysis, String> {
     let mut bar = None;
     let decoder = channel.open(file).map_err(|e| e.to_string())?;
     let result = analyzer.analyze(decoder, |done, total| {
@@ -152,10 +158,8 @@ fn analyze_one(analyzer: &Analyzer, channel: &ChannelArg, file: &Path) -> Result
         // that long.
         if total.unwrap_or(done) > PROGRESS_OVER_S {
             let b = bar.get_or_insert_with(|| match total {
-                Some(total) => {
-                    progress_bar(total.round() as u64, &format!("{} (s)", file.display()))
-                }
-                None => progress_counter(&file.display().to_string(), "s analysed"),
+                Some(total) => progress_bar(total.round() as u64, &format!("{name} (s)")),
+                None => progress_counter(name, "s analysed"),
             });
             b.set_position(done.round() as u64);
         }
