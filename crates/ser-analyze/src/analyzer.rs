@@ -4,7 +4,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use ser_audio::{AudioError, Decoder, ErrorKind, StreamResampler};
+use ser_audio::{AudioError, Decoder, ErrorKind, Resampled};
 use ser_model::EmotionModel;
 use serde::{Deserialize, Serialize};
 
@@ -176,7 +176,7 @@ impl<'m> Analyzer<'m> {
     /// ([`Decoder::with_channel`]); `progress` as for [`Self::analyze_file`].
     pub fn analyze(
         &self,
-        mut decoder: Decoder,
+        decoder: Decoder,
         mut progress: impl FnMut(f64, Option<f64>),
     ) -> Result<Analysis, AudioError> {
         let opts = &self.options;
@@ -188,40 +188,23 @@ impl<'m> Analyzer<'m> {
             .map(|n| n as f64 / in_rate as f64);
         let max_in = (opts.max_duration_s * in_rate as f64) as u64;
         let context = (opts.context_s * rate as f64).round() as usize;
-        let mut resampler = StreamResampler::new(in_rate, rate);
-        // One channel of several (a side of a call): the others, for the detector to tell
-        // their voice bleeding into this channel from this channel's own speech.
-        let mut others = decoder
-            .reads_one_of_several()
-            .then(|| (StreamResampler::new(in_rate, rate), Vec::new(), Vec::new()));
+        // One channel of several (a side of a call): the others beside it, for the detector to
+        // tell their voice bleeding into this channel from this channel's own speech.
+        let mut stream = Resampled::new(decoder, rate, true);
         let mut vad = SpeechDetector::new(opts.vad.clone(), rate);
         let mut envelope = Envelope::new(rate, opts.envelope_block_s);
         let mut buffer = Buffer::default();
         let mut batch = Batch::default();
         let mut regions: Vec<Region> = Vec::new();
-        let (mut fresh, mut ended) = (Vec::new(), Vec::new());
+        let (mut fresh, mut others, mut ended) = (Vec::new(), Vec::new(), Vec::new());
         let mut done = false;
         while !done {
             fresh.clear();
-            match decoder.next_mono()? {
-                Some(chunk) => resampler.push(chunk, &mut fresh),
-                None => {
-                    resampler.finish(&mut fresh);
-                    done = true;
-                }
-            }
-            if let Some((others_resampler, decoded, others_fresh)) = &mut others {
-                others_fresh.clear();
-                if done {
-                    others_resampler.finish(others_fresh);
-                } else {
-                    decoder.others(decoded);
-                    others_resampler.push(decoded, others_fresh);
-                }
-            }
-            if decoder.frames_decoded() > max_in {
+            others.clear();
+            done = !stream.next(&mut fresh, &mut others)?;
+            if stream.decoder().frames_decoded() > max_in {
                 return Err(AudioError::new(
-                    decoder.name(),
+                    stream.decoder().name(),
                     ErrorKind::TooLong {
                         limit_s: opts.max_duration_s,
                     },
@@ -229,12 +212,8 @@ impl<'m> Analyzer<'m> {
             }
             envelope.push(&fresh);
             buffer.samples.extend_from_slice(&fresh);
-            match &others {
-                Some((_, _, others_fresh)) => {
-                    vad.push_with_others(&fresh, others_fresh, &mut ended)
-                }
-                None => vad.push(&fresh, &mut ended),
-            }
+            let beside = stream.has_others().then_some(&others[..]);
+            vad.push_beside(&fresh, beside, &mut ended);
             if done {
                 vad.finish(&mut ended);
             }

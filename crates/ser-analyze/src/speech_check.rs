@@ -33,10 +33,7 @@ fn finds_speech(samples: &[f32], others: Option<&[f32]>, sample_rate: u32, peak_
     };
     let mut detector = SpeechDetector::new(params, sample_rate);
     let mut regions = Vec::new();
-    match others {
-        Some(others) => detector.push_with_others(samples, others, &mut regions),
-        None => detector.push(samples, &mut regions),
-    }
+    detector.push_beside(samples, others, &mut regions);
     detector.finish(&mut regions);
     !regions.is_empty()
 }

@@ -22,7 +22,7 @@
 //!   on after speech; syllables swing speech's level by far more.
 //!
 //! Where one channel of a recording is read alone (one side of a call recorded in stereo), the
-//! detector can also hear the other channels ([`SpeechDetector::push_with_others`]): a frame is
+//! detector can also hear the other channels ([`SpeechDetector::push_beside`]): a frame is
 //! not this channel's speech where they are `crosstalk_db` louder, since that is the other
 //! side's voice bleeding in (crosstalk, echo), which passes every other test.
 //!
@@ -276,19 +276,21 @@ impl SpeechDetector {
         }
     }
 
-    /// Feeds the next samples of one channel read alone together with the other channels'
-    /// (their mean) over the same stretch of the recording: frames where those are
-    /// [`VadParams::crosstalk_db`] louder are not speech. Use it for every chunk of a stream or
-    /// for none.
-    pub fn push_with_others(
+    /// [`Self::push`], and for one channel read alone the other channels' samples (their
+    /// mean) over the same stretch of the recording: frames where those are
+    /// [`VadParams::crosstalk_db`] louder are not speech. Give them with every chunk of a
+    /// stream or with none.
+    pub fn push_beside(
         &mut self,
         samples: &[f32],
-        others: &[f32],
+        others: Option<&[f32]>,
         regions: &mut Vec<Range<usize>>,
     ) {
-        self.others_tail
-            .get_or_insert_with(Vec::new)
-            .extend_from_slice(others);
+        if let Some(others) = others {
+            self.others_tail
+                .get_or_insert_with(Vec::new)
+                .extend_from_slice(others);
+        }
         self.push(samples, regions);
     }
 
@@ -683,7 +685,7 @@ pub(crate) mod tests {
         let mut vad = SpeechDetector::new(VadParams::default(), RATE);
         let mut regions = Vec::new();
         for (a, b) in own.chunks(700).zip(other.chunks(700)) {
-            vad.push_with_others(a, b, &mut regions);
+            vad.push_beside(a, Some(b), &mut regions);
         }
         vad.finish(&mut regions);
         regions

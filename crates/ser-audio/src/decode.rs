@@ -208,7 +208,7 @@ impl Decoder {
 
     /// Whether one channel is read of several ([`Self::with_channel`]), so that
     /// [`Self::others`] tells what the rest of the recording sounded like.
-    pub fn reads_one_of_several(&self) -> bool {
+    pub(crate) fn reads_one_of_several(&self) -> bool {
         self.channel.is_some() && self.info.channels > 1
     }
 
@@ -217,7 +217,8 @@ impl Decoder {
     /// had no other channel): what the rest of a call sounded like meanwhile, so that the other
     /// side's voice bleeding into this channel can be told from this side's own. Computed only
     /// when asked, from the packet the decoder still holds; empty when all channels are mixed.
-    pub fn others(&self, out: &mut Vec<f32>) {
+    /// [`crate::Resampled`] reads them beside the channel.
+    pub(crate) fn others(&self, out: &mut Vec<f32>) {
         out.clear();
         if let Some(c) = self.channel {
             let channels = self.interleaved.len() / self.mono.len().max(1);

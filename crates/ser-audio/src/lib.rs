@@ -7,8 +7,9 @@
 //! `fit` to a fixed duration, or [`cover`] with windows of one length. Everything streams
 //! packet by packet, so memory follows what the caller keeps, never the size a header claims.
 //! A [`Decoder`] reads a file, bytes in memory (an upload) or a forward-only stream (standard
-//! input), and one channel alone where asked (one side of a call recorded in stereo) with the
-//! mean of the others beside it.
+//! input), and one channel alone where asked (one side of a call recorded in stereo);
+//! [`Resampled`] reads it at the model's rate, with the mean of the other channels beside such
+//! a channel.
 //!
 //! ```no_run
 //! use ser_audio::{load, LoadOptions};
@@ -25,6 +26,7 @@ mod fit;
 mod load;
 mod opus;
 mod resample;
+mod resampled;
 mod silence;
 mod trim;
 mod windows;
@@ -40,6 +42,7 @@ pub use load::{
     load, load_beside_others, load_bytes, load_from, shape, Audio, LoadOptions, DEFAULT_SAMPLE_RATE,
 };
 pub use resample::{change_speed, resample, StreamResampler};
+pub use resampled::Resampled;
 pub use silence::{require_sound, SILENT_PEAK_DBFS};
 pub use trim::{trim_silence, TrimParams};
 pub use windows::cover;

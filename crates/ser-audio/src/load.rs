@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::decode::{Decoder, SourceInfo};
 use crate::error::{AudioError, ErrorKind, Result};
 use crate::fit::seconds_to_samples;
-use crate::resample::StreamResampler;
+use crate::resampled::Resampled;
 use crate::trim::{trim_silence, TrimParams};
 
 /// The model rate: 16 kHz keeps everything up to 8 kHz, where nearly all the energy and the
@@ -178,16 +178,9 @@ fn validate(name: &str, opts: &LoadOptions) -> Result<()> {
 
 /// Decodes, resamples and shapes; with `keep_others`, the other channels of a one-channel
 /// read too, resampled alike and cut where the channel is.
-fn run(mut decoder: Decoder, opts: &LoadOptions, keep_others: bool) -> Result<Audio> {
+fn run(decoder: Decoder, opts: &LoadOptions, keep_others: bool) -> Result<Audio> {
     let in_rate = decoder.info().sample_rate;
-    let mut resampler = StreamResampler::new(in_rate, opts.sample_rate);
-    let mut others = (keep_others && decoder.reads_one_of_several()).then(|| {
-        (
-            StreamResampler::new(in_rate, opts.sample_rate),
-            Vec::new(),
-            Vec::new(),
-        )
-    });
+    let mut stream = Resampled::new(decoder, opts.sample_rate, keep_others);
     let max_in = seconds_to_samples(opts.max_duration_s, in_rate) as u64;
     // Without trimming, decoding can stop once offset + duration are covered (plus a margin
     // so that the resampler's flush does not touch the kept samples).
@@ -195,32 +188,27 @@ fn run(mut decoder: Decoder, opts: &LoadOptions, keep_others: bool) -> Result<Au
         (None, Some(d)) => Some(seconds_to_samples(opts.offset_s + d + 0.25, in_rate) as u64),
         _ => None,
     };
-    let mut samples = Vec::new();
-    while let Some(chunk) = decoder.next_mono()? {
-        resampler.push(chunk, &mut samples);
-        if let Some((others_resampler, decoded, resampled)) = &mut others {
-            decoder.others(decoded);
-            others_resampler.push(decoded, resampled);
-        }
-        let decoded = decoder.frames_decoded();
+    let (mut samples, mut others) = (Vec::new(), Vec::new());
+    while stream.next(&mut samples, &mut others)? {
+        let decoded = stream.decoder().frames_decoded();
         if enough_in.is_some_and(|n| decoded >= n) {
             break;
         }
         if decoded > max_in {
             return Err(AudioError::new(
-                decoder.name(),
+                stream.decoder().name(),
                 ErrorKind::TooLong {
                     limit_s: opts.max_duration_s,
                 },
             ));
         }
     }
-    resampler.finish(&mut samples);
+    stream.finish(&mut samples, &mut others);
     let kept = kept_by_trim(&samples, opts);
-    let others = others.map(|(mut others_resampler, _, mut resampled)| {
-        others_resampler.finish(&mut resampled);
-        opts.fit(cut(resampled, kept.clone()))
-    });
+    let others = stream
+        .has_others()
+        .then(|| opts.fit(cut(others, kept.clone())));
+    let decoder = stream.decoder();
     Ok(Audio {
         samples: opts.fit(cut(samples, kept)),
         others,
