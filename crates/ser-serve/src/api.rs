@@ -266,7 +266,7 @@ impl Upload {
                     channel: Some(Channel(c)),
                     ..self.clone()
                 };
-                let mut analysis = side.analysis(model, options.clone())?;
+                let mut analysis = side.analysis(model, options)?;
                 analysis.insert("channel".into(), json!(c + 1));
                 Ok(analysis)
             })
@@ -277,9 +277,9 @@ impl Upload {
     fn analysis(
         &self,
         model: &EmotionModel,
-        options: AnalyzeOptions,
+        options: &AnalyzeOptions,
     ) -> Result<Map<String, Value>, ApiError> {
-        let analyzer = Analyzer::new(model, options)
+        let analyzer = Analyzer::new(model, options.clone())
             .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, why))?;
         Ok(analyzer.analyze(self.open()?, |_, _| {})?.to_json())
     }
@@ -338,7 +338,7 @@ pub async fn analyze(
     run_blocking(&state, move |model| {
         Ok(Json(answer_of(
             &model_name,
-            upload.analysis(model, options)?,
+            upload.analysis(model, &options)?,
         )))
     })
     .await
@@ -372,24 +372,14 @@ pub async fn report(
     let upload = upload(&state, req, q.channel).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
-        let prediction = upload.prediction(model)?;
-        let sides = if q.sides {
-            Some(upload.sides(model, &options)?)
-        } else {
-            None
-        };
-        let analysis = upload.analysis(model, options)?;
-        let png = upload.spectrogram_png(model)?;
         let mut report = json!({
-            "prediction": answer_of(&model_name, prediction),
-            "analysis": answer_of(&model_name, analysis),
-            "spectrogram_png": BASE64_STANDARD.encode(png),
+            "prediction": answer_of(&model_name, upload.prediction(model)?),
+            "analysis": answer_of(&model_name, upload.analysis(model, &options)?),
+            "spectrogram_png": BASE64_STANDARD.encode(upload.spectrogram_png(model)?),
         });
-        if let Some(sides) = sides {
-            report["sides"] = sides
-                .into_iter()
-                .map(|side| answer_of(&model_name, side))
-                .collect();
+        if q.sides {
+            let sides = upload.sides(model, &options)?.into_iter();
+            report["sides"] = sides.map(|side| answer_of(&model_name, side)).collect();
         }
         Ok(Json(report))
     })
