@@ -60,9 +60,8 @@ pub fn run(cmd: PredictCmd) -> Result<ExitCode> {
             .map(|f| {
                 let heard = cmd.channel.open(f).and_then(|decoder| model.hear(decoder));
                 let audio = heard.map_err(|e| e.to_string())?;
-                ser_analyze::require_speech_in(&f.display().to_string(), &audio)
+                let samples = ser_analyze::speech_in(&f.display().to_string(), audio)
                     .map_err(|e| e.to_string())?;
-                let samples = audio.samples;
                 Ok(if samples.len() > alone_after {
                     // One at a time: a pass already uses every core, and two at once would
                     // double the backend's working memory.

@@ -52,17 +52,8 @@ impl<W: Write + Seek> Builder<W> {
 
     /// White noise at `rms_db` dBFS.
     pub fn noise(&mut self, secs: f64, rms_db: f32) -> std::io::Result<()> {
-        let amplitude = 10f32.powf(rms_db / 20.0) * 3f32.sqrt(); // uniform: rms = a / √3
         let n = (secs * self.rate as f64) as usize;
-        let samples: Vec<f32> = (0..n)
-            .map(|_| {
-                self.seed = self
-                    .seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((self.seed >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * amplitude
-            })
-            .collect();
+        let samples = white_noise(n, rms_db, &mut self.seed);
         self.write(&samples)
     }
 
@@ -100,4 +91,17 @@ impl<W: Write + Seek> Builder<W> {
         self.out.flush()?;
         Ok(self.speech)
     }
+}
+
+/// `n` samples of uniform white noise at `rms_db` dBFS, drawn from (and advancing) `seed`.
+pub fn white_noise(n: usize, rms_db: f32, seed: &mut u64) -> Vec<f32> {
+    let amplitude = 10f32.powf(rms_db / 20.0) * 3f32.sqrt(); // uniform: rms = a / √3
+    (0..n)
+        .map(|_| {
+            *seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((*seed >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * amplitude
+        })
+        .collect()
 }

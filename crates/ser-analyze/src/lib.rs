@@ -8,8 +8,9 @@
 //! them in batches, and [`smooth`]s the window probabilities into [`Segment`]s. Stretches
 //! without speech are reported as such and never given an emotion; [`require_speech`] lets a
 //! caller that classifies whole clips (`ser predict`, `POST /api/v1/predict`) refuse one in
-//! which the detector finds none, and [`require_speech_in`] one side of a call whose only voice
-//! is the other side's.
+//! which the detector finds none, and [`speech_in`] gives them what to classify of a recording:
+//! its speech with long pauses (and the other side's voice bleeding into one side of a call)
+//! cut short, or the reason it has none.
 //!
 //! ```no_run
 //! use ser_analyze::{AnalyzeOptions, Analyzer};
@@ -33,7 +34,7 @@ mod windows;
 pub use analyzer::{Analysis, AnalyzeOptions, Analyzer};
 pub use envelope::Envelope;
 pub use smooth::Segment;
-pub use speech_check::{require_speech, require_speech_in};
+pub use speech_check::{require_speech, speech_in, KEPT_PAUSE_S};
 pub use summary::Summary;
 pub use vad::{SpeechDetector, VadParams};
 pub use windows::windows;

@@ -413,7 +413,8 @@ impl EmotionModel {
 
     /// Reads ([`Self::hear_file`]) and classifies ([`Self::predict_clips`]) an audio file,
     /// whatever it holds: `ser predict` and the API first refuse silence and clips without
-    /// speech (`ser_analyze::require_speech_in`), which would still get an emotion here.
+    /// speech and cut long pauses short (`ser_analyze::speech_in`), which would still get an
+    /// emotion, and be heard whole, here.
     pub fn predict_file(&self, path: impl AsRef<Path>) -> Result<Prediction, ModelError> {
         let audio = self.hear_file(path)?;
         Ok(self.predict_clips(&[audio.samples]).remove(0))

@@ -236,10 +236,11 @@ impl Upload {
     /// The upload's emotion as `ser predict --format json` gives it, with its duration.
     fn prediction(&self, model: &EmotionModel) -> Result<Map<String, Value>, ApiError> {
         let audio = model.hear(self.open()?)?;
-        ser_analyze::require_speech_in(&self.name, &audio)?;
-        let p = model.predict_clips(&[audio.samples]).remove(0);
+        let duration_s = audio.source_duration_s;
+        let speech = ser_analyze::speech_in(&self.name, audio)?;
+        let p = model.predict_clips(&[speech]).remove(0);
         let mut out = p.to_json();
-        out.insert("duration_s".into(), json!(audio.source_duration_s));
+        out.insert("duration_s".into(), json!(duration_s));
         Ok(out)
     }
 
