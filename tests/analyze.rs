@@ -329,4 +329,24 @@ fn cli_writes_json_csv_and_a_timeline_plot() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("notes.wav"));
     assert!(!plot2.exists());
+    // In CSV beside a good file: one row of its own, with its reason in the error column.
+    let out = ser_analyze(&bad, &[path.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let records = common::csv_records(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(records[0].last().unwrap(), "error");
+    assert!(records.iter().all(|r| r.len() == records[0].len()));
+    let failed: Vec<&Vec<String>> = records
+        .iter()
+        .filter(|r| r[0].ends_with("notes.wav"))
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0]
+        .last()
+        .unwrap()
+        .contains("notes.wav: not a supported audio file"));
+    assert!(failed[0][1..failed[0].len() - 1]
+        .iter()
+        .all(String::is_empty));
+    let good = records.iter().filter(|r| r[0] == path.to_str().unwrap());
+    assert!(good.clone().count() >= 3 && good.clone().all(|r| r.last().unwrap().is_empty()));
 }

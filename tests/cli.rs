@@ -813,3 +813,39 @@ fn a_long_silence_or_the_other_sides_turn_leaves_two_sentences_emotion_as_it_was
         }
     }
 }
+
+#[test]
+fn predict_csv_gives_a_file_that_failed_a_row_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = common::temp_file(&dir, "notes.wav", b"not audio at all");
+    let good = common::fixture("speechlike.wav");
+    let out = ser()
+        .args(["predict", "--format", "csv"])
+        .arg(&bad)
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let records = common::csv_records(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(records.len(), 3);
+    let (header, failed, heard) = (&records[0], &records[1], &records[2]);
+    assert_eq!(&header[..3], ["path", "label", "confidence"]);
+    assert_eq!(header.last().unwrap(), "error");
+    assert!(records.iter().all(|r| r.len() == header.len()));
+    // The file that failed: its path and its reason, nothing else.
+    assert!(failed[0].ends_with("notes.wav"));
+    let reason = failed.last().unwrap();
+    assert!(
+        reason.contains("notes.wav: not a supported audio file"),
+        "{reason}"
+    );
+    assert!(failed[1..failed.len() - 1].iter().all(String::is_empty));
+    // The one heard: a label, probabilities that sum to 1, no error.
+    assert!(header[1..].contains(&heard[1]));
+    let sum: f64 = heard[3..heard.len() - 1]
+        .iter()
+        .map(|p| p.parse::<f64>().unwrap())
+        .sum();
+    assert!((sum - 1.0).abs() < 1e-4, "{sum}");
+    assert!(heard.last().unwrap().is_empty());
+}

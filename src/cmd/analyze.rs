@@ -254,7 +254,8 @@ fn print_json(
     Ok(())
 }
 
-/// CSV rows of segments and pauses; with `by_side`, a `channel` column after the path.
+/// CSV rows of segments and pauses; with `by_side`, a `channel` column after the path. A file
+/// that failed is one row with its reason in the last column, `error`.
 fn print_csv(
     results: &[(PathBuf, Result<Analysis, String>)],
     sides: &[Option<u16>],
@@ -262,12 +263,12 @@ fn print_csv(
     labels: &[String],
 ) {
     println!(
-        "path,{}start_s,end_s,speech,label,confidence,{}",
+        "path,{}start_s,end_s,speech,label,confidence,{},error",
         if by_side { "channel," } else { "" },
         labels.join(",")
     );
+    let no_probabilities = vec![""; labels.len()].join(",");
     for ((path, r), side) in results.iter().zip(sides) {
-        let Ok(a) = r else { continue };
         // The columns before the times: the path, and with `by_side` the channel.
         let mut input = super::predict::csv_field(&path.display().to_string());
         if by_side {
@@ -276,6 +277,14 @@ fn print_csv(
                 side.map_or(String::new(), |c| c.to_string())
             ));
         }
+        let a = match r {
+            Ok(a) => a,
+            Err(e) => {
+                let e = super::predict::csv_field(e);
+                println!("{input},,,,,,{no_probabilities},{e}");
+                continue;
+            }
+        };
         for (start, end, seg) in rows(a) {
             match seg {
                 Some(s) => {
@@ -286,16 +295,13 @@ fn print_csv(
                         .map(|(_, v)| format!("{v:.6}"))
                         .collect();
                     println!(
-                        "{input},{start:.3},{end:.3},true,{},{:.6},{}",
+                        "{input},{start:.3},{end:.3},true,{},{:.6},{},",
                         s.prediction.label,
                         s.prediction.confidence,
                         probs.join(",")
                     );
                 }
-                None => println!(
-                    "{input},{start:.3},{end:.3},false,,,{}",
-                    vec![""; labels.len()].join(",")
-                ),
+                None => println!("{input},{start:.3},{end:.3},false,,,{no_probabilities},"),
             }
         }
     }

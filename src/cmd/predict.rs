@@ -138,22 +138,31 @@ fn print_json(results: &[(PathBuf, Result<Prediction, String>)]) -> Result<()> {
     Ok(())
 }
 
+/// CSV rows, one per file; a file that failed has its reason in the last column, `error`, and
+/// nothing else but its path.
 fn print_csv(results: &[(PathBuf, Result<Prediction, String>)], labels: &[String]) {
-    println!("path,label,confidence,{}", labels.join(","));
+    println!("path,label,confidence,{},error", labels.join(","));
     for (path, r) in results {
-        if let Ok(p) = r {
-            let probs: Vec<String> = p
-                .probabilities
-                .iter()
-                .map(|(_, v)| format!("{v:.6}"))
-                .collect();
-            println!(
-                "{},{},{:.6},{}",
-                csv_field(&path.display().to_string()),
-                p.label,
-                p.confidence,
-                probs.join(",")
-            );
+        let path = csv_field(&path.display().to_string());
+        match r {
+            Ok(p) => {
+                let probs: Vec<String> = p
+                    .probabilities
+                    .iter()
+                    .map(|(_, v)| format!("{v:.6}"))
+                    .collect();
+                println!(
+                    "{path},{},{:.6},{},",
+                    p.label,
+                    p.confidence,
+                    probs.join(",")
+                );
+            }
+            Err(e) => println!(
+                "{path},,,{},{}",
+                vec![""; labels.len()].join(","),
+                csv_field(e)
+            ),
         }
     }
 }
