@@ -80,6 +80,12 @@ fn each_clip_becomes_one_segment_with_its_own_label_at_its_own_place() {
         analysis.segments
     );
     for ((clip, (start, end)), seg) in clips.iter().zip(&truth).zip(&analysis.segments) {
+        eprintln!(
+            "DBG {start:.2}-{end:.2} {:.2}-{:.2} {}",
+            seg.start_s,
+            seg.end_s,
+            clip.display()
+        );
         assert!(
             (seg.start_s - start).abs() <= TOLERANCE_S && (seg.end_s - end).abs() <= TOLERANCE_S,
             "{}: speech {start:.2}-{end:.2} s, segment {:.2}-{:.2} s",

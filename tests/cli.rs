@@ -849,3 +849,53 @@ fn predict_csv_gives_a_file_that_failed_a_row_with_its_reason() {
     assert!((sum - 1.0).abs() < 1e-4, "{sum}");
     assert!(heard.last().unwrap().is_empty());
 }
+
+#[test]
+fn a_dc_offset_changes_nothing_the_model_hears() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    // An angry sentence, and the same with the offset of a biased microphone or converter
+    // (-34 dBFS; RAVDESS's clips have 1e-6 in the median).
+    let sentence = data.join("ravdess/Actor_01/03-01-05-02-01-01-01.flac");
+    let clip = ser_audio::load(sentence, &Default::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let wav = |name: &str, offset: f32| {
+        let bytes: Vec<u8> = clip
+            .samples
+            .iter()
+            .flat_map(|x| (x + offset).to_le_bytes())
+            .collect();
+        common::temp_file(
+            &dir,
+            name,
+            &common::wav_bytes(3, 1, clip.sample_rate, 32, &bytes, None),
+        )
+    };
+    let (plain, offset) = (wav("plain.wav", 0.0), wav("offset.wav", 0.02));
+    let bin = env!("CARGO_BIN_EXE_ser");
+    let (heard, heard_offset) = (
+        common::predict_json(bin, None, &plain),
+        common::predict_json(bin, None, &offset),
+    );
+    assert_eq!(heard["label"], heard_offset["label"]);
+    for (label, p) in heard["probabilities"].as_object().unwrap() {
+        let q = heard_offset["probabilities"][label].as_f64().unwrap();
+        assert!(
+            (p.as_f64().unwrap() - q).abs() < 1e-3,
+            "{heard} against {heard_offset}"
+        );
+    }
+    // The long-recording analysis finds the same speech, with the same emotion.
+    let analysis = |file: &std::path::Path| {
+        let out = ser()
+            .args(["analyze", "--format", "json"])
+            .arg(file)
+            .output()
+            .unwrap();
+        common::assert_succeeded(&out);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (doc["speech_s"].clone(), doc["dominant"].clone())
+    };
+    assert_eq!(analysis(&plain), analysis(&offset));
+}

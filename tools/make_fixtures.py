@@ -15,7 +15,7 @@
    under a gliding pitch, with pauses), which the speech detector takes for speech where it takes
    a steady tone for noise: what tests of `ser predict` and `POST /api/v1/predict` classify when
    they need no corpus (`python3 tools/make_fixtures.py speechlike` writes only this one, `formats`
-   only the decoder fixtures).
+   only the decoder fixtures, `librosa` only the parity fixtures of 1).
 
 Run it in a throwaway venv with pinned versions:
 
@@ -239,6 +239,8 @@ def speechlike_fixture():
 
 if __name__ == "__main__" and sys.argv[1:] == ["speechlike"]:
     speechlike_fixture()
+elif __name__ == "__main__" and sys.argv[1:] == ["librosa"]:
+    librosa_fixtures()
 elif __name__ == "__main__" and sys.argv[1:] == ["formats"]:
     format_fixtures()
     opus_fixture()

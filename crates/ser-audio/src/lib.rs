@@ -2,7 +2,7 @@
 //!
 //! The pipeline is `decode` (WAV, AIFF, CAF, FLAC, MP3, AAC and ALAC in MP4/M4A, Vorbis in
 //! Ogg, WebM or Matroska via symphonia, and Opus by `opus`; detected by content)
-//! → mix down to mono (mean of channels) → `resample` (band-limited, rubato's FFT resampler)
+//! → mix down to mono (mean of channels) → remove its DC offset ([`DcBlocker`]) → `resample` (band-limited, rubato's FFT resampler)
 //! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional
 //! `fit` to a fixed duration, or [`cover`] with windows of one length. Everything streams
 //! packet by packet, so memory follows what the caller keeps, never the size a header claims.
@@ -19,6 +19,7 @@
 //! # Ok::<(), ser_audio::AudioError>(())
 //! ```
 
+mod dc;
 mod decode;
 mod error;
 mod files;
@@ -31,6 +32,7 @@ mod silence;
 mod trim;
 mod windows;
 
+pub use dc::DcBlocker;
 pub use decode::{
     probe_info, valid_sample, Decoder, ProbedInfo, SourceInfo, MAX_CHANNELS, MAX_SAMPLE_MAGNITUDE,
     MAX_SAMPLE_RATE, MIN_SAMPLE_RATE,

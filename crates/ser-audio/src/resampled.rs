@@ -1,15 +1,17 @@
 //! A decoder read at another rate, stretch by stretch: the channel read (or the mean of all)
-//! and, where one channel of several is read, the other channels' mean beside it, resampled
-//! alike so that the two line up sample for sample. The whole-file load and the streaming
+//! and, where one channel of several is read, the other channels' mean beside it, each freed of
+//! its DC offset ([`DcBlocker`]) and resampled alike so that the two line up sample for sample. The whole-file load and the streaming
 //! analysis of long recordings both read a decoder this way.
 
+use crate::dc::DcBlocker;
 use crate::decode::Decoder;
 use crate::error::Result;
 use crate::resample::StreamResampler;
 
-/// The other channels of a one-channel read: their resampler, and their mean over the packet
-/// the decoder returned last.
+/// The other channels of a one-channel read: their filter and resampler, and their mean over
+/// the packet the decoder returned last.
 struct Others {
+    blocker: DcBlocker,
     resampler: StreamResampler,
     decoded: Vec<f32>,
 }
@@ -17,6 +19,9 @@ struct Others {
 /// A [`Decoder`] resampled to one rate as it is read.
 pub struct Resampled {
     decoder: Decoder,
+    blocker: DcBlocker,
+    /// The packet the decoder returned last, filtered.
+    filtered: Vec<f32>,
     resampler: StreamResampler,
     others: Option<Others>,
     flushed: bool,
@@ -28,11 +33,14 @@ impl Resampled {
     pub fn new(decoder: Decoder, rate: u32, beside_others: bool) -> Self {
         let in_rate = decoder.info().sample_rate;
         let others = (beside_others && decoder.reads_one_of_several()).then(|| Others {
+            blocker: DcBlocker::new(in_rate),
             resampler: StreamResampler::new(in_rate, rate),
             decoded: Vec::new(),
         });
         Self {
             decoder,
+            blocker: DcBlocker::new(in_rate),
+            filtered: Vec::new(),
             resampler: StreamResampler::new(in_rate, rate),
             others,
             flushed: false,
@@ -45,9 +53,13 @@ impl Resampled {
     pub fn next(&mut self, out: &mut Vec<f32>, others: &mut Vec<f32>) -> Result<bool> {
         match self.decoder.next_mono()? {
             Some(chunk) => {
-                self.resampler.push(chunk, out);
+                self.filtered.clear();
+                self.filtered.extend_from_slice(chunk);
+                self.blocker.process(&mut self.filtered);
+                self.resampler.push(&self.filtered, out);
                 if let Some(o) = &mut self.others {
                     self.decoder.others(&mut o.decoded);
+                    o.blocker.process(&mut o.decoded);
                     o.resampler.push(&o.decoded, others);
                 }
                 Ok(true)

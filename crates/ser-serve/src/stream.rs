@@ -18,7 +18,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use ser_audio::StreamResampler;
+use ser_audio::{DcBlocker, StreamResampler};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -210,6 +210,8 @@ async fn run_session(socket: &mut WebSocket, state: &AppState) -> Result<(), Str
         .window_len()
         .expect("validated model configuration");
     let hop = (HOP_S * rate as f64).round() as usize;
+    // As a file is read: freed of any DC offset, then resampled.
+    let mut blocker = DcBlocker::new(header.sample_rate);
     let mut resampler = StreamResampler::new(header.sample_rate, rate);
     let mut window: Vec<f32> = Vec::with_capacity(2 * window_len);
     let (mut received, mut since_event) = (0usize, 0usize);
@@ -220,7 +222,8 @@ async fn run_session(socket: &mut WebSocket, state: &AppState) -> Result<(), Str
             Message::Text(_) => return Err("only one text message (the header) is expected".into()),
             _ => continue,
         };
-        let mono = decode_pcm(&bytes, &header)?;
+        let mut mono = decode_pcm(&bytes, &header)?;
+        blocker.process(&mut mono);
         let before = window.len();
         resampler.push(&mono, &mut window);
         let added = window.len() - before;

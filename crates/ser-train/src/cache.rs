@@ -12,6 +12,11 @@ use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use ser_audio::{AudioError, LoadOptions};
 
+/// Which reading of audio files the entries hold: changed whenever `ser_audio::load` gives
+/// other samples for the same file and options, so that an entry an earlier reading wrote is
+/// never served. 2: the DC offset removed (2026-12-05).
+const READING: u32 = 2;
+
 /// A cache directory (or none: always decode).
 pub struct WaveCache {
     dir: Option<PathBuf>,
@@ -46,6 +51,7 @@ impl WaveCache {
         meta.len().hash(&mut h);
         meta.modified().ok()?.hash(&mut h);
         serde_json::to_string(&self.opts).ok()?.hash(&mut h);
+        READING.hash(&mut h);
         Some(dir.join(format!("{:016x}.f32", h.finish())))
     }
 
