@@ -24,11 +24,11 @@ const ABOVE_FLOOR_DB: f32 = 9.0;
 /// cut to this length, keeping half of it at each end (of one before the first speech its end,
 /// of one after the last its start). The model covers a long recording with 3 s windows and
 /// takes the mean of their logits, and a window over a pause gets an answer of its own: two
-/// RAVDESS sentences of one emotion by actors a fold's network never heard (fold 1) scored
-/// 79.2 % with 0.3 s between them, 50.8 % with 10 s and 29.2 % with 30 s of hiss, 35.8 % as one
-/// side of a call whose other side spoke between them; with pauses cut to 0.5 s, 78.3-80.8 % in
-/// every case (cut to 0.25 s 75.0-77.5 %, to 1 s 73.3-78.3 %, to 2 s 72.5-79.2 %;
-/// `experiments/2026-12-05-long-pauses`).
+/// RAVDESS sentences of one emotion by actors a fold's network never heard (folds 1 and 2)
+/// scored 79.2 and 76.7 % with 0.3 s between them, 50.8 and 43.3 % with 10 s and 29.2 and
+/// 20.8 % with 30 s of hiss, 35.8 and 45.0 % as one side of a call whose other side spoke
+/// between them; with pauses cut to 0.5 s, 78.3-80.8 and 74.2-78.3 % in every case (the best
+/// of 0.25, 0.5, 1 and 2 s over both folds; `experiments/2026-12-05-long-pauses`).
 pub const KEPT_PAUSE_S: f64 = 0.5;
 
 /// The speech regions the default [`SpeechDetector`] finds in `samples` (mono, at
