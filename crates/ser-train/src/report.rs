@@ -570,6 +570,14 @@ fn augment_text(cfg: &TrainConfig) -> String {
             100.0 * a.telephone_prob
         ));
     }
+    if a.hum_prob > 0.0 {
+        parts.push(format!(
+            "mains hum on {:.0} % of clips at {}-{} dB below the speech",
+            100.0 * a.hum_prob,
+            a.hum_snr_db.0,
+            a.hum_snr_db.1
+        ));
+    }
     if a.noise_prob > 0.0 {
         parts.push(format!(
             "white noise on {:.0} % of clips at {}-{} dB SNR",

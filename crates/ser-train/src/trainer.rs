@@ -31,7 +31,7 @@ use ser_model::{
 use crate::acoustics::{reverberate, room_response, telephone_band};
 use crate::adversary::{strength_at, SpeakerHead};
 use crate::augment::{
-    add_babble, add_noise, join, random_placement, spec_augment, warp_frequencies, Mixup,
+    add_babble, add_hum, add_noise, join, random_placement, spec_augment, warp_frequencies, Mixup,
     BABBLE_TALKERS,
 };
 use crate::averaging::running_mean;
@@ -130,6 +130,10 @@ fn train_features(
     }
     if chance(&mut rng, aug.telephone_prob) {
         wave = telephone_band(&wave, rate);
+    }
+    if chance(&mut rng, aug.hum_prob) {
+        let snr = rng.random_range(aug.hum_snr_db.0..=aug.hum_snr_db.1);
+        add_hum(&mut wave, rate, snr, &mut rng);
     }
     if chance(&mut rng, aug.noise_prob) {
         let snr = rng.random_range(aug.snr_db.0..=aug.snr_db.1);
