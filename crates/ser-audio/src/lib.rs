@@ -25,6 +25,7 @@ mod error;
 mod files;
 mod fit;
 mod load;
+mod mono_stream;
 mod opus;
 mod resample;
 mod resampled;
@@ -43,6 +44,7 @@ pub use fit::fit_duration;
 pub use load::{
     load, load_beside_others, load_bytes, load_from, shape, Audio, LoadOptions, DEFAULT_SAMPLE_RATE,
 };
+pub use mono_stream::MonoStream;
 pub use resample::{change_speed, resample, StreamResampler};
 pub use resampled::Resampled;
 pub use silence::{require_sound, SILENT_PEAK_DBFS};

@@ -1,28 +1,24 @@
 //! A decoder read at another rate, stretch by stretch: the channel read (or the mean of all)
-//! and, where one channel of several is read, the other channels' mean beside it, each freed of
-//! its DC offset ([`DcBlocker`]) and resampled alike so that the two line up sample for sample. The whole-file load and the streaming
-//! analysis of long recordings both read a decoder this way.
+//! and, where one channel of several is read, the other channels' mean beside it, each as a
+//! [`MonoStream`] (freed of its DC offset, resampled) so that the two line up sample for sample.
+//! The whole-file load and the streaming analysis of long recordings both read a decoder this
+//! way.
 
-use crate::dc::DcBlocker;
 use crate::decode::Decoder;
 use crate::error::Result;
-use crate::resample::StreamResampler;
+use crate::mono_stream::MonoStream;
 
-/// The other channels of a one-channel read: their filter and resampler, and their mean over
-/// the packet the decoder returned last.
+/// The other channels of a one-channel read: their stream, and their mean over the packet the
+/// decoder returned last.
 struct Others {
-    blocker: DcBlocker,
-    resampler: StreamResampler,
+    stream: MonoStream,
     decoded: Vec<f32>,
 }
 
 /// A [`Decoder`] resampled to one rate as it is read.
 pub struct Resampled {
     decoder: Decoder,
-    blocker: DcBlocker,
-    /// The packet the decoder returned last, filtered.
-    filtered: Vec<f32>,
-    resampler: StreamResampler,
+    stream: MonoStream,
     others: Option<Others>,
     flushed: bool,
 }
@@ -33,15 +29,12 @@ impl Resampled {
     pub fn new(decoder: Decoder, rate: u32, beside_others: bool) -> Self {
         let in_rate = decoder.info().sample_rate;
         let others = (beside_others && decoder.reads_one_of_several()).then(|| Others {
-            blocker: DcBlocker::new(in_rate),
-            resampler: StreamResampler::new(in_rate, rate),
+            stream: MonoStream::new(in_rate, rate),
             decoded: Vec::new(),
         });
         Self {
             decoder,
-            blocker: DcBlocker::new(in_rate),
-            filtered: Vec::new(),
-            resampler: StreamResampler::new(in_rate, rate),
+            stream: MonoStream::new(in_rate, rate),
             others,
             flushed: false,
         }
@@ -53,14 +46,10 @@ impl Resampled {
     pub fn next(&mut self, out: &mut Vec<f32>, others: &mut Vec<f32>) -> Result<bool> {
         match self.decoder.next_mono()? {
             Some(chunk) => {
-                self.filtered.clear();
-                self.filtered.extend_from_slice(chunk);
-                self.blocker.process(&mut self.filtered);
-                self.resampler.push(&self.filtered, out);
+                self.stream.push(chunk, out);
                 if let Some(o) = &mut self.others {
                     self.decoder.others(&mut o.decoded);
-                    o.blocker.process(&mut o.decoded);
-                    o.resampler.push(&o.decoded, others);
+                    o.stream.push(&o.decoded, others);
                 }
                 Ok(true)
             }
@@ -77,9 +66,9 @@ impl Resampled {
         if std::mem::replace(&mut self.flushed, true) {
             return;
         }
-        self.resampler.finish(out);
+        self.stream.finish(out);
         if let Some(o) = &mut self.others {
-            o.resampler.finish(others);
+            o.stream.finish(others);
         }
     }
 

@@ -18,7 +18,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use ser_audio::{DcBlocker, StreamResampler};
+use ser_audio::MonoStream;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -211,8 +211,7 @@ async fn run_session(socket: &mut WebSocket, state: &AppState) -> Result<(), Str
         .expect("validated model configuration");
     let hop = (HOP_S * rate as f64).round() as usize;
     // As a file is read: freed of any DC offset, then resampled.
-    let mut blocker = DcBlocker::new(header.sample_rate);
-    let mut resampler = StreamResampler::new(header.sample_rate, rate);
+    let mut stream = MonoStream::new(header.sample_rate, rate);
     let mut window: Vec<f32> = Vec::with_capacity(2 * window_len);
     let (mut received, mut since_event) = (0usize, 0usize);
     while let Some(msg) = recv(socket, idle).await? {
@@ -222,10 +221,9 @@ async fn run_session(socket: &mut WebSocket, state: &AppState) -> Result<(), Str
             Message::Text(_) => return Err("only one text message (the header) is expected".into()),
             _ => continue,
         };
-        let mut mono = decode_pcm(&bytes, &header)?;
-        blocker.process(&mut mono);
+        let mono = decode_pcm(&bytes, &header)?;
         let before = window.len();
-        resampler.push(&mono, &mut window);
+        stream.push(&mono, &mut window);
         let added = window.len() - before;
         received += added;
         since_event += added;
