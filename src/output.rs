@@ -79,3 +79,25 @@ pub fn json_rows<T>(
         })
         .collect()
 }
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The CSV fields of a prediction among `labels` labels: its label, its confidence and every
+/// label's probability; all of them empty without one (a pause, a file that failed).
+pub fn csv_prediction(prediction: Option<&ser_model::Prediction>, labels: usize) -> String {
+    match prediction {
+        Some(p) => {
+            let mut fields = vec![p.label.clone(), format!("{:.6}", p.confidence)];
+            fields.extend(p.probabilities.iter().map(|(_, v)| format!("{v:.6}")));
+            fields.join(",")
+        }
+        None => vec![""; labels + 2].join(","),
+    }
+}

@@ -11,7 +11,10 @@ use serde_json::Value;
 use super::common::{ChannelArg, ModelArg};
 use super::{batch_exit_code, TableJsonCsv};
 use crate::files::collect_audio_files;
-use crate::output::{check_chart_path, json_rows, progress_bar, progress_counter, write_chart};
+use crate::output::{
+    check_chart_path, csv_field, csv_prediction, json_rows, progress_bar, progress_counter,
+    write_chart,
+};
 
 /// Arguments of `ser analyze`.
 #[derive(clap::Args)]
@@ -267,10 +270,10 @@ fn print_csv(
         if by_side { "channel," } else { "" },
         labels.join(",")
     );
-    let no_probabilities = vec![""; labels.len()].join(",");
+    let k = labels.len();
     for ((path, r), side) in results.iter().zip(sides) {
         // The columns before the times: the path, and with `by_side` the channel.
-        let mut input = super::predict::csv_field(&path.display().to_string());
+        let mut input = csv_field(&path.display().to_string());
         if by_side {
             input.push_str(&format!(
                 ",{}",
@@ -280,29 +283,17 @@ fn print_csv(
         let a = match r {
             Ok(a) => a,
             Err(e) => {
-                let e = super::predict::csv_field(e);
-                println!("{input},,,,,,{no_probabilities},{e}");
+                println!("{input},,,,{},{}", csv_prediction(None, k), csv_field(e));
                 continue;
             }
         };
         for (start, end, seg) in rows(a) {
-            match seg {
-                Some(s) => {
-                    let probs: Vec<String> = s
-                        .prediction
-                        .probabilities
-                        .iter()
-                        .map(|(_, v)| format!("{v:.6}"))
-                        .collect();
-                    println!(
-                        "{input},{start:.3},{end:.3},true,{},{:.6},{},",
-                        s.prediction.label,
-                        s.prediction.confidence,
-                        probs.join(",")
-                    );
-                }
-                None => println!("{input},{start:.3},{end:.3},false,,,{no_probabilities},"),
-            }
+            let prediction = seg.map(|s| &s.prediction);
+            println!(
+                "{input},{start:.3},{end:.3},{},{},",
+                seg.is_some(),
+                csv_prediction(prediction, k)
+            );
         }
     }
 }

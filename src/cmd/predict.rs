@@ -10,7 +10,7 @@ use ser_model::Prediction;
 use super::common::{ChannelArg, ModelArg};
 use super::{batch_exit_code, TableJsonCsv};
 use crate::files::collect_audio_files;
-use crate::output::json_rows;
+use crate::output::{csv_field, csv_prediction, json_rows};
 
 /// Arguments of `ser predict`.
 #[derive(clap::Args)]
@@ -145,33 +145,12 @@ fn print_csv(results: &[(PathBuf, Result<Prediction, String>)], labels: &[String
     for (path, r) in results {
         let path = csv_field(&path.display().to_string());
         match r {
-            Ok(p) => {
-                let probs: Vec<String> = p
-                    .probabilities
-                    .iter()
-                    .map(|(_, v)| format!("{v:.6}"))
-                    .collect();
-                println!(
-                    "{path},{},{:.6},{},",
-                    p.label,
-                    p.confidence,
-                    probs.join(",")
-                );
-            }
+            Ok(p) => println!("{path},{},", csv_prediction(Some(p), labels.len())),
             Err(e) => println!(
-                "{path},,,{},{}",
-                vec![""; labels.len()].join(","),
+                "{path},{},{}",
+                csv_prediction(None, labels.len()),
                 csv_field(e)
             ),
         }
-    }
-}
-
-/// A CSV field, quoted when it holds a comma, a quote or a line break.
-pub(super) fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
