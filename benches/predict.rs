@@ -3,7 +3,8 @@
 //! Where the single clip's time goes: `single/features_3s` (log-mel and standardisation of
 //! the loaded clip) and `single/predict_loaded_clip_3s` (the same plus the network); their
 //! difference is what each further network of an ensemble would add. `single/speech_check_3s`
-//! is the speech check that `ser predict` and the API run before classifying.
+//! is the speech check that `ser predict` and the API run before classifying;
+//! `single/remove_hum_*` what mains hum removal costs every read (inside `predict_file`).
 //!
 //! One core: `RAYON_NUM_THREADS=1 taskset -c 0 cargo bench --bench predict -- single`
 //! Both cores: `cargo bench --bench predict -- batch`
@@ -55,6 +56,22 @@ fn bench(c: &mut Criterion) {
     let rate = model.config().audio.sample_rate;
     c.bench_function("single/speech_check_3s", |b| {
         b.iter(|| ser_analyze::require_speech("clip", &clip, rate).unwrap())
+    });
+    // Mains hum removal, in every read: looking for it in a clip without any (what every clip
+    // pays), and removing 50 Hz with two harmonics at -50 dBFS (what a humming one pays).
+    c.bench_function("single/remove_hum_none_3s", |b| {
+        b.iter(|| ser_audio::remove_hum(&mut clip.clone(), rate))
+    });
+    let humming: Vec<f32> = clip
+        .iter()
+        .enumerate()
+        .map(|(n, x)| {
+            let phase = std::f32::consts::TAU * 50.0 * n as f32 / rate as f32;
+            x + 0.0035 * (phase.sin() + 0.25 * (2.0 * phase).sin() + 0.5 * (3.0 * phase).sin())
+        })
+        .collect();
+    c.bench_function("single/remove_hum_50hz_3s", |b| {
+        b.iter(|| ser_audio::remove_hum(&mut humming.clone(), rate).unwrap())
     });
     let mut group = c.benchmark_group("batch");
     group.throughput(Throughput::Elements(files.len() as u64));

@@ -108,7 +108,8 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Silent { peak_dbfs } if peak_dbfs.is_finite() => write!(
                 f,
                 "no sound to classify: the loudest sample is at {peak_dbfs:.1} dBFS, at or below \
-                 {:.0} dBFS (digital silence: a muted microphone or an empty track?)",
+                 {:.0} dBFS once mains hum is removed (digital silence: a muted microphone, an \
+                 empty track, or nothing but hum?)",
                 crate::SILENT_PEAK_DBFS
             ),
             ErrorKind::Silent { .. } => write!(

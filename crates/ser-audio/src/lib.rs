@@ -2,7 +2,8 @@
 //!
 //! The pipeline is `decode` (WAV, AIFF, CAF, FLAC, MP3, AAC and ALAC in MP4/M4A, Vorbis in
 //! Ogg, WebM or Matroska via symphonia, and Opus by `opus`; detected by content)
-//! → mix down to mono (mean of channels) → remove its DC offset ([`DcBlocker`]) → `resample` (band-limited, rubato's FFT resampler)
+//! → mix down to mono (mean of channels) → remove mains hum ([`remove_hum`]) → remove its DC
+//! offset ([`DcBlocker`]) → `resample` (band-limited, rubato's FFT resampler)
 //! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional
 //! `fit` to a fixed duration, or [`cover`] with windows of one length. Everything streams
 //! packet by packet, so memory follows what the caller keeps, never the size a header claims.
@@ -24,6 +25,7 @@ mod decode;
 mod error;
 mod files;
 mod fit;
+mod hum;
 mod load;
 mod mono_stream;
 mod opus;
@@ -41,6 +43,7 @@ pub use decode::{
 pub use error::{AudioError, ErrorKind, Result};
 pub use files::{find_audio_files, has_audio_extension, AUDIO_EXTENSIONS};
 pub use fit::fit_duration;
+pub use hum::{remove_hum, Hum, HumStream};
 pub use load::{
     load, load_beside_others, load_bytes, load_from, shape, Audio, LoadOptions, DEFAULT_SAMPLE_RATE,
 };

@@ -210,8 +210,8 @@ async fn run_session(socket: &mut WebSocket, state: &AppState) -> Result<(), Str
         .window_len()
         .expect("validated model configuration");
     let hop = (HOP_S * rate as f64).round() as usize;
-    // As a file is read: freed of any DC offset, then resampled.
-    let mut stream = MonoStream::new(header.sample_rate, rate);
+    // As a file is read: freed of any DC offset, then resampled; hum goes window by window.
+    let mut stream = MonoStream::live(header.sample_rate, rate);
     let mut window: Vec<f32> = Vec::with_capacity(2 * window_len);
     let (mut received, mut since_event) = (0usize, 0usize);
     while let Some(msg) = recv(socket, idle).await? {
@@ -263,8 +263,9 @@ async fn window_event(state: &AppState, window: &[f32], t_s: f64) -> Result<Valu
     let (heard, prediction) = if level_db < SPEECH_DB {
         (Heard::Silence, None)
     } else {
-        let clip = window.to_vec();
+        let mut clip = window.to_vec();
         run_blocking(state, move |model| {
+            ser_audio::remove_hum(&mut clip, rate);
             let heard = hear_sound(&clip, rate);
             let prediction = (heard == Heard::Speech).then(|| {
                 // Prepared exactly as a loaded file: the model's trim, offset and duration.
