@@ -149,13 +149,14 @@ impl Line {
         }
     }
 
-    /// How far from the frequency measured (`freq` Hz, in blocks starting at `starts` samples
-    /// of a signal at `rate` Hz) the sinusoid behind the line lies, in Hz: the offset whose
-    /// turn from block to block makes its phasors in the recording's `pauses` agree best (each
+    /// How far from the frequency measured (`freq` Hz, in `blocks`) the sinusoid behind the
+    /// line lies, in Hz: the offset whose turn from block to block makes its phasors in the
+    /// recording's pauses agree best (each
     /// weighted by how clear the spectrum beside the line is there), to the nearest
     /// [`DRIFT_STEP_HZ`] (the one nearest none where several agree alike) and interpolated
     /// between.
-    fn drift(&self, freq: f64, starts: &[usize], rate: f64, pauses: &[bool]) -> f64 {
+    fn drift(&self, freq: f64, blocks: &Blocks) -> f64 {
+        let (starts, rate, pauses) = (&blocks.starts, blocks.rate, &blocks.pauses);
         let agreement = |i: i64| {
             let turn = TAU * i as f64 * DRIFT_STEP_HZ / rate;
             (0..starts.len())
@@ -391,19 +392,19 @@ impl Look {
     /// The fundamental of the family of `f0` where it is hum here: `f0` and its drift,
     /// measured on the harmonic among the first three that stands highest.
     fn found(&self, f0: f64) -> Option<f64> {
-        let (k, line) = (1..=3)
+        let (k, line, db) = (1..=3)
             .map(|k| {
                 let f = k as f64 * f0;
                 let beside = BESIDE_HZ.map(|d| self.bin(f + d));
-                (k, Line::new(self.bin(f), beside, &self.blocks.pauses))
+                let line = Line::new(self.bin(f), beside, &self.blocks.pauses);
+                let db = line.standing_db();
+                (k, line, db)
             })
-            .max_by(|x, y| x.1.standing_db().total_cmp(&y.1.standing_db()))?;
-        if line.standing_db() < FOUND_DB {
+            .max_by(|x, y| x.2.total_cmp(&y.2))?;
+        if db < FOUND_DB {
             return None;
         }
-        let f = k as f64 * f0;
-        let b = &self.blocks;
-        Some(f0 + line.drift(f, &b.starts, b.rate, &b.pauses) / k as f64)
+        Some(f0 + line.drift(k as f64 * f0, &self.blocks) / k as f64)
     }
 }
 
