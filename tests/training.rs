@@ -384,7 +384,10 @@ fn a_network_taught_by_a_teacher_alone_learns_the_teacher_and_not_the_labels() {
             ..e.clone()
         })
         .collect();
-    // The network alone: a prosody head would learn the wrong labels from the clips.
+    // The network alone: a prosody head would learn the wrong labels from the clips. Softened
+    // targets take longer to learn than hard ones: at 60 epochs, students of seeds 1-7 agreed
+    // on 13-16 clips (seed 7 on 13 once the DC filter rounded differently), at 120
+    // on all 16, and none on any wrong label.
     let cfg = TrainConfig {
         seed: 7,
         distill: Some(DistillConfig {
@@ -393,7 +396,7 @@ fn a_network_taught_by_a_teacher_alone_learns_the_teacher_and_not_the_labels() {
             temperature: 2.0,
         }),
         prosody_weight: 0.0,
-        ..tiny_config(60)
+        ..tiny_config(120)
     };
     let student = train(&cfg, &ds.labels, &wrong, &[], &quiet()).unwrap();
     // Scored against the true labels, which are what the teacher says.

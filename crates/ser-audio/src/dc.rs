@@ -57,15 +57,32 @@ fn lagging_sum(start: &[f32], level: f32) -> f32 {
 #[derive(Debug, Clone)]
 pub struct DcBlocker {
     pole: f32,
+    /// `gains[j][k]`: how much the difference `x[j] - x[j-1]` of a run of [`RUN`] samples adds
+    /// to output `k` of the run (`pole^(k-j)`, none before `j`).
+    gains: [[f32; RUN]; RUN],
+    /// `carry[k]`: how much the output before a run adds to its output `k` (`pole^(k+1)`).
+    carry: [f32; RUN],
     last_in: Option<f32>,
     last_out: f32,
 }
 
+/// Samples filtered as one run: the recursion `y[n] = d[n] + p·y[n-1]` unrolled over them
+/// turns into products that do not wait on each other (vector instructions), and only the run's
+/// last output waits on the one before it; sample by sample, each output waited on the last,
+/// and the filter took a fifth of the time it takes to read a 48 kHz clip.
+const RUN: usize = 8;
+
 impl DcBlocker {
     /// A filter for samples at `sample_rate` Hz.
     pub fn new(sample_rate: u32) -> Self {
+        let pole = (-std::f64::consts::TAU * CUTOFF_HZ as f64 / sample_rate as f64).exp();
+        let power = |k: usize| pole.powi(k as i32) as f32;
         Self {
-            pole: (-std::f32::consts::TAU * CUTOFF_HZ / sample_rate as f32).exp(),
+            pole: pole as f32,
+            gains: std::array::from_fn(|j| {
+                std::array::from_fn(|k| if k >= j { power(k - j) } else { 0.0 })
+            }),
+            carry: std::array::from_fn(|k| power(k + 1)),
             last_in: None,
             last_out: 0.0,
         }
@@ -74,7 +91,7 @@ impl DcBlocker {
     /// Filters the next piece of the recording in place.
     pub fn process(&mut self, samples: &mut [f32]) {
         let start = &samples[..samples.len().min(START_LEN)];
-        let mut before = match self.last_in {
+        let before = match self.last_in {
             Some(x) => x,
             None if start.is_empty() => return,
             None => {
@@ -83,13 +100,51 @@ impl DcBlocker {
                 level
             }
         };
-        for x in samples.iter_mut() {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has the feature `filter_avx2` is compiled for.
+            self.last_in = Some(unsafe { self.filter_avx2(samples, before) });
+            return;
+        }
+        self.last_in = Some(self.filter(samples, before));
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn filter_avx2(&mut self, samples: &mut [f32], before: f32) -> f32 {
+        self.filter(samples, before)
+    }
+
+    /// Filters `samples`, `before` being the input sample before them; returns their last.
+    /// Always inlined, so that [`DcBlocker::filter_avx2`] compiles it with eight lanes a
+    /// vector (the products are not fused, so both give the same output).
+    #[inline(always)]
+    fn filter(&mut self, samples: &mut [f32], mut before: f32) -> f32 {
+        let mut runs = samples.chunks_exact_mut(RUN);
+        for run in &mut runs {
+            // What the run's own input gives, which does not wait on the run before; the
+            // output before the run comes in last, one product and one sum per run.
+            let mut y = [0.0; RUN];
+            for (j, gains) in self.gains.iter().enumerate() {
+                let step = run[j] - if j == 0 { before } else { run[j - 1] };
+                for (y, g) in y.iter_mut().zip(gains) {
+                    *y += g * step;
+                }
+            }
+            for (y, c) in y.iter_mut().zip(&self.carry) {
+                *y += c * self.last_out;
+            }
+            before = run[RUN - 1];
+            self.last_out = y[RUN - 1];
+            run.copy_from_slice(&y);
+        }
+        for x in runs.into_remainder() {
             let y = *x - before + self.pole * self.last_out;
             before = *x;
             self.last_out = y;
             *x = y;
         }
-        self.last_in = Some(before);
+        before
     }
 }
 
@@ -131,6 +186,43 @@ mod tests {
             let clean: Vec<f32> = signal[8000..].iter().map(|v| v - 0.05).collect();
             let gain = rms(&x[8000..]) / rms(&clean);
             assert!((gain - 1.0).abs() < 0.005, "gain {gain}");
+        }
+    }
+
+    #[test]
+    fn runs_of_samples_give_what_the_recursion_gives_sample_by_sample() {
+        // Speech-like noise on an offset, filtered in pieces of uneven sizes (runs cut at
+        // every place, remainders of every length), against `y[n] = x[n] - x[n-1] + p·y[n-1]`
+        // in f64 from the same start.
+        let rate = 48_000;
+        let mut state = 1u32;
+        let signal: Vec<f32> = (0..rate)
+            .map(|i| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let noise = (state >> 8) as f32 / (1 << 24) as f32 - 0.5;
+                0.02 + noise * (std::f32::consts::TAU * 3.0 * i as f32 / rate as f32).sin()
+            })
+            .collect();
+        let mut x = signal.clone();
+        let mut blocker = DcBlocker::new(rate as u32);
+        let (mut at, mut size) = (0, START_LEN);
+        while at < x.len() {
+            let end = (at + size).min(x.len());
+            blocker.process(&mut x[at..end]);
+            at = end;
+            size = size % 23 + 1;
+        }
+        let level = level_of(&signal[..START_LEN]) as f64;
+        let pole = (-std::f64::consts::TAU * CUTOFF_HZ as f64 / rate as f64).exp();
+        let mut y = (1.0 - pole) * lagging_sum(&signal[..START_LEN], level as f32) as f64;
+        let mut before = level;
+        for (i, (&s, &got)) in signal.iter().zip(&x).enumerate() {
+            y = s as f64 - before + pole * y;
+            before = s as f64;
+            assert!(
+                (got as f64 - y).abs() < 1e-5,
+                "sample {i}: {got} against {y}"
+            );
         }
     }
 

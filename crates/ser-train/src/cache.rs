@@ -14,8 +14,9 @@ use ser_audio::{AudioError, LoadOptions};
 
 /// Which reading of audio files the entries hold: changed whenever `ser_audio::load` gives
 /// other samples for the same file and options, so that an entry an earlier reading wrote is
-/// never served. 2: the DC offset removed (2026-12-05); 3: mains hum removed (2026-12-05).
-const READING: u32 = 3;
+/// never served. 2: the DC offset removed (2026-12-05); 3: mains hum removed (2026-12-05); 4:
+/// the DC filter run eight samples at a time, which rounds differently (2026-12-05).
+const READING: u32 = 4;
 
 /// A cache directory (or none: always decode).
 pub struct WaveCache {
