@@ -416,6 +416,65 @@ fn eval_json_scores_the_bundled_model_on_an_actor() {
 }
 
 #[test]
+fn eval_scores_the_answers_predict_gives_and_leaves_out_what_it_refuses() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    // A manifest of three RAVDESS sentences, actor 1's calm sentences with half a minute of
+    // room hiss between them (heard whole, the hiss turned calm into disgust), and hiss alone,
+    // each labelled with what `ser predict` answers for its file.
+    let dir = tempfile::tempdir().unwrap();
+    let actor = data.join("ravdess/Actor_01");
+    let sentence = |emotion: u32, statement: u32| {
+        actor.join(format!("03-01-{emotion:02}-02-{statement:02}-01-01.flac"))
+    };
+    let recording = |name: &str, build: &dyn Fn(&mut common::recording::Builder<_>)| {
+        let path = dir.path().join(name);
+        let mut b =
+            common::recording::Builder::new(std::fs::File::create(&path).unwrap(), 16_000).unwrap();
+        build(&mut b);
+        b.finish().unwrap();
+        path
+    };
+    let paused = recording("paused.wav", &|b| {
+        b.clip(&sentence(2, 1), true).unwrap();
+        b.noise(30.0, -65.0).unwrap();
+        b.clip(&sentence(2, 2), true).unwrap();
+    });
+    let hiss = recording("hiss.wav", &|b| b.noise(3.0, -65.0).unwrap());
+    let bin = env!("CARGO_BIN_EXE_ser");
+    let mut manifest = String::from("path,label\n");
+    for file in [sentence(5, 1), sentence(4, 1), sentence(8, 2), paused] {
+        let answer = common::predict_json(bin, None, &file);
+        manifest += &format!("{},{}\n", file.display(), answer["label"].as_str().unwrap());
+    }
+    manifest += &format!("{},calm\n", hiss.display());
+    std::fs::create_dir(dir.path().join("corpus")).unwrap();
+    let corpus = dir.path().join("corpus/manifest.csv");
+    std::fs::write(&corpus, manifest).unwrap();
+    let out = ser()
+        .args(["eval", "--format", "json", "--data"])
+        .arg(&corpus)
+        .arg("--cache")
+        .arg(dir.path().join("cache"))
+        .output()
+        .unwrap();
+    common::assert_succeeded(&out);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Every answer is predict's, and the clip predict refuses is not scored, but named.
+    assert_eq!(doc["n"], 4, "{doc}");
+    assert_eq!(doc["accuracy"], 1.0, "{doc}");
+    let refused = doc["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 1, "{doc}");
+    assert_eq!(refused[0]["path"], hiss.display().to_string());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("not scored") && stderr.contains("hiss.wav"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn predict_answers_only_with_the_labels_asked_for() {
     let Some(data) = common::data_dir() else {
         return;

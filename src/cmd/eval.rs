@@ -4,8 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use rayon::prelude::*;
+use ser_model::EmotionModel;
 use ser_train::calibration::reliability_svg;
-use ser_train::evaluation::evaluate;
+use ser_train::data::Example;
+use ser_train::evaluation::evaluate_clips;
 
 use super::common::{LabelledCorpus, ModelArg};
 use super::TextOrJson;
@@ -90,7 +93,14 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
             model.labels().join(", ")
         );
     }
-    let evaluation = evaluate(&model, &examples, 32).among(&among, labels);
+    let heard = Heard::of(examples, &model);
+    for (_, why) in &heard.refused {
+        eprintln!("ser: not scored: {why}");
+    }
+    if heard.clips.is_empty() && !heard.refused.is_empty() {
+        anyhow::bail!("{}: no clip holds speech", cmd.data.display());
+    }
+    let evaluation = evaluate_clips(&model, &heard.clips, &heard.targets, 32).among(&among, labels);
     let calibration = evaluation.calibration(&model);
     let scores = evaluation.scores;
     match cmd.format {
@@ -104,6 +114,12 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
                 .into();
             doc["skipped_labels"] = matched.skipped.clone().into();
             doc["among"] = chosen_among(labels, &among).into();
+            doc["refused"] = heard
+                .refused
+                .iter()
+                .map(|(path, why)| serde_json::json!({"path": path, "reason": why}))
+                .collect::<Vec<_>>()
+                .into();
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
         TextOrJson::Text => {
@@ -114,6 +130,12 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
                 100.0 * scores.uar,
                 100.0 * scores.macro_f1
             );
+            if !heard.refused.is_empty() {
+                println!(
+                    "not scored: {} clips in which `ser predict` finds no speech (listed above)",
+                    heard.refused.len()
+                );
+            }
             if among.contains(&false) {
                 println!(
                     "labels chosen among: {}",
@@ -197,6 +219,48 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
     } else {
         ExitCode::from(2)
     })
+}
+
+/// A corpus's clips as `ser predict` hears their files: with the speech check passed and long
+/// pauses cut short ([`ser_analyze::speech_of`]), so that the scores are those of the answers
+/// `ser predict` gives. A clip it refuses gets no answer and is left out, with why.
+struct Heard {
+    clips: Vec<Vec<f32>>,
+    targets: Vec<usize>,
+    refused: Vec<(PathBuf, String)>,
+}
+
+impl Heard {
+    fn of(examples: Vec<Example>, model: &EmotionModel) -> Self {
+        let audio = &model.config().audio;
+        let heard: Vec<_> = examples
+            .into_par_iter()
+            .map(|e| {
+                // The cache holds clips trimmed; prediction skips the offset after trimming.
+                let skip = e.wave.len() - audio.skip_offset(&e.wave).len();
+                let mut wave = e.wave;
+                wave.drain(..skip);
+                let name = e.path.display().to_string();
+                let speech = ser_analyze::speech_of(&name, wave, audio.sample_rate);
+                (e.path, e.target, speech)
+            })
+            .collect();
+        let mut out = Self {
+            clips: Vec::with_capacity(heard.len()),
+            targets: Vec::with_capacity(heard.len()),
+            refused: Vec::new(),
+        };
+        for (path, target, speech) in heard {
+            match speech {
+                Ok(clip) => {
+                    out.clips.push(clip);
+                    out.targets.push(target);
+                }
+                Err(why) => out.refused.push((path, why.to_string())),
+            }
+        }
+        out
+    }
 }
 
 /// The model labels a clip could be given.

@@ -34,7 +34,7 @@ mod windows;
 pub use analyzer::{Analysis, AnalyzeOptions, Analyzer};
 pub use envelope::Envelope;
 pub use smooth::Segment;
-pub use speech_check::{require_speech, speech_in, KEPT_PAUSE_S};
+pub use speech_check::{require_speech, speech_in, speech_of, KEPT_PAUSE_S};
 pub use summary::Summary;
 pub use vad::{SpeechDetector, VadParams};
 pub use windows::windows;

@@ -72,14 +72,27 @@ pub fn require_speech(name: &str, samples: &[f32], sample_rate: u32) -> Result<(
 /// not taken for its speech, as `ser analyze` does not take it: its stretches are pauses, and a
 /// channel whose only voice is the other side's is refused ([`ErrorKind::OnlyCrosstalk`]).
 pub fn speech_in(name: &str, audio: Audio) -> Result<Vec<f32>, AudioError> {
-    let regions = regions_of(
-        name,
-        &audio.samples,
-        audio.others.as_deref(),
-        audio.sample_rate,
-    )?;
-    let pause = (KEPT_PAUSE_S * audio.sample_rate as f64) as usize;
-    Ok(shorten_pauses(audio.samples, &regions, pause))
+    let others = audio.others.as_deref();
+    cut_to_speech(name, audio.samples, others, audio.sample_rate)
+}
+
+/// [`speech_in`] of samples read before, with no other channel beside them (`samples`, mono at
+/// `sample_rate`): how `ser eval` hears a corpus's clips from its cache as `ser predict` would
+/// hear their files.
+pub fn speech_of(name: &str, samples: Vec<f32>, sample_rate: u32) -> Result<Vec<f32>, AudioError> {
+    cut_to_speech(name, samples, None, sample_rate)
+}
+
+/// `samples` with their long pauses cut short, or the error that says why there is no speech.
+fn cut_to_speech(
+    name: &str,
+    samples: Vec<f32>,
+    others: Option<&[f32]>,
+    sample_rate: u32,
+) -> Result<Vec<f32>, AudioError> {
+    let regions = regions_of(name, &samples, others, sample_rate)?;
+    let pause = (KEPT_PAUSE_S * sample_rate as f64) as usize;
+    Ok(shorten_pauses(samples, &regions, pause))
 }
 
 /// The speech regions of `samples`, or the error that says why there are none.

@@ -72,32 +72,46 @@ impl Evaluation {
 /// Loss, logits and scores of a model (its network(s) and prosody head, see
 /// [`EmotionModel::logits`]) on examples (no augmentation, inference mode).
 pub fn evaluate(model: &EmotionModel, examples: &[Example], batch_size: usize) -> Evaluation {
+    // Prediction loads clips whole, trimmed and offset; the cache holds them trimmed.
+    let clips: Vec<&[f32]> = examples
+        .iter()
+        .map(|e| model.config().audio.skip_offset(&e.wave))
+        .collect();
+    let targets: Vec<usize> = examples.iter().map(|e| e.target).collect();
+    evaluate_clips(model, &clips, &targets, batch_size)
+}
+
+/// [`evaluate`] of clips as the model is to hear them (offset skipped already, and whatever
+/// else the caller does first, e.g. `ser eval`'s pauses cut as `ser predict` cuts them), each
+/// with its class in `targets`.
+pub fn evaluate_clips<C: AsRef<[f32]> + Sync>(
+    model: &EmotionModel,
+    clips: &[C],
+    targets: &[usize],
+    batch_size: usize,
+) -> Evaluation {
+    assert_eq!(clips.len(), targets.len(), "one target per clip");
     let device = model.ensemble().device();
     let model_cfg = model.config();
     let k = model_cfg.labels.len();
     let loss_fn = CrossEntropyLossConfig::new().init(&device);
-    let (mut loss_sum, mut logits) = (0.0, Vec::with_capacity(examples.len() * k));
-    for chunk in examples.chunks(batch_size.max(1)) {
-        // Prediction loads clips whole, trimmed and offset; the cache holds them trimmed.
-        let clips: Vec<&[f32]> = chunk
-            .iter()
-            .map(|e| model_cfg.audio.skip_offset(&e.wave))
-            .collect();
-        let rows = model.logits(&clips);
+    let (mut loss_sum, mut logits) = (0.0, Vec::with_capacity(clips.len() * k));
+    let batch_size = batch_size.max(1);
+    for (chunk, chunk_targets) in clips.chunks(batch_size).zip(targets.chunks(batch_size)) {
+        let rows = model.logits(chunk);
         let out = Tensor::<2>::from_data(TensorData::new(rows.clone(), [chunk.len(), k]), &device);
-        let targets: Vec<i64> = chunk.iter().map(|e| e.target as i64).collect();
-        let t = Tensor::<1, Int>::from_data(TensorData::new(targets, [chunk.len()]), &device);
+        let t: Vec<i64> = chunk_targets.iter().map(|&t| t as i64).collect();
+        let t = Tensor::<1, Int>::from_data(TensorData::new(t, [chunk.len()]), &device);
         let loss = tensor_values(loss_fn.forward(out, t))[0];
         loss_sum += loss as f64 * chunk.len() as f64;
         logits.extend(rows);
     }
-    let targets: Vec<usize> = examples.iter().map(|e| e.target).collect();
     let predicted = argmax_rows(&logits, k);
     Evaluation {
-        loss: loss_sum / examples.len().max(1) as f64,
-        scores: Scores::from_predictions(&model_cfg.labels, &targets, &predicted),
+        loss: loss_sum / clips.len().max(1) as f64,
+        scores: Scores::from_predictions(&model_cfg.labels, targets, &predicted),
         logits,
-        targets,
+        targets: targets.to_vec(),
         predicted,
     }
 }
