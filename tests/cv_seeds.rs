@@ -34,7 +34,7 @@ fn eval_on(small: &common::SmallRun, model: &Path, actors: &[&str]) -> Value {
         std::os::unix::fs::symlink(from, corpus.path().join(actor)).unwrap();
     }
     let out = Command::new(env!("CARGO_BIN_EXE_ser"))
-        .args(["eval", "--format", "json", "--model"])
+        .args(["eval", "--whole-clips", "--format", "json", "--model"])
         .arg(model)
         .arg("--data")
         .arg(corpus.path())
@@ -139,8 +139,9 @@ fn seeds_train_the_single_seed_networks_and_score_the_mean_of_their_probabilitie
     }
     assert!(members_differ, "the two seeds trained the same network");
 
-    // Each fold's kept networks, alone and combined, score its test actors as recorded, and
-    // record the speakers they heard (what a teacher of the same fold is checked by).
+    // Each fold's kept networks, alone and combined, score its test actors as recorded (clips
+    // whole, as `ser cv` scores them), and record the speakers they heard (what a teacher of
+    // the same fold is checked by).
     for (fold, actors) in [(1, ["Actor_01", "Actor_02"]), (2, ["Actor_03", "Actor_04"])] {
         let record = &folds(&both)[fold - 1];
         let model = kept.join(format!("fold{fold}"));

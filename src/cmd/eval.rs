@@ -49,6 +49,11 @@ pub struct EvalCmd {
     /// (CREMA-D has no calm and no surprised).
     #[arg(long)]
     only_corpus_labels: bool,
+    /// Score each clip whole, as `ser cv` and `ser train` score their test speakers (no speech
+    /// check, pauses kept): to reproduce a recorded score. Without it, clips are heard as
+    /// `ser predict` hears their files.
+    #[arg(long)]
+    whole_clips: bool,
     /// Cache directory for decoded audio (default: ~/.cache/ser).
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
@@ -93,7 +98,7 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
             model.labels().join(", ")
         );
     }
-    let heard = Heard::of(examples, &model);
+    let heard = Heard::of(examples, &model, cmd.whole_clips);
     for (_, why) in &heard.refused {
         eprintln!("ser: not scored: {why}");
     }
@@ -223,7 +228,8 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
 
 /// A corpus's clips as `ser predict` hears their files: with the speech check passed and long
 /// pauses cut short ([`ser_analyze::speech_of`]), so that the scores are those of the answers
-/// `ser predict` gives. A clip it refuses gets no answer and is left out, with why.
+/// `ser predict` gives. A clip it refuses gets no answer and is left out, with why. Or, `whole`,
+/// each clip as it is read (as `ser cv` scores it).
 struct Heard {
     clips: Vec<Vec<f32>>,
     targets: Vec<usize>,
@@ -231,7 +237,7 @@ struct Heard {
 }
 
 impl Heard {
-    fn of(examples: Vec<Example>, model: &EmotionModel) -> Self {
+    fn of(examples: Vec<Example>, model: &EmotionModel, whole: bool) -> Self {
         let audio = &model.config().audio;
         let heard: Vec<_> = examples
             .into_par_iter()
@@ -241,7 +247,11 @@ impl Heard {
                 let mut wave = e.wave;
                 wave.drain(..skip);
                 let name = e.path.display().to_string();
-                let speech = ser_analyze::speech_of(&name, wave, audio.sample_rate);
+                let speech = if whole {
+                    Ok(wave)
+                } else {
+                    ser_analyze::speech_of(&name, wave, audio.sample_rate)
+                };
                 (e.path, e.target, speech)
             })
             .collect();
