@@ -475,6 +475,46 @@ fn eval_scores_the_answers_predict_gives_and_leaves_out_what_it_refuses() {
 }
 
 #[test]
+fn a_corpus_of_one_label_is_scored_but_not_learned_from() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    // Actor 1's eight angry sentences in a folder of their own.
+    let dir = tempfile::tempdir().unwrap();
+    let angry = dir.path().join("corpus/angry");
+    std::fs::create_dir_all(&angry).unwrap();
+    let actor = data.join("ravdess/Actor_01");
+    for entry in std::fs::read_dir(&actor).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.starts_with("03-01-05-") {
+            std::os::unix::fs::symlink(actor.join(&name), angry.join(&name)).unwrap();
+        }
+    }
+    let (code, doc, err) = eval_json(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(doc["n"], 8, "{doc}");
+    let answered_angry = doc["confusion"][4][4].as_u64().unwrap();
+    assert!(
+        (doc["accuracy"].as_f64().unwrap() - answered_angry as f64 / 8.0).abs() < 1e-9,
+        "{doc}"
+    );
+    let out = ser()
+        .args(["train", "--epochs", "1", "--data"])
+        .arg(dir.path().join("corpus"))
+        .arg("--out")
+        .arg(dir.path().join("model"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("1 label(s); a classifier needs at least 2"),
+        "{err}"
+    );
+    assert!(!dir.path().join("model").exists());
+}
+
+#[test]
 fn predict_answers_only_with_the_labels_asked_for() {
     let Some(data) = common::data_dir() else {
         return;

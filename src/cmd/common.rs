@@ -301,6 +301,9 @@ impl TrainArgs {
             cfg.seed = s;
         }
         let dataset = load_dataset(&self.data).map_err(anyhow::Error::msg)?;
+        dataset
+            .check_learnable()
+            .map_err(|e| anyhow::anyhow!("{}: {e}", self.data.display()))?;
         eprintln!(
             "{}: {} clips, {} speakers, labels: {}",
             self.data.display(),

@@ -53,6 +53,10 @@ pub fn run(cmd: ProsodyCmd) -> Result<ExitCode> {
     }
     let model = model_or_bundled(cmd.model.as_deref())?;
     let corpus = LabelledCorpus::read(&cmd.data, &model, &[], false, cmd.cache.clone())?;
+    corpus
+        .dataset
+        .check_learnable()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", cmd.data.display()))?;
     if corpus.examples.is_empty() {
         bail!("{}: no clip could be read", cmd.data.display());
     }

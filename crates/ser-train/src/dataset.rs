@@ -215,11 +215,8 @@ fn finish(mut clips: Vec<Clip>, kind: &'static str) -> Result<Dataset, String> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    if labels.len() < 2 {
-        return Err(format!(
-            "found {} label(s); a classifier needs at least 2",
-            labels.len()
-        ));
+    if labels.is_empty() {
+        return Err("found no labelled clip".into());
     }
     Ok(Dataset {
         clips,
@@ -229,6 +226,15 @@ fn finish(mut clips: Vec<Clip>, kind: &'static str) -> Result<Dataset, String> {
 }
 
 impl Dataset {
+    /// `Ok` when there is something to learn: at least two labels. A corpus of one label can
+    /// still be scored (`ser eval` of a folder of angry calls).
+    pub fn check_learnable(&self) -> Result<(), String> {
+        match self.labels.len() {
+            n if n < 2 => Err(format!("found {n} label(s); a classifier needs at least 2")),
+            _ => Ok(()),
+        }
+    }
+
     /// Index of each clip's label in [`Dataset::labels`].
     pub fn targets(&self, clips: &[Clip]) -> Vec<usize> {
         clips
