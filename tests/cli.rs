@@ -481,15 +481,7 @@ fn a_corpus_of_one_label_is_scored_but_not_learned_from() {
     };
     // Actor 1's eight angry sentences in a folder of their own.
     let dir = tempfile::tempdir().unwrap();
-    let angry = dir.path().join("corpus/angry");
-    std::fs::create_dir_all(&angry).unwrap();
-    let actor = data.join("ravdess/Actor_01");
-    for entry in std::fs::read_dir(&actor).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        if name.starts_with("03-01-05-") {
-            std::os::unix::fs::symlink(actor.join(&name), angry.join(&name)).unwrap();
-        }
-    }
+    link_emotion_of_actor_1(&data, &dir.path().join("corpus/angry"), "05");
     let (code, doc, err) = eval_json(dir.path(), &[]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(doc["n"], 8, "{doc}");
@@ -566,21 +558,23 @@ fn predict_answers_only_with_the_labels_asked_for() {
 /// 4 neutral clips, a label the model does not have).
 fn corpus_of_other_spellings(data: &std::path::Path, dir: &std::path::Path) {
     for (folder, code) in [("Fear", "06"), ("ANG", "05"), ("boredom", "01")] {
-        std::fs::create_dir(dir.join(folder)).unwrap();
-        let actor = data.join("ravdess/Actor_01");
-        let mut names: Vec<_> = std::fs::read_dir(&actor)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .filter(|n| n.starts_with(&format!("03-01-{code}-")))
-            .collect();
-        names.sort();
-        for (i, name) in names.iter().enumerate() {
-            std::os::unix::fs::symlink(
-                actor.join(name),
-                dir.join(folder).join(format!("{i}.flac")),
-            )
-            .unwrap();
-        }
+        link_emotion_of_actor_1(data, &dir.join(folder), code);
+    }
+}
+
+/// Links actor 1's clips of the emotion RAVDESS numbers `code` into `folder` (made), as
+/// `0.flac`, `1.flac`, ….
+fn link_emotion_of_actor_1(data: &std::path::Path, folder: &std::path::Path, code: &str) {
+    std::fs::create_dir_all(folder).unwrap();
+    let actor = data.join("ravdess/Actor_01");
+    let mut names: Vec<_> = std::fs::read_dir(&actor)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(&format!("03-01-{code}-")))
+        .collect();
+    names.sort();
+    for (i, name) in names.iter().enumerate() {
+        std::os::unix::fs::symlink(actor.join(name), folder.join(format!("{i}.flac"))).unwrap();
     }
 }
 
