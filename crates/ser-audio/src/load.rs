@@ -109,6 +109,18 @@ impl Audio {
     pub fn duration_s(&self) -> f64 {
         self.samples.len() as f64 / self.sample_rate as f64
     }
+
+    /// The trim, offset and duration of `opts` applied to audio read without them, to its
+    /// samples and the other channels beside them alike: what reading with `opts` gives, without
+    /// reading again (a server's upload, shown whole and classified trimmed).
+    pub fn shaped(mut self, opts: &LoadOptions) -> Audio {
+        let kept = kept_by_trim(&self.samples, opts);
+        self.others = self
+            .others
+            .map(|others| opts.fit(cut(others, kept.clone())));
+        self.samples = opts.fit(cut(self.samples, kept));
+        self
+    }
 }
 
 /// Loads a file as configured by `opts`.
@@ -204,18 +216,15 @@ fn run(decoder: Decoder, opts: &LoadOptions, keep_others: bool) -> Result<Audio>
         }
     }
     stream.finish(&mut samples, &mut others);
-    let kept = kept_by_trim(&samples, opts);
-    let others = stream
-        .has_others()
-        .then(|| opts.fit(cut(others, kept.clone())));
     let decoder = stream.decoder();
-    Ok(Audio {
-        samples: opts.fit(cut(samples, kept)),
-        others,
+    let read = Audio {
+        samples,
+        others: stream.has_others().then_some(others),
         sample_rate: opts.sample_rate,
         source: decoder.info().clone(),
         source_duration_s: decoder.frames_decoded() as f64 / in_rate as f64,
-    })
+    };
+    Ok(read.shaped(opts))
 }
 
 #[cfg(test)]
@@ -239,6 +248,48 @@ mod tests {
         wav.extend((data.len() as u32).to_le_bytes());
         wav.extend(data);
         wav
+    }
+
+    #[test]
+    fn audio_read_whole_and_shaped_is_audio_read_shaped() {
+        // A tone between silences on the left, noise-like chirps on the right; the left
+        // channel read with the other beside it, trimmed and offset by a tenth of a second.
+        let rate = 16_000;
+        let left: Vec<f32> = (0..rate as usize)
+            .map(|i| {
+                let on = (3_000..11_000).contains(&i);
+                f32::from(u8::from(on)) * 0.4 * (i as f32 * 0.21).sin()
+            })
+            .collect();
+        let right: Vec<f32> = (0..rate as usize)
+            .map(|i| 0.1 * (i as f32 * i as f32 * 1e-5).sin())
+            .collect();
+        let wav = stereo_wav(&left, &right, rate);
+        let open = || {
+            Decoder::from_bytes("call.wav", wav.clone())
+                .unwrap()
+                .with_channel(Some(0))
+                .unwrap()
+        };
+        let opts = LoadOptions {
+            trim: Some(TrimParams::default()),
+            offset_s: 0.1,
+            ..LoadOptions::default()
+        };
+        let unshaped = LoadOptions {
+            trim: None,
+            offset_s: 0.0,
+            duration_s: None,
+            ..opts.clone()
+        };
+        let read = load_beside_others(open(), &opts).unwrap();
+        let whole = load_beside_others(open(), &unshaped).unwrap();
+        assert!(whole.samples.len() > read.samples.len() + 1_600);
+        let shaped = whole.shaped(&opts);
+        assert_eq!(shaped.samples, read.samples);
+        assert_eq!(shaped.others, read.others);
+        assert!(shaped.others.is_some());
+        assert_eq!(shaped.source_duration_s, read.source_duration_s);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::prelude::{Engine as _, BASE64_STANDARD};
 use ser_analyze::{AnalyzeOptions, Analyzer};
+use ser_audio::Audio;
 use ser_model::EmotionModel;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -233,9 +234,29 @@ impl Upload {
         Ok(decoder.with_channel(self.channel.map(|c| c.0))?)
     }
 
+    /// The upload read whole, at the model's rate, untrimmed: what the spectrogram shows, and
+    /// what the prediction trims ([`Audio::shaped`]) as [`EmotionModel::hear`] would have read it.
+    fn read_whole(&self, model: &EmotionModel) -> Result<Audio, ApiError> {
+        let opts = ser_audio::LoadOptions {
+            duration_s: None,
+            offset_s: 0.0,
+            trim: None,
+            ..model.config().audio.clone()
+        };
+        Ok(ser_audio::load_beside_others(self.open()?, &opts)?)
+    }
+
     /// The upload's emotion as `ser predict --format json` gives it, with its duration.
     fn prediction(&self, model: &EmotionModel) -> Result<Map<String, Value>, ApiError> {
-        let audio = model.hear(self.open()?)?;
+        self.prediction_of(model, model.hear(self.open()?)?)
+    }
+
+    /// [`Self::prediction`] of the upload as [`EmotionModel::hear`] reads it.
+    fn prediction_of(
+        &self,
+        model: &EmotionModel,
+        audio: Audio,
+    ) -> Result<Map<String, Value>, ApiError> {
         let duration_s = audio.source_duration_s;
         let speech = ser_analyze::speech_in(&self.name, audio)?;
         let p = model.predict_clips(&[speech]).remove(0);
@@ -287,23 +308,21 @@ impl Upload {
 
     /// The whole upload's log-mel spectrogram as PNG.
     fn spectrogram_png(&self, model: &EmotionModel) -> Result<Vec<u8>, ApiError> {
-        let opts = ser_audio::LoadOptions {
-            duration_s: None,
-            offset_s: 0.0,
-            trim: None,
-            ..model.config().audio.clone()
-        };
-        let audio = ser_audio::load_from(self.open()?, &opts)?;
-        let log_mel = model.extractor().log_mel(&audio.samples);
-        let img = ser_plot::spectrogram_image(log_mel.view(), &Default::default());
-        let mut png = Vec::new();
-        img.write_to(
-            &mut std::io::Cursor::new(&mut png),
-            ser_plot::ImageFormat::Png,
-        )
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-        Ok(png)
+        spectrogram_png(model, &self.read_whole(model)?.samples)
     }
+}
+
+/// The log-mel spectrogram of `samples` (at the model's rate) as PNG.
+fn spectrogram_png(model: &EmotionModel, samples: &[f32]) -> Result<Vec<u8>, ApiError> {
+    let log_mel = model.extractor().log_mel(samples);
+    let img = ser_plot::spectrogram_image(log_mel.view(), &Default::default());
+    let mut png = Vec::new();
+    img.write_to(
+        &mut std::io::Cursor::new(&mut png),
+        ser_plot::ImageFormat::Png,
+    )
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(png)
 }
 
 /// A result as the API answers it: with the name of the model that made it.
@@ -373,10 +392,14 @@ pub async fn report(
     let upload = upload(&state, req, q.channel).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
+        // One read for the spectrogram and the prediction (the analysis streams its own).
+        let whole = upload.read_whole(model)?;
+        let png = spectrogram_png(model, &whole.samples)?;
+        let heard = whole.shaped(&model.config().audio.whole());
         let mut report = json!({
-            "prediction": answer_of(&model_name, upload.prediction(model)?),
+            "prediction": answer_of(&model_name, upload.prediction_of(model, heard)?),
             "analysis": answer_of(&model_name, upload.analysis(model, &options)?),
-            "spectrogram_png": BASE64_STANDARD.encode(upload.spectrogram_png(model)?),
+            "spectrogram_png": BASE64_STANDARD.encode(png),
         });
         if q.sides {
             let sides = upload.sides(model, &options)?.into_iter();
