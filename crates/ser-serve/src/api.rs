@@ -234,16 +234,14 @@ impl Upload {
         Ok(decoder.with_channel(self.channel.map(|c| c.0))?)
     }
 
-    /// The upload read whole, at the model's rate, untrimmed: what the spectrogram shows, and
-    /// what the prediction trims ([`Audio::shaped`]) as [`EmotionModel::hear`] would have read it.
+    /// The upload read whole, at the model's rate, untrimmed, with the other channels beside a
+    /// channel read: what the spectrogram shows, and what the prediction trims
+    /// ([`Audio::shaped`]) as [`EmotionModel::hear`] would have read it.
     fn read_whole(&self, model: &EmotionModel) -> Result<Audio, ApiError> {
-        let opts = ser_audio::LoadOptions {
-            duration_s: None,
-            offset_s: 0.0,
-            trim: None,
-            ..model.config().audio.clone()
-        };
-        Ok(ser_audio::load_beside_others(self.open()?, &opts)?)
+        Ok(ser_audio::load_beside_others(
+            self.open()?,
+            &untrimmed(model),
+        )?)
     }
 
     /// The upload's emotion as `ser predict --format json` gives it, with its duration.
@@ -308,7 +306,18 @@ impl Upload {
 
     /// The whole upload's log-mel spectrogram as PNG.
     fn spectrogram_png(&self, model: &EmotionModel) -> Result<Vec<u8>, ApiError> {
-        spectrogram_png(model, &self.read_whole(model)?.samples)
+        let audio = ser_audio::load_from(self.open()?, &untrimmed(model))?;
+        spectrogram_png(model, &audio.samples)
+    }
+}
+
+/// How the model reads audio, but whole: no trim, offset or duration.
+fn untrimmed(model: &EmotionModel) -> ser_audio::LoadOptions {
+    ser_audio::LoadOptions {
+        duration_s: None,
+        offset_s: 0.0,
+        trim: None,
+        ..model.config().audio.clone()
     }
 }
 
