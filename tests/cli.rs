@@ -449,25 +449,16 @@ fn eval_scores_the_answers_predict_gives_and_leaves_out_what_it_refuses() {
         manifest += &format!("{},{}\n", file.display(), answer["label"].as_str().unwrap());
     }
     manifest += &format!("{},calm\n", hiss.display());
-    std::fs::create_dir(dir.path().join("corpus")).unwrap();
-    let corpus = dir.path().join("corpus/manifest.csv");
+    let corpus = dir.path().join("manifest.csv");
     std::fs::write(&corpus, manifest).unwrap();
-    let out = ser()
-        .args(["eval", "--format", "json", "--data"])
-        .arg(&corpus)
-        .arg("--cache")
-        .arg(dir.path().join("cache"))
-        .output()
-        .unwrap();
-    common::assert_succeeded(&out);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, doc, stderr) = eval_json_of(&corpus, dir.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
     // Every answer is predict's, and the clip predict refuses is not scored, but named.
     assert_eq!(doc["n"], 4, "{doc}");
     assert_eq!(doc["accuracy"], 1.0, "{doc}");
     let refused = doc["refused"].as_array().unwrap();
     assert_eq!(refused.len(), 1, "{doc}");
     assert_eq!(refused[0]["path"], hiss.display().to_string());
-    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("not scored") && stderr.contains("hiss.wav"),
         "{stderr}"
@@ -578,11 +569,21 @@ fn link_emotion_of_actor_1(data: &std::path::Path, folder: &std::path::Path, cod
     }
 }
 
-/// `ser eval --data DIR ARGS... --format json` in `dir`'s cache: exit code, JSON (if any), stderr.
+/// `ser eval --data DIR/corpus ARGS... --format json` in `dir`'s cache: exit code, JSON (if
+/// any), stderr.
 fn eval_json(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, serde_json::Value, String) {
+    eval_json_of(&dir.join("corpus"), dir, args)
+}
+
+/// [`eval_json`] of the corpus at `data`.
+fn eval_json_of(
+    data: &std::path::Path,
+    dir: &std::path::Path,
+    args: &[&str],
+) -> (Option<i32>, serde_json::Value, String) {
     let out = ser()
         .args(["eval", "--format", "json", "--data"])
-        .arg(dir.join("corpus"))
+        .arg(data)
         .arg("--cache")
         .arg(dir.join("cache"))
         .args(args)

@@ -243,9 +243,7 @@ impl Heard {
             .into_par_iter()
             .map(|e| {
                 // The cache holds clips trimmed; prediction skips the offset after trimming.
-                let skip = e.wave.len() - audio.skip_offset(&e.wave).len();
-                let mut wave = e.wave;
-                wave.drain(..skip);
+                let wave = audio.whole().fit(e.wave);
                 let name = e.path.display().to_string();
                 let speech = if whole {
                     Ok(wave)

@@ -176,9 +176,9 @@ impl Line {
                 best = (i, a);
             }
         }
-        let best = best.0;
+        let (best, mid) = best;
         // The peak of the parabola through the best step and its neighbours.
-        let (left, mid, right) = (agreement(best - 1), agreement(best), agreement(best + 1));
+        let (left, right) = (agreement(best - 1), agreement(best + 1));
         let bend = left - 2.0 * mid + right;
         let shift = if bend < 0.0 {
             (0.5 * (left - right) / bend).clamp(-0.5, 0.5)
@@ -222,13 +222,13 @@ impl Line {
             ahead = estimate;
             ahead_var = var + change;
         }
-        // Backward (Rauch-Tung-Striebel): each estimate corrected by the blocks after it.
-        let mut smooth = after.clone();
+        // Backward (Rauch-Tung-Striebel): each estimate corrected by the blocks after it, in
+        // place (the one after is corrected already).
         for j in (0..n.saturating_sub(1)).rev() {
             let pull = after_var[j] / (after_var[j] + change + 1e-300);
-            smooth[j] = after[j] + (smooth[j + 1] - after[j]) * pull;
+            after[j] = after[j] + (after[j + 1] - after[j]) * pull;
         }
-        smooth
+        after
     }
 }
 
