@@ -153,6 +153,17 @@ fn speech_at_the_very_start_and_end_is_found() {
     assert!((a.segments[1].end_s - a.duration_s).abs() <= TOLERANCE_S);
 }
 
+/// A 16-bit stereo WAV of `left` and `right` (a call with a side on each channel).
+fn stereo_wav(left: &[f32], right: &[f32], rate: u32) -> Vec<u8> {
+    let pcm: Vec<u8> = left
+        .iter()
+        .zip(right)
+        .flat_map(|(l, r)| [l, r])
+        .flat_map(|x| ((x * 32767.0) as i16).to_le_bytes())
+        .collect();
+    common::wav_bytes(1, 2, rate, 16, &pcm, None)
+}
+
 #[test]
 fn each_side_of_a_stereo_call_is_heard_without_the_other_bleeding_in() {
     let Some(data) = common::data_dir() else {
@@ -181,17 +192,11 @@ fn each_side_of_a_stereo_call_is_heard_without_the_other_bleeding_in() {
             sides[0].len() as f64 / rate as f64,
         ));
     }
-    let pcm: Vec<u8> = sides[0]
-        .iter()
-        .zip(&sides[1])
-        .flat_map(|(l, r)| [l, r])
-        .flat_map(|x| ((x * 32767.0) as i16).to_le_bytes())
-        .collect();
     let dir = tempfile::tempdir().unwrap();
     let call = common::temp_file(
         &dir,
         "call.wav",
-        &common::wav_bytes(1, 2, rate as u32, 16, &pcm, None),
+        &stereo_wav(&sides[0], &sides[1], rate as u32),
     );
     let model = EmotionModel::bundled().unwrap();
     let analyzer = Analyzer::new(&model, AnalyzeOptions::default()).unwrap();
@@ -219,6 +224,60 @@ fn each_side_of_a_stereo_call_is_heard_without_the_other_bleeding_in() {
                 "side {side}: nothing in its turn {start}-{end} s"
             );
         }
+    }
+}
+
+#[test]
+fn a_recording_read_whole_is_analysed_as_it_is_streamed() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    // 44.1 kHz stereo, so that both are resampled: on the left two sentences 1 s apart, on the
+    // right a third sentence and the left's bleed, 20 dB down.
+    let rate = 44_100;
+    let at_rate = ser_audio::LoadOptions {
+        sample_rate: rate,
+        ..Default::default()
+    };
+    let turns: Vec<Vec<f32>> = clips(&data)[..3]
+        .iter()
+        .map(|clip| ser_audio::load(clip, &at_rate).unwrap().samples)
+        .collect();
+    let mut left = turns[0].clone();
+    left.resize(left.len() + rate as usize, 0.0);
+    left.extend(&turns[1]);
+    let right: Vec<f32> = left
+        .iter()
+        .enumerate()
+        .map(|(i, x)| 0.1 * x + turns[2].get(i).copied().unwrap_or(0.0))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let call = common::temp_file(&dir, "call.wav", &stereo_wav(&left, &right, rate));
+
+    let model = EmotionModel::bundled().unwrap();
+    let analyzer = Analyzer::new(&model, AnalyzeOptions::default()).unwrap();
+    let whole = ser_audio::LoadOptions {
+        trim: None,
+        offset_s: 0.0,
+        duration_s: None,
+        ..model.config().audio.clone()
+    };
+    let open = |channel| {
+        ser_audio::Decoder::open(&call)
+            .unwrap()
+            .with_channel(channel)
+            .unwrap()
+    };
+    for channel in [None, Some(0), Some(1)] {
+        let streamed = analyzer.analyze(open(channel), |_, _| {}).unwrap();
+        let read = ser_audio::load_beside_others(open(channel), &whole).unwrap();
+        assert_eq!(read.others.is_some(), channel.is_some());
+        let from_read = analyzer.analyze_audio("call.wav", &read).unwrap();
+        assert!(
+            !streamed.segments.is_empty(),
+            "{channel:?}: no speech found"
+        );
+        assert_eq!(from_read.to_json(), streamed.to_json(), "{channel:?}");
     }
 }
 

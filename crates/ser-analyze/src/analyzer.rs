@@ -4,7 +4,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use ser_audio::{AudioError, Decoder, ErrorKind, Resampled};
+use ser_audio::{Audio, AudioError, Decoder, ErrorKind, Resampled};
 use ser_model::EmotionModel;
 use serde::{Deserialize, Serialize};
 
@@ -145,6 +145,81 @@ impl Buffer {
     }
 }
 
+/// An analysis under way: the recording heard so far, its speech regions cut into windows and
+/// classified as they end.
+struct Hearing<'a, 'm> {
+    analyzer: &'a Analyzer<'m>,
+    /// Samples kept around a short region classified whole.
+    context: usize,
+    vad: SpeechDetector,
+    envelope: Envelope,
+    buffer: Buffer,
+    batch: Batch,
+    regions: Vec<Region>,
+    /// Regions the detector has just finished.
+    ended: Vec<Range<usize>>,
+}
+
+impl<'a, 'm> Hearing<'a, 'm> {
+    fn new(analyzer: &'a Analyzer<'m>) -> Self {
+        let opts = &analyzer.options;
+        let rate = analyzer.model.config().audio.sample_rate;
+        Self {
+            analyzer,
+            context: (opts.context_s * rate as f64).round() as usize,
+            vad: SpeechDetector::new(opts.vad.clone(), rate),
+            envelope: Envelope::new(rate, opts.envelope_block_s),
+            buffer: Buffer::default(),
+            batch: Batch::default(),
+            regions: Vec::new(),
+            ended: Vec::new(),
+        }
+    }
+
+    /// Hears the next `fresh` samples (with the other channels' `beside` them, when a channel
+    /// of several is read); `last` once the recording ends with them.
+    fn push(&mut self, fresh: &[f32], beside: Option<&[f32]>, last: bool) {
+        let (analyzer, model) = (self.analyzer, self.analyzer.model);
+        let batch_size = analyzer.options.batch;
+        self.envelope.push(fresh);
+        self.buffer.samples.extend_from_slice(fresh);
+        self.vad.push_beside(fresh, beside, &mut self.ended);
+        if last {
+            self.vad.finish(&mut self.ended);
+        }
+        for range in self.ended.drain(..) {
+            analyzer.cut(
+                &self.buffer,
+                range,
+                self.context,
+                &mut self.regions,
+                &mut self.batch,
+            );
+            while self.batch.clips.len() >= batch_size {
+                self.batch.classify(model, batch_size, &mut self.regions);
+            }
+        }
+        self.buffer
+            .discard_before(self.vad.keep_from().saturating_sub(self.context));
+    }
+
+    /// Seconds heard so far.
+    fn heard_s(&self) -> f64 {
+        self.buffer.end() as f64 / self.analyzer.model.config().audio.sample_rate as f64
+    }
+
+    /// Classifies what is still queued and assembles the analysis.
+    fn finish(mut self) -> Analysis {
+        let (analyzer, model) = (self.analyzer, self.analyzer.model);
+        while !self.batch.clips.is_empty() {
+            self.batch
+                .classify(model, analyzer.options.batch, &mut self.regions);
+        }
+        let duration_s = self.heard_s();
+        analyzer.assemble(self.regions, duration_s, self.envelope)
+    }
+}
+
 impl<'m> Analyzer<'m> {
     /// An analyzer of `model` with `options` (checked).
     pub fn new(model: &'m EmotionModel, options: AnalyzeOptions) -> Result<Self, String> {
@@ -179,57 +254,70 @@ impl<'m> Analyzer<'m> {
         decoder: Decoder,
         mut progress: impl FnMut(f64, Option<f64>),
     ) -> Result<Analysis, AudioError> {
-        let opts = &self.options;
         let in_rate = decoder.info().sample_rate;
         let rate = self.model.config().audio.sample_rate;
         let total_s = decoder
             .info()
             .declared_frames
             .map(|n| n as f64 / in_rate as f64);
-        let max_in = (opts.max_duration_s * in_rate as f64) as u64;
-        let context = (opts.context_s * rate as f64).round() as usize;
+        let max_in = (self.options.max_duration_s * in_rate as f64) as u64;
         // One channel of several (a side of a call): the others beside it, for the detector to
         // tell their voice bleeding into this channel from this channel's own speech.
         let mut stream = Resampled::new(decoder, rate, true);
-        let mut vad = SpeechDetector::new(opts.vad.clone(), rate);
-        let mut envelope = Envelope::new(rate, opts.envelope_block_s);
-        let mut buffer = Buffer::default();
-        let mut batch = Batch::default();
-        let mut regions: Vec<Region> = Vec::new();
-        let (mut fresh, mut others, mut ended) = (Vec::new(), Vec::new(), Vec::new());
+        let mut hearing = Hearing::new(self);
+        let (mut fresh, mut others) = (Vec::new(), Vec::new());
         let mut done = false;
         while !done {
             fresh.clear();
             others.clear();
             done = !stream.next(&mut fresh, &mut others)?;
             if stream.decoder().frames_decoded() > max_in {
-                return Err(AudioError::new(
-                    stream.decoder().name(),
-                    ErrorKind::TooLong {
-                        limit_s: opts.max_duration_s,
-                    },
-                ));
+                return Err(self.too_long(stream.decoder().name()));
             }
-            envelope.push(&fresh);
-            buffer.samples.extend_from_slice(&fresh);
             let beside = stream.has_others().then_some(&others[..]);
-            vad.push_beside(&fresh, beside, &mut ended);
-            if done {
-                vad.finish(&mut ended);
-            }
-            for range in ended.drain(..) {
-                self.cut(&buffer, range, context, &mut regions, &mut batch);
-                while batch.clips.len() >= opts.batch {
-                    batch.classify(self.model, opts.batch, &mut regions);
-                }
-            }
-            buffer.discard_before(vad.keep_from().saturating_sub(context));
-            progress(buffer.end() as f64 / rate as f64, total_s);
+            hearing.push(&fresh, beside, done);
+            progress(hearing.heard_s(), total_s);
         }
-        while !batch.clips.is_empty() {
-            batch.classify(self.model, opts.batch, &mut regions);
+        Ok(hearing.finish())
+    }
+
+    /// Analyses audio read whole at the model's rate, untrimmed (with the other channels beside
+    /// one channel read, where [`ser_audio::load_beside_others`] kept them): what
+    /// [`Self::analyze`] gives of the decoder it was read from, for a caller that needs the
+    /// samples for more than the analysis (a server's report, which also draws and classifies
+    /// them) and so reads the recording once. `name` is used in errors.
+    pub fn analyze_audio(&self, name: &str, audio: &Audio) -> Result<Analysis, AudioError> {
+        let rate = self.model.config().audio.sample_rate;
+        assert_eq!(
+            audio.sample_rate, rate,
+            "analyze_audio takes audio at the model's rate"
+        );
+        if audio.source_duration_s > self.options.max_duration_s {
+            return Err(self.too_long(name));
         }
-        Ok(self.assemble(regions, buffer.end() as f64 / rate as f64, envelope))
+        let mut hearing = Hearing::new(self);
+        // The detector hears the same samples in any chunks; a tenth of a second keeps the
+        // analysis' own buffer small, as a decoder's packets do.
+        let chunk = (rate as usize / 10).max(1);
+        let mut starts = (0..audio.samples.len()).step_by(chunk).peekable();
+        if starts.peek().is_none() {
+            hearing.push(&[], audio.others.as_ref().map(|_| &[][..]), true);
+        }
+        while let Some(start) = starts.next() {
+            let span = start..(start + chunk).min(audio.samples.len());
+            let beside = audio.others.as_ref().map(|o| &o[span.clone()]);
+            hearing.push(&audio.samples[span], beside, starts.peek().is_none());
+        }
+        Ok(hearing.finish())
+    }
+
+    fn too_long(&self, name: &str) -> AudioError {
+        AudioError::new(
+            name,
+            ErrorKind::TooLong {
+                limit_s: self.options.max_duration_s,
+            },
+        )
     }
 
     /// Cuts a finished speech region into windows and queues their clips.

@@ -235,8 +235,8 @@ impl Upload {
     }
 
     /// The upload read whole, at the model's rate, untrimmed, with the other channels beside a
-    /// channel read: what the spectrogram shows, and what the prediction trims
-    /// ([`Audio::shaped`]) as [`EmotionModel::hear`] would have read it.
+    /// channel read: what the spectrogram shows and the analysis hears, and what the prediction
+    /// trims ([`Audio::shaped`]) as [`EmotionModel::hear`] would have read it.
     fn read_whole(&self, model: &EmotionModel) -> Result<Audio, ApiError> {
         Ok(ser_audio::load_beside_others(
             self.open()?,
@@ -299,9 +299,9 @@ impl Upload {
         model: &EmotionModel,
         options: &AnalyzeOptions,
     ) -> Result<Map<String, Value>, ApiError> {
-        let analyzer = Analyzer::new(model, options.clone())
-            .map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, why))?;
-        Ok(analyzer.analyze(self.open()?, |_, _| {})?.to_json())
+        Ok(analyzer(model, options)?
+            .analyze(self.open()?, |_, _| {})?
+            .to_json())
     }
 
     /// The whole upload's log-mel spectrogram as PNG.
@@ -309,6 +309,14 @@ impl Upload {
         let audio = ser_audio::load_from(self.open()?, &untrimmed(model))?;
         spectrogram_png(model, &audio.samples)
     }
+}
+
+/// An analyzer of `model` with `options`, refused (400) when they are unusable.
+fn analyzer<'m>(
+    model: &'m EmotionModel,
+    options: &AnalyzeOptions,
+) -> Result<Analyzer<'m>, ApiError> {
+    Analyzer::new(model, options.clone()).map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, why))
 }
 
 /// How the model reads audio, but whole: no trim, offset or duration.
@@ -401,13 +409,17 @@ pub async fn report(
     let upload = upload(&state, req, q.channel).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
-        // One read for the spectrogram and the prediction (the analysis streams its own).
+        // One read for the spectrogram, the analysis and the prediction, each given what it
+        // would have read on its own. The analysis refuses only recordings longer than its
+        // limit (24 h), which a model's whole read (2 h) refuses first, so a file is still
+        // refused as the prediction refuses it.
         let whole = upload.read_whole(model)?;
         let png = spectrogram_png(model, &whole.samples)?;
+        let analysis = analyzer(model, &options)?.analyze_audio(&upload.name, &whole)?;
         let heard = whole.shaped(&model.config().audio.whole());
         let mut report = json!({
             "prediction": answer_of(&model_name, upload.prediction_of(model, heard)?),
-            "analysis": answer_of(&model_name, upload.analysis(model, &options)?),
+            "analysis": answer_of(&model_name, analysis.to_json()),
             "spectrogram_png": BASE64_STANDARD.encode(png),
         });
         if q.sides {
