@@ -481,20 +481,33 @@ fn a_corpus_of_one_label_is_scored_but_not_learned_from() {
         (doc["accuracy"].as_f64().unwrap() - answered_angry as f64 / 8.0).abs() < 1e-9,
         "{doc}"
     );
-    let out = ser()
-        .args(["train", "--epochs", "1", "--data"])
-        .arg(dir.path().join("corpus"))
-        .arg("--out")
-        .arg(dir.path().join("model"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("1 label(s); a classifier needs at least 2"),
-        "{err}"
-    );
-    assert!(!dir.path().join("model").exists());
+    // Nothing learns from it, and nothing is decoded before it is refused (into an empty
+    // cache; the evaluation above filled its own).
+    let cache = dir.path().join("learning-cache");
+    for command in ["train", "prosody"] {
+        let out = ser()
+            .arg(command)
+            .arg("--data")
+            .arg(dir.path().join("corpus"))
+            .arg("--out")
+            .arg(dir.path().join("model"))
+            .arg("--cache")
+            .arg(&cache)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("1 label(s); a classifier needs at least 2"),
+            "{command}: {err}"
+        );
+        assert!(!dir.path().join("model").exists(), "{command}");
+        let cached = std::fs::read_dir(&cache).map_or(0, |d| d.count());
+        assert_eq!(
+            cached, 0,
+            "{command}: the corpus was read before it was refused"
+        );
+    }
 }
 
 #[test]

@@ -341,25 +341,21 @@ impl TrainArgs {
     }
 }
 
-/// A labelled corpus read for a model: its clips' trimmed waveforms (through the cache) as
-/// examples whose targets are the model's label indices, corpus labels read as the model's
-/// (see [`match_labels`]; each reading and each left-out label is reported on stderr).
-pub struct LabelledCorpus {
+/// A labelled corpus listed for a model, none of its audio read yet: its clips, and its labels
+/// read as the model's (see [`match_labels`]; each reading and each left-out label is reported
+/// on stderr). A command checks what it must of the corpus here, before the reading's work.
+pub struct ListedCorpus {
     pub dataset: Dataset,
     pub matched: LabelMatch,
-    pub examples: Vec<Example>,
-    /// Why each unreadable file was left out.
-    pub failed: Vec<String>,
 }
 
-impl LabelledCorpus {
-    /// Reads `data` for `model`; unreadable files are reported and left out.
-    pub fn read(
+impl ListedCorpus {
+    /// Lists `data` for `model`.
+    pub fn list(
         data: &Path,
         model: &EmotionModel,
         label_map: &[(String, String)],
         skip_unmatched: bool,
-        cache: Option<PathBuf>,
     ) -> Result<Self> {
         let dataset = load_dataset(data).map_err(anyhow::Error::msg)?;
         let labels = &model.config().labels;
@@ -374,6 +370,13 @@ impl LabelledCorpus {
             let n = dataset.clips.iter().filter(|c| &c.label == label).count();
             eprintln!("ser: {n} clips labelled {label:?} left out: not one of the model's labels");
         }
+        Ok(Self { dataset, matched })
+    }
+
+    /// Reads the clips the model has labels for, as the model reads audio (through the cache);
+    /// unreadable files are reported and left out.
+    pub fn read(self, model: &EmotionModel, cache: Option<PathBuf>) -> LabelledCorpus {
+        let Self { dataset, matched } = self;
         let clips: Vec<Clip> = dataset
             .clips
             .iter()
@@ -394,13 +397,23 @@ impl LabelledCorpus {
                 ..e
             })
             .collect();
-        Ok(Self {
+        LabelledCorpus {
             dataset,
             matched,
             examples,
             failed,
-        })
+        }
     }
+}
+
+/// A labelled corpus read for a model ([`ListedCorpus::read`]): its clips' trimmed waveforms as
+/// examples whose targets are the model's label indices.
+pub struct LabelledCorpus {
+    pub dataset: Dataset,
+    pub matched: LabelMatch,
+    pub examples: Vec<Example>,
+    /// Why each unreadable file was left out.
+    pub failed: Vec<String>,
 }
 
 #[cfg(test)]

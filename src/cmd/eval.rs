@@ -10,7 +10,7 @@ use ser_train::calibration::reliability_svg;
 use ser_train::data::Example;
 use ser_train::evaluation::evaluate_clips;
 
-use super::common::{LabelledCorpus, ModelArg};
+use super::common::{LabelledCorpus, ListedCorpus, ModelArg};
 use super::TextOrJson;
 
 /// Arguments of `ser eval`.
@@ -78,13 +78,8 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
         matched,
         examples,
         failed,
-    } = LabelledCorpus::read(
-        &cmd.data,
-        &model,
-        &cmd.label_map,
-        cmd.skip_unmatched,
-        cmd.cache.clone(),
-    )?;
+    } = ListedCorpus::list(&cmd.data, &model, &cmd.label_map, cmd.skip_unmatched)?
+        .read(&model, cmd.cache.clone());
     let among: Vec<bool> = (0..labels.len())
         .map(|i| {
             model.label_indices().contains(&i)
