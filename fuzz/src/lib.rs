@@ -27,10 +27,13 @@ pub fn ingest(data: &[u8]) {
     }
 }
 
-/// The long-recording analysis of an uploaded file, as `POST /api/v1/analyze` does.
+/// The long-recording analysis of an uploaded file, as `POST /api/v1/analyze` does; where it
+/// succeeds, the analysis of the same file read whole (as `POST /api/v1/report` reads it) must
+/// be the same.
 pub fn analyze(data: &[u8]) {
+    let limit_s = 60.0;
     let options = AnalyzeOptions {
-        max_duration_s: 60.0,
+        max_duration_s: limit_s,
         ..AnalyzeOptions::default()
     };
     let analyzer = Analyzer::new(model(), options).expect("default options are valid");
@@ -40,6 +43,18 @@ pub fn analyze(data: &[u8]) {
             assert!(s.start_s <= s.end_s, "segment ends before it starts");
             assert!(s.prediction.confidence.is_finite(), "non-finite prediction");
         }
+        let whole = LoadOptions {
+            trim: None,
+            offset_s: 0.0,
+            duration_s: None,
+            max_duration_s: limit_s,
+            ..model().config().audio.clone()
+        };
+        let read = load_bytes("fuzz", data.to_vec(), &whole).expect("analysed, so readable whole");
+        let b = analyzer
+            .analyze_audio("fuzz", &read)
+            .expect("streamed, so analysable whole");
+        assert_eq!(a.to_json(), b.to_json(), "read whole, analysed otherwise");
     }
 }
 
