@@ -285,7 +285,8 @@ impl<'m> Analyzer<'m> {
     /// one channel read, where [`ser_audio::load_beside_others`] kept them): what
     /// [`Self::analyze`] gives of the decoder it was read from, for a caller that needs the
     /// samples for more than the analysis (a server's report, which also draws and classifies
-    /// them) and so reads the recording once. `name` is used in errors.
+    /// them) and so reads the recording once. `name` is used in errors. Panics when `audio` is
+    /// at another rate than the model's (a caller's mistake, not the recording's).
     pub fn analyze_audio(&self, name: &str, audio: &Audio) -> Result<Analysis, AudioError> {
         let rate = self.model.config().audio.sample_rate;
         assert_eq!(

@@ -1,7 +1,8 @@
 //! Long recordings for `ser`: where the speech is, and which emotion it carries over time.
 //!
 //! Calls, interviews and sessions last minutes to hours, while the model hears 3-second clips.
-//! [`Analyzer`] streams a recording once, in chunks (memory does not grow with its length):
+//! [`Analyzer`] streams a recording once, in chunks (memory does not grow with its length; a
+//! caller that reads the recording whole for other uses too hands it the samples instead):
 //! it finds speech with a [`SpeechDetector`] (energy over an adaptive noise floor and
 //! spectral flatness; for one channel of a call, not where the other channels are much
 //! louder, their voice bleeding in), cuts speech into [`windows`] that never cross a long pause, classifies
