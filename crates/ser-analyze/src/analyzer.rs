@@ -306,7 +306,11 @@ impl<'m> Analyzer<'m> {
         }
         while let Some(start) = starts.next() {
             let span = start..(start + chunk).min(audio.samples.len());
-            let beside = audio.others.as_ref().map(|o| &o[span.clone()]);
+            // As long as the samples when read so; the detector takes what there is.
+            let beside = audio
+                .others
+                .as_ref()
+                .map(|o| &o[span.start.min(o.len())..span.end.min(o.len())]);
             hearing.push(&audio.samples[span], beside, starts.peek().is_none());
         }
         Ok(hearing.finish())

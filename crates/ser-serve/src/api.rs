@@ -411,8 +411,8 @@ pub async fn report(
     run_blocking(&state, move |model| {
         // One read for the spectrogram, the analysis and the prediction, each given what it
         // would have read on its own. The analysis refuses only recordings longer than its
-        // limit (24 h), which a model's whole read (2 h) refuses first, so a file is still
-        // refused as the prediction refuses it.
+        // limit (24 h), which a model's whole read (2 h by default) refuses first, so a file is
+        // still refused as the prediction refuses it.
         let whole = upload.read_whole(model)?;
         let png = spectrogram_png(model, &whole.samples)?;
         let analysis = analyzer(model, &options)?.analyze_audio(&upload.name, &whole)?;
