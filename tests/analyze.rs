@@ -345,6 +345,43 @@ fn ser_analyze(file: &Path, args: &[&str]) -> std::process::Output {
 }
 
 #[test]
+fn cli_analyzes_a_folder_as_it_analyzes_each_file_alone() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    // Analysed side by side, in order, an unreadable file among them.
+    let clips = clips(&data);
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (name, first, second) in [("a.wav", 0, 1), ("c.wav", 2, 3), ("d.wav", 5, 6)] {
+        let (path, _) = recording(&dir, name, |b| {
+            b.clip(&clips[first], false)?;
+            b.noise(1.0, -60.0)?;
+            b.clip(&clips[second], false)
+        });
+        files.push(path);
+    }
+    let broken = common::temp_file(&dir, "b.wav", b"RIFF....WAVEnot audio");
+    files.insert(1, broken);
+    let out = ser_analyze(dir.path(), &["--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the unreadable file fails the batch"
+    );
+    let together: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let together = together.as_array().unwrap();
+    assert_eq!(together.len(), files.len());
+    for (file, row) in files.iter().zip(together) {
+        let alone = ser_analyze(file, &["--format", "json"]);
+        let alone: serde_json::Value = serde_json::from_slice(&alone.stdout).unwrap();
+        assert_eq!(row, &alone, "{}", file.display());
+    }
+    assert!(together[1]["error"].is_string(), "{}", together[1]);
+    assert!(together[0]["segments"].as_array().unwrap().len() >= 2);
+}
+
+#[test]
 fn cli_writes_json_csv_and_a_timeline_plot() {
     let Some(data) = common::data_dir() else {
         return;

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
+use rayon::prelude::*;
 use ser_analyze::{Analysis, AnalyzeOptions, Analyzer};
 use ser_plot::{timeline_svg, TimelineBand};
 use serde_json::Value;
@@ -52,11 +53,20 @@ pub struct AnalyzeCmd {
     /// input).
     #[arg(long, value_name = "FILE.svg|png")]
     plot: Option<PathBuf>,
-    /// Analyse each channel on its own, one after the other (each side of a call recorded
+    /// Analyse each channel on its own, side by side (each side of a call recorded
     /// with one speaker per channel, without the other's voice bleeding in): every result
     /// names its channel (JSON "channel", a CSV column after the path).
     #[arg(long, conflicts_with_all = ["channel", "plot"])]
     sides: bool,
+}
+
+/// One recording to analyse.
+struct Job<'a> {
+    file: &'a PathBuf,
+    /// With `--sides`, the channel (from 1) it is of.
+    side: Option<u16>,
+    /// The channel to read, or why the file's channels could not be counted.
+    channel: Result<Option<u16>, String>,
 }
 
 /// Recordings longer than this get a progress bar.
@@ -84,34 +94,59 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
     if cmd.sides && files.iter().any(|f| f.as_os_str() == crate::files::STDIN) {
         bail!("--sides reads a recording once per channel: give its path, not standard input");
     }
-    // Each input analysed, and with --sides the channel (from 1) it is of.
-    let mut results = Vec::with_capacity(files.len());
-    let mut sides = Vec::with_capacity(files.len());
+    let mut jobs: Vec<Job> = Vec::new();
     for file in &files {
-        let channels = if cmd.sides {
-            channels_of(file).map(|n| (1..=n).map(Some).collect())
-        } else {
-            Ok(vec![cmd.channel.channel])
-        };
-        let reads = match channels {
-            Ok(channels) => channels
-                .into_iter()
-                .map(|channel| {
-                    let side = channel.filter(|_| cmd.sides);
-                    let name = input_name(file, side);
-                    let analysis = analyze_one(&analyzer, &ChannelArg { channel }, file, &name);
-                    (side, analysis)
-                })
-                .collect(),
-            Err(e) => vec![(None, Err(e))],
-        };
-        for (side, result) in reads {
-            if let Err(e) = &result {
-                eprintln!("ser: error: {e}");
-            }
-            results.push((file.clone(), result));
-            sides.push(side);
+        if !cmd.sides {
+            jobs.push(Job {
+                file,
+                side: None,
+                channel: Ok(cmd.channel.channel),
+            });
+            continue;
         }
+        match channels_of(file) {
+            Ok(n) => jobs.extend((1..=n).map(|c| Job {
+                file,
+                side: Some(c),
+                channel: Ok(Some(c)),
+            })),
+            Err(e) => jobs.push(Job {
+                file,
+                side: None,
+                channel: Err(e),
+            }),
+        }
+    }
+    // Side by side, one per core: an analysis keeps about one core busy (its network passes
+    // are a few windows each), and each holds only its own window of the recording. One
+    // recording shows its own progress in seconds; several, how many are done.
+    let several = jobs.len() > 1;
+    let done = several.then(|| progress_bar(jobs.len() as u64, "recordings"));
+    let analysed: Vec<Result<Analysis, String>> = jobs
+        .par_iter()
+        .map(|job| {
+            let name = input_name(job.file, job.side);
+            let channel = ChannelArg {
+                channel: job.channel.clone()?,
+            };
+            let analysis = analyze_one(&analyzer, &channel, job.file, &name, !several);
+            if let Some(bar) = &done {
+                bar.inc(1);
+            }
+            analysis
+        })
+        .collect();
+    if let Some(bar) = done {
+        bar.finish_and_clear();
+    }
+    let mut results = Vec::with_capacity(jobs.len());
+    let mut sides = Vec::with_capacity(jobs.len());
+    for (job, result) in jobs.iter().zip(analysed) {
+        if let Err(e) = &result {
+            eprintln!("ser: error: {e}");
+        }
+        results.push((job.file.clone(), result));
+        sides.push(job.side);
     }
     if let (Some(plot), Some((path, Ok(a)))) = (&cmd.plot, results.first()) {
         let svg = timeline_svg(
@@ -147,19 +182,21 @@ fn input_name(path: &Path, side: Option<u16>) -> String {
     }
 }
 
-/// The analysis of `file` as `channel` reads it; `name` labels its progress.
+/// The analysis of `file` as `channel` reads it; with `progress`, a long one shows how far it
+/// is, labelled `name`.
 fn analyze_one(
     analyzer: &Analyzer,
     channel: &ChannelArg,
     file: &Path,
     name: &str,
+    progress: bool,
 ) -> Result<Analysis, String> {
     let mut bar = None;
     let decoder = channel.open(file).map_err(|e| e.to_string())?;
     let result = analyzer.analyze(decoder, |done, total| {
         // A recording whose length is unknown (read from a pipe) gets a counter once it runs
         // that long.
-        if total.unwrap_or(done) > PROGRESS_OVER_S {
+        if progress && total.unwrap_or(done) > PROGRESS_OVER_S {
             let b = bar.get_or_insert_with(|| match total {
                 Some(total) => progress_bar(total.round() as u64, &format!("{name} (s)")),
                 None => progress_counter(name, "s analysed"),
