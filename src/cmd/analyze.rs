@@ -118,18 +118,23 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
         }
     }
     // Side by side, one per core: an analysis keeps about one core busy (its network passes
-    // are a few windows each), and each holds only its own window of the recording. One
-    // recording shows its own progress in seconds; several, how many are done.
+    // are a few windows each) and holds only the stretch of its recording it is working on.
+    // One recording shows its own progress in seconds; several, how many are done.
     let several = jobs.len() > 1;
     let done = several.then(|| progress_bar(jobs.len() as u64, "recordings"));
     let analysed: Vec<Result<Analysis, String>> = jobs
         .par_iter()
         .map(|job| {
             let name = input_name(job.file, job.side);
-            let channel = ChannelArg {
-                channel: job.channel.clone()?,
-            };
-            let analysis = analyze_one(&analyzer, &channel, job.file, &name, !several);
+            let analysis = job.channel.clone().and_then(|channel| {
+                analyze_one(
+                    &analyzer,
+                    &ChannelArg { channel },
+                    job.file,
+                    &name,
+                    !several,
+                )
+            });
             if let Some(bar) = &done {
                 bar.inc(1);
             }
