@@ -256,12 +256,7 @@ fn a_recording_read_whole_is_analysed_as_it_is_streamed() {
 
     let model = EmotionModel::bundled().unwrap();
     let analyzer = Analyzer::new(&model, AnalyzeOptions::default()).unwrap();
-    let whole = ser_audio::LoadOptions {
-        trim: None,
-        offset_s: 0.0,
-        duration_s: None,
-        ..model.config().audio.clone()
-    };
+    let whole = model.config().audio.unshaped();
     let open = |channel| {
         ser_audio::Decoder::open(&call)
             .unwrap()

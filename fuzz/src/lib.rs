@@ -44,11 +44,8 @@ pub fn analyze(data: &[u8]) {
             assert!(s.prediction.confidence.is_finite(), "non-finite prediction");
         }
         let whole = LoadOptions {
-            trim: None,
-            offset_s: 0.0,
-            duration_s: None,
             max_duration_s: limit_s,
-            ..model().config().audio.clone()
+            ..model().config().audio.unshaped()
         };
         let read = load_bytes("fuzz", data.to_vec(), &whole).expect("analysed, so readable whole");
         let b = analyzer

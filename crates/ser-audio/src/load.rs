@@ -61,6 +61,18 @@ impl LoadOptions {
         }
     }
 
+    /// These options without trim, offset or duration: the recording read whole at the same
+    /// rate, as the streaming analysis hears it and a spectrogram shows it; [`Audio::shaped`]
+    /// then gives what reading with these options would have.
+    pub fn unshaped(&self) -> LoadOptions {
+        LoadOptions {
+            trim: None,
+            offset_s: 0.0,
+            duration_s: None,
+            ..self.clone()
+        }
+    }
+
     /// `samples` after `offset_s`: what [`Self::whole`] keeps of samples trimmed before (a
     /// training cache's clips), without copying them.
     pub fn skip_offset<'a>(&self, samples: &'a [f32]) -> &'a [f32] {
@@ -276,14 +288,8 @@ mod tests {
             offset_s: 0.1,
             ..LoadOptions::default()
         };
-        let unshaped = LoadOptions {
-            trim: None,
-            offset_s: 0.0,
-            duration_s: None,
-            ..opts.clone()
-        };
         let read = load_beside_others(open(), &opts).unwrap();
-        let whole = load_beside_others(open(), &unshaped).unwrap();
+        let whole = load_beside_others(open(), &opts.unshaped()).unwrap();
         assert!(whole.samples.len() > read.samples.len() + 1_600);
         let shaped = whole.shaped(&opts);
         assert_eq!(shaped.samples, read.samples);

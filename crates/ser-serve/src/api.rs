@@ -240,7 +240,7 @@ impl Upload {
     fn read_whole(&self, model: &EmotionModel) -> Result<Audio, ApiError> {
         Ok(ser_audio::load_beside_others(
             self.open()?,
-            &untrimmed(model),
+            &model.config().audio.unshaped(),
         )?)
     }
 
@@ -306,7 +306,7 @@ impl Upload {
 
     /// The whole upload's log-mel spectrogram as PNG.
     fn spectrogram_png(&self, model: &EmotionModel) -> Result<Vec<u8>, ApiError> {
-        let audio = ser_audio::load_from(self.open()?, &untrimmed(model))?;
+        let audio = ser_audio::load_from(self.open()?, &model.config().audio.unshaped())?;
         spectrogram_png(model, &audio.samples)
     }
 }
@@ -317,16 +317,6 @@ fn analyzer<'m>(
     options: &AnalyzeOptions,
 ) -> Result<Analyzer<'m>, ApiError> {
     Analyzer::new(model, options.clone()).map_err(|why| ApiError::new(StatusCode::BAD_REQUEST, why))
-}
-
-/// How the model reads audio, but whole: no trim, offset or duration.
-fn untrimmed(model: &EmotionModel) -> ser_audio::LoadOptions {
-    ser_audio::LoadOptions {
-        duration_s: None,
-        offset_s: 0.0,
-        trim: None,
-        ..model.config().audio.clone()
-    }
 }
 
 /// The log-mel spectrogram of `samples` (at the model's rate) as PNG.
