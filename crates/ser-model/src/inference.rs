@@ -411,6 +411,13 @@ impl EmotionModel {
         ser_audio::load_beside_others(decoder, &self.config.audio.whole())
     }
 
+    /// What [`Self::hear`] gives, from audio already read whole at the model's rate
+    /// ([`ser_audio::LoadOptions::unshaped`]), without reading it again: a server's upload,
+    /// also drawn and analysed whole.
+    pub fn hear_read(&self, audio: Audio) -> Audio {
+        audio.shaped(&self.config.audio.whole())
+    }
+
     /// Reads ([`Self::hear_file`]) and classifies ([`Self::predict_clips`]) an audio file,
     /// whatever it holds: `ser predict` and the API first refuse silence and clips without
     /// speech and cut long pauses short (`ser_analyze::speech_in`), which would still get an

@@ -236,7 +236,7 @@ impl Upload {
 
     /// The upload read whole, at the model's rate, untrimmed, with the other channels beside a
     /// channel read: what the spectrogram shows and the analysis hears, and what the prediction
-    /// trims ([`Audio::shaped`]) as [`EmotionModel::hear`] would have read it.
+    /// hears ([`EmotionModel::hear_read`]) as [`EmotionModel::hear`] would have read it.
     fn read_whole(&self, model: &EmotionModel) -> Result<Audio, ApiError> {
         Ok(ser_audio::load_beside_others(
             self.open()?,
@@ -406,7 +406,7 @@ pub async fn report(
         let whole = upload.read_whole(model)?;
         let png = spectrogram_png(model, &whole.samples)?;
         let analysis = analyzer(model, &options)?.analyze_audio(&upload.name, &whole)?;
-        let heard = whole.shaped(&model.config().audio.whole());
+        let heard = model.hear_read(whole);
         let mut report = json!({
             "prediction": answer_of(&model_name, upload.prediction_of(model, heard)?),
             "analysis": answer_of(&model_name, analysis.to_json()),
