@@ -263,14 +263,14 @@ impl Upload {
         Ok(out)
     }
 
-    /// The analysis of each channel on its own (at most [`MAX_SIDES`]), each with its
-    /// `channel` (from 1).
+    /// The analysis of each of the upload's `channels` on its own (at most [`MAX_SIDES`]), each
+    /// with its `channel` (from 1).
     fn sides(
         &self,
         model: &EmotionModel,
         options: &AnalyzeOptions,
+        channels: usize,
     ) -> Result<Vec<Map<String, Value>>, ApiError> {
-        let channels = self.open()?.info().channels;
         if channels > MAX_SIDES {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -404,6 +404,7 @@ pub async fn report(
         // limit (24 h), which a model's whole read (2 h by default) refuses first, so a file is
         // still refused as the prediction refuses it.
         let whole = upload.read_whole(model)?;
+        let channels = whole.source.channels;
         let png = spectrogram_png(model, &whole.samples)?;
         let analysis = analyzer(model, &options)?.analyze_audio(&upload.name, &whole)?;
         let heard = model.hear_read(whole);
@@ -413,7 +414,7 @@ pub async fn report(
             "spectrogram_png": BASE64_STANDARD.encode(png),
         });
         if q.sides {
-            let sides = upload.sides(model, &options)?.into_iter();
+            let sides = upload.sides(model, &options, channels)?.into_iter();
             report["sides"] = sides.map(|side| answer_of(&model_name, side)).collect();
         }
         Ok(Json(report))

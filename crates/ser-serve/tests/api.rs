@@ -119,27 +119,58 @@ async fn a_voice_message_in_opus_gets_the_emotion_of_its_original() {
 
 /// A call recorded per speaker: the syllables on the left, and on the right their bleed at
 /// `1 / bleed_divisor` of their amplitude (`None`: silence), as a canonical stereo WAV.
-fn stereo_call(bleed_divisor: Option<i16>) -> Vec<u8> {
+/// The samples of [`speech_wav`] (16-bit, 16 kHz, mono).
+fn speech_wav_samples() -> Vec<i16> {
     let mono = speech_wav();
     let samples = &mono[mono.windows(4).position(|w| w == b"data").unwrap() + 8..];
-    let data: Vec<u8> = samples
+    samples
         .chunks_exact(2)
-        .flat_map(|s| {
-            let left = i16::from_le_bytes([s[0], s[1]]);
-            let right = bleed_divisor.map_or(0, |d| left / d);
-            [left.to_le_bytes(), right.to_le_bytes()]
-        })
-        .flatten()
+        .map(|s| i16::from_le_bytes([s[0], s[1]]))
+        .collect()
+}
+
+fn stereo_call(bleed_divisor: Option<i16>) -> Vec<u8> {
+    let left = speech_wav_samples();
+    let right = left
+        .iter()
+        .map(|s| bleed_divisor.map_or(0, |d| s / d))
         .collect();
-    let mut stereo = b"RIFF".to_vec();
-    stereo.extend((36 + data.len() as u32).to_le_bytes());
-    stereo.extend(b"WAVEfmt \x10\0\0\0\x01\0\x02\0");
-    stereo.extend(16_000u32.to_le_bytes());
-    stereo.extend(64_000u32.to_le_bytes());
-    stereo.extend(b"\x04\0\x10\0data");
-    stereo.extend((data.len() as u32).to_le_bytes());
-    stereo.extend(data);
-    stereo
+    wav_16k(&[left, right])
+}
+
+/// A 16-bit 16 kHz WAV of `channels` (each a channel's samples, all as long), in the extensible
+/// format where there are more than two, as recorders write them.
+fn wav_16k(channels: &[Vec<i16>]) -> Vec<u8> {
+    let n = channels.len() as u16;
+    let data: Vec<u8> = (0..channels[0].len())
+        .flat_map(|i| channels.iter().map(move |c| c[i]))
+        .flat_map(i16::to_le_bytes)
+        .collect();
+    let extensible = n > 2;
+    let mut fmt = vec![];
+    fmt.extend(if extensible { 0xFFFEu16 } else { 1 }.to_le_bytes());
+    fmt.extend(n.to_le_bytes());
+    fmt.extend(16_000u32.to_le_bytes());
+    fmt.extend((16_000 * 2 * n as u32).to_le_bytes());
+    fmt.extend((2 * n).to_le_bytes());
+    fmt.extend(16u16.to_le_bytes());
+    if extensible {
+        // 22 bytes follow: valid bits, a channel mask of the first n speaker positions, and
+        // the PCM sub-format's GUID.
+        fmt.extend(22u16.to_le_bytes());
+        fmt.extend(16u16.to_le_bytes());
+        fmt.extend(((1u32 << n) - 1).to_le_bytes());
+        fmt.extend(b"\x01\0\0\0\0\0\x10\0\x80\0\0\xAA\x00\x38\x9B\x71");
+    }
+    let mut wav = b"RIFF".to_vec();
+    wav.extend((4 + 8 + fmt.len() as u32 + 8 + data.len() as u32).to_le_bytes());
+    wav.extend(b"WAVEfmt ");
+    wav.extend((fmt.len() as u32).to_le_bytes());
+    wav.extend(fmt);
+    wav.extend(b"data");
+    wav.extend((data.len() as u32).to_le_bytes());
+    wav.extend(data);
+    wav
 }
 
 #[tokio::test]
@@ -195,6 +226,38 @@ async fn one_side_of_a_stereo_call_is_heard_alone() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A report of one side still analyses every side.
+    let (status, body) = call(
+        app(Limits::default()),
+        post("/api/v1/report?channel=1&sides=true", bleeding.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(json(&body)["sides"], Value::Array(sides));
+    // Ten channels are more sides than a report analyses; the mix of them is still reported.
+    let voice = wav_16k(&[speech_wav_samples()]);
+    let ten = wav_16k(&vec![speech_wav_samples(); 10]);
+    let (status, body) = call(
+        app(Limits::default()),
+        post("/api/v1/report?sides=true", ten.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        json(&body)["error"]
+            .as_str()
+            .unwrap()
+            .contains("10 channels"),
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    let (status, body) = call(app(Limits::default()), post("/api/v1/report", ten)).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let (_, alone) = call(app(Limits::default()), post("/api/v1/report", voice)).await;
+    let (mixed, alone) = (&json(&body)["prediction"], &json(&alone)["prediction"]);
+    assert_eq!(mixed["label"], alone["label"]);
+    let confidence = |p: &Value| p["confidence"].as_f64().unwrap();
+    assert!((confidence(mixed) - confidence(alone)).abs() < 1e-4);
     for endpoint in ["predict", "report"] {
         let uri = format!("/api/v1/{endpoint}?channel=2");
         let (status, body) = call(app(Limits::default()), post(&uri, bleeding.clone())).await;
