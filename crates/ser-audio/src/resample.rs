@@ -7,10 +7,10 @@
 //! puts its cutoff at about 0.99 of the output Nyquist.
 //!
 //! Building a resampler (filter design, FFT plans) costs more than resampling a short clip, so
-//! built resamplers are kept per thread and rate pair and reused.
+//! built resamplers are kept per thread and rate pair and reused, the [`POOL_CAPACITY`] most
+//! recently used.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Indexing, Resampler, WindowFunction};
@@ -19,11 +19,43 @@ use rubato::{Fft, FixedSync, Indexing, Resampler, WindowFunction};
 /// and a power of two (for 48 kHz → 16 kHz: 3072 in, 1024 out) keeps the FFTs fast.
 pub const MIN_FFT_OUT: usize = 1024;
 
-/// Built resamplers, reset and ready, by (input rate, output rate).
-type Pool = HashMap<(u32, u32), Vec<Fft<f32>>>;
+/// Most built resamplers a thread keeps. Every rate pair a corpus or a server usually meets
+/// fits, a few of each where streams of one pair run side by side, while the memory stays
+/// bounded whatever rates arrive: a resampler between coprime rates holds a block of a whole
+/// second (60199 → 16000 Hz: about 3.5 MB), and a live stream's header or an upload names any
+/// rate (kept by rate pair without a bound, 20 odd rates grew a thread by 70 MB for good).
+const POOL_CAPACITY: usize = 8;
+
+/// Built resamplers, reset and ready, with their (input rate, output rate), the least recently
+/// returned first.
+type Pool = Vec<((u32, u32), Fft<f32>)>;
 
 thread_local! {
-    static CACHE: RefCell<Pool> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<Pool> = const { RefCell::new(Vec::new()) };
+}
+
+/// A built resampler from `in_rate` to `out_rate` Hz, from this thread's pool if one is there.
+fn take(in_rate: u32, out_rate: u32) -> Fft<f32> {
+    let key = (in_rate, out_rate);
+    let pooled = CACHE.with(|c| {
+        let mut pool = c.borrow_mut();
+        let i = pool.iter().rposition(|(k, _)| *k == key)?;
+        Some(pool.remove(i).1)
+    });
+    pooled.unwrap_or_else(|| build(in_rate, out_rate))
+}
+
+/// Returns a resampler, reset, to this thread's pool, dropping the least recently returned one
+/// beyond [`POOL_CAPACITY`].
+fn give_back(key: (u32, u32), mut r: Fft<f32>) {
+    r.reset();
+    CACHE.with(|c| {
+        let mut pool = c.borrow_mut();
+        pool.push((key, r));
+        if pool.len() > POOL_CAPACITY {
+            pool.remove(0);
+        }
+    });
 }
 
 fn gcd(a: usize, b: usize) -> usize {
@@ -73,10 +105,7 @@ impl StreamResampler {
     /// Never for rates in `MIN_SAMPLE_RATE..=MAX_SAMPLE_RATE`; rubato only refuses zero rates,
     /// which [`crate::Decoder`] and [`crate::LoadOptions`] reject first.
     pub fn new(in_rate: u32, out_rate: u32) -> Self {
-        let inner = (in_rate != out_rate).then(|| {
-            let cached = CACHE.with(|c| c.borrow_mut().get_mut(&(in_rate, out_rate))?.pop());
-            cached.unwrap_or_else(|| build(in_rate, out_rate))
-        });
+        let inner = (in_rate != out_rate).then(|| take(in_rate, out_rate));
         let delay_left = inner.as_ref().map_or(0, |r| r.output_delay());
         Self {
             inner,
@@ -161,10 +190,8 @@ impl StreamResampler {
 
 impl Drop for StreamResampler {
     fn drop(&mut self) {
-        if let Some(mut r) = self.inner.take() {
-            r.reset();
-            let key = (self.in_rate, self.out_rate);
-            CACHE.with(|c| c.borrow_mut().entry(key).or_default().push(r));
+        if let Some(r) = self.inner.take() {
+            give_back((self.in_rate, self.out_rate), r);
         }
     }
 }
@@ -261,6 +288,24 @@ mod tests {
         }
         r.finish(&mut out);
         assert_eq!(out, whole);
+    }
+
+    #[test]
+    fn the_pool_keeps_recent_rates_and_a_bounded_number_of_resamplers() {
+        let x = tone(440.0, 48_000, 0.2);
+        let fresh = resample(&x, 48_000, 16_000);
+        // A stream of clients at odd rates, each a resampler between coprime rates.
+        for rate in 44_101..44_121 {
+            resample(&x, rate, 16_000);
+            let pooled = CACHE.with(|c| c.borrow().len());
+            assert!(pooled <= POOL_CAPACITY, "{pooled} resamplers kept");
+        }
+        let pooled_48k = || CACHE.with(|c| c.borrow().iter().any(|(k, _)| *k == (48_000, 16_000)));
+        assert!(!pooled_48k(), "the least recently used pair was dropped");
+        // Rebuilt or reused, a resampler gives the same samples.
+        assert_eq!(resample(&x, 48_000, 16_000), fresh);
+        assert!(pooled_48k());
+        assert_eq!(resample(&x, 48_000, 16_000), fresh);
     }
 
     #[test]
