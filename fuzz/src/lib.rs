@@ -56,19 +56,38 @@ pub fn analyze(data: &[u8]) {
 }
 
 /// A live-mode session's messages: the first line is the JSON header, the rest is PCM cut into
-/// binary messages of up to 251 bytes, as `GET /api/v1/stream` receives them.
+/// binary messages of up to 251 bytes, as `GET /api/v1/stream` receives them. Each window the
+/// session hands out is heard as the server hears it (hum removal, the speech check, the
+/// prediction of speech), whatever its level.
 pub fn stream(data: &[u8]) {
+    use ser_serve::stream::{decode_pcm, hear_window, parse_header, LiveWindow};
     let split = data.iter().position(|&b| b == b'\n').unwrap_or(data.len());
     let Ok(text) = std::str::from_utf8(&data[..split]) else {
         return;
     };
-    let Ok(header) = ser_serve::stream::parse_header(text) else {
+    let Ok(header) = parse_header(text) else {
         return;
     };
+    let m = model();
+    let audio = &m.config().audio;
+    let clip = audio
+        .window_len()
+        .expect("the bundled model has a clip length");
+    let mut live = LiveWindow::new(header.sample_rate, audio);
+    let mut last_t = 0.0;
     let pcm = data.get(split + 1..).unwrap_or_default();
     for message in pcm.chunks(251) {
-        if let Ok(mono) = ser_serve::stream::decode_pcm(message, &header) {
-            assert!(mono.iter().all(|v| v.is_finite()));
+        let Ok(mono) = decode_pcm(message, &header) else {
+            continue;
+        };
+        assert!(mono.iter().all(|v| v.is_finite()));
+        if let Some((window, t_s)) = live.push(&mono) {
+            assert!(window.len() <= clip, "a window longer than a clip");
+            assert!(t_s > last_t, "events out of order");
+            last_t = t_s;
+            if let (_, Some(p)) = hear_window(m, window.to_vec()) {
+                assert!(p.confidence.is_finite(), "non-finite prediction");
+            }
         }
     }
 }

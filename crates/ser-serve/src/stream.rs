@@ -18,7 +18,8 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use ser_audio::MonoStream;
+use ser_audio::{LoadOptions, MonoStream};
+use ser_model::{EmotionModel, Prediction};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -203,17 +204,7 @@ async fn run_session(socket: &mut WebSocket, state: &AppState) -> Result<(), Str
         Some(Ok(_)) => return Err("the first message must be the JSON stream header".into()),
         _ => return Ok(()),
     };
-    let audio_cfg = state.model.config().audio.clone();
-    let rate = audio_cfg.sample_rate;
-    // A loaded model's configuration has a duration (`check_pipeline` refuses others).
-    let window_len = audio_cfg
-        .window_len()
-        .expect("validated model configuration");
-    let hop = (HOP_S * rate as f64).round() as usize;
-    // As a file is read: freed of any DC offset, then resampled; hum goes window by window.
-    let mut stream = MonoStream::live(header.sample_rate, rate);
-    let mut window: Vec<f32> = Vec::with_capacity(2 * window_len);
-    let (mut received, mut since_event) = (0usize, 0usize);
+    let mut live = LiveWindow::new(header.sample_rate, &state.model.config().audio);
     while let Some(msg) = recv(socket, idle).await? {
         let bytes = match msg.map_err(|e| e.to_string())? {
             Message::Binary(b) => b,
@@ -221,27 +212,67 @@ async fn run_session(socket: &mut WebSocket, state: &AppState) -> Result<(), Str
             Message::Text(_) => return Err("only one text message (the header) is expected".into()),
             _ => continue,
         };
-        let mono = decode_pcm(&bytes, &header)?;
-        let before = window.len();
-        stream.push(&mono, &mut window);
-        let added = window.len() - before;
-        received += added;
-        since_event += added;
-        if window.len() > window_len {
-            window.drain(..window.len() - window_len);
-        }
-        if since_event < hop {
+        let Some((window, t_s)) = live.push(&decode_pcm(&bytes, &header)?) else {
             continue;
-        }
-        // Keep the remainder, so events stay HOP_S apart in audio time on average.
-        since_event %= hop;
-        let event = window_event(state, &window, received as f64 / rate as f64).await?;
+        };
+        let event = window_event(state, window, t_s).await?;
         socket
             .send(Message::Text(event.to_string().into()))
             .await
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// A live stream's audio, window by window: each message's samples freed of any DC offset and
+/// resampled to the model's rate as they come (as a file is read; hum goes window by window,
+/// [`hear_window`]), the last clip's length of them kept, and that window handed out every
+/// [`HOP_S`] seconds of audio.
+pub struct LiveWindow {
+    stream: MonoStream,
+    window: Vec<f32>,
+    window_len: usize,
+    hop: usize,
+    rate: u32,
+    received: usize,
+    since_event: usize,
+}
+
+impl LiveWindow {
+    /// A stream arriving at `in_rate` Hz for a model that hears `audio` (a loaded model's, so
+    /// with a clip duration: `check_pipeline` refuses others).
+    pub fn new(in_rate: u32, audio: &LoadOptions) -> Self {
+        let rate = audio.sample_rate;
+        let window_len = audio.window_len().expect("validated model configuration");
+        Self {
+            stream: MonoStream::live(in_rate, rate),
+            window: Vec::with_capacity(2 * window_len),
+            window_len,
+            hop: (HOP_S * rate as f64).round() as usize,
+            rate,
+            received: 0,
+            since_event: 0,
+        }
+    }
+
+    /// Takes the next message's samples (mono, at the stream's rate); when an event is due, the
+    /// window (at most a clip long) and the seconds of audio received.
+    pub fn push(&mut self, mono: &[f32]) -> Option<(&[f32], f64)> {
+        let before = self.window.len();
+        self.stream.push(mono, &mut self.window);
+        let added = self.window.len() - before;
+        self.received += added;
+        self.since_event += added;
+        if self.window.len() > self.window_len {
+            self.window.drain(..self.window.len() - self.window_len);
+        }
+        if self.since_event < self.hop {
+            return None;
+        }
+        // Keep the remainder, so events stay HOP_S apart in audio time on average.
+        self.since_event %= self.hop;
+        Some((&self.window, self.received as f64 / self.rate as f64))
+    }
 }
 
 /// The next message, or an error when none arrives within `idle`.
@@ -255,27 +286,17 @@ async fn recv(
 }
 
 /// The event for the current window: what it holds, and the model's prediction of its speech.
-/// Silence is told here; the speech check ([`hear_sound`]) and the prediction run on the
-/// blocking pool.
+/// Silence is told here; the rest ([`hear_window`]) runs on the blocking pool.
 async fn window_event(state: &AppState, window: &[f32], t_s: f64) -> Result<Value, String> {
     let rate = state.model.config().audio.sample_rate;
     let level_db = peak_level_db(window, rate);
     let (heard, prediction) = if level_db < SPEECH_DB {
         (Heard::Silence, None)
     } else {
-        let mut clip = window.to_vec();
-        run_blocking(state, move |model| {
-            ser_audio::remove_hum(&mut clip, rate);
-            let heard = hear_sound(&clip, rate);
-            let prediction = (heard == Heard::Speech).then(|| {
-                // Prepared exactly as a loaded file: the model's trim, offset and duration.
-                let shaped = ser_audio::shape(clip, &model.config().audio);
-                model.predict_clips(&[shaped]).remove(0)
-            });
-            Ok((heard, prediction))
-        })
-        .await
-        .map_err(|e| e.message)?
+        let clip = window.to_vec();
+        run_blocking(state, move |model| Ok(hear_window(model, clip)))
+            .await
+            .map_err(|e| e.message)?
     };
     let mut event = json!({
         "t_s": t_s, "heard": heard.as_str(), "level_db": level_db,
@@ -285,6 +306,21 @@ async fn window_event(state: &AppState, window: &[f32], t_s: f64) -> Result<Valu
         event[k] = v;
     }
     Ok(event)
+}
+
+/// Speech or noise in a live window (mono, at the model's rate) loud enough not to be silence,
+/// and the model's prediction of its speech: mains hum removed, the speech check
+/// ([`hear_sound`]), then the window prepared exactly as a loaded file (the model's trim,
+/// offset and duration).
+pub fn hear_window(model: &EmotionModel, mut clip: Vec<f32>) -> (Heard, Option<Prediction>) {
+    let rate = model.config().audio.sample_rate;
+    ser_audio::remove_hum(&mut clip, rate);
+    let heard = hear_sound(&clip, rate);
+    let prediction = (heard == Heard::Speech).then(|| {
+        let shaped = ser_audio::shape(clip, &model.config().audio);
+        model.predict_clips(&[shaped]).remove(0)
+    });
+    (heard, prediction)
 }
 
 #[cfg(test)]
@@ -328,6 +364,37 @@ mod tests {
         assert!(decode_pcm(&f32::NAN.to_le_bytes(), &h).is_err());
         assert!(decode_pcm(&1e26f32.to_le_bytes(), &h).is_err());
         assert!(decode_pcm(&1.5f32.to_le_bytes(), &h).is_ok());
+    }
+
+    #[test]
+    fn a_window_every_quarter_second_of_audio_at_most_a_clip_long() {
+        let audio = LoadOptions {
+            duration_s: Some(3.0),
+            ..Default::default()
+        };
+        let clip = audio.window_len().unwrap();
+        let mut live = LiveWindow::new(44_100, &audio);
+        // Ten seconds at 44.1 kHz in messages of 1000 samples, as a browser sends them.
+        let tone: Vec<f32> = (0..441_000)
+            .map(|i| (i as f32 * 0.05).sin() * 0.1)
+            .collect();
+        let mut events = vec![];
+        for message in tone.chunks(1000) {
+            if let Some((window, t_s)) = live.push(message) {
+                assert!(window.len() <= clip, "{} samples", window.len());
+                events.push((window.len(), t_s));
+            }
+        }
+        // The resampler and the DC filter's first measurement hold back a few milliseconds.
+        assert!((38..=40).contains(&events.len()), "{} events", events.len());
+        let (last_len, last_t) = *events.last().unwrap();
+        assert_eq!(last_len, clip);
+        // The last event is within a hop of the end (the rest waits for more audio).
+        assert!(last_t > 10.0 - HOP_S - 0.05 && last_t <= 10.0, "{last_t}");
+        for pair in events.windows(2) {
+            let step = pair[1].1 - pair[0].1;
+            assert!(step > 0.2 && step < 0.3, "events {step} s apart");
+        }
     }
 
     #[test]
