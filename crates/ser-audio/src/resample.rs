@@ -6,6 +6,13 @@
 //! (Blackman-Harris² window) with FFT blocks of at least [`MIN_FFT_OUT`] output samples, which
 //! puts its cutoff at about 0.99 of the output Nyquist.
 //!
+//! Rates with little in common (96001 → 16000 Hz) would need an FFT block of a whole second of
+//! input, whose memory and build time grow with the rate (767999 → 16000 Hz: 73 MB, 0.4 s);
+//! beyond [`MAX_FFT_BLOCK`] such pairs go through rubato's sinc interpolator instead, to the
+//! same tested quality in at most a few megabytes (767999 → 16000 Hz: 2.2 MB, built in 50 ms),
+//! at more CPU (42 ms per second of that audio, against 0.4 ms from 48 kHz by FFT). No common
+//! rate comes near the limit.
+//!
 //! Building a resampler (filter design, FFT plans) costs more than resampling a short clip, so
 //! built resamplers are kept per thread and rate pair and reused, the [`POOL_CAPACITY`] most
 //! recently used.
@@ -13,11 +20,28 @@
 use std::cell::RefCell;
 
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
-use rubato::{Fft, FixedSync, Indexing, Resampler, WindowFunction};
+use rubato::{
+    Async, Fft, FixedAsync, FixedSync, Indexing, Resampler, SincInterpolationParameters,
+    SincInterpolationType, WindowFunction,
+};
 
 /// Smallest FFT block on the lower-rate side: long blocks give a steep anti-aliasing filter,
 /// and a power of two (for 48 kHz → 16 kHz: 3072 in, 1024 out) keeps the FFTs fast.
 pub const MIN_FFT_OUT: usize = 1024;
+
+/// Largest FFT block, in input frames, of a resampler by FFT; pairs of rates that need more go
+/// through the sinc interpolator. The largest block of a common rate to 16 kHz is 49152
+/// (768 kHz; 705.6 kHz: 45423).
+const MAX_FFT_BLOCK: usize = 65_536;
+
+/// Input frames the sinc interpolator takes per block.
+const SINC_BLOCK: usize = 1024;
+
+/// Taps of the sinc interpolator's filter per unit of the ratio of input to output rate.
+const SINC_TAPS_PER_RATIO: usize = 128;
+
+/// One built resampler, by FFT or by sinc interpolation.
+type Inner = Box<dyn Resampler<f32>>;
 
 /// Most built resamplers a thread keeps. Every rate pair a corpus or a server usually meets
 /// fits, a few of each where streams of one pair run side by side, while the memory stays
@@ -28,14 +52,14 @@ const POOL_CAPACITY: usize = 8;
 
 /// Built resamplers, reset and ready, with their (input rate, output rate), the least recently
 /// returned first.
-type Pool = Vec<((u32, u32), Fft<f32>)>;
+type Pool = Vec<((u32, u32), Inner)>;
 
 thread_local! {
     static CACHE: RefCell<Pool> = const { RefCell::new(Vec::new()) };
 }
 
 /// A built resampler from `in_rate` to `out_rate` Hz, from this thread's pool if one is there.
-fn take(in_rate: u32, out_rate: u32) -> Fft<f32> {
+fn take(in_rate: u32, out_rate: u32) -> Inner {
     let key = (in_rate, out_rate);
     let pooled = CACHE.with(|c| {
         let mut pool = c.borrow_mut();
@@ -47,7 +71,7 @@ fn take(in_rate: u32, out_rate: u32) -> Fft<f32> {
 
 /// Returns a resampler, reset, to this thread's pool, dropping the least recently returned one
 /// beyond [`POOL_CAPACITY`].
-fn give_back(key: (u32, u32), mut r: Fft<f32>) {
+fn give_back(key: (u32, u32), mut r: Inner) {
     r.reset();
     CACHE.with(|c| {
         let mut pool = c.borrow_mut();
@@ -66,29 +90,53 @@ fn gcd(a: usize, b: usize) -> usize {
     }
 }
 
-fn build(in_rate: u32, out_rate: u32) -> Fft<f32> {
+fn build(in_rate: u32, out_rate: u32) -> Inner {
     let g = gcd(in_rate as usize, out_rate as usize);
     let (in_block, out_block) = (in_rate as usize / g, out_rate as usize / g);
     // Blocks come in multiples of the rates' smallest common period; take enough of them for
     // the lower-rate side to reach MIN_FFT_OUT samples.
     let multiple = MIN_FFT_OUT.div_ceil(in_block.min(out_block)).max(1);
-    Fft::new_custom(
-        in_rate as usize,
-        out_rate as usize,
-        in_block * multiple,
-        1,
-        1,
-        WindowFunction::BlackmanHarris2,
-        FixedSync::Input,
+    if in_block * multiple <= MAX_FFT_BLOCK {
+        return Box::new(
+            Fft::new_custom(
+                in_rate as usize,
+                out_rate as usize,
+                in_block * multiple,
+                1,
+                1,
+                WindowFunction::BlackmanHarris2,
+                FixedSync::Input,
+            )
+            .expect("rates were validated as non-zero"),
+        );
+    }
+    // The filter runs at the input rate: its length grows with the rate's excess over the
+    // output's, for the same steepness at the output's Nyquist frequency.
+    let sinc = SincInterpolationParameters {
+        sinc_len: SINC_TAPS_PER_RATIO * (in_rate.div_ceil(out_rate) as usize).max(2),
+        f_cutoff: None,
+        oversampling_factor: 64,
+        interpolation: SincInterpolationType::Cubic,
+        window: WindowFunction::BlackmanHarris2,
+    };
+    Box::new(
+        Async::new_sinc(
+            out_rate as f64 / in_rate as f64,
+            1.0,
+            &sinc,
+            SINC_BLOCK,
+            1,
+            FixedAsync::Input,
+        )
+        .expect("rates were validated as non-zero"),
     )
-    .expect("rates were validated as non-zero")
 }
 
 /// Resamples a mono stream pushed in arbitrary chunks, compensating the filter delay so that
 /// output sample `k` is aligned with input time `k / out_rate`, and producing exactly
 /// `ceil(n_in * out_rate / in_rate)` samples in total.
 pub struct StreamResampler {
-    inner: Option<Fft<f32>>,
+    inner: Option<Inner>,
     pending: Vec<f32>,
     out_block: Vec<f32>,
     delay_left: usize,
@@ -238,17 +286,29 @@ mod tests {
 
     #[test]
     fn passband_tone_keeps_its_level() {
-        for freq in [100.0, 1000.0, 4000.0, 7000.0] {
-            let x = tone(freq, 48_000, 1.0);
-            let y = resample(&x, 48_000, 16_000);
-            let diff = level_db(&y) - level_db(&x);
-            assert!(diff.abs() < 0.1, "{freq} Hz changed by {diff:.3} dB");
+        // 48 kHz by FFT; rates with little in common with 16 kHz by sinc interpolation.
+        for rate in [48_000, 96_001, 767_999] {
+            for freq in [100.0, 1000.0, 4000.0, 7000.0] {
+                let x = tone(freq, rate, 1.0);
+                let y = resample(&x, rate, 16_000);
+                let diff = level_db(&y) - level_db(&x);
+                assert!(
+                    diff.abs() < 0.1,
+                    "{freq} Hz @ {rate} changed by {diff:.3} dB"
+                );
+            }
         }
     }
 
     #[test]
     fn tone_above_nyquist_is_rejected_by_60_db() {
-        for (freq, rate) in [(12_000.0, 48_000), (9_000.0, 44_100), (20_000.0, 96_000)] {
+        for (freq, rate) in [
+            (12_000.0, 48_000),
+            (9_000.0, 44_100),
+            (20_000.0, 96_000),
+            (12_000.0, 96_001),
+            (12_000.0, 767_999),
+        ] {
             let x = tone(freq, rate, 1.0);
             let y = resample(&x, rate, 16_000);
             let attenuation = level_db(&x) - level_db(&y);
@@ -262,7 +322,13 @@ mod tests {
     #[test]
     fn output_length_and_alignment() {
         // An impulse at 0.5 s must come out at 0.5 s, and lengths must be ceil(n * ratio).
-        for (rate, n) in [(48_000u32, 48_000usize), (44_100, 44_101), (8_000, 7_999)] {
+        for (rate, n) in [
+            (48_000u32, 48_000usize),
+            (44_100, 44_101),
+            (8_000, 7_999),
+            (96_001, 96_007),
+            (767_999, 767_999),
+        ] {
             let mut x = vec![0.0f32; n];
             x[rate as usize / 2] = 1.0;
             let y = resample(&x, rate, 16_000);
@@ -279,15 +345,17 @@ mod tests {
 
     #[test]
     fn chunked_pushes_equal_one_push() {
-        let x = tone(440.0, 44_100, 0.7);
-        let whole = resample(&x, 44_100, 16_000);
-        let mut r = StreamResampler::new(44_100, 16_000);
-        let mut out = Vec::new();
-        for chunk in x.chunks(1000) {
-            r.push(chunk, &mut out);
+        for rate in [44_100, 96_001] {
+            let x = tone(440.0, rate, 0.7);
+            let whole = resample(&x, rate, 16_000);
+            let mut r = StreamResampler::new(rate, 16_000);
+            let mut out = Vec::new();
+            for chunk in x.chunks(1000) {
+                r.push(chunk, &mut out);
+            }
+            r.finish(&mut out);
+            assert_eq!(out, whole, "{rate}");
         }
-        r.finish(&mut out);
-        assert_eq!(out, whole);
     }
 
     #[test]
