@@ -46,8 +46,8 @@ type Inner = Box<dyn Resampler<f32>>;
 /// Most built resamplers a thread keeps. Every rate pair a corpus or a server usually meets
 /// fits, a few of each where streams of one pair run side by side, while the memory stays
 /// bounded whatever rates arrive: a resampler between coprime rates holds a block of a whole
-/// second (60199 → 16000 Hz: about 3.5 MB), and a live stream's header or an upload names any
-/// rate (kept by rate pair without a bound, 20 odd rates grew a thread by 70 MB for good).
+/// second (44101 → 16000 Hz: about 2.3 MB), and a live stream's header or an upload names any
+/// rate (kept by rate pair without a bound, 40 such rates grew a thread by 92 MB for good).
 const POOL_CAPACITY: usize = 8;
 
 /// Built resamplers, reset and ready, with their (input rate, output rate), the least recently
