@@ -263,23 +263,14 @@ impl Upload {
         Ok(out)
     }
 
-    /// The analysis of each of the upload's `channels` on its own (at most [`MAX_SIDES`]), each
-    /// with its `channel` (from 1).
+    /// The analysis of each of the upload's `channels` on its own ([`side_count`]), each with
+    /// its `channel` (from 1).
     fn sides(
         &self,
         model: &EmotionModel,
         options: &AnalyzeOptions,
         channels: usize,
     ) -> Result<Vec<Map<String, Value>>, ApiError> {
-        if channels > MAX_SIDES {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "sides: the recording has {channels} channels, at most {MAX_SIDES} are \
-                     analysed side by side"
-                ),
-            ));
-        }
         (0..channels)
             .map(|c| {
                 let side = Upload {
@@ -309,6 +300,21 @@ impl Upload {
         let audio = ser_audio::load_from(self.open()?, &model.config().audio.unshaped())?;
         spectrogram_png(model, &audio.samples)
     }
+}
+
+/// The sides a report analyses of a recording of `channels`: each one, refused (400) beyond
+/// [`MAX_SIDES`].
+fn side_count(channels: usize) -> Result<usize, ApiError> {
+    if channels > MAX_SIDES {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "sides: the recording has {channels} channels, at most {MAX_SIDES} are analysed \
+                 side by side"
+            ),
+        ));
+    }
+    Ok(channels)
 }
 
 /// An analyzer of `model` with `options`, refused (400) when they are unusable.
@@ -404,7 +410,11 @@ pub async fn report(
         // limit (24 h), which a model's whole read (2 h by default) refuses first, so a file is
         // still refused as the prediction refuses it.
         let whole = upload.read_whole(model)?;
-        let channels = whole.source.channels;
+        // Too many sides are refused before any of the work.
+        let sides = q
+            .sides
+            .then(|| side_count(whole.source.channels))
+            .transpose()?;
         let png = spectrogram_png(model, &whole.samples)?;
         let analysis = analyzer(model, &options)?.analyze_audio(&upload.name, &whole)?;
         let heard = model.hear_read(whole);
@@ -413,7 +423,7 @@ pub async fn report(
             "analysis": answer_of(&model_name, analysis.to_json()),
             "spectrogram_png": BASE64_STANDARD.encode(png),
         });
-        if q.sides {
+        if let Some(channels) = sides {
             let sides = upload.sides(model, &options, channels)?.into_iter();
             report["sides"] = sides.map(|side| answer_of(&model_name, side)).collect();
         }
