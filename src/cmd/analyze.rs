@@ -63,10 +63,16 @@ pub struct AnalyzeCmd {
 /// One recording to analyse.
 struct Job<'a> {
     file: &'a PathBuf,
-    /// With `--sides`, the channel (from 1) it is of.
-    side: Option<u16>,
-    /// The channel to read, or why the file's channels could not be counted.
+    /// The channel to read (from 1; `None`: all, mixed), or why the file's channels could not
+    /// be counted.
     channel: Result<Option<u16>, String>,
+}
+
+impl Job<'_> {
+    /// With `--sides` (`sides`), the channel this is the side of.
+    fn side(&self, sides: bool) -> Option<u16> {
+        self.channel.clone().ok().flatten().filter(|_| sides)
+    }
 }
 
 /// Recordings longer than this get a progress bar.
@@ -96,23 +102,18 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
     }
     let mut jobs: Vec<Job> = Vec::new();
     for file in &files {
-        if !cmd.sides {
-            jobs.push(Job {
+        let channels = if cmd.sides {
+            channels_of(file).map(|n| (1..=n).map(Some).collect())
+        } else {
+            Ok(vec![cmd.channel.channel])
+        };
+        match channels {
+            Ok(channels) => jobs.extend(channels.into_iter().map(|c| Job {
                 file,
-                side: None,
-                channel: Ok(cmd.channel.channel),
-            });
-            continue;
-        }
-        match channels_of(file) {
-            Ok(n) => jobs.extend((1..=n).map(|c| Job {
-                file,
-                side: Some(c),
-                channel: Ok(Some(c)),
+                channel: Ok(c),
             })),
             Err(e) => jobs.push(Job {
                 file,
-                side: None,
                 channel: Err(e),
             }),
         }
@@ -125,7 +126,7 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
     let analysed: Vec<Result<Analysis, String>> = jobs
         .par_iter()
         .map(|job| {
-            let name = input_name(job.file, job.side);
+            let name = input_name(job.file, job.side(cmd.sides));
             let analysis = job.channel.clone().and_then(|channel| {
                 analyze_one(
                     &analyzer,
@@ -151,7 +152,7 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
             eprintln!("ser: error: {e}");
         }
         results.push((job.file.clone(), result));
-        sides.push(job.side);
+        sides.push(job.side(cmd.sides));
     }
     if let (Some(plot), Some((path, Ok(a)))) = (&cmd.plot, results.first()) {
         let svg = timeline_svg(
