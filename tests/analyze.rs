@@ -17,8 +17,11 @@ const TOLERANCE_S: f64 = 0.3;
 
 /// One clip of each emotion, each from another actor (statement 1, strong intensity except
 /// neutral, which has none).
-fn clips(data: &Path) -> Vec<PathBuf> {
-    (1..=8)
+/// One RAVDESS clip of each emotion, each of another actor; `None` (the test skipped) without
+/// the data ([`common::data_dir`]).
+fn clips() -> Option<Vec<PathBuf>> {
+    let data = common::data_dir()?;
+    let clips = (1..=8)
         .map(|e| {
             let actor = 2 * e + 1;
             let intensity = if e == 1 { 1 } else { 2 };
@@ -26,7 +29,8 @@ fn clips(data: &Path) -> Vec<PathBuf> {
                 "ravdess/Actor_{actor:02}/03-01-{e:02}-{intensity:02}-01-01-{actor:02}.flac"
             ))
         })
-        .collect()
+        .collect();
+    Some(clips)
 }
 
 fn analyze(path: &Path) -> Analysis {
@@ -52,10 +56,9 @@ fn recording(
 
 #[test]
 fn each_clip_becomes_one_segment_with_its_own_label_at_its_own_place() {
-    let Some(data) = common::data_dir() else {
+    let Some(clips) = clips() else {
         return;
     };
-    let clips = clips(&data);
     let dir = tempfile::tempdir().unwrap();
     let (path, truth) = recording(&dir, "mixed.wav", |b| {
         for (i, clip) in clips.iter().enumerate() {
@@ -136,10 +139,9 @@ fn silence_and_noise_alone_give_no_emotion() {
 
 #[test]
 fn speech_at_the_very_start_and_end_is_found() {
-    let Some(data) = common::data_dir() else {
+    let Some(clips) = clips() else {
         return;
     };
-    let clips = clips(&data);
     let dir = tempfile::tempdir().unwrap();
     let (path, truth) = recording(&dir, "edges.wav", |b| {
         b.clip(&clips[4], true)?;
@@ -166,13 +168,13 @@ fn stereo_wav(left: &[f32], right: &[f32], rate: u32) -> Vec<u8> {
 
 #[test]
 fn each_side_of_a_stereo_call_is_heard_without_the_other_bleeding_in() {
-    let Some(data) = common::data_dir() else {
+    let Some(clips) = clips() else {
         return;
     };
     // Four turns of two speakers, each on a channel of their own, 0.5 s apart; each voice
     // reaches the other channel 20 dB down (crosstalk: a headset's sidetone, a line's echo).
     let rate = 16_000;
-    let turns: Vec<Vec<f32>> = clips(&data)[..4]
+    let turns: Vec<Vec<f32>> = clips[..4]
         .iter()
         .map(|clip| ser_audio::load(clip, &Default::default()).unwrap().samples)
         .collect();
@@ -229,7 +231,7 @@ fn each_side_of_a_stereo_call_is_heard_without_the_other_bleeding_in() {
 
 #[test]
 fn a_recording_read_whole_is_analysed_as_it_is_streamed() {
-    let Some(data) = common::data_dir() else {
+    let Some(clips) = clips() else {
         return;
     };
     // 44.1 kHz stereo, so that both are resampled: on the left two sentences 1 s apart, on the
@@ -239,7 +241,7 @@ fn a_recording_read_whole_is_analysed_as_it_is_streamed() {
         sample_rate: rate,
         ..Default::default()
     };
-    let turns: Vec<Vec<f32>> = clips(&data)[..3]
+    let turns: Vec<Vec<f32>> = clips[..3]
         .iter()
         .map(|clip| ser_audio::load(clip, &at_rate).unwrap().samples)
         .collect();
@@ -341,11 +343,10 @@ fn ser_analyze(file: &Path, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn cli_analyzes_a_folder_as_it_analyzes_each_file_alone() {
-    let Some(data) = common::data_dir() else {
+    let Some(clips) = clips() else {
         return;
     };
     // Analysed side by side, in order, an unreadable file among them.
-    let clips = clips(&data);
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for (name, first, second) in [("a.wav", 0, 1), ("c.wav", 2, 3), ("d.wav", 5, 6)] {
@@ -378,10 +379,9 @@ fn cli_analyzes_a_folder_as_it_analyzes_each_file_alone() {
 
 #[test]
 fn cli_writes_json_csv_and_a_timeline_plot() {
-    let Some(data) = common::data_dir() else {
+    let Some(clips) = clips() else {
         return;
     };
-    let clips = clips(&data);
     let dir = tempfile::tempdir().unwrap();
     let (path, _) = recording(&dir, "short.wav", |b| {
         b.silence(1.0)?;
