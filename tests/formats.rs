@@ -222,3 +222,23 @@ fn opus_decodes_as_libopus_does() {
     let snr_db = 10.0 * (signal / error).log10();
     assert!(snr_db > 40.0, "{snr_db:.1} dB from libopus's output");
 }
+
+#[test]
+fn gsm_in_wav_decodes_as_libsndfile_does_to_the_bit() {
+    // A call recorder's GSM 6.10 WAV (two frames per 65-byte block, written by libsndfile),
+    // and libsndfile's decoding of it: the standard defines the decoder's output exactly.
+    let (info, ours) = decode_all(&common::fixture("formats/speechlike.gsm.wav"));
+    let (_, reference) = decode_all(&common::fixture("formats/speechlike.gsm.ref.wav"));
+    assert_eq!((info.codec.as_str(), info.sample_rate), ("gsm_ms", 8_000));
+    assert_eq!(info.declared_frames, Some(7_900), "the fact chunk's length");
+    assert_eq!(ours.len(), 7_900, "the last block's padding cut to it");
+    let differing = ours.iter().zip(&reference).filter(|(a, r)| a != r).count();
+    assert_eq!(differing, 0, "samples unlike libsndfile's");
+    let peak = ours.iter().fold(0.0f32, |m, &x| m.max(x.abs()));
+    assert!(peak > 0.1, "decoded to sound, not silence: peak {peak}");
+
+    // A recording cut off inside its 13th block keeps its twelve whole blocks (3840 samples).
+    let bytes = std::fs::read(common::fixture("formats/speechlike.gsm.wav")).unwrap();
+    let cut = Decoder::from_bytes("cut.wav", bytes[..60 + 12 * 65 + 30].to_vec()).unwrap();
+    assert_eq!(samples(cut), reference[..3_840]);
+}

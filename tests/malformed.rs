@@ -11,13 +11,14 @@ mod harness;
 use common::{fixture, wav_bytes};
 use ser_audio::{load_bytes, LoadOptions};
 
-/// Every format fixture (`tests/fixtures/formats/manifest.json`) and the Opus voice message.
+/// Every format fixture (`tests/fixtures/formats/manifest.json`), the Opus voice message and
+/// the GSM 6.10 call recording.
 fn formats() -> Vec<String> {
     let manifest = common::read_json(&fixture("formats/manifest.json"));
     let files = manifest.as_array().unwrap().iter();
     let mut names: Vec<String> = files.map(|e| e["file"].as_str().unwrap().into()).collect();
     assert!(names.len() >= 16);
-    names.push("speechlike.opus".into());
+    names.extend(["speechlike.opus".into(), "speechlike.gsm.wav".into()]);
     names
 }
 
@@ -46,8 +47,9 @@ fn every_format_truncated_at_many_offsets() {
 
 #[test]
 fn random_bytes_behind_each_magic() {
-    let magics: [&[u8]; 12] = [
+    let magics: [&[u8]; 13] = [
         b"RIFF\x24\x00\x00\x00WAVEfmt ",
+        b"RIFF\x5c\x1a\x00\x00WAVEfmt \x14\x00\x00\x001\x00\x01\x00@\x1f\x00\x00Y\x06\x00\x00A\x00",
         b"RIFF\xff\xff\xff\xffWAVE",
         b"fLaC",
         b"fLaC\x00\x00\x00\x22",
@@ -113,6 +115,37 @@ fn headers_that_lie_are_refused_without_huge_allocations() {
         cases += 1;
     }
     eprintln!("{cases} lying headers");
+}
+
+#[test]
+fn gsm_headers_that_lie_get_errors_that_say_what_is_wrong() {
+    let good = std::fs::read(fixture("formats/speechlike.gsm.wav")).unwrap();
+    assert_eq!(
+        &good[20..22],
+        &0x31u16.to_le_bytes(),
+        "a GSM 6.10 fmt chunk at 12"
+    );
+    let error = |offset: usize, value: &[u8]| {
+        let mut bad = good.clone();
+        bad[offset..offset + value.len()].copy_from_slice(value);
+        assert!(!survive(&bad));
+        load_bytes("call.wav", bad, &LoadOptions::default())
+            .unwrap_err()
+            .to_string()
+    };
+    let two_channels = error(22, &2u16.to_le_bytes());
+    assert!(
+        two_channels.contains("call.wav")
+            && two_channels.contains("GSM 6.10 with other than one channel"),
+        "{two_channels}"
+    );
+    let short_blocks = error(32, &33u16.to_le_bytes());
+    assert!(short_blocks.contains("65 bytes"), "{short_blocks}");
+    let no_rate = error(24, &0u32.to_le_bytes());
+    assert!(no_rate.contains("0 Hz"), "{no_rate}");
+    // The fact chunk (at 40) declaring ten times the frames the data holds.
+    let long_fact = error(48, &79_000u32.to_le_bytes());
+    assert!(long_fact.contains("truncated"), "{long_fact}");
 }
 
 #[test]

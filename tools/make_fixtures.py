@@ -10,7 +10,9 @@
    and sample width, written by libsndfile (soundfile), and by ffmpeg (PyAV) where libsndfile
    has no writer (AAC in M4A, Opus in WebM); and speechlike.opus, the speech-like fixture below
    encoded by libopus for voice (24 kbit/s), with libopus's own decoding of it beside it
-   (speechlike.opus.wav), which ser's Opus decoder must reproduce.
+   (speechlike.opus.wav), which ser's Opus decoder must reproduce; and speechlike.gsm.wav, the
+   same at 8 kHz in GSM 6.10 as call recorders store it, with libsndfile's decoding of it
+   (speechlike.gsm.ref.wav), which ser's GSM decoder must reproduce to the bit.
 3. tests/fixtures/speechlike.wav: one second of synthetic voiced syllables (a harmonic series
    under a gliding pitch, with pauses), which the speech detector takes for speech where it takes
    a steady tone for noise: what tests of `ser predict` and `POST /api/v1/predict` classify when
@@ -148,6 +150,7 @@ def format_fixtures():
         ("alaw.wav", 8000, 1, "WAV", "ALAW"),
         ("ima_adpcm.wav", 8000, 1, "WAV", "IMA_ADPCM"),
         ("ms_adpcm.wav", 16000, 2, "WAV", "MS_ADPCM"),
+        ("gsm610.wav", 8000, 1, "WAV", "GSM610"),
         # Written by ffmpeg: containers that do not say how much padding the encoder added.
         ("aac.m4a", 44100, 2, "ipod", "aac"),
         ("opus.webm", 48000, 1, "webm", "libopus"),
@@ -164,7 +167,7 @@ def format_fixtures():
             sf.write(FORMATS_DIR / name, data, rate, format=container, subtype=subtype)
         listing.append({"file": name, "sample_rate": rate, "channels": channels,
                         "frames": len(t), "lossy": subtype in ("VORBIS", "MPEG_LAYER_III", "OPUS", "ULAW", "ALAW",
-                                                         "IMA_ADPCM", "MS_ADPCM")
+                                                         "IMA_ADPCM", "MS_ADPCM", "GSM610")
                         or by_ffmpeg,
                         # ADPCM decodes in whole blocks: symphonia does not cut the last one to
                         # the length the `fact` chunk gives.
@@ -221,6 +224,19 @@ def opus_fixture():
     sf.write(FORMATS_DIR / "speechlike.opus.wav", ref, 48000, subtype="FLOAT")
 
 
+def gsm_fixture():
+    """speechlike.wav at 8 kHz, its last 100 samples cut so that the file ends inside a block,
+    encoded by libsndfile as GSM 6.10 in WAV (two frames per 65-byte block), and libsndfile's
+    16-bit decoding of it, cut to the length the file's `fact` chunk declares: the reference
+    for ser's GSM decoder, whose output the standard defines to the bit."""
+    y, sr = sf.read(ROOT / "tests" / "fixtures" / "speechlike.wav", dtype="float32")
+    y8 = librosa.resample(y, orig_sr=sr, target_sr=8000)[:-100]
+    path = FORMATS_DIR / "speechlike.gsm.wav"
+    sf.write(path, y8, 8000, subtype="GSM610")
+    ref, _ = sf.read(path, dtype="int16")
+    sf.write(FORMATS_DIR / "speechlike.gsm.ref.wav", ref[:len(y8)], 8000, subtype="PCM_16")
+
+
 def speechlike_fixture():
     """Four 150 ms syllables 100 ms apart from 50 ms in, 16 kHz, 16-bit: twenty harmonics (1/k)
     of a pitch gliding 140 -> 180 Hz within each, under a raised-cosine envelope."""
@@ -244,9 +260,11 @@ elif __name__ == "__main__" and sys.argv[1:] == ["librosa"]:
 elif __name__ == "__main__" and sys.argv[1:] == ["formats"]:
     format_fixtures()
     opus_fixture()
+    gsm_fixture()
     unsupported_fixture()
 elif __name__ == "__main__":
     format_fixtures()
     opus_fixture()
+    gsm_fixture()
     unsupported_fixture()
     librosa_fixtures()

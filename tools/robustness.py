@@ -2,7 +2,8 @@
 """How a model holds up when the audio is not studio-clean: `ser eval` on degraded copies.
 
 Copies the RAVDESS clips of the given actors under conditions a deployed model meets (telephone
-band, background noise, other voices behind the speaker, a reverberant room), keeping their
+band, background noise, other voices behind the speaker, a reverberant room, call recorders'
+codecs: G.711 µ-law and GSM 6.10 files at 8 kHz, which ser decodes itself), keeping their
 names so that `ser eval` reads their labels, and prints each condition's accuracy and UAR beside the clean clips'. Score
 a model on actors it never heard (a model trained without them, e.g. on one CV fold's training
 actors), or the numbers measure memory instead of robustness.
@@ -32,6 +33,10 @@ import soxr
 
 # Voices summed behind a clip in the babble condition.
 BABBLE_TALKERS = 3
+
+# Conditions whose copies are written at 8 kHz in a call recorder's codec (libsndfile's
+# subtype) instead of 16-bit PCM at the clip's rate.
+CALL_CODECS = {"mu-law 8 kHz": "ULAW", "GSM 6.10 8 kHz": "GSM610"}
 
 
 def white_noise(signal, rate, rng, snr_db):
@@ -94,6 +99,9 @@ def conditions(others, scored):
         found["babble unheard 10 dB"] = lambda s, r, g, c: babble(
             s, r, g, [o for o in scored if o.parent.name != c.parent.name], 10
         )
+    # Last, so that the conditions before keep their seeds (their position) and their copies.
+    for name in CALL_CODECS:
+        found[name] = lambda s, r, g, c: soxr.resample(s, r, 8000)
     return found
 
 
@@ -145,7 +153,9 @@ def main():
             # Named for this process: runs scoring several models at once on one OUT_DIR may
             # write the same copy together, and each renames its own whole file into place.
             partial = target.with_name(f"{target.stem}.{os.getpid()}.partial")
-            soundfile.write(partial, np.clip(degraded, -1, 1), rate, format="WAV", subtype="PCM_16")
+            subtype = CALL_CODECS.get(name, "PCM_16")
+            out_rate = 8000 if name in CALL_CODECS else rate
+            soundfile.write(partial, np.clip(degraded, -1, 1), out_rate, format="WAV", subtype=subtype)
             partial.rename(target)  # an interrupted run leaves no half-written copy to reuse
         results[name] = evaluate(ser, model, folder, actors, out, len(clips))
     base = results["clean"]

@@ -117,7 +117,7 @@ impl Decoder {
         let err = |kind| AudioError::new(&name, kind);
         let seekable = source.is_seekable();
         let mss = MediaSourceStream::new(source, Default::default());
-        let format = symphonia::default::get_probe()
+        let format = crate::registry::probe()
             .probe(
                 &Hint::new(),
                 mss,
@@ -143,11 +143,11 @@ impl Decoder {
         let declared_frames = track.num_frames;
         // First, as a container may not describe a stream it cannot decode (AC-3 in MP4: no
         // channels).
-        let codecs = crate::opus::codecs();
+        let codecs = crate::registry::codecs();
         if codecs.get_audio_decoder(params.codec).is_none() {
             return Err(err(ErrorKind::UnsupportedCodec(format!(
-                "the {} stream's codec is none of those ser decodes (PCM, ADPCM, FLAC, MP3, \
-                 AAC, ALAC, Vorbis, Opus)",
+                "the {} stream's codec is none of those ser decodes (PCM, ADPCM, GSM 6.10, \
+                 FLAC, MP3, AAC, ALAC, Vorbis, Opus)",
                 format.format_info().short_name
             ))));
         }
@@ -367,7 +367,7 @@ fn classify_probe_error(e: SymError) -> ErrorKind {
         // No reader recognised the content ("core (probe): no suitable format reader found").
         SymError::Unsupported(why) if why.starts_with("core (probe)") => ErrorKind::NotAudio,
         // A reader recognised its container but not the codec inside ("wav: unsupported wave
-        // format" for GSM 6.10, G.721 and other telephony codecs).
+        // format" for G.721 and other telephony codecs).
         SymError::Unsupported(why) => ErrorKind::UnsupportedCodec(why.to_string()),
         SymError::IoError(e) if e.kind() == IoKind::UnexpectedEof => {
             ErrorKind::Truncated("the file ends inside its header".into())

@@ -1,35 +1,21 @@
 //! Opus, the codec of browser recordings (WebM, Ogg), voice messages (`.opus`, `.oga`) and
 //! most VoIP: symphonia demuxes it from Ogg and Matroska but has no decoder, so this module
-//! plugs the pure-Rust `opus-rs` decoder into symphonia's codec registry ([`codecs`]).
+//! plugs the pure-Rust `opus-rs` decoder into symphonia's codec registry
+//! ([`crate::registry::codecs`]).
 //!
 //! Checked against libopus (`experiments/2026-12-05-opus`): RAVDESS clips encoded by libopus at
 //! 12 and 24 kbit/s (SILK) and 64 kbit/s (CELT) decode to within 43 dB SNR of libopus's own
 //! output at worst (median 64 dB), sample-aligned; `tests/formats.rs` checks a voice message.
 
-use std::sync::LazyLock;
-
-use symphonia::core::audio::{AsGenericAudioBufferRef, AudioBuffer, AudioMut, AudioSpec};
+use symphonia::core::audio::{AudioBuffer, AudioMut, AudioSpec};
 use symphonia::core::codecs::audio::well_known::CODEC_ID_OPUS;
-use symphonia::core::codecs::audio::{
-    AudioCodecParameters, AudioDecoder, AudioDecoderOptions, FinalizeResult,
-};
-use symphonia::core::codecs::registry::{
-    CodecRegistry, RegisterableAudioDecoder, SupportedAudioCodec,
-};
+use symphonia::core::codecs::audio::AudioCodecParameters;
+use symphonia::core::codecs::registry::SupportedAudioCodec;
 use symphonia::core::codecs::CodecInfo;
 use symphonia::core::errors::{decode_error, unsupported_error, Result};
 use symphonia::core::packet::PacketRef;
 
-/// symphonia's codecs plus Opus: what [`crate::Decoder`] decodes with.
-pub(crate) fn codecs() -> &'static CodecRegistry {
-    static CODECS: LazyLock<CodecRegistry> = LazyLock::new(|| {
-        let mut registry = CodecRegistry::new();
-        symphonia::default::register_enabled_codecs(&mut registry);
-        registry.register_audio_decoder::<OpusDecoder>();
-        registry
-    });
-    &CODECS
-}
+use crate::codec::PacketDecoder;
 
 /// The longest Opus packet: 120 ms, in frames at 48 kHz.
 const MAX_PACKET_FRAMES_48K: usize = 5_760;
@@ -65,7 +51,6 @@ impl OpusHead {
 /// An Opus stream of one or two channels (channel mapping family 0), decoded to `f32` at the
 /// rate the container declares (48 kHz unless it says one of the other Opus rates).
 pub(crate) struct OpusDecoder {
-    params: AudioCodecParameters,
     decoder: opus_rs::OpusDecoder,
     /// The header's output gain, linear.
     gain: f32,
@@ -74,11 +59,26 @@ pub(crate) struct OpusDecoder {
     /// Frames still to drop from the start (the header's pre-skip, at the output rate).
     to_skip: usize,
     interleaved: Vec<f32>,
-    buf: AudioBuffer<f32>,
 }
 
-impl OpusDecoder {
-    fn try_new(params: &AudioCodecParameters) -> Result<Self> {
+fn new_decoder(rate: u32, channels: usize) -> Result<opus_rs::OpusDecoder> {
+    match opus_rs::OpusDecoder::new(rate as i32, channels) {
+        Ok(decoder) => Ok(decoder),
+        Err(why) => unsupported_error(why),
+    }
+}
+
+impl PacketDecoder for OpusDecoder {
+    const CODECS: &'static [SupportedAudioCodec] = &[SupportedAudioCodec {
+        id: CODEC_ID_OPUS,
+        info: CodecInfo {
+            short_name: "opus",
+            long_name: "Opus",
+            profiles: &[],
+        },
+    }];
+
+    fn try_new(params: &AudioCodecParameters) -> Result<(Self, AudioBuffer<f32>)> {
         let Some(channels) = params.channels.clone() else {
             return unsupported_error("opus: the stream declares no channels");
         };
@@ -100,22 +100,22 @@ impl OpusDecoder {
                 gain: 1.0,
             },
         };
-        let decoder = new_decoder(rate, count)?;
         let max_frames = MAX_PACKET_FRAMES_48K * rate as usize / 48_000;
-        Ok(Self {
-            params: params.clone(),
-            decoder,
+        let decoder = Self {
+            decoder: new_decoder(rate, count)?,
             gain: head.gain,
             rate,
             channels: count,
             to_skip: head.pre_skip as usize * rate as usize / 48_000,
             interleaved: vec![0.0; max_frames * count],
-            buf: AudioBuffer::new(AudioSpec::new(rate, channels), max_frames),
-        })
+        };
+        Ok((
+            decoder,
+            AudioBuffer::new(AudioSpec::new(rate, channels), max_frames),
+        ))
     }
 
-    fn decode_packet(&mut self, packet: &PacketRef<'_>) -> Result<()> {
-        self.buf.clear();
+    fn decode(&mut self, packet: &PacketRef<'_>, buf: &mut AudioBuffer<f32>) -> Result<()> {
         let max_frames = self.interleaved.len() / self.channels;
         let frames = match self
             .decoder
@@ -129,10 +129,10 @@ impl OpusDecoder {
         let end = frames
             .saturating_sub(packet.trim_end.get() as usize)
             .max(skip);
-        self.buf.render_uninit(Some(end - skip));
+        buf.render_uninit(Some(end - skip));
         let (channels, gain) = (self.channels, self.gain);
         for ch in 0..channels {
-            let plane = self.buf.plane_mut(ch).expect("one plane per channel");
+            let plane = buf.plane_mut(ch).expect("one plane per channel");
             let samples = self.interleaved[skip * channels..end * channels]
                 .iter()
                 .skip(ch)
@@ -143,67 +143,11 @@ impl OpusDecoder {
         }
         Ok(())
     }
-}
 
-fn new_decoder(rate: u32, channels: usize) -> Result<opus_rs::OpusDecoder> {
-    match opus_rs::OpusDecoder::new(rate as i32, channels) {
-        Ok(decoder) => Ok(decoder),
-        Err(why) => unsupported_error(why),
-    }
-}
-
-impl AudioDecoder for OpusDecoder {
     fn reset(&mut self) {
         if let Ok(decoder) = new_decoder(self.rate, self.channels) {
             self.decoder = decoder;
         }
-    }
-
-    fn codec_info(&self) -> &CodecInfo {
-        &Self::supported_codecs()[0].info
-    }
-
-    fn codec_params(&self) -> &AudioCodecParameters {
-        &self.params
-    }
-
-    fn decode_ref(
-        &mut self,
-        packet: &PacketRef<'_>,
-    ) -> Result<symphonia::core::audio::GenericAudioBufferRef<'_>> {
-        if let Err(e) = self.decode_packet(packet) {
-            self.buf.clear();
-            return Err(e);
-        }
-        Ok(self.buf.as_generic_audio_buffer_ref())
-    }
-
-    fn finalize(&mut self) -> FinalizeResult {
-        FinalizeResult::default()
-    }
-
-    fn last_decoded(&self) -> symphonia::core::audio::GenericAudioBufferRef<'_> {
-        self.buf.as_generic_audio_buffer_ref()
-    }
-}
-
-impl RegisterableAudioDecoder for OpusDecoder {
-    fn try_registry_new(
-        params: &AudioCodecParameters,
-        _opts: &AudioDecoderOptions,
-    ) -> Result<Box<dyn AudioDecoder>> {
-        Ok(Box::new(Self::try_new(params)?))
-    }
-
-    fn supported_codecs() -> &'static [SupportedAudioCodec] {
-        &[SupportedAudioCodec {
-            id: CODEC_ID_OPUS,
-            info: CodecInfo {
-                short_name: "opus",
-                long_name: "Opus",
-                profiles: &[],
-            },
-        }]
     }
 }
 
