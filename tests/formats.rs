@@ -121,7 +121,7 @@ fn a_directory_walk_finds_every_format_that_decodes() {
     let files = manifest.as_array().unwrap().iter();
     for file in files
         .map(|e| e["file"].as_str().unwrap())
-        .chain(["speechlike.opus"])
+        .chain(["speechlike.opus", "speechlike.gsm"])
     {
         assert!(found.contains(&dir.join(file)), "{file} is not picked up");
     }
@@ -241,4 +241,28 @@ fn gsm_in_wav_decodes_as_libsndfile_does_to_the_bit() {
     let bytes = std::fs::read(common::fixture("formats/speechlike.gsm.wav")).unwrap();
     let cut = Decoder::from_bytes("cut.wav", bytes[..60 + 12 * 65 + 30].to_vec()).unwrap();
     assert_eq!(samples(cut), reference[..3_840]);
+}
+
+#[test]
+fn raw_gsm_frames_are_told_by_content_and_decode_as_in_wav() {
+    // The same frames as the WAV above, raw: 33 bytes each, no header, no length (libsndfile).
+    let path = common::fixture("formats/speechlike.gsm");
+    let (info, ours) = decode_all(&path);
+    let (_, reference) = decode_all(&common::fixture("formats/speechlike.gsm.ref.wav"));
+    assert_eq!((info.codec.as_str(), info.sample_rate), ("gsm", 8_000));
+    assert_eq!(ours.len(), 50 * 160, "every whole frame");
+    assert_eq!(ours[..reference.len()], reference[..]);
+    // From a pipe, and named for no format at all, it is the same.
+    let piped = Decoder::from_reader("-", std::fs::File::open(&path).unwrap()).unwrap();
+    assert_eq!(samples(piped), ours);
+    let bytes = std::fs::read(&path).unwrap();
+    let unnamed = Decoder::from_bytes("upload", bytes.clone()).unwrap();
+    assert_eq!(samples(unnamed), ours);
+
+    // A frame whose signature was damaged loses its packet (0.2 s), not the file.
+    let mut damaged = bytes;
+    damaged[15 * 33] &= 0x0f;
+    let rest = samples(Decoder::from_bytes("damaged.gsm", damaged).unwrap());
+    assert_eq!(rest.len(), 40 * 160, "all but frames 11-20");
+    assert_eq!(rest[..1600], ours[..1600]);
 }

@@ -12,13 +12,13 @@ use common::{fixture, wav_bytes};
 use ser_audio::{load_bytes, LoadOptions};
 
 /// Every format fixture (`tests/fixtures/formats/manifest.json`), the Opus voice message and
-/// the GSM 6.10 call recording.
+/// the GSM 6.10 call recording in WAV and raw.
 fn formats() -> Vec<String> {
     let manifest = common::read_json(&fixture("formats/manifest.json"));
     let files = manifest.as_array().unwrap().iter();
     let mut names: Vec<String> = files.map(|e| e["file"].as_str().unwrap().into()).collect();
     assert!(names.len() >= 16);
-    names.extend(["speechlike.opus".into(), "speechlike.gsm.wav".into()]);
+    names.extend(["speechlike.opus", "speechlike.gsm.wav", "speechlike.gsm"].map(String::from));
     names
 }
 
@@ -67,17 +67,32 @@ fn random_bytes_behind_each_magic() {
     for magic in magics {
         for len in [0, 1, 7, 64, 512, 4096, 65_536] {
             let mut data = magic.to_vec();
-            data.extend((0..len).map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                state as u8
-            }));
+            data.extend((0..len).map(|_| next(&mut state)));
             survive(&data);
             cases += 1;
         }
     }
+    // Raw GSM has no magic, only a signature opening each 33-byte frame: random frames.
+    for frames in [8, 9, 50, 400] {
+        let mut data: Vec<u8> = (0..frames * 33).map(|_| next(&mut state)).collect();
+        for frame in data.chunks_mut(33) {
+            frame[0] = 0xd0 | (frame[0] & 0x0f);
+        }
+        assert!(
+            survive(&data),
+            "{frames} random GSM frames decode to something"
+        );
+        cases += 1;
+    }
     eprintln!("{cases} random files with a magic");
+}
+
+/// The next of a xorshift sequence's bytes.
+fn next(state: &mut u64) -> u8 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state as u8
 }
 
 /// A canonical 16-bit PCM WAV of `frames` frames of `channels` channels from `sample(i, ch)`.

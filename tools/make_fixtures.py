@@ -11,8 +11,9 @@
    has no writer (AAC in M4A, Opus in WebM); and speechlike.opus, the speech-like fixture below
    encoded by libopus for voice (24 kbit/s), with libopus's own decoding of it beside it
    (speechlike.opus.wav), which ser's Opus decoder must reproduce; and speechlike.gsm.wav, the
-   same at 8 kHz in GSM 6.10 as call recorders store it, with libsndfile's decoding of it
-   (speechlike.gsm.ref.wav), which ser's GSM decoder must reproduce to the bit.
+   same at 8 kHz in GSM 6.10 as call recorders store it, in WAV and raw (speechlike.gsm), with
+   libsndfile's decoding of it (speechlike.gsm.ref.wav), which ser's GSM decoder must reproduce
+   to the bit.
 3. tests/fixtures/speechlike.wav: one second of synthetic voiced syllables (a harmonic series
    under a gliding pitch, with pauses), which the speech detector takes for speech where it takes
    a steady tone for noise: what tests of `ser predict` and `POST /api/v1/predict` classify when
@@ -235,6 +236,8 @@ def gsm_fixture():
     sf.write(path, y8, 8000, subtype="GSM610")
     ref, _ = sf.read(path, dtype="int16")
     sf.write(FORMATS_DIR / "speechlike.gsm.ref.wav", ref[:len(y8)], 8000, subtype="PCM_16")
+    # The same frames raw (`.gsm`, 33 bytes each, no header), decoding to the same samples.
+    sf.write(FORMATS_DIR / "speechlike.gsm", y8, 8000, format="RAW", subtype="GSM610")
 
 
 def speechlike_fixture():

@@ -14,7 +14,7 @@ use symphonia::core::packet::PacketRef;
 
 /// A decoder of one codec, from packets to planar samples.
 pub(crate) trait PacketDecoder: Send + Sync + Sized + 'static {
-    /// The codec it decodes, as the registry lists it.
+    /// The codecs it decodes, as the registry lists them.
     const CODECS: &'static [SupportedAudioCodec];
 
     /// A decoder for a stream the container describes by `params`, and the buffer its packets
@@ -41,7 +41,9 @@ impl<D: PacketDecoder> AudioDecoder for Registered<D> {
     }
 
     fn codec_info(&self) -> &CodecInfo {
-        &D::CODECS[0].info
+        let codecs = D::CODECS.iter();
+        let mut this = codecs.filter(|c| c.id == self.params.codec);
+        &this.next().unwrap_or(&D::CODECS[0]).info
     }
 
     fn codec_params(&self) -> &AudioCodecParameters {

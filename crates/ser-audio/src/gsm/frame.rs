@@ -1,5 +1,7 @@
-//! One GSM 06.10 frame's parameters (20 ms, 260 bits) and how WAV files pack two of them into
-//! a 65-byte block ("WAV49", Microsoft's GSM 6.10).
+//! One GSM 06.10 frame's parameters (20 ms, 260 bits) and the two ways files pack them: the
+//! standard's 33 bytes per frame (a 4-bit signature, then the fields most significant bit
+//! first; raw `.gsm` files), and WAV files' 65-byte blocks of two frames ("WAV49", Microsoft's
+//! GSM 6.10; least significant bit first, no signature).
 
 /// Bytes of one WAV49 block: two 260-bit frames, bits in order from each byte's least
 /// significant bit.
@@ -8,6 +10,10 @@ pub(crate) const BLOCK_BYTES: usize = 65;
 pub(crate) const BLOCK_SAMPLES: usize = 2 * FRAME_SAMPLES;
 /// Samples one frame decodes to.
 pub(crate) const FRAME_SAMPLES: usize = 160;
+/// Bytes of one frame as the standard packs it.
+pub(crate) const FRAME_BYTES: usize = 33;
+/// The four bits that open every frame the standard's way.
+const SIGNATURE: u8 = 0xd;
 
 /// Widths in bits of the eight coded log-area ratios.
 const LAR_BITS: [u32; 8] = [6, 6, 5, 5, 4, 4, 3, 3];
@@ -36,18 +42,25 @@ pub(crate) struct Frame {
     pub subframes: [Subframe; 4],
 }
 
-/// Reads fields least significant bit first from consecutive bytes.
+/// Reads fields from consecutive bytes, bit by bit.
 struct Bits<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// WAV49's order: each byte's bits from the least significant, each field's likewise.
+    /// Otherwise the standard's: most significant first, in bytes and in fields.
+    lsb_first: bool,
 }
 
 impl Bits<'_> {
     fn take(&mut self, width: u32) -> i16 {
         let mut value = 0;
         for i in 0..width {
-            let bit = (self.bytes[self.at / 8] >> (self.at % 8)) & 1;
-            value |= i16::from(bit) << i;
+            let byte = self.bytes[self.at / 8];
+            if self.lsb_first {
+                value |= i16::from((byte >> (self.at % 8)) & 1) << i;
+            } else {
+                value = (value << 1) | i16::from((byte >> (7 - self.at % 8)) & 1);
+            }
             self.at += 1;
         }
         value
@@ -76,26 +89,51 @@ pub(crate) fn unpack_wav49(block: &[u8; BLOCK_BYTES]) -> [Frame; 2] {
     let mut bits = Bits {
         bytes: block,
         at: 0,
+        lsb_first: true,
     };
     [bits.frame(), bits.frame()]
+}
+
+/// A frame packed the standard's way; `None` when its signature is missing (not GSM).
+pub(crate) fn unpack_standard(bytes: &[u8; FRAME_BYTES]) -> Option<Frame> {
+    let mut bits = Bits {
+        bytes,
+        at: 0,
+        lsb_first: false,
+    };
+    (bits.take(4) == i16::from(SIGNATURE)).then(|| bits.frame())
+}
+
+/// Frames [`looks_like_frames`] wants to see: 160 ms, less than any recording worth a look.
+pub(crate) const FRAMES_LOOKED_AT: usize = 8;
+
+/// Whether `bytes` open like a raw GSM file: [`FRAMES_LOOKED_AT`] frames, each starting with
+/// the signature (four bits of chance each for other content: 2e-10 for all eight).
+pub(crate) fn looks_like_frames(bytes: &[u8]) -> bool {
+    let frames = bytes.chunks_exact(FRAME_BYTES).take(FRAMES_LOOKED_AT);
+    frames.len() == FRAMES_LOOKED_AT && frames.into_iter().all(|f| f[0] >> 4 == SIGNATURE)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Writes fields least significant bit first: the inverse of [`Bits`].
-    fn pack(fields: &[(i16, u32)]) -> [u8; BLOCK_BYTES] {
-        let mut block = [0u8; BLOCK_BYTES];
+    /// Writes fields into `N` bytes in either bit order: the inverse of [`Bits`].
+    fn pack<const N: usize>(fields: &[(i16, u32)], lsb_first: bool) -> [u8; N] {
+        let mut bytes = [0u8; N];
         let mut at = 0;
         for &(value, width) in fields {
             for i in 0..width {
-                block[at / 8] |= (((value >> i) & 1) as u8) << (at % 8);
+                if lsb_first {
+                    bytes[at / 8] |= (((value >> i) & 1) as u8) << (at % 8);
+                } else {
+                    bytes[at / 8] |= (((value >> (width - 1 - i)) & 1) as u8) << (7 - at % 8);
+                }
                 at += 1;
             }
         }
-        assert_eq!(at, 8 * BLOCK_BYTES, "two frames fill the block exactly");
-        block
+        assert_eq!(at, 8 * N, "the fields fill the bytes exactly");
+        bytes
     }
 
     fn fields(frame: &Frame) -> Vec<(i16, u32)> {
@@ -107,29 +145,55 @@ mod tests {
         out
     }
 
+    /// Every field a different value within its width, so that a field read from the wrong
+    /// place or with the wrong width shows.
+    fn frame(seed: i16) -> Frame {
+        let mut f = Frame::default();
+        for (i, lar) in f.lars.iter_mut().enumerate() {
+            *lar = (seed + 7 * i as i16) % (1 << LAR_BITS[i]);
+        }
+        for (j, s) in f.subframes.iter_mut().enumerate() {
+            let j = j as i16 + seed;
+            *s = Subframe {
+                lag: 40 + (j * 13) % 81,
+                gain: j % 4,
+                grid: (j + 1) % 4,
+                xmax: (j * 11) % 64,
+                pulses: std::array::from_fn(|k| (j + k as i16) % 8),
+            };
+        }
+        f
+    }
+
     #[test]
-    fn two_frames_unpack_from_a_block_field_by_field() {
-        // Every field a different value within its width, so a field read from the wrong
-        // place or with the wrong width shows.
-        let frame = |seed: i16| {
-            let mut f = Frame::default();
-            for (i, lar) in f.lars.iter_mut().enumerate() {
-                *lar = (seed + 7 * i as i16) % (1 << LAR_BITS[i]);
-            }
-            for (j, s) in f.subframes.iter_mut().enumerate() {
-                let j = j as i16 + seed;
-                *s = Subframe {
-                    lag: 40 + (j * 13) % 81,
-                    gain: j % 4,
-                    grid: (j + 1) % 4,
-                    xmax: (j * 11) % 64,
-                    pulses: std::array::from_fn(|k| (j + k as i16) % 8),
-                };
-            }
-            f
-        };
+    fn two_frames_unpack_from_a_wav49_block_field_by_field() {
         let (first, second) = (frame(1), frame(5));
-        let block = pack(&[fields(&first), fields(&second)].concat());
+        let block = pack(&[fields(&first), fields(&second)].concat(), true);
         assert_eq!(unpack_wav49(&block), [first, second]);
+    }
+
+    #[test]
+    fn a_standard_frame_unpacks_after_its_signature() {
+        let signed = [vec![(SIGNATURE as i16, 4)], fields(&frame(3))].concat();
+        assert_eq!(unpack_standard(&pack(&signed, false)), Some(frame(3)));
+        let unsigned = [vec![(0xc, 4)], fields(&frame(3))].concat();
+        assert_eq!(unpack_standard(&pack(&unsigned, false)), None);
+    }
+
+    #[test]
+    fn raw_frames_are_told_by_their_signatures() {
+        let frames: Vec<u8> = (0..10).flat_map(|_| [0xd5; FRAME_BYTES]).collect();
+        assert!(looks_like_frames(&frames));
+        assert!(looks_like_frames(&frames[..8 * FRAME_BYTES]));
+        assert!(
+            !looks_like_frames(&frames[..8 * FRAME_BYTES - 1]),
+            "too short"
+        );
+        let mut other = frames.clone();
+        other[5 * FRAME_BYTES] = 0x52; // the sixth frame unsigned
+        assert!(!looks_like_frames(&other));
+        other[5 * FRAME_BYTES] = 0xd0;
+        other[9 * FRAME_BYTES] = 0x00; // beyond the eight looked at
+        assert!(looks_like_frames(&other));
     }
 }

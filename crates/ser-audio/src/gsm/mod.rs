@@ -1,12 +1,15 @@
-//! GSM 06.10 full-rate speech in WAV files (format tag 0x0031, "WAV49"), as Windows, Asterisk
-//! and many call recorders write it: 13 kbit/s at 8 kHz, two 20 ms frames in each 65-byte
-//! block. symphonia neither reads such WAV files nor decodes GSM, and no maintained Rust crate
-//! does, so this module does both: [`GsmWavReader`] claims the files symphonia's WAV reader
-//! would refuse, and [`GsmDecoder`] runs the standard's decoder (`synthesis`), whose output
-//! is defined to the bit: `tests/formats.rs` checks it against libsndfile's.
+//! GSM 06.10 full-rate speech, as Windows, Asterisk and many call recorders store calls:
+//! 13 kbit/s at 8 kHz in 20 ms frames, in WAV files (format tag 0x0031, "WAV49": two frames in
+//! each 65-byte block) or raw (`.gsm`: 33-byte frames, no header). symphonia neither reads
+//! these files nor decodes GSM, and no maintained Rust crate does, so this module does both:
+//! [`GsmReader`] claims the WAV files symphonia's WAV reader would refuse (`wav`) and reads
+//! raw frames (`raw`), and [`GsmDecoder`] runs the standard's decoder (`synthesis`), whose
+//! output is defined to the bit: `tests/formats.rs` checks it against libsndfile's.
 
 mod decoder;
 mod frame;
+mod raw;
+mod reader;
 mod synthesis;
 mod wav;
 
@@ -14,7 +17,10 @@ use symphonia::core::codecs::audio::AudioCodecId;
 use symphonia::core::common::FourCc;
 
 pub(crate) use decoder::GsmDecoder;
-pub(crate) use wav::GsmWavReader;
+pub(crate) use frame::{looks_like_frames, FRAMES_LOOKED_AT, FRAME_BYTES};
+pub(crate) use reader::GsmReader;
 
+/// The codec of GSM 6.10 frames packed the standard's way, 33 bytes each.
+pub(crate) const CODEC_ID_GSM: AudioCodecId = AudioCodecId::new(FourCc::new(*b"gsm "));
 /// The codec of GSM 6.10 frames packed two to a 65-byte block.
 pub(crate) const CODEC_ID_GSM_WAV49: AudioCodecId = AudioCodecId::new(FourCc::new(*b"gsmw"));
