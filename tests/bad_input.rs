@@ -80,12 +80,12 @@ fn text_file_named_wav_is_not_audio() {
 
 #[test]
 fn a_wav_of_a_codec_ser_does_not_decode_says_so() {
-    // GSM 6.10 (format tag 0x31), a telephony codec: a WAV file, not "not an audio file".
+    // G.721 ADPCM (format tag 0x40), a telephony codec: a WAV file, not "not an audio file".
     let dir = tempfile::tempdir().unwrap();
     let path = temp_file(
         &dir,
-        "gsm.wav",
-        &wav_bytes(0x31, 1, 8_000, 0, &[0; 650], None),
+        "g721.wav",
+        &wav_bytes(0x40, 1, 8_000, 4, &[0; 650], None),
     );
     assert!(matches!(
         rejected(&path, "unsupported audio codec"),

@@ -29,8 +29,9 @@ fn info_json_describes_every_format() {
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = rows.as_array().unwrap();
     let manifest = common::read_json(&common::fixture("formats/manifest.json"));
-    // The tones, the Opus voice message and libopus's decoding of it.
-    assert_eq!(rows.len(), manifest.as_array().unwrap().len() + 2);
+    // The tones, the Opus voice message and libopus's decoding of it, the GSM call in WAV and
+    // raw and libsndfile's decoding of it.
+    assert_eq!(rows.len(), manifest.as_array().unwrap().len() + 5);
     let row = |name: &str| {
         rows.iter()
             .find(|r| r["path"].as_str().unwrap().ends_with(name))
@@ -49,6 +50,18 @@ fn info_json_describes_every_format() {
     assert_eq!(flac["bits_per_sample"], 24);
     assert_eq!(flac["frames"], 24_000);
     assert_eq!(flac["duration_s"], 0.25);
+    let gsm = row("speechlike.gsm");
+    assert_eq!(
+        (&gsm["container"], &gsm["codec"]),
+        (&"gsm".into(), &"gsm".into())
+    );
+    assert_eq!(
+        (&gsm["sample_rate"], &gsm["frames"]),
+        (&8_000.into(), &8_000.into())
+    );
+    let wav49 = row("speechlike.gsm.wav");
+    assert_eq!(wav49["codec"], "gsm_ms");
+    assert_eq!(wav49["frames"], 7_900);
 }
 
 #[test]

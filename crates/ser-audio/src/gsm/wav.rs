@@ -48,6 +48,7 @@ fn riff_header(r: &mut impl ReadBytes) -> std::io::Result<bool> {
     Ok(riff == *b"RIFF" && r.read_quad_bytes()? == *b"WAVE")
 }
 
+/// Reads a `fmt ` chunk's body of `len` bytes, and its pad byte.
 fn read_fmt(r: &mut impl ReadBytes, len: u32) -> Result<Fmt> {
     if len < 16 {
         return decode_error("wav: fmt chunk shorter than 16 bytes");
