@@ -41,9 +41,8 @@ impl<D: PacketDecoder> AudioDecoder for Registered<D> {
     }
 
     fn codec_info(&self) -> &CodecInfo {
-        let codecs = D::CODECS.iter();
-        let mut this = codecs.filter(|c| c.id == self.params.codec);
-        &this.next().unwrap_or(&D::CODECS[0]).info
+        let this = D::CODECS.iter().find(|c| c.id == self.params.codec);
+        &this.unwrap_or(&D::CODECS[0]).info
     }
 
     fn codec_params(&self) -> &AudioCodecParameters {
