@@ -3,12 +3,14 @@
 
 Copies the RAVDESS clips of the given actors under conditions a deployed model meets (telephone
 band, background noise, other voices behind the speaker, a reverberant room, call recorders'
-codecs: G.711 µ-law and GSM 6.10 files at 8 kHz, which ser decodes itself), keeping their
+and messengers' codecs: G.711 µ-law and GSM 6.10 files at 8 kHz, Opus voice messages, MP3,
+which ser decodes itself), keeping their
 names so that `ser eval` reads their labels, and prints each condition's accuracy and UAR beside the clean clips'. Score
 a model on actors it never heard (a model trained without them, e.g. on one CV fold's training
 actors), or the numbers measure memory instead of robustness.
 
-Reference tooling only (needs numpy, scipy, soundfile and soxr, as librosa's environment has):
+Reference tooling only (needs numpy, scipy, soundfile, soxr and PyAV, as the environment of
+tools/make_fixtures.py has):
 
     python3 tools/robustness.py SER MODEL_DIR DATA_DIR OUT_DIR ACTOR [ACTOR ...]
     python3 tools/robustness.py target/release/ser /tmp/fold1-model ../shared/data/ravdess \\
@@ -34,9 +36,27 @@ import soxr
 # Voices summed behind a clip in the babble condition.
 BABBLE_TALKERS = 3
 
-# Conditions whose copies are written at 8 kHz in a call recorder's codec (libsndfile's
-# subtype) instead of 16-bit PCM at the clip's rate.
-CALL_CODECS = {"mu-law 8 kHz": "ULAW", "GSM 6.10 8 kHz": "GSM610"}
+# Conditions whose copies are stored in a codec, as call recorders and messengers store them,
+# instead of as 16-bit PCM WAV at the clip's rate: the rate they are stored at, their file
+# suffix and their writer (libsndfile; ffmpeg's encoders through PyAV for Opus and MP3).
+def _sndfile(subtype):
+    return lambda path, signal, rate: soundfile.write(path, signal, rate, format="WAV", subtype=subtype)
+
+
+def _ffmpeg(container, codec, bit_rate, options=None):
+    def write(path, signal, rate):
+        from make_fixtures import av_write  # PyAV: only these conditions need it
+        av_write(path, signal[:, None], rate, container, codec, bit_rate, options)
+    return write
+
+
+STORED = {
+    "mu-law 8 kHz": (8000, ".wav", _sndfile("ULAW")),
+    "GSM 6.10 8 kHz": (8000, ".wav", _sndfile("GSM610")),
+    "Opus 12 kbps voice": (48000, ".opus", _ffmpeg("ogg", "libopus", 12000, {"application": "voip"})),
+    "Opus 24 kbps voice": (48000, ".opus", _ffmpeg("ogg", "libopus", 24000, {"application": "voip"})),
+    "MP3 32 kbps": (24000, ".mp3", _ffmpeg("mp3", "libmp3lame", 32000)),
+}
 
 
 def white_noise(signal, rate, rng, snr_db):
@@ -100,8 +120,8 @@ def conditions(others, scored):
             s, r, g, [o for o in scored if o.parent.name != c.parent.name], 10
         )
     # Last, so that the conditions before keep their seeds (their position) and their copies.
-    for name in CALL_CODECS:
-        found[name] = lambda s, r, g, c: soxr.resample(s, r, 8000)
+    for name, (stored_rate, _, _) in STORED.items():
+        found[name] = lambda s, r, g, c, to=stored_rate: soxr.resample(s, r, to)
     return found
 
 
@@ -142,8 +162,10 @@ def main():
     results = {"clean": evaluate(ser, model, data, actors, out, len(clips))}
     for index, (name, degrade) in enumerate(conditions(others, clips).items()):
         folder = out / name.replace(" ", "-")
+        # None: 16-bit PCM WAV at the clip's own rate.
+        stored_rate, suffix, write = STORED.get(name, (None, ".wav", _sndfile("PCM_16")))
         for number, clip in enumerate(clips):
-            target = folder / clip.parent.name / (clip.stem + ".wav")
+            target = folder / clip.parent.name / (clip.stem + suffix)
             if target.exists():
                 continue  # written by an earlier run: the same seed gave the same file
             rng = np.random.default_rng([index, number])
@@ -153,9 +175,7 @@ def main():
             # Named for this process: runs scoring several models at once on one OUT_DIR may
             # write the same copy together, and each renames its own whole file into place.
             partial = target.with_name(f"{target.stem}.{os.getpid()}.partial")
-            subtype = CALL_CODECS.get(name, "PCM_16")
-            out_rate = 8000 if name in CALL_CODECS else rate
-            soundfile.write(partial, np.clip(degraded, -1, 1), out_rate, format="WAV", subtype=subtype)
+            write(partial, np.clip(degraded, -1, 1), stored_rate or rate)
             partial.rename(target)  # an interrupted run leaves no half-written copy to reuse
         results[name] = evaluate(ser, model, folder, actors, out, len(clips))
     base = results["clean"]

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Call recorders' codecs (experiments/2026-12-06-call-codecs): how each number in README.md was
-# made. Needs the reference Python environment of tools/make_fixtures.py (soundfile, soxr) and
-# the fold networks of folds 1 and 2 (the joined-utterance recipe, seed 7, trained by `ser cv`
-# on each fold's 16 other actors) in /tmp/fold1-join7 and /tmp/fold2-join7.
+# Codecs of calls and voice messages (experiments/2026-12-06-call-codecs): how each number in
+# README.md was made. Needs the reference Python environment of tools/make_fixtures.py
+# (soundfile, soxr, PyAV) and the fold networks of folds 1 and 2 (the joined-utterance recipe,
+# seed 7, each trained by `ser train` on its fold's 16 other actors) in /tmp/fold1-join7 and
+# /tmp/fold2-join7.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 x=experiments/2026-12-06-call-codecs
