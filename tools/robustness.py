@@ -4,8 +4,8 @@
 Copies the RAVDESS clips of the given actors under conditions a deployed model meets (telephone
 band, background noise, other voices behind the speaker, a reverberant room, call recorders'
 and messengers' codecs: G.711 µ-law and GSM 6.10 files at 8 kHz, Opus voice messages, MP3,
-which ser decodes itself), keeping their
-names so that `ser eval` reads their labels, and prints each condition's accuracy and UAR beside the clean clips'. Score
+which ser decodes itself), keeping their names so that `ser eval` reads their labels, and
+prints each condition's accuracy and UAR beside the clean clips'. Score
 a model on actors it never heard (a model trained without them, e.g. on one CV fold's training
 actors), or the numbers measure memory instead of robustness.
 
@@ -36,20 +36,22 @@ import soxr
 # Voices summed behind a clip in the babble condition.
 BABBLE_TALKERS = 3
 
-# Conditions whose copies are stored in a codec, as call recorders and messengers store them,
-# instead of as 16-bit PCM WAV at the clip's rate: the rate they are stored at, their file
-# suffix and their writer (libsndfile; ffmpeg's encoders through PyAV for Opus and MP3).
 def _sndfile(subtype):
+    """A writer of WAV files of libsndfile's `subtype`."""
     return lambda path, signal, rate: soundfile.write(path, signal, rate, format="WAV", subtype=subtype)
 
 
 def _ffmpeg(container, codec, bit_rate, options=None):
+    """A writer of ffmpeg's `codec` in `container`, through PyAV."""
     def write(path, signal, rate):
         from make_fixtures import av_write  # PyAV: only these conditions need it
         av_write(path, signal[:, None], rate, container, codec, bit_rate, options)
     return write
 
 
+# Conditions whose copies are stored in a codec, as call recorders and messengers store them,
+# instead of as 16-bit PCM WAV at the clip's rate: the rate they are stored at, their file
+# suffix and their writer.
 STORED = {
     "mu-law 8 kHz": (8000, ".wav", _sndfile("ULAW")),
     "GSM 6.10 8 kHz": (8000, ".wav", _sndfile("GSM610")),
