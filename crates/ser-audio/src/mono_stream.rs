@@ -44,7 +44,7 @@ impl MonoStream {
     }
 
     /// Appends to `out` what the next piece of the stream gives at the output rate. The first
-    /// [`DC_START_LEN`] samples are held back until they are all in, for the DC filter to measure
+    /// 4096 samples are held back until they are all in, for the DC filter to measure
     /// the level before the recording on them (a decoder's first piece can be 1152 samples, 24 ms
     /// at 48 kHz: a mean over one period and a bit of mains hum took a share of it for offset).
     pub fn push(&mut self, piece: &[f32], out: &mut Vec<f32>) {
