@@ -15,10 +15,9 @@ use ser_model::EmotionModel;
 /// Boundary tolerance of the issue: detected speech edges within 0.3 s of the true ones.
 const TOLERANCE_S: f64 = 0.3;
 
-/// One clip of each emotion, each from another actor (statement 1, strong intensity except
-/// neutral, which has none).
-/// One RAVDESS clip of each emotion, each of another actor; `None` (the test skipped) without
-/// the data ([`common::data_dir`]).
+/// One RAVDESS clip of each emotion, each of another actor (statement 1, strong intensity
+/// except neutral, which has none); `None` (the test skipped) without the data
+/// ([`common::data_dir`]).
 fn clips() -> Option<Vec<PathBuf>> {
     let data = common::data_dir()?;
     let clips = (1..=8)
