@@ -7,13 +7,10 @@ use std::path::Path;
 use serde::Serialize;
 use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
 use symphonia::core::errors::Error as SymError;
-use symphonia::core::formats::probe::Hint;
-use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
+use symphonia::core::formats::{FormatReader, TrackType};
 use symphonia::core::io::{MediaSource, MediaSourceStream, ReadOnlySource};
-use symphonia::core::meta::MetadataOptions;
 
 use crate::error::{AudioError, ErrorKind, Result};
-use crate::gsm::GsmReader;
 
 /// Lowest sample rate accepted (Hz). Below this no speech is left to analyse.
 pub const MIN_SAMPLE_RATE: u32 = 1_000;
@@ -117,24 +114,14 @@ impl Decoder {
     fn from_source(name: String, source: Box<dyn MediaSource>) -> Result<Self> {
         let err = |kind| AudioError::new(&name, kind);
         let seekable = source.is_seekable();
-        let mut mss = MediaSourceStream::new(source, Default::default());
-        let format = if crate::registry::raw_gsm(&mut mss).map_err(|e| err(ErrorKind::Io(e)))? {
-            Box::new(GsmReader::raw(mss))
-        } else {
-            crate::registry::probe()
-                .probe(
-                    &Hint::new(),
-                    mss,
-                    FormatOptions::default(),
-                    MetadataOptions::default(),
-                )
-                .map_err(|e| match classify_probe_error(e) {
-                    // The reader recognised its container but could not go back or forward in it.
-                    ErrorKind::NotAudio => err(ErrorKind::NotAudio),
-                    kind if !seekable => err(ErrorKind::NeedsFile(kind.to_string())),
-                    kind => err(kind),
-                })?
-        };
+        let mss = MediaSourceStream::new(source, Default::default());
+        let format =
+            crate::registry::format_reader(mss).map_err(|e| match classify_probe_error(e) {
+                // The reader recognised its container but could not go back or forward in it.
+                ErrorKind::NotAudio => err(ErrorKind::NotAudio),
+                kind if !seekable => err(ErrorKind::NeedsFile(kind.to_string())),
+                kind => err(kind),
+            })?;
         let track = format
             .default_track(TrackType::Audio)
             .ok_or_else(|| err(ErrorKind::NotAudio))?;

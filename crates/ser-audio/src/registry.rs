@@ -1,16 +1,18 @@
 //! The format readers and codecs [`crate::Decoder`] uses: symphonia's, and beside them the
 //! ones this crate adds (Opus, GSM 6.10 in WAV and raw).
 
-use std::io::Read;
 use std::sync::LazyLock;
 
 use symphonia::core::codecs::registry::CodecRegistry;
 use symphonia::core::common::Tier;
-use symphonia::core::formats::probe::Probe;
-use symphonia::core::io::{MediaSourceStream, ReadBytes, SeekBuffered};
+use symphonia::core::errors::Result;
+use symphonia::core::formats::probe::{Hint, Probe};
+use symphonia::core::formats::{FormatOptions, FormatReader};
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::MetadataOptions;
 
 use crate::codec::Registered;
-use crate::gsm::{looks_like_frames, GsmDecoder, GsmReader, FRAMES_LOOKED_AT, FRAME_BYTES};
+use crate::gsm::{holds_raw_frames, GsmDecoder, GsmReader};
 use crate::opus::OpusDecoder;
 
 /// symphonia's codecs plus Opus and GSM 6.10.
@@ -25,9 +27,25 @@ pub(crate) fn codecs() -> &'static CodecRegistry {
     &CODECS
 }
 
+/// The format reader of a stream: raw GSM frames, told by content before the probe (they have
+/// no header to probe for), or the reader that symphonia's probe finds.
+pub(crate) fn format_reader<'s>(
+    mut mss: MediaSourceStream<'s>,
+) -> Result<Box<dyn FormatReader + 's>> {
+    if holds_raw_frames(&mut mss)? {
+        return Ok(Box::new(GsmReader::raw(mss)));
+    }
+    probe().probe(
+        &Hint::new(),
+        mss,
+        FormatOptions::default(),
+        MetadataOptions::default(),
+    )
+}
+
 /// symphonia's format readers, with the GSM 6.10 WAV reader asked first: it claims only the
 /// WAV files symphonia's own reader refuses.
-pub(crate) fn probe() -> &'static Probe {
+fn probe() -> &'static Probe {
     static PROBE: LazyLock<Probe> = LazyLock::new(|| {
         let mut probe = Probe::new();
         probe.register_format_at_tier::<GsmReader>(Tier::Preferred);
@@ -35,16 +53,4 @@ pub(crate) fn probe() -> &'static Probe {
         probe
     });
     &PROBE
-}
-
-/// Whether the stream holds raw GSM frames, which have no header for symphonia's probe to
-/// recognise: told by the first eight frames' signatures, read and then given back (the
-/// stream is where it was).
-pub(crate) fn raw_gsm(mss: &mut MediaSourceStream<'_>) -> std::io::Result<bool> {
-    let start = mss.pos();
-    let len = FRAMES_LOOKED_AT * FRAME_BYTES;
-    let mut head = Vec::with_capacity(len);
-    mss.by_ref().take(len as u64).read_to_end(&mut head)?;
-    mss.seek_buffered(start);
-    Ok(looks_like_frames(&head))
 }

@@ -8,43 +8,22 @@ use symphonia::core::codecs::CodecInfo;
 use symphonia::core::errors::{decode_error, Result};
 use symphonia::core::packet::PacketRef;
 
-use super::frame::{unpack_standard, unpack_wav49, Frame, FRAME_BYTES, FRAME_SAMPLES};
-use super::frame::{BLOCK_BYTES, BLOCK_SAMPLES};
+use super::frame::{Frame, Packing};
 use super::synthesis::Synthesizer;
-use super::{CODEC_ID_GSM, CODEC_ID_GSM_WAV49};
 use crate::codec::PacketDecoder;
 
 /// Decodes the frames of a GSM 6.10 stream, in order: each frame continues the last.
 pub(crate) struct GsmDecoder {
     synthesizer: Synthesizer,
-    /// Whether frames come two to a 65-byte WAV49 block, or one to 33 bytes.
-    wav49: bool,
-}
-
-impl GsmDecoder {
-    /// Bytes and samples of the packing's unit: a WAV49 block, or one standard frame.
-    fn unit(&self) -> (usize, usize) {
-        if self.wav49 {
-            (BLOCK_BYTES, BLOCK_SAMPLES)
-        } else {
-            (FRAME_BYTES, FRAME_SAMPLES)
-        }
-    }
-
-    /// The frames of one unit; `None` for a standard frame without its signature.
-    fn frames(&self, unit: &[u8]) -> Option<Vec<Frame>> {
-        if self.wav49 {
-            Some(unpack_wav49(unit.try_into().ok()?).to_vec())
-        } else {
-            Some(vec![unpack_standard(unit.try_into().ok()?)?])
-        }
-    }
+    packing: Packing,
+    /// A packet's frames, unpacked before any is synthesized.
+    frames: Vec<Frame>,
 }
 
 impl PacketDecoder for GsmDecoder {
     const CODECS: &'static [SupportedAudioCodec] = &[
         SupportedAudioCodec {
-            id: CODEC_ID_GSM_WAV49,
+            id: Packing::Wav49.codec(),
             info: CodecInfo {
                 short_name: "gsm_ms",
                 long_name: "GSM 06.10 full rate, Microsoft WAV49 packing",
@@ -52,7 +31,7 @@ impl PacketDecoder for GsmDecoder {
             },
         },
         SupportedAudioCodec {
-            id: CODEC_ID_GSM,
+            id: Packing::Standard.codec(),
             info: CodecInfo {
                 short_name: "gsm",
                 long_name: "GSM 06.10 full rate",
@@ -62,48 +41,48 @@ impl PacketDecoder for GsmDecoder {
     ];
 
     fn try_new(params: &AudioCodecParameters) -> Result<(Self, AudioBuffer<f32>)> {
+        let packing = if params.codec == Packing::Wav49.codec() {
+            Packing::Wav49
+        } else {
+            Packing::Standard
+        };
         let rate = params.sample_rate.unwrap_or(8_000);
         let spec = AudioSpec::new(rate, Channels::Positioned(Position::FRONT_CENTER));
-        let frames = params.max_frames_per_packet.unwrap_or(BLOCK_SAMPLES as u64);
+        let frames = params
+            .max_frames_per_packet
+            .unwrap_or(packing.unit_samples() as u64);
         let decoder = Self {
             synthesizer: Synthesizer::default(),
-            wav49: params.codec == CODEC_ID_GSM_WAV49,
+            packing,
+            frames: Vec::new(),
         };
         Ok((decoder, AudioBuffer::new(spec, frames as usize)))
     }
 
-    /// Decodes whole blocks or frames, keeping the samples before the packet's end trim. A
-    /// packet with a standard frame whose signature is missing is corrupt as a whole.
+    /// Decodes whole units, keeping the samples before the packet's end trim. A packet with a
+    /// standard frame whose signature is missing is corrupt as a whole, and leaves the
+    /// decoder's state as it was.
     fn decode(&mut self, packet: &PacketRef<'_>, buf: &mut AudioBuffer<f32>) -> Result<()> {
-        let (unit_bytes, unit_samples) = self.unit();
+        let unit_bytes = self.packing.unit_bytes();
         if !packet.data.len().is_multiple_of(unit_bytes) {
             return decode_error("gsm: a packet of other than whole frames");
         }
-        let Some(frames) = packet
-            .data
-            .chunks_exact(unit_bytes)
-            .map(|unit| self.frames(unit))
-            .collect::<Option<Vec<Vec<Frame>>>>()
-        else {
-            return decode_error("gsm: a frame without the GSM signature");
-        };
-        let decoded = packet.data.len() / unit_bytes * unit_samples;
+        self.frames.clear();
+        for unit in packet.data.chunks_exact(unit_bytes) {
+            if !self.packing.unpack(unit, &mut self.frames) {
+                return decode_error("gsm: a frame without the GSM signature");
+            }
+        }
+        let decoded = packet.data.len() / unit_bytes * self.packing.unit_samples();
         if decoded > buf.capacity() {
             buf.grow_capacity(decoded);
         }
         let keep = decoded.saturating_sub(packet.trim_end.get() as usize);
         buf.render_uninit(Some(keep));
         let plane = buf.plane_mut(0).expect("one channel");
-        let mut at = 0;
-        for unit in &frames {
-            for frame in unit {
-                for s in self.synthesizer.decode(frame) {
-                    if at < keep {
-                        plane[at] = f32::from(s) / 32_768.0;
-                    }
-                    at += 1;
-                }
-            }
+        let samples = self.frames.iter().flat_map(|f| self.synthesizer.decode(f));
+        for (out, s) in plane.iter_mut().zip(samples) {
+            *out = f32::from(s) / 32_768.0;
         }
         Ok(())
     }

@@ -5,13 +5,13 @@
 
 /// Bytes of one WAV49 block: two 260-bit frames, bits in order from each byte's least
 /// significant bit.
-pub(crate) const BLOCK_BYTES: usize = 65;
+const BLOCK_BYTES: usize = 65;
 /// Samples one WAV49 block decodes to: two frames of 160 at 8 kHz.
-pub(crate) const BLOCK_SAMPLES: usize = 2 * FRAME_SAMPLES;
+const BLOCK_SAMPLES: usize = 2 * FRAME_SAMPLES;
 /// Samples one frame decodes to.
 pub(crate) const FRAME_SAMPLES: usize = 160;
 /// Bytes of one frame as the standard packs it.
-pub(crate) const FRAME_BYTES: usize = 33;
+const FRAME_BYTES: usize = 33;
 /// The four bits that open every frame the standard's way.
 const SIGNATURE: u8 = 0xd;
 
@@ -84,24 +84,51 @@ impl Bits<'_> {
     }
 }
 
-/// The two frames of a WAV49 block, the first in bits 0..260, the second in bits 260..520.
-pub(crate) fn unpack_wav49(block: &[u8; BLOCK_BYTES]) -> [Frame; 2] {
-    let mut bits = Bits {
-        bytes: block,
-        at: 0,
-        lsb_first: true,
-    };
-    [bits.frame(), bits.frame()]
+/// How a file packs its frames.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Packing {
+    /// The standard's: 33 bytes a frame, opened by a signature (raw `.gsm` files).
+    Standard,
+    /// WAV49: two frames in a 65-byte block (WAV files).
+    Wav49,
 }
 
-/// A frame packed the standard's way; `None` when its signature is missing (not GSM).
-pub(crate) fn unpack_standard(bytes: &[u8; FRAME_BYTES]) -> Option<Frame> {
-    let mut bits = Bits {
-        bytes,
-        at: 0,
-        lsb_first: false,
-    };
-    (bits.take(4) == i16::from(SIGNATURE)).then(|| bits.frame())
+impl Packing {
+    /// Bytes of the packing's unit: one frame, or a block of two.
+    pub(crate) fn unit_bytes(self) -> usize {
+        match self {
+            Packing::Standard => FRAME_BYTES,
+            Packing::Wav49 => BLOCK_BYTES,
+        }
+    }
+
+    /// Samples one unit decodes to.
+    pub(crate) fn unit_samples(self) -> usize {
+        match self {
+            Packing::Standard => FRAME_SAMPLES,
+            Packing::Wav49 => BLOCK_SAMPLES,
+        }
+    }
+
+    /// Appends the frames of `unit` ([`Self::unit_bytes`] long) to `frames`; `false` when a
+    /// standard frame's signature is missing (not GSM).
+    pub(crate) fn unpack(self, unit: &[u8], frames: &mut Vec<Frame>) -> bool {
+        let lsb_first = self == Packing::Wav49;
+        let mut bits = Bits {
+            bytes: unit,
+            at: 0,
+            lsb_first,
+        };
+        if lsb_first {
+            frames.extend([bits.frame(), bits.frame()]);
+            return true;
+        }
+        let signed = bits.take(4) == i16::from(SIGNATURE);
+        if signed {
+            frames.push(bits.frame());
+        }
+        signed
+    }
 }
 
 /// Frames [`looks_like_frames`] wants to see: 160 ms, less than any recording worth a look.
@@ -168,16 +195,25 @@ mod tests {
     #[test]
     fn two_frames_unpack_from_a_wav49_block_field_by_field() {
         let (first, second) = (frame(1), frame(5));
-        let block = pack(&[fields(&first), fields(&second)].concat(), true);
-        assert_eq!(unpack_wav49(&block), [first, second]);
+        let block: [u8; BLOCK_BYTES] = pack(&[fields(&first), fields(&second)].concat(), true);
+        let mut frames = vec![];
+        assert!(Packing::Wav49.unpack(&block, &mut frames));
+        assert_eq!(frames, [first, second]);
     }
 
     #[test]
     fn a_standard_frame_unpacks_after_its_signature() {
+        let unpack = |fields: &[(i16, u32)]| {
+            let bytes: [u8; FRAME_BYTES] = pack(fields, false);
+            let mut frames = vec![];
+            Packing::Standard
+                .unpack(&bytes, &mut frames)
+                .then_some(frames)
+        };
         let signed = [vec![(SIGNATURE as i16, 4)], fields(&frame(3))].concat();
-        assert_eq!(unpack_standard(&pack(&signed, false)), Some(frame(3)));
+        assert_eq!(unpack(&signed), Some(vec![frame(3)]));
         let unsigned = [vec![(0xc, 4)], fields(&frame(3))].concat();
-        assert_eq!(unpack_standard(&pack(&unsigned, false)), None);
+        assert_eq!(unpack(&unsigned), None);
     }
 
     #[test]

@@ -17,10 +17,16 @@ use symphonia::core::codecs::audio::AudioCodecId;
 use symphonia::core::common::FourCc;
 
 pub(crate) use decoder::GsmDecoder;
-pub(crate) use frame::{looks_like_frames, FRAMES_LOOKED_AT, FRAME_BYTES};
+use frame::Packing;
+pub(crate) use raw::holds_raw_frames;
 pub(crate) use reader::GsmReader;
 
-/// The codec of GSM 6.10 frames packed the standard's way, 33 bytes each.
-pub(crate) const CODEC_ID_GSM: AudioCodecId = AudioCodecId::new(FourCc::new(*b"gsm "));
-/// The codec of GSM 6.10 frames packed two to a 65-byte block.
-pub(crate) const CODEC_ID_GSM_WAV49: AudioCodecId = AudioCodecId::new(FourCc::new(*b"gsmw"));
+impl Packing {
+    /// The codec that stands for frames packed this way in a track's parameters.
+    const fn codec(self) -> AudioCodecId {
+        AudioCodecId::new(FourCc::new(match self {
+            Packing::Standard => *b"gsm ",
+            Packing::Wav49 => *b"gsmw",
+        }))
+    }
+}

@@ -6,12 +6,14 @@
 use std::io::Read;
 
 use symphonia::core::audio::{Channels, Position};
-use symphonia::core::codecs::audio::{AudioCodecId, AudioCodecParameters};
+use symphonia::core::codecs::audio::AudioCodecParameters;
 use symphonia::core::codecs::CodecParameters;
 use symphonia::core::errors::{seek_error, Result, SeekErrorKind};
 use symphonia::core::formats::prelude::*;
 use symphonia::core::io::{MediaSourceStream, ReadBytes};
 use symphonia::core::meta::{Metadata, MetadataLog};
+
+use super::frame::Packing;
 
 /// Seconds of audio in one packet: all that a damaged frame costs.
 const PACKET_S: f64 = 0.2;
@@ -19,11 +21,8 @@ const PACKET_S: f64 = 0.2;
 /// Where a file's frames lie and how they are packed.
 pub(crate) struct Layout {
     pub format: &'static FormatInfo,
-    pub codec: AudioCodecId,
+    pub packing: Packing,
     pub sample_rate: u32,
-    /// Bytes and samples of one unit of the packing.
-    pub unit_bytes: usize,
-    pub unit_samples: usize,
     /// Where the frames end, when the file says.
     pub data_end: Option<u64>,
     /// Samples the file declares: the last unit's padding beyond them is trimmed.
@@ -45,16 +44,18 @@ pub(crate) struct GsmReader<'s> {
 impl<'s> GsmReader<'s> {
     /// Reads the frames of `layout` from `mss`'s current position on.
     pub(crate) fn new(mss: MediaSourceStream<'s>, layout: Layout) -> Self {
+        let (unit_bytes, unit_samples) =
+            (layout.packing.unit_bytes(), layout.packing.unit_samples());
         let units_per_packet =
-            ((PACKET_S * f64::from(layout.sample_rate)) as usize / layout.unit_samples).max(1);
+            ((PACKET_S * f64::from(layout.sample_rate)) as usize / unit_samples).max(1);
         let data_start = mss.pos();
         let mut params = AudioCodecParameters::new();
         params
-            .for_codec(layout.codec)
+            .for_codec(layout.packing.codec())
             .with_sample_rate(layout.sample_rate)
             .with_channels(Channels::Positioned(Position::FRONT_CENTER))
-            .with_max_frames_per_packet((units_per_packet * layout.unit_samples) as u64)
-            .with_frames_per_block(layout.unit_samples as u64);
+            .with_max_frames_per_packet((units_per_packet * unit_samples) as u64)
+            .with_frames_per_block(unit_samples as u64);
         let mut track = Track::new(0);
         track.with_codec_params(CodecParameters::Audio(params));
         if let Some(time_base) = TimeBase::try_new(1, layout.sample_rate) {
@@ -62,8 +63,8 @@ impl<'s> GsmReader<'s> {
         }
         let whole_units = layout
             .data_end
-            .map(|end| end.saturating_sub(data_start) / layout.unit_bytes as u64);
-        let declared = whole_units.map(|n| n * layout.unit_samples as u64);
+            .map(|end| end.saturating_sub(data_start) / unit_bytes as u64);
+        let declared = whole_units.map(|n| n * unit_samples as u64);
         if let Some(n) = layout.frames.or(declared) {
             track.with_num_frames(n);
         }
@@ -104,7 +105,8 @@ impl FormatReader for GsmReader<'_> {
     /// The next units, as far as the data and the file go: a unit cut short at the end of a
     /// file is dropped, and samples beyond those the file declares are trimmed.
     fn next_packet(&mut self) -> Result<Option<Packet>> {
-        let (unit_bytes, unit_samples) = (self.layout.unit_bytes, self.layout.unit_samples);
+        let packing = self.layout.packing;
+        let (unit_bytes, unit_samples) = (packing.unit_bytes(), packing.unit_samples());
         let pos = self.reader.pos();
         let left = self
             .layout

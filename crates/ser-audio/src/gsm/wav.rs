@@ -10,9 +10,8 @@ use symphonia::core::formats::probe::{
 use symphonia::core::formats::{FormatId, FormatInfo, FormatOptions, FormatReader};
 use symphonia::core::io::{MediaSourceStream, ReadBytes, ScopedStream};
 
-use super::frame::{BLOCK_BYTES, BLOCK_SAMPLES};
+use super::frame::Packing;
 use super::reader::{GsmReader, Layout};
-use super::CODEC_ID_GSM_WAV49;
 
 /// The WAV format tag of GSM 6.10.
 const WAVE_FORMAT_GSM610: u16 = 0x0031;
@@ -53,18 +52,17 @@ fn read_fmt(r: &mut impl ReadBytes, len: u32) -> Result<Fmt> {
     if len < 16 {
         return decode_error("wav: fmt chunk shorter than 16 bytes");
     }
-    let fmt = Fmt {
-        tag: r.read_u16()?,
-        channels: r.read_u16()?,
-        sample_rate: r.read_u32()?,
-        block_align: {
-            r.read_u32()?; // bytes per second
-            r.read_u16()?
-        },
-    };
+    let (tag, channels, sample_rate) = (r.read_u16()?, r.read_u16()?, r.read_u32()?);
+    r.read_u32()?; // bytes per second
+    let block_align = r.read_u16()?;
     r.read_u16()?; // bits per sample
     skip_chunk(r, len - 16)?;
-    Ok(fmt)
+    Ok(Fmt {
+        tag,
+        channels,
+        sample_rate,
+        block_align,
+    })
 }
 
 /// Reads a WAV file of GSM 6.10 up to its `data` chunk, and its frames from there.
@@ -93,7 +91,7 @@ fn open(mut mss: MediaSourceStream<'_>) -> Result<GsmReader<'_>> {
     if fmt.channels != 1 {
         return decode_error("wav: GSM 6.10 with other than one channel");
     }
-    if usize::from(fmt.block_align) != BLOCK_BYTES {
+    if usize::from(fmt.block_align) != Packing::Wav49.unit_bytes() {
         return decode_error("wav: GSM 6.10 blocks of other than 65 bytes (two frames)");
     }
     if fmt.sample_rate == 0 {
@@ -103,10 +101,8 @@ fn open(mut mss: MediaSourceStream<'_>) -> Result<GsmReader<'_>> {
     let data_end = (data_len != u32::MAX).then(|| mss.pos() + u64::from(data_len));
     let layout = Layout {
         format: &INFO,
-        codec: CODEC_ID_GSM_WAV49,
+        packing: Packing::Wav49,
         sample_rate: fmt.sample_rate,
-        unit_bytes: BLOCK_BYTES,
-        unit_samples: BLOCK_SAMPLES,
         data_end,
         frames,
     };
