@@ -10,7 +10,6 @@ use ser_train::config_file;
 use ser_train::data::load_examples;
 use ser_train::data::Example;
 use ser_train::dataset::{load_dataset, Clip, Dataset};
-use ser_train::ensemble_dir::{write_ensemble_dir, Member};
 use ser_train::split::Split;
 use ser_train::train_config::TrainConfig;
 
@@ -86,75 +85,6 @@ fn speed(text: &str) -> Result<f32, String> {
         .map_err(|_| format!("{text:?} is not a number"))
 }
 
-/// A model directory's card (MODEL.md) and metrics (metrics.json), each `None` when missing
-/// or unreadable: what `serve` shows and `ensemble` quotes.
-pub fn model_docs(dir: &Path) -> (Option<String>, Option<serde_json::Value>) {
-    let card = std::fs::read_to_string(dir.join("MODEL.md")).ok();
-    let metrics = std::fs::read(dir.join("metrics.json"))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
-    (card, metrics)
-}
-
-/// Where the network trained with `seed` goes in the directory `out` of an ensemble that
-/// `ser train --seeds` or `ser cv --seeds --keep-models` makes.
-pub fn member_dir(out: &Path, seed: u64) -> PathBuf {
-    out.join("members").join(format!("{MEMBER_PREFIX}{seed}"))
-}
-
-/// How the name of a network's directory in `members` begins; the seed follows.
-const MEMBER_PREFIX: &str = "seed-";
-
-/// Removes the networks in `out/members` whose seeds are not in `seeds` (all of them when
-/// `seeds` is empty, for a single network written into `out`): left there by an earlier run
-/// into `out` with other seeds, they would sit beside a model that no longer holds them.
-/// Only `seed-N` directories are removed, and `members` itself when that leaves it empty.
-/// Called once the new networks are written, so that a failed run leaves the old ones whole.
-pub fn remove_stale_members(out: &Path, seeds: &[u64]) -> Result<()> {
-    let members = out.join("members");
-    // None, or not a directory `ser` wrote: nothing of an earlier run to remove.
-    if !members.is_dir() {
-        return Ok(());
-    }
-    let entries = std::fs::read_dir(&members)
-        .with_context(|| format!("{}: cannot list", members.display()))?;
-    for entry in entries {
-        let entry = entry.with_context(|| format!("{}: cannot list", members.display()))?;
-        let seed = entry.file_name().to_str().and_then(|name| {
-            let seed = name.strip_prefix(MEMBER_PREFIX)?;
-            seed.parse::<u64>().ok()
-        });
-        if seed.is_some_and(|seed| !seeds.contains(&seed)) {
-            let path = entry.path();
-            std::fs::remove_dir_all(&path).with_context(|| {
-                format!("{}: cannot remove this earlier network", path.display())
-            })?;
-        }
-    }
-    if seeds.is_empty() {
-        // Fails, and is meant to, when something not written by `ser` is still in it.
-        std::fs::remove_dir(&members).ok();
-    }
-    Ok(())
-}
-
-/// Writes `model`, combined from the networks saved in the model directories `dirs`, as the
-/// ensemble directory `out`, whose card and metrics quote theirs.
-pub fn write_combined(out: &Path, model: &EmotionModel, dirs: &[PathBuf]) -> Result<()> {
-    let members: Vec<Member> = dirs
-        .iter()
-        .map(|dir| {
-            let (card, metrics) = model_docs(dir);
-            Member {
-                source: dir.display().to_string(),
-                card,
-                metrics,
-            }
-        })
-        .collect();
-    write_ensemble_dir(out, model, &members, &command_line(&[])).map_err(anyhow::Error::msg)
-}
-
 /// The command as it was typed (`ser` and its arguments, less those in `leave_out`), to
 /// record how a model or result was made.
 pub fn command_line(leave_out: &[&str]) -> String {
@@ -190,8 +120,8 @@ pub fn check_seed_list(seeds: &[u64], cfg: &TrainConfig) -> Result<()> {
 /// Options of commands that train.
 #[derive(clap::Args, Debug, PartialEq)]
 pub struct TrainArgs {
-    /// Corpus: a RAVDESS-style directory, a folder per label, or a CSV manifest
-    /// (path,label[,speaker]).
+    /// Corpus: a RAVDESS-style directory, a folder per label, or a CSV manifest (columns
+    /// path, label and, optionally, speaker).
     #[arg(long, value_name = "PATH")]
     pub data: PathBuf,
     /// Training configuration as JSON (keys left out, at any depth, take their defaults; see

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use ser_model::EmotionModel;
 
-use super::common::write_combined;
+use ser_train::ensemble_dir::write_combined;
+
+use super::common::command_line;
 
 /// Arguments of `ser ensemble`.
 #[derive(clap::Args)]
@@ -36,7 +38,8 @@ pub fn run(cmd: EnsembleCmd) -> Result<ExitCode> {
         let names: Vec<String> = cmd.models.iter().map(|d| d.display().to_string()).collect();
         names.join(", ")
     })?;
-    write_combined(&cmd.out, &model, &cmd.models)?;
+    write_combined(&cmd.out, &model, &cmd.models, &command_line(&[]))
+        .map_err(anyhow::Error::msg)?;
     println!(
         "model of {} networks written to {}",
         model.config().members,

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use ser_serve::{Limits, ModelInfo};
+use ser_train::ensemble_dir::Member;
 
-use super::common::{model_docs, ModelArg};
+use super::common::ModelArg;
 
 /// Arguments of `ser serve`.
 #[derive(clap::Args)]
@@ -54,7 +55,8 @@ pub fn run(cmd: ServeCmd) -> Result<ExitCode> {
     let model = Arc::new(cmd.model.load()?);
     let info = match &cmd.model.model {
         Some(dir) => {
-            let (card, metrics) = model_docs(dir);
+            // The card and metrics a model directory holds, as an ensemble quotes them.
+            let Member { card, metrics, .. } = Member::of_dir(dir);
             ModelInfo {
                 name: dir.display().to_string(),
                 card,

@@ -14,10 +14,9 @@ use ser_train::split::{holdout_split, Split};
 use ser_train::train_config::TrainConfig;
 use ser_train::trainer::{train, RunOptions};
 
-use super::common::{
-    check_seed_list, command_line, member_dir, model_docs, remove_stale_members, write_combined,
-    TrainArgs,
-};
+use ser_train::ensemble_dir::{member_dir, remove_stale_members, write_combined, Member};
+
+use super::common::{check_seed_list, command_line, TrainArgs};
 
 /// Arguments of `ser train`.
 #[derive(clap::Args)]
@@ -113,7 +112,7 @@ pub fn run(cmd: TrainCmd) -> Result<ExitCode> {
     } else {
         train_ensemble(&cmd, &cfg, &trainer)?;
     }
-    remove_stale_members(&cmd.out, &cmd.seeds)?;
+    remove_stale_members(&cmd.out, &cmd.seeds).map_err(anyhow::Error::msg)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -147,7 +146,7 @@ fn train_ensemble(cmd: &TrainCmd, cfg: &TrainConfig, trainer: &Trainer) -> Resul
         dirs.push(dir);
     }
     let model = EmotionModel::combine(networks).context("combining the trained networks")?;
-    write_combined(&cmd.out, &model, &dirs)?;
+    write_combined(&cmd.out, &model, &dirs, &command_line(&[])).map_err(anyhow::Error::msg)?;
     println!(
         "model of {} networks written to {}",
         model.config().members,
@@ -226,8 +225,8 @@ fn finished_member(dir: &Path, cfg: &TrainConfig, resume: bool) -> Option<Emotio
     if !resume || has_checkpoint(&checkpoint_dir(dir)) {
         return None;
     }
-    let (_, metrics) = model_docs(dir);
-    let recorded: TrainConfig = serde_json::from_value(metrics?.get("config")?.clone()).ok()?;
+    let metrics = Member::of_dir(dir).metrics?;
+    let recorded: TrainConfig = serde_json::from_value(metrics.get("config")?.clone()).ok()?;
     if recorded != *cfg {
         return None;
     }

@@ -107,10 +107,10 @@ impl MelFilterbank {
         self.bands.len()
     }
 
-    /// Projects a block of up to [`BLOCK`] spectra onto the bands.
+    /// Projects a block of up to `BLOCK` spectra onto the bands.
     ///
     /// `block` holds the spectra bin-major (`block[bin * BLOCK + frame]`), so that each weight
-    /// multiplies [`BLOCK`] frames at once in one SIMD lane group. Frame `j < n_valid` of the
+    /// multiplies `BLOCK` frames at once in one SIMD lane group. Frame `j < n_valid` of the
     /// block is written to `out[band][first_frame + j]`, where `out` is `(n_mels, frames)`
     /// row-major with `n_frames` columns.
     #[inline(always)] // compiled into Extractor's AVX2 variant

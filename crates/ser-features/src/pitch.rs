@@ -74,8 +74,8 @@ impl PitchTracker {
     }
 
     /// Frames of `y`: frame `t` starts at sample `t * hop` and needs `W + max lag` samples, so
-    /// a clip shorter than that has none. A frame more than [`SILENCE_DB`] below the loudest (a
-    /// pause) is `None`.
+    /// a clip shorter than that has none. A frame more than 40 dB below the loudest (a pause)
+    /// is `None`.
     pub fn track(&self, y: &[f32]) -> Vec<Option<PitchFrame>> {
         let span = self.window + self.max_lag + 1;
         if y.len() < span {

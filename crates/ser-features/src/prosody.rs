@@ -29,8 +29,8 @@ use crate::stft::Stft;
 
 /// Names of the statistics [`Prosody::measure`] returns, in order. Pitch is in semitones
 /// above 100 Hz over voiced frames; voicing, periodicity and levels (dB of frame RMS) over the
-/// audible frames, within [`SILENCE_DB`] of the loudest; spectral measures over frames within
-/// 30 dB of it.
+/// audible frames, within 40 dB of the loudest; spectral measures over frames within 30 dB of
+/// it.
 pub const PROSODY_NAMES: [&str; 19] = [
     "pitch_mean_st",
     "pitch_sd_st",

@@ -106,7 +106,7 @@ impl Network {
 
     /// Logits `[B, n_labels]` for log-mel input `[B, 1, mels, frames]`.
     ///
-    /// Inference on the CPU takes the fused kernels of [`cpu_kernels`] (same results, a few
+    /// Inference on the CPU takes the fused kernels of `cpu_kernels` (same results, a few
     /// times faster); training and other devices take burn's layers. Callers that predict
     /// many times prepare the kernels once ([`Network::cpu_kernels`]) and call
     /// [`Network::forward_with`].
@@ -117,7 +117,7 @@ impl Network {
         self.forward_with(x, kernels.as_ref())
     }
 
-    /// This network's layers prepared for [`cpu_kernels`]; `None` when a layer is of a kind
+    /// This network's layers prepared for `cpu_kernels`; `None` when a layer is of a kind
     /// they do not cover.
     pub fn cpu_kernels(&self) -> Option<CpuNetwork> {
         CpuNetwork::new(

@@ -1,8 +1,10 @@
 //! The directory of a model combined from trained models (`ser ensemble`): the combined
 //! weights and configuration, a MODEL.md that quotes every member's card, and a metrics.json
 //! that holds every member's metrics. Each file is written to a temporary file and renamed.
+//! An ensemble trained by `ser train --seeds` or `ser cv --seeds --keep-models` also keeps
+//! its networks, each a model directory of its own, in `members/seed-S` ([`member_dir`]).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ser_model::{write_atomic, EmotionModel};
 use serde_json::json;
@@ -17,6 +19,76 @@ pub struct Member {
     pub card: Option<String>,
     /// Its metrics.json, if it had one.
     pub metrics: Option<serde_json::Value>,
+}
+
+impl Member {
+    /// The trained model directory `dir` as a member: its card (MODEL.md) and metrics
+    /// (metrics.json), each `None` when missing or unreadable.
+    pub fn of_dir(dir: &Path) -> Self {
+        Member {
+            source: dir.display().to_string(),
+            card: std::fs::read_to_string(dir.join("MODEL.md")).ok(),
+            metrics: std::fs::read(dir.join("metrics.json"))
+                .ok()
+                .and_then(|bytes| serde_json::from_slice(&bytes).ok()),
+        }
+    }
+}
+
+/// Writes `model`, combined from the networks saved in the model directories `dirs`, as the
+/// ensemble directory `out`, whose card and metrics quote theirs; `command` made it.
+pub fn write_combined(
+    out: &Path,
+    model: &EmotionModel,
+    dirs: &[PathBuf],
+    command: &str,
+) -> Result<(), String> {
+    let members: Vec<Member> = dirs.iter().map(|dir| Member::of_dir(dir)).collect();
+    write_ensemble_dir(out, model, &members, command)
+}
+
+/// Where the network trained with `seed` goes in the directory `out` of an ensemble that
+/// `ser train --seeds` or `ser cv --seeds --keep-models` makes.
+pub fn member_dir(out: &Path, seed: u64) -> PathBuf {
+    out.join("members").join(format!("{MEMBER_PREFIX}{seed}"))
+}
+
+/// How the name of a network's directory in `members` begins; the seed follows.
+const MEMBER_PREFIX: &str = "seed-";
+
+/// Removes the networks in `out/members` whose seeds are not in `seeds` (all of them when
+/// `seeds` is empty, for a single network written into `out`): left there by an earlier run
+/// into `out` with other seeds, they would sit beside a model that no longer holds them.
+/// Only `seed-N` directories are removed, and `members` itself when that leaves it empty.
+/// Called once the new networks are written, so that a failed run leaves the old ones whole.
+pub fn remove_stale_members(out: &Path, seeds: &[u64]) -> Result<(), String> {
+    let members = out.join("members");
+    // None, or not a directory `ser` wrote: nothing of an earlier run to remove.
+    if !members.is_dir() {
+        return Ok(());
+    }
+    let cannot_list = |e: std::io::Error| format!("{}: cannot list: {e}", members.display());
+    for entry in std::fs::read_dir(&members).map_err(cannot_list)? {
+        let entry = entry.map_err(cannot_list)?;
+        let seed = entry.file_name().to_str().and_then(|name| {
+            let seed = name.strip_prefix(MEMBER_PREFIX)?;
+            seed.parse::<u64>().ok()
+        });
+        if seed.is_some_and(|seed| !seeds.contains(&seed)) {
+            let path = entry.path();
+            std::fs::remove_dir_all(&path).map_err(|e| {
+                format!(
+                    "{}: cannot remove this earlier network: {e}",
+                    path.display()
+                )
+            })?;
+        }
+    }
+    if seeds.is_empty() {
+        // Fails, and is meant to, when something not written by `ser` is still in it.
+        std::fs::remove_dir(&members).ok();
+    }
+    Ok(())
 }
 
 /// Saves the combined `model` and its card and metrics into `dir`; `command` made it.

@@ -23,10 +23,12 @@
 //! - [`fine_tune`]: a network that starts from a trained model's weights (fine-tuning);
 //! - [`heard`]: which speakers a trained model heard, so that no network is scored on them;
 //! - [`evaluation`]: a network's loss, logits and scores on clips as prediction sees them;
+//! - [`cv`]: K-fold cross-validation by speaker, fold by fold, and its record (`cv.json`);
 //! - [`averaging`]: the mean of the last epochs' weights, kept instead of the best epoch's;
 //! - [`metrics`]: accuracy, UAR, macro-F1, per-class scores, confusion matrices;
 //! - [`report`]: metrics.json, MODEL.md and pictures of a trained model;
-//! - [`ensemble_dir`]: the directory of a model combined from trained models (`ser ensemble`).
+//! - [`ensemble_dir`]: the directory of a model combined from trained models (`ser ensemble`),
+//!   and the networks an ensemble keeps beside it.
 
 pub mod acoustics;
 pub mod adversary;
@@ -36,6 +38,7 @@ pub mod cache;
 pub mod calibration;
 pub mod checkpoint;
 pub mod config_file;
+pub mod cv;
 pub mod data;
 pub mod dataset;
 pub mod distillation;

@@ -1,6 +1,6 @@
 //! Fitting a model's prosody head ([`ser_model::prosody`]): a multinomial logistic regression
 //! over standardised prosodic statistics of the training clips, each measured clean and under
-//! three recording conditions ([`recording_conditions`]), L2-regularised as scikit-learn's
+//! three recording conditions (`recording_conditions`), L2-regularised as scikit-learn's
 //! `LogisticRegression(C=1)` is (the penalty ½‖W‖² against the summed cross-entropy,
 //! intercepts free), by full-batch gradient descent from zero, so that the same clips always
 //! give the same head.
@@ -54,7 +54,7 @@ fn recording_conditions(wave: &[f32], rate: u32, seed: u64) -> [Vec<f32>; CONDIT
 }
 
 /// Fits a head for a model of `config` on its training examples, each measured as prediction
-/// hears it and under [`recording_conditions`], as `ser train` does before training (the head
+/// hears it and under `recording_conditions`, as `ser train` does before training (the head
 /// does not depend on the network) and `ser prosody` does for a trained model.
 pub fn fit_on_examples(config: &ModelConfig, examples: &[Example], weight: f32) -> ProsodyHead {
     let rate = config.audio.sample_rate;
