@@ -1,7 +1,8 @@
 //! `ser`: speech emotion recognition from the command line.
 //!
-//! A thin binary over the library crates (`ser-audio`, `ser-features`, `ser-plot`): it parses
-//! arguments, walks directories, shows progress and formats results. Exit codes: 0 success,
+//! A thin binary over the library crates (`ser-audio`, `ser-features`, `ser-plot`, `ser-model`,
+//! `ser-train`, `ser-analyze`, `ser-serve`): it parses arguments, walks directories, shows
+//! progress and formats results. Exit codes: 0 success,
 //! 2 bad input or usage (every failure names the file and the reason).
 
 mod cmd;
