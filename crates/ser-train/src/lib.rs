@@ -29,6 +29,43 @@
 //! - [`report`]: metrics.json, MODEL.md and pictures of a trained model;
 //! - [`ensemble_dir`]: the directory of a model combined from trained models (`ser ensemble`),
 //!   and the networks an ensemble keeps beside it.
+//!
+//! Training a model from Rust, as `ser train --data corpus/ --out my-model/` does it (the last
+//! two speakers choose the epoch; no speaker is on both sides):
+//!
+//! ```no_run
+//! use ser_train::{data::load_examples, dataset::load_dataset, split::{holdout_split, Split}};
+//! use ser_train::report::{write_model_dir, DataDescription};
+//! use ser_train::train_config::TrainConfig;
+//! use ser_train::trainer::{train, RunOptions};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let dataset = load_dataset("corpus/".as_ref())?;
+//! let cfg = TrainConfig::default();
+//! let split = holdout_split(&dataset.speakers(), 2);
+//! let side = |speakers: &[String]| {
+//!     let clips = Split::select(&dataset.clips, speakers);
+//!     load_examples(&dataset, &clips, &cfg.audio, None, true).0
+//! };
+//! let (train_ex, valid_ex) = (side(&split.train_speakers), side(&split.valid_speakers));
+//! let run = RunOptions {
+//!     checkpoint_dir: None,
+//!     resume: false,
+//!     progress: true,
+//!     device: ser_model::device("cpu")?,
+//! };
+//! let outcome = train(&cfg, &dataset.labels, &train_ex, &valid_ex, &run)?;
+//! let data = DataDescription {
+//!     source: "corpus/",
+//!     kind: dataset.kind,
+//!     clips: train_ex.len() + valid_ex.len(),
+//!     failed: 0,
+//! };
+//! write_model_dir("my-model".as_ref(), &outcome, &cfg, &split, &data, None, "example")?;
+//! // `ser predict --model my-model clip.wav`, or ser_model::EmotionModel::load("my-model").
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod acoustics;
 pub mod adversary;
