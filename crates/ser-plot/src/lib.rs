@@ -4,6 +4,15 @@
 //! (dark = quiet, bright = loud), time running right and low frequencies at the bottom.
 //! Charts (confusion matrices, training curves, reliability diagrams, emotion timelines) are SVG written directly, so their text stays
 //! text and needs no fonts; [`svg_to_png`] rasterises any of them.
+//!
+//! ```
+//! let labels = vec!["angry".to_string(), "sad".to_string()];
+//! let svg = ser_plot::confusion_svg(&labels, &[vec![9, 1], vec![2, 8]], "two emotions");
+//! assert!(svg.starts_with("<svg") && svg.contains("angry"));
+//! let png = ser_plot::svg_to_png(&svg)?; // the same chart as a PNG image
+//! assert!(png.starts_with(b"\x89PNG"));
+//! # Ok::<(), String>(())
+//! ```
 
 mod raster;
 mod reliability;

@@ -18,6 +18,24 @@
 //! Inference runs on Tokio's blocking pool behind a semaphore: at most `max_concurrent`
 //! requests decode and predict at once, and up to `max_queue` more wait; beyond that the
 //! server answers 503 at once instead of queueing without bound.
+//!
+//! The web page and the API inside a program of your own, beside routes of its own (axum):
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use ser_serve::{router, Limits, ModelInfo};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let model = Arc::new(ser_model::EmotionModel::bundled()?);
+//! let info = ModelInfo { name: "bundled".into(), ..ModelInfo::default() };
+//! let app = axum::Router::new()
+//!     .route("/hello", axum::routing::get(|| async { "hello" }))
+//!     .merge(router(model, info, Limits::default()));
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+//! axum::serve(listener, app).await?;
+//! # Ok(())
+//! # }
+//! ```
 
 mod api;
 mod assets;
