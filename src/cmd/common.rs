@@ -3,13 +3,13 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Context, Result};
-use ser_model::label_match::{match_labels, LabelMatch};
+use anyhow::{Context, Result};
 use ser_model::{check_speeds, EmotionModel};
 use ser_train::config_file;
+use ser_train::corpus_for_model::{LabelledCorpus, ListedCorpus};
 use ser_train::data::load_examples;
 use ser_train::data::Example;
-use ser_train::dataset::{load_dataset, Clip, Dataset};
+use ser_train::dataset::{load_dataset, Dataset};
 use ser_train::split::Split;
 use ser_train::train_config::TrainConfig;
 
@@ -83,6 +83,35 @@ impl ModelArg {
 fn speed(text: &str) -> Result<f32, String> {
     text.parse()
         .map_err(|_| format!("{text:?} is not a number"))
+}
+
+/// Lists the labelled corpus `data` for `model`, telling on stderr how its labels were read
+/// as the model's.
+pub fn list_corpus(
+    data: &Path,
+    model: &EmotionModel,
+    label_map: &[(String, String)],
+    skip_unmatched: bool,
+) -> Result<ListedCorpus> {
+    let listed =
+        ListedCorpus::list(data, model, label_map, skip_unmatched).map_err(anyhow::Error::msg)?;
+    for note in &listed.notes {
+        eprintln!("ser: {note}");
+    }
+    Ok(listed)
+}
+
+/// Reads a listed corpus for `model`, reporting on stderr each file that could not be read.
+pub fn read_corpus(
+    listed: ListedCorpus,
+    model: &EmotionModel,
+    cache: Option<PathBuf>,
+) -> LabelledCorpus {
+    let corpus = listed.read(model, cache);
+    for f in &corpus.failed {
+        eprintln!("ser: error: {f}");
+    }
+    corpus
 }
 
 /// The command as it was typed (`ser` and its arguments, less those in `leave_out`), to
@@ -269,81 +298,6 @@ impl TrainArgs {
                 .or_else(ser_train::cache::WaveCache::default_dir)
         }
     }
-}
-
-/// A labelled corpus listed for a model, none of its audio read yet: its clips, and its labels
-/// read as the model's (see [`match_labels`]; each reading and each left-out label is reported
-/// on stderr). A command checks what it must of the corpus here, before the reading's work.
-pub struct ListedCorpus {
-    pub dataset: Dataset,
-    pub matched: LabelMatch,
-}
-
-impl ListedCorpus {
-    /// Lists `data` for `model`.
-    pub fn list(
-        data: &Path,
-        model: &EmotionModel,
-        label_map: &[(String, String)],
-        skip_unmatched: bool,
-    ) -> Result<Self> {
-        let dataset = load_dataset(data).map_err(anyhow::Error::msg)?;
-        let labels = &model.config().labels;
-        let matched = match_labels(&dataset.labels, labels, label_map, skip_unmatched)
-            .map_err(|e| anyhow!("{}: {e}", data.display()))?;
-        for (from, to) in matched.pairs(&dataset.labels, labels) {
-            if from != to {
-                eprintln!("ser: label {from:?} read as the model's {to:?}");
-            }
-        }
-        for label in &matched.skipped {
-            let n = dataset.clips.iter().filter(|c| &c.label == label).count();
-            eprintln!("ser: {n} clips labelled {label:?} left out: not one of the model's labels");
-        }
-        Ok(Self { dataset, matched })
-    }
-
-    /// Reads the clips the model has labels for, as the model reads audio (through the cache);
-    /// unreadable files are reported and left out.
-    pub fn read(self, model: &EmotionModel, cache: Option<PathBuf>) -> LabelledCorpus {
-        let Self { dataset, matched } = self;
-        let clips: Vec<Clip> = dataset
-            .clips
-            .iter()
-            .filter(|c| !matched.skipped.contains(&c.label))
-            .cloned()
-            .collect();
-        let cache = cache.or_else(ser_train::cache::WaveCache::default_dir);
-        let (examples, failed) =
-            load_examples(&dataset, &clips, &model.config().audio, cache, true);
-        for f in &failed {
-            eprintln!("ser: error: {f}");
-        }
-        // Corpus label indices → model label indices.
-        let examples = examples
-            .into_iter()
-            .map(|e| Example {
-                target: matched.targets[e.target].expect("skipped clips were left out"),
-                ..e
-            })
-            .collect();
-        LabelledCorpus {
-            dataset,
-            matched,
-            examples,
-            failed,
-        }
-    }
-}
-
-/// A labelled corpus read for a model ([`ListedCorpus::read`]): its clips' trimmed waveforms as
-/// examples whose targets are the model's label indices.
-pub struct LabelledCorpus {
-    pub dataset: Dataset,
-    pub matched: LabelMatch,
-    pub examples: Vec<Example>,
-    /// Why each unreadable file was left out.
-    pub failed: Vec<String>,
 }
 
 #[cfg(test)]

@@ -10,7 +10,9 @@ use ser_train::calibration::reliability_svg;
 use ser_train::data::Example;
 use ser_train::evaluation::evaluate_clips;
 
-use super::common::{LabelledCorpus, ListedCorpus, ModelArg};
+use ser_train::corpus_for_model::LabelledCorpus;
+
+use super::common::{list_corpus, read_corpus, ModelArg};
 use super::TextOrJson;
 
 /// Arguments of `ser eval`.
@@ -78,8 +80,11 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
         matched,
         examples,
         failed,
-    } = ListedCorpus::list(&cmd.data, &model, &cmd.label_map, cmd.skip_unmatched)?
-        .read(&model, cmd.cache.clone());
+    } = read_corpus(
+        list_corpus(&cmd.data, &model, &cmd.label_map, cmd.skip_unmatched)?,
+        &model,
+        cmd.cache.clone(),
+    );
     let among: Vec<bool> = (0..labels.len())
         .map(|i| {
             model.label_indices().contains(&i)

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use ser_train::prosody_fit::{fit_on_examples, DEFAULT_WEIGHT};
 
-use super::common::{model_or_bundled, ListedCorpus};
+use super::common::{list_corpus, model_or_bundled, read_corpus};
 
 /// Arguments of `ser prosody`.
 #[derive(clap::Args)]
@@ -52,13 +52,13 @@ pub fn run(cmd: ProsodyCmd) -> Result<ExitCode> {
         bail!("--temperature must be a number > 0, not {t}");
     }
     let model = model_or_bundled(cmd.model.as_deref())?;
-    let listed = ListedCorpus::list(&cmd.data, &model, &[], false)?;
+    let listed = list_corpus(&cmd.data, &model, &[], false)?;
     // Before any clip is decoded: a corpus of one label is refused at once.
     listed
         .dataset
         .check_learnable()
         .map_err(|e| anyhow::anyhow!("{}: {e}", cmd.data.display()))?;
-    let corpus = listed.read(&model, cmd.cache.clone());
+    let corpus = read_corpus(listed, &model, cmd.cache.clone());
     if corpus.examples.is_empty() {
         bail!("{}: no clip could be read", cmd.data.display());
     }

@@ -7,6 +7,8 @@
 //! - [`calibration`]: a softmax temperature fitted on validation speakers, and the expected
 //!   calibration error that measures it;
 //! - [`data`]: training examples (waveform, class, speaker) loaded from a corpus;
+//! - [`corpus_for_model`]: a labelled corpus read for a trained model, its labels matched to the
+//!   model's (`ser eval`, `ser prosody`);
 //! - [`cache`]: decoded, resampled, trimmed waveforms cached on disk, keyed by file and options;
 //! - [`adversary`]: speaker-adversarial training, a speaker head behind a gradient reversal;
 //! - [`distillation`]: a trained model (or ensemble) teaching a new network its probabilities;
@@ -75,6 +77,7 @@ pub mod cache;
 pub mod calibration;
 pub mod checkpoint;
 pub mod config_file;
+pub mod corpus_for_model;
 pub mod cv;
 pub mod data;
 pub mod dataset;
