@@ -76,14 +76,19 @@ impl Drop for Driver {
     }
 }
 
-async fn start_server() -> SocketAddr {
+/// A server of the bundled model on a free port; `under` a path (e.g. `/ser`), its routes are
+/// answered only below it, as behind a reverse proxy that serves the page under a path of its own.
+async fn start_server(under: Option<&str>) -> SocketAddr {
     let model = Arc::new(ser_model::EmotionModel::bundled().unwrap());
     let info = ser_serve::ModelInfo {
         name: "bundled".into(),
         card: Some(ser_model::MODEL_CARD.into()),
         metrics: serde_json::from_str(ser_model::METRICS).ok(),
     };
-    let app = ser_serve::router(model, info, ser_serve::Limits::default());
+    let mut app = ser_serve::router(model, info, ser_serve::Limits::default());
+    if let Some(path) = under {
+        app = axum::Router::new().nest_service(path, app);
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum_serve(listener, app).await });
@@ -221,9 +226,9 @@ fn tone_wav() -> PathBuf {
     path
 }
 
-/// The page of a fresh server in a fresh browser (with `microphone` as its microphone), and
-/// the data directory; `None` (the test skips) without a browser outside CI or without the
-/// data.
+/// The page of a fresh server (its routes `under` a path, if given) in a fresh browser (with
+/// `microphone` as its microphone), and the data directory; `None` (the test skips) without a
+/// browser outside CI or without the data.
 struct Page {
     client: Client,
     data: PathBuf,
@@ -231,12 +236,12 @@ struct Page {
     _driver: Driver,
 }
 
-async fn open_page(microphone: Microphone) -> Option<Page> {
+async fn open_page(microphone: Microphone, under: Option<&str>) -> Option<Page> {
     if !browser_available() {
         return None;
     }
     let data = common::data_dir()?;
-    let addr = start_server().await;
+    let addr = start_server(under).await;
     let driver = Driver::start();
     let microphone = match microphone {
         Microphone::None => None,
@@ -244,7 +249,8 @@ async fn open_page(microphone: Microphone) -> Option<Page> {
         Microphone::Tone => Some(tone_wav()),
     };
     let client = browser(&driver, microphone.as_deref()).await;
-    client.goto(&format!("http://{addr}/")).await.unwrap();
+    let path = under.unwrap_or_default();
+    client.goto(&format!("http://{addr}{path}/")).await.unwrap();
     Some(Page {
         client,
         data,
@@ -258,7 +264,7 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
         client,
         data,
         _driver,
-    }) = open_page(Microphone::None).await
+    }) = open_page(Microphone::None, None).await
     else {
         return;
     };
@@ -429,7 +435,7 @@ async fn live(microphone: Microphone, what: &str, until: &str) -> Option<(Client
         client,
         _driver: driver,
         ..
-    } = open_page(microphone).await?;
+    } = open_page(microphone, None).await?;
     client
         .find(Locator::Id("live"))
         .await
@@ -487,7 +493,7 @@ async fn long_recording_shows_a_clickable_segment_timeline() {
         client,
         data,
         _driver,
-    }) = open_page(Microphone::None).await
+    }) = open_page(Microphone::None, None).await
     else {
         return;
     };
@@ -577,6 +583,51 @@ async fn long_recording_shows_a_clickable_segment_timeline() {
         truth[1].0
     );
     screenshot(&client, "timeline.png").await;
+    assert_console_clean(&client, &[]).await;
+    client.close().await.unwrap();
+}
+
+/// Behind a reverse proxy that serves the page under a path of its own (nginx: `location /ser/
+/// { proxy_pass http://127.0.0.1:8000/; }`), it finds its script and style, the API and the
+/// live mode's WebSocket below that path too.
+#[tokio::test(flavor = "multi_thread")]
+async fn under_a_proxy_path_the_page_predicts_and_goes_live() {
+    let Some(Page {
+        client,
+        data,
+        _driver,
+    }) = open_page(Microphone::Speech, Some("/ser")).await
+    else {
+        return;
+    };
+    let input = client.find(Locator::Id("file")).await.unwrap();
+    input
+        .send_keys(clip(&data).to_str().unwrap())
+        .await
+        .unwrap();
+    let label: String = wait_for(
+        &client,
+        30,
+        "the predicted label",
+        "const t = document.getElementById('top-label').textContent; return t ? t : null;",
+    )
+    .await;
+    assert!(!label.is_empty());
+    client
+        .find(Locator::Id("live"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let status: String = wait_for(
+        &client,
+        30,
+        "a live prediction",
+        "const s = document.getElementById('status').textContent; return s.startsWith('Live: ') ? s : null;",
+    )
+    .await;
+    assert!(status.starts_with("Live: "), "{status}");
     assert_console_clean(&client, &[]).await;
     client.close().await.unwrap();
 }

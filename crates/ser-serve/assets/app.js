@@ -23,8 +23,10 @@ function noisePattern(g) {
 // A server started with --token prints its URL as /#token=...: keep the token for this tab and
 // send it with every API request (the fragment itself never reaches the server).
 const tokenMatch = location.hash.match(/token=([^&]+)/);
-if (tokenMatch) { sessionStorage.setItem("ser-token", decodeURIComponent(tokenMatch[1])); history.replaceState(null, "", "/"); }
+if (tokenMatch) { sessionStorage.setItem("ser-token", decodeURIComponent(tokenMatch[1])); history.replaceState(null, "", location.pathname); }
 const token = sessionStorage.getItem("ser-token");
+// Every URL the page asks for is relative to it, so it works as well behind a reverse proxy
+// that serves it under a path of its own (https://host/ser/ → http://127.0.0.1:8000/).
 const api = (url, init = {}) => {
   if (token) init.headers = { ...(init.headers || {}), Authorization: `Bearer ${token}` };
   return fetch(url, init);
@@ -49,7 +51,7 @@ function cardScope(card) {
 }
 
 async function loadModel() {
-  const r = await api("/api/v1/model");
+  const r = await api("api/v1/model");
   if (!r.ok) { $("about-text").textContent = await errorText(r); return; }
   const m = await r.json();
   labels = m.labels;
@@ -130,7 +132,7 @@ async function analyseFile(blob, name) {
   const channel = $("channel").value; // "" for all channels mixed, "each" for each side apart
   const q = channel === "each" ? "?sides=true" : channel ? `?channel=${channel}` : "";
   // One upload gives the emotion, the timeline and the spectrogram (a long recording is sent once).
-  const r = await api("/api/v1/report" + q, { method: "POST", body: blob, headers });
+  const r = await api("api/v1/report" + q, { method: "POST", body: blob, headers });
   if (!r.ok) {
     $("result").hidden = $("segments-card").hidden = true; // the previous results are not this file's
     status(`${name}: ${await errorText(r)}`, true);
@@ -313,9 +315,10 @@ $("live").onclick = async () => {
     $("live").classList.remove("active"); $("live").textContent = "Live mode"; status("Live mode stopped.");
     return;
   }
-  const proto = location.protocol === "https:" ? "wss" : "ws";
   const query = token ? `?token=${encodeURIComponent(token)}` : "";
-  const ws = new WebSocket(`${proto}://${location.host}/api/v1/stream${query}`);
+  const url = new URL(`api/v1/stream${query}`, location.href);
+  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  const ws = new WebSocket(url);
   ws.binaryType = "arraybuffer";
   ws.onmessage = (m) => {
     const e = JSON.parse(m.data);

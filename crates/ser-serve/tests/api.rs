@@ -424,7 +424,7 @@ async fn model_health_page_openapi_spectrogram() {
     assert_eq!(s, StatusCode::OK);
     assert!(String::from_utf8(b)
         .unwrap()
-        .contains("<script src=\"/app.js\">"));
+        .contains("<script src=\"app.js\">"));
     let (s, b) = call(app(Limits::default()), get("/api/v1/openapi.json")).await;
     assert_eq!(s, StatusCode::OK);
     let doc = json(&b);
