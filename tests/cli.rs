@@ -970,6 +970,48 @@ fn predict_csv_gives_a_file_that_failed_a_row_with_its_reason() {
     assert!(heard.last().unwrap().is_empty());
 }
 
+/// More files than one batch of 32: CSV rows come batch by batch as they are ready, one per
+/// file in the order given, under one header, and say what the JSON says of each.
+#[test]
+fn predict_over_several_batches_gives_each_file_one_row_in_order() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let actor = data.join("ravdess/Actor_01");
+    let dir = tempfile::tempdir().unwrap();
+    let bad = common::temp_file(&dir, "notes.wav", b"not audio at all");
+    let run = |format: &str| {
+        let out = ser()
+            .args(["predict", "--format", format])
+            .arg(&actor)
+            .arg(&bad)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "the bad file fails");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let records = common::csv_records(&run("csv"));
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let json = json.as_array().unwrap();
+    let mut files: Vec<_> = std::fs::read_dir(&actor)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files.push(bad);
+    assert!(files.len() > 32, "{} files make one batch", files.len());
+    assert_eq!(records.len(), 1 + files.len(), "one header, a row per file");
+    assert_eq!(json.len(), files.len());
+    for ((row, doc), file) in records[1..].iter().zip(json).zip(&files) {
+        assert_eq!(row[0], file.display().to_string());
+        assert_eq!(doc["path"], file.display().to_string());
+        match doc["label"].as_str() {
+            Some(label) => assert_eq!(row[1], label),
+            None => assert!(row.last().unwrap().contains("not a supported audio file")),
+        }
+    }
+}
+
 #[test]
 fn a_dc_offset_changes_nothing_the_model_hears() {
     // The offset of a biased microphone or converter (-34 dBFS; RAVDESS's clips have 1e-6 in

@@ -5,12 +5,12 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use rayon::prelude::*;
-use ser_model::Prediction;
+use ser_model::{EmotionModel, Prediction};
 
 use super::common::{ChannelArg, ModelArg};
 use super::{batch_exit_code, TableJsonCsv};
 use crate::files::collect_audio_files;
-use crate::output::{csv_field, csv_prediction, json_rows};
+use crate::output::{csv_field, csv_prediction, json_rows, progress_bar};
 
 /// Arguments of `ser predict`.
 #[derive(clap::Args)]
@@ -50,65 +50,101 @@ enum Heard {
 pub fn run(cmd: PredictCmd) -> Result<ExitCode> {
     let model = cmd.model.load()?;
     let files = collect_audio_files(&cmd.paths)?;
-    let rate = model.config().audio.sample_rate;
-    let alone_after = ALONE_AFTER_S * rate as usize;
-    let alone = std::sync::Mutex::new(());
-    let mut results: Vec<(PathBuf, Result<Prediction, String>)> = Vec::with_capacity(files.len());
+    // Table and CSV rows are printed batch by batch, as they are ready, with a bar of the files
+    // done on stderr when there are several batches; JSON, one array, at the end.
+    let width = files.iter().map(|f| f.display().to_string().len()).max();
+    if let TableJsonCsv::Csv = cmd.format {
+        println!("path,label,confidence,{},error", model.labels().join(","));
+    }
+    let bar = (files.len() > BATCH).then(|| progress_bar(files.len() as u64, "files"));
+    let mut all = Vec::new();
+    let mut failures = 0;
     for chunk in files.chunks(BATCH) {
-        let mut heard: Vec<Result<Heard, String>> = chunk
-            .par_iter()
-            .map(|f| {
-                let heard = cmd.channel.open(f).and_then(|decoder| model.hear(decoder));
-                let audio = heard.map_err(|e| e.to_string())?;
-                let samples = ser_analyze::speech_in(&f.display().to_string(), audio)
-                    .map_err(|e| e.to_string())?;
-                Ok(if samples.len() > alone_after {
-                    // One at a time: a pass already uses every core, and two at once would
-                    // double the backend's working memory.
-                    let _turn = alone.lock().unwrap_or_else(|e| e.into_inner());
-                    Heard::Classified(model.predict_clips(&[samples]).remove(0))
-                } else {
-                    Heard::Waiting(samples)
-                })
-            })
-            .collect();
-        // Move the waiting samples out (no copy); `heard` keeps which files failed and why.
-        let clips: Vec<Vec<f32>> = heard
-            .iter_mut()
-            .filter_map(|r| match r {
-                Ok(Heard::Waiting(samples)) => Some(std::mem::take(samples)),
-                _ => None,
-            })
-            .collect();
-        let mut predictions = model.predict_clips(&clips).into_iter();
-        for (file, r) in chunk.iter().zip(heard) {
-            let result = r.map(|h| match h {
-                Heard::Waiting(_) => predictions.next().expect("one prediction per clip"),
-                Heard::Classified(p) => p,
-            });
-            results.push((file.clone(), result));
+        let results = predict_batch(&model, &cmd.channel, chunk);
+        let print = || {
+            for (_, r) in &results {
+                if let Err(e) = r {
+                    eprintln!("ser: error: {e}");
+                }
+            }
+            match cmd.format {
+                TableJsonCsv::Table => print_table(&results, cmd.top, width.unwrap_or(4)),
+                TableJsonCsv::Json => {}
+                TableJsonCsv::Csv => print_csv(&results, model.labels()),
+            }
+        };
+        match &bar {
+            Some(bar) => {
+                bar.suspend(print);
+                bar.inc(chunk.len() as u64);
+            }
+            None => print(),
+        }
+        failures += results.iter().filter(|r| r.1.is_err()).count();
+        if let TableJsonCsv::Json = cmd.format {
+            all.extend(results);
         }
     }
-    let failures = results.iter().filter(|r| r.1.is_err()).count();
-    for (_, r) in &results {
-        if let Err(e) = r {
-            eprintln!("ser: error: {e}");
-        }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
-    match cmd.format {
-        TableJsonCsv::Table => print_table(&results, cmd.top),
-        TableJsonCsv::Json => print_json(&results)?,
-        TableJsonCsv::Csv => print_csv(&results, model.labels()),
+    if let TableJsonCsv::Json = cmd.format {
+        print_json(&all)?;
     }
     Ok(batch_exit_code(failures))
 }
 
-fn print_table(results: &[(PathBuf, Result<Prediction, String>)], top: usize) {
-    let width = results
+/// The prediction of each of `files` (at most [`BATCH`]), read through `channel`, or why it
+/// failed: decoded side by side, then classified in one batch, but for files longer than
+/// [`ALONE_AFTER_S`], each classified on its own as soon as it is decoded.
+fn predict_batch(
+    model: &EmotionModel,
+    channel: &ChannelArg,
+    files: &[PathBuf],
+) -> Vec<(PathBuf, Result<Prediction, String>)> {
+    let alone_after = ALONE_AFTER_S * model.config().audio.sample_rate as usize;
+    let alone = std::sync::Mutex::new(());
+    let mut heard: Vec<Result<Heard, String>> = files
+        .par_iter()
+        .map(|f| {
+            let heard = channel.open(f).and_then(|decoder| model.hear(decoder));
+            let audio = heard.map_err(|e| e.to_string())?;
+            let samples = ser_analyze::speech_in(&f.display().to_string(), audio)
+                .map_err(|e| e.to_string())?;
+            Ok(if samples.len() > alone_after {
+                // One at a time: a pass already uses every core, and two at once would
+                // double the backend's working memory.
+                let _turn = alone.lock().unwrap_or_else(|e| e.into_inner());
+                Heard::Classified(model.predict_clips(&[samples]).remove(0))
+            } else {
+                Heard::Waiting(samples)
+            })
+        })
+        .collect();
+    // Move the waiting samples out (no copy); `heard` keeps which files failed and why.
+    let clips: Vec<Vec<f32>> = heard
+        .iter_mut()
+        .filter_map(|r| match r {
+            Ok(Heard::Waiting(samples)) => Some(std::mem::take(samples)),
+            _ => None,
+        })
+        .collect();
+    let mut predictions = model.predict_clips(&clips).into_iter();
+    files
         .iter()
-        .map(|r| r.0.display().to_string().len())
-        .max()
-        .unwrap_or(4);
+        .zip(heard)
+        .map(|(file, r)| {
+            let result = r.map(|h| match h {
+                Heard::Waiting(_) => predictions.next().expect("one prediction per clip"),
+                Heard::Classified(p) => p,
+            });
+            (file.clone(), result)
+        })
+        .collect()
+}
+
+/// Rows of the files that were predicted, paths padded to `width`.
+fn print_table(results: &[(PathBuf, Result<Prediction, String>)], top: usize, width: usize) {
     for (path, r) in results {
         if let Ok(p) = r {
             let others: Vec<String> = p
@@ -138,10 +174,9 @@ fn print_json(results: &[(PathBuf, Result<Prediction, String>)]) -> Result<()> {
     Ok(())
 }
 
-/// CSV rows, one per file; a file that failed has its reason in the last column, `error`, and
-/// nothing else but its path.
+/// CSV rows (under the header `run` prints first), one per file; a file that failed has its
+/// reason in the last column, `error`, and nothing else but its path.
 fn print_csv(results: &[(PathBuf, Result<Prediction, String>)], labels: &[String]) {
-    println!("path,label,confidence,{},error", labels.join(","));
     for (path, r) in results {
         let path = csv_field(&path.display().to_string());
         match r {
