@@ -306,3 +306,21 @@ fn clip_predictions(
     })
     .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_few_speakers_make_no_folds() {
+        let speakers = ["01".to_string(), "02".into()];
+        let refused = CrossValidation::new(&speakers, 3, 1, TrainConfig::default(), vec![1]);
+        assert_eq!(refused.err().unwrap(), "2 speakers cannot make 3 folds");
+        let cv = CrossValidation::new(&speakers, 2, 0, TrainConfig::default(), vec![5, 6]);
+        assert_eq!(
+            cv.unwrap().cfg.seed,
+            5,
+            "the configuration names the first seed"
+        );
+    }
+}

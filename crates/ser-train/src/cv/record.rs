@@ -196,3 +196,73 @@ fn fold_values(results: &[FoldResult], value: impl Fn(&Calibration) -> f64) -> V
         .collect::<Option<Vec<f64>>>()
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::train_config::TrainConfig;
+
+    fn labels() -> Vec<String> {
+        vec!["angry".into(), "sad".into()]
+    }
+
+    /// Six speakers in three folds, one network per seed.
+    fn cv(seeds: Vec<u64>) -> CrossValidation {
+        let speakers: Vec<String> = (1..=6).map(|i| format!("{i:02}")).collect();
+        CrossValidation::new(&speakers, 3, 1, TrainConfig::default(), seeds).unwrap()
+    }
+
+    /// Fold `fold` as `run_fold` would record it, with this confusion matrix.
+    fn fold(cv: &CrossValidation, fold: usize, confusion: Vec<Vec<usize>>) -> FoldResult {
+        let detail =
+            json!({"fold": fold, "split": cv.split(fold), "test": {"confusion": confusion}});
+        FoldResult::from_record(&detail, &labels()).unwrap()
+    }
+
+    #[test]
+    fn a_record_resumes_with_its_folds_and_only_for_the_same_cross_validation() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = cv(vec![42]);
+        let done = [
+            fold(&first, 1, vec![vec![3, 1], vec![0, 4]]),
+            fold(&first, 3, vec![vec![2, 2], vec![1, 3]]),
+        ];
+        let record = Record {
+            out: dir.path(),
+            card: None,
+            data: Path::new("corpus"),
+            command: "ser cv --data corpus --folds 3",
+        };
+        let summary = first.write_record(&record, &labels(), &done).unwrap();
+        assert_eq!(summary.fold_numbers, [1, 3]);
+        assert_eq!(summary.accuracy, [7.0 / 8.0, 5.0 / 8.0]);
+        assert!(dir.path().join("confusion.svg").exists());
+
+        let back = first.finished_folds(dir.path(), &labels()).unwrap();
+        let folds: Vec<usize> = back.iter().map(|r| r.fold).collect();
+        assert_eq!(folds, [1, 3]);
+        assert_eq!(back[1].test.confusion, [[2, 2], [1, 3]]);
+        // No record yet: nothing finished.
+        let empty = tempfile::tempdir().unwrap();
+        assert!(first
+            .finished_folds(empty.path(), &labels())
+            .unwrap()
+            .is_empty());
+        // Another seed, fold count or split of the speakers is another cross-validation.
+        let others = [
+            cv(vec![7]),
+            CrossValidation {
+                folds: first.folds[..2].to_vec(),
+                ..first.clone()
+            },
+            CrossValidation {
+                valid_speakers: 0,
+                ..first.clone()
+            },
+        ];
+        for other in others {
+            let refused = other.finished_folds(dir.path(), &labels()).err().unwrap();
+            assert!(refused.contains("run without --resume"), "{refused}");
+        }
+    }
+}
