@@ -1088,3 +1088,38 @@ fn heard_as_without(added: impl Fn(usize) -> f32, tolerance: f64) {
     };
     assert_eq!(analysis(&plain), analysis(&altered));
 }
+
+/// `ser completions bash` gives a script with which bash completes subcommands, options and
+/// their values.
+#[test]
+fn bash_completes_commands_options_and_formats() {
+    let out = ser().args(["completions", "bash"]).output().unwrap();
+    common::assert_succeeded(&out);
+    let dir = tempfile::tempdir().unwrap();
+    let script = common::temp_file(&dir, "ser.bash", &out.stdout);
+    // Each line: the words typed so far, the last one being completed.
+    let complete = |words: &[&str]| -> String {
+        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        let (cur, prev) = (words[words.len() - 1], words[words.len() - 2]);
+        let shell = format!(
+            "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; _ser ser '{cur}' '{prev}'; \
+             echo \"${{COMPREPLY[@]}}\"",
+            script.display(),
+            quoted.join(" "),
+            words.len() - 1
+        );
+        let out = std::process::Command::new("bash")
+            .args(["-c", &shell])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    assert_eq!(complete(&["ser", "pre"]), "predict");
+    assert_eq!(complete(&["ser", "predict", "--for"]), "--format");
+    assert_eq!(
+        complete(&["ser", "predict", "--format", ""]),
+        "table json csv"
+    );
+    let refused = ser().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+}

@@ -48,6 +48,12 @@ enum Command {
     Analyze(analyze::AnalyzeCmd),
     /// Serve the web app (upload, microphone, live mode) and the JSON/WebSocket API.
     Serve(serve::ServeCmd),
+    /// Print a completion script for a shell, e.g. `ser completions bash >
+    /// ~/.local/share/bash-completion/completions/ser`.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Machine- or human-readable output.
@@ -85,6 +91,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Predict(cmd) => predict::run(cmd),
         Command::Analyze(cmd) => analyze::run(cmd),
         Command::Serve(cmd) => serve::run(cmd),
+        Command::Completions { shell } => {
+            let mut cli = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cli, "ser", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
