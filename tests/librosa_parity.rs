@@ -132,3 +132,45 @@ fn log_mel_mfcc_and_trim_match_librosa_on_real_clips() {
 fn extractors_default(extractors: &[(String, Extractor)]) -> &Extractor {
     &extractors.iter().find(|(n, _)| n == "default").unwrap().1
 }
+
+/// `ser features --mfcc 20` saves what `librosa.feature.mfcc(n_mfcc=20)` gives for the clip,
+/// and says so beside it; more coefficients than mel bands are refused.
+#[test]
+fn ser_features_saves_librosa_mfccs() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let manifest = manifest();
+    let dir = tempfile::tempdir().unwrap();
+    let ser = || std::process::Command::new(env!("CARGO_BIN_EXE_ser"));
+    let cases = manifest["clips"].as_array().unwrap().iter();
+    let with_mfcc: Vec<&Value> = cases.filter(|c| c["mfcc20"].is_string()).take(2).collect();
+    assert!(!with_mfcc.is_empty(), "no MFCC fixture");
+    for case in with_mfcc {
+        let out = dir.path().join("mfcc.npy");
+        let run = ser()
+            .args(["features", "--mfcc", "20", "--out"])
+            .arg(&out)
+            .arg(data.join(case["clip"].as_str().unwrap()))
+            .output()
+            .unwrap();
+        common::assert_succeeded(&run);
+        let saved: Array2<f32> = read_npy(&out).unwrap();
+        let expected = reference(case["mfcc20"].as_str().unwrap());
+        assert_eq!(saved.dim(), expected.dim());
+        let diff = max_abs_diff(&saved, &expected);
+        assert!(diff <= 0.01, "{}: max |diff| {diff}", case["clip"]);
+        let sidecar = common::read_json(&out.with_extension("json"));
+        assert_eq!(sidecar["kind"], "mfcc");
+        assert_eq!(sidecar["shape"][0], 20);
+    }
+    let refused = ser()
+        .args(["features", "--mfcc", "65", "--out"])
+        .arg(dir.path().join("x.npy"))
+        .arg(common::fixture("speechlike.wav"))
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("at most 64"), "{message}");
+}

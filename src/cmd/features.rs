@@ -1,4 +1,5 @@
-//! `ser features`: log-mel spectrograms as .npy (+ parameters as .json, + picture as .png).
+//! `ser features`: log-mel spectrograms (or their MFCCs) as .npy (+ parameters as .json, +
+//! picture as .png).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,7 +20,8 @@ use crate::output::{progress_bar, write_atomic};
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
   ser features clip.wav --out clip.npy --png clip.png
-  ser features corpus/ --out feats/ --trim --duration 3")]
+  ser features corpus/ --out feats/ --trim --duration 3
+  ser features corpus/ --out mfcc/ --mfcc 40   # librosa.feature.mfcc(n_mfcc=40) of the same")]
 pub struct FeaturesArgs {
     /// An audio file (`-`: standard input), or a directory processed recursively (in parallel).
     input: PathBuf,
@@ -47,11 +49,17 @@ pub struct FeaturesArgs {
     /// defaults are 16 kHz, 25 ms Hann window, 10 ms hop, 64 Slaney mels, dB re max, 80 dB range.
     #[arg(long, value_name = "JSON")]
     params: Option<PathBuf>,
+    /// Save the first N MFCCs of the log-mel instead of the log-mel itself, as
+    /// `librosa.feature.mfcc(S=log_mel, n_mfcc=N)` computes them (DCT-II, orthonormal); at most
+    /// as many as there are mel bands. The PNG still draws the log-mel.
+    #[arg(long, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    mfcc: Option<usize>,
 }
 
 struct Job<'a> {
     extractor: &'a Extractor,
     load: &'a LoadOptions,
+    mfcc: Option<usize>,
 }
 
 pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
@@ -60,6 +68,10 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
         None => FeatureParams::default(),
     };
     let extractor = Extractor::new(params)?;
+    let n_mels = extractor.params().n_mels;
+    if let Some(n) = args.mfcc.filter(|&n| n > n_mels) {
+        bail!("--mfcc {n}: at most {n_mels}, the number of mel bands");
+    }
     let load = LoadOptions {
         sample_rate: extractor.params().sample_rate,
         trim: args.trim.then_some(TrimParams {
@@ -73,6 +85,7 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
     let job = Job {
         extractor: &extractor,
         load: &load,
+        mfcc: args.mfcc,
     };
     if !args.input.is_dir() {
         let png = args
@@ -118,10 +131,13 @@ impl Job<'_> {
     fn one(&self, input: &Path, npy: &Path, png: Option<&Path>) -> Result<()> {
         let audio = ser_audio::load_from(open_audio(input)?, self.load)?;
         let log_mel = self.extractor.log_mel(&audio.samples);
-        write_atomic(npy, |w| Ok(log_mel.write_npy(w)?))?;
+        let mfcc = self.mfcc.map(|n| self.extractor.mfcc_of(log_mel.view(), n));
+        let saved = mfcc.as_ref().unwrap_or(&log_mel);
+        write_atomic(npy, |w| Ok(saved.write_npy(w)?))?;
         let sidecar = json!({
             "source": input.display().to_string(),
-            "shape": log_mel.shape(),
+            "kind": if mfcc.is_some() { "mfcc" } else { "log_mel" },
+            "shape": saved.shape(),
             "features": self.extractor.params(),
             "audio": self.load,
             "source_info": audio.source,

@@ -1,6 +1,6 @@
 //! The feature pipeline with everything precomputed for one parameter set.
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 
 use crate::db::power_to_db;
 use crate::mel::{MelFilterbank, BLOCK};
@@ -91,9 +91,15 @@ impl Extractor {
     }
 
     /// `librosa.feature.mfcc(S=log_mel, n_mfcc, dct_type=2, norm='ortho')`, shape
-    /// `(n_mfcc, frames)`.
+    /// `(n_mfcc, frames)` (at most `n_mels` coefficients).
     pub fn mfcc(&self, y: &[f32], n_mfcc: usize) -> Array2<f32> {
-        self.dct.apply(self.log_mel(y).view(), n_mfcc)
+        self.mfcc_of(self.log_mel(y).view(), n_mfcc)
+    }
+
+    /// The MFCCs of a log-mel spectrogram this extractor computed, as [`Self::mfcc`]: for both
+    /// from one clip without computing the log-mel twice.
+    pub fn mfcc_of(&self, log_mel: ArrayView2<f32>, n_mfcc: usize) -> Array2<f32> {
+        self.dct.apply(log_mel, n_mfcc)
     }
 }
 
