@@ -1123,3 +1123,58 @@ fn bash_completes_commands_options_and_formats() {
     let refused = ser().args(["completions", "tcsh"]).output().unwrap();
     assert_eq!(refused.status.code(), Some(2));
 }
+
+/// `ser eval --predictions FILE` writes each clip's answer: the same as `ser predict` gives
+/// for its file, adding up to the scores `ser eval` reports, and a clip without speech with
+/// its true label and why it was not scored.
+#[test]
+fn eval_writes_every_clips_answer_as_predict_gives_it() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    link_emotion_of_actor_1(&data, &corpus.join("fearful"), "06");
+    link_emotion_of_actor_1(&data, &corpus.join("angry"), "05");
+    let tone = corpus.join("angry/tone.wav");
+    std::fs::copy(common::fixture("formats/pcm_s16.wav"), &tone).unwrap();
+    let table = dir.path().join("answers.csv");
+    let (code, scores, err) = eval_json(dir.path(), &["--predictions", table.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    let records = common::csv_records(&std::fs::read_to_string(&table).unwrap());
+    let header = &records[0];
+    assert_eq!(&header[..4], ["path", "label", "predicted", "confidence"]);
+    assert_eq!(header.last().unwrap(), "error");
+    let labels = &header[4..header.len() - 1];
+    let (scored, refused): (Vec<_>, Vec<_>) = records[1..].iter().partition(|r| !r[2].is_empty());
+    assert_eq!(scored.len() as u64, scores["n"].as_u64().unwrap());
+    let right = scored.iter().filter(|r| r[1] == r[2]).count();
+    let accuracy = scores["accuracy"].as_f64().unwrap();
+    assert!((right as f64 / scored.len() as f64 - accuracy).abs() < 1e-9);
+    for row in &scored {
+        let p: Vec<f64> = row[4..row.len() - 1]
+            .iter()
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-4, "{row:?}");
+        let given = labels.iter().position(|l| *l == row[2]).unwrap();
+        assert_eq!(row[3].parse::<f64>().unwrap(), p[given]);
+        assert!(p.iter().all(|&q| q <= p[given]), "{row:?}");
+    }
+    // The first clip's answer is what `ser predict` says of its file.
+    let first = &scored[0];
+    let predicted = common::predict_json(env!("CARGO_BIN_EXE_ser"), None, first[0].as_ref());
+    assert_eq!(predicted["label"], first[2].as_str());
+    for (label, value) in labels.iter().zip(&first[4..]) {
+        let p = predicted["probabilities"][label].as_f64().unwrap();
+        assert!((p - value.parse::<f64>().unwrap()).abs() < 1e-5, "{label}");
+    }
+    // The tone: its true label, nothing given, and why.
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0][0], tone.display().to_string());
+    assert_eq!(refused[0][1], "angry");
+    assert!(
+        refused[0].last().unwrap().contains("no speech"),
+        "{refused:?}"
+    );
+}

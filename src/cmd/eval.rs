@@ -1,19 +1,20 @@
 //! `ser eval`: scores of a model on a labelled corpus.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
 use rayon::prelude::*;
 use ser_model::EmotionModel;
-use ser_train::calibration::reliability_svg;
-use ser_train::data::Example;
-use ser_train::evaluation::evaluate_clips;
-
+use ser_train::calibration::{reliability_svg, softmax_rows};
 use ser_train::corpus_for_model::LabelledCorpus;
+use ser_train::data::Example;
+use ser_train::evaluation::{evaluate_clips, Evaluation};
 
 use super::common::{list_corpus, read_corpus, ModelArg};
 use super::TextOrJson;
+use crate::output::{csv_field, write_atomic};
 
 /// Arguments of `ser eval`.
 #[derive(clap::Args)]
@@ -56,6 +57,11 @@ pub struct EvalCmd {
     /// `ser predict` hears their files.
     #[arg(long)]
     whole_clips: bool,
+    /// Also write every clip's answer as CSV, for error analysis: its path, its true label,
+    /// the label it was given, the confidence, every label's probability and, for a clip not
+    /// scored, why (`error`).
+    #[arg(long, value_name = "FILE.csv")]
+    predictions: Option<PathBuf>,
     /// Cache directory for decoded audio (default: ~/.cache/ser).
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
@@ -99,13 +105,16 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
         );
     }
     let heard = Heard::of(examples, &model, cmd.whole_clips);
-    for (_, why) in &heard.refused {
-        eprintln!("ser: not scored: {why}");
+    for refused in &heard.refused {
+        eprintln!("ser: not scored: {}", refused.why);
     }
     if heard.clips.is_empty() && !heard.refused.is_empty() {
         anyhow::bail!("{}: no clip holds speech", cmd.data.display());
     }
     let evaluation = evaluate_clips(&model, &heard.clips, &heard.targets, 32).among(&among, labels);
+    if let Some(path) = &cmd.predictions {
+        write_predictions(path, &heard, &evaluation, &model)?;
+    }
     let calibration = evaluation.calibration(&model);
     let scores = evaluation.scores;
     match cmd.format {
@@ -122,7 +131,7 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
             doc["refused"] = heard
                 .refused
                 .iter()
-                .map(|(path, why)| serde_json::json!({"path": path, "reason": why}))
+                .map(|r| serde_json::json!({"path": r.path, "reason": r.why}))
                 .collect::<Vec<_>>()
                 .into();
             println!("{}", serde_json::to_string_pretty(&doc)?);
@@ -233,7 +242,16 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
 struct Heard {
     clips: Vec<Vec<f32>>,
     targets: Vec<usize>,
-    refused: Vec<(PathBuf, String)>,
+    /// The file of each clip.
+    paths: Vec<PathBuf>,
+    refused: Vec<Refused>,
+}
+
+/// A clip in which the speech check finds no speech: its file, its true class and why.
+struct Refused {
+    path: PathBuf,
+    target: usize,
+    why: String,
 }
 
 impl Heard {
@@ -256,6 +274,7 @@ impl Heard {
         let mut out = Self {
             clips: Vec::with_capacity(heard.len()),
             targets: Vec::with_capacity(heard.len()),
+            paths: Vec::with_capacity(heard.len()),
             refused: Vec::new(),
         };
         for (path, target, speech) in heard {
@@ -263,12 +282,60 @@ impl Heard {
                 Ok(clip) => {
                     out.clips.push(clip);
                     out.targets.push(target);
+                    out.paths.push(path);
                 }
-                Err(why) => out.refused.push((path, why.to_string())),
+                Err(why) => out.refused.push(Refused {
+                    path,
+                    target,
+                    why: why.to_string(),
+                }),
             }
         }
         out
     }
+}
+
+/// Writes every clip's answer to `path` as CSV (see `--predictions`): the scored clips, with
+/// probabilities at the model's temperature as `ser predict` gives them, then those refused.
+fn write_predictions(
+    path: &Path,
+    heard: &Heard,
+    evaluation: &Evaluation,
+    model: &EmotionModel,
+) -> Result<()> {
+    // The network's outputs, every one: the logits hold a value for each (−∞ for those that
+    // `--labels` or `--only-corpus-labels` leave out, whose probability is then 0).
+    let labels = &model.config().labels;
+    let k = labels.len();
+    let probabilities = softmax_rows(&evaluation.logits, k, model.temperature());
+    let name = |p: &Path| csv_field(&p.display().to_string());
+    write_atomic(path, |out| {
+        writeln!(
+            out,
+            "path,label,predicted,confidence,{},error",
+            labels.join(",")
+        )?;
+        let scored = heard.paths.iter().zip(&evaluation.targets);
+        let answers = evaluation.predicted.iter().zip(probabilities.chunks(k));
+        for ((file, &target), (&given, row)) in scored.zip(answers) {
+            let each: Vec<String> = row.iter().map(|p| format!("{p:.6}")).collect();
+            writeln!(
+                out,
+                "{},{},{},{:.6},{},",
+                name(file),
+                labels[target],
+                labels[given],
+                row[given],
+                each.join(",")
+            )?;
+        }
+        for r in &heard.refused {
+            let empty = vec![""; k + 2].join(",");
+            let why = csv_field(&r.why);
+            writeln!(out, "{},{},{empty},{why}", name(&r.path), labels[r.target])?;
+        }
+        Ok(())
+    })
 }
 
 /// The model labels a clip could be given.
