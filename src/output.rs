@@ -61,23 +61,30 @@ pub fn progress_counter(what: &str, unit: &str) -> ProgressBar {
     bar
 }
 
-/// One JSON object per input of a batch command: `doc` of its result, or `{"error"}` for a
-/// file that failed, each with its `path`, in the order given.
+/// One JSON object per input of a batch command ([`json_row`] of each), in the order given.
 pub fn json_rows<T>(
     results: &[(PathBuf, std::result::Result<T, String>)],
     doc: impl Fn(&T) -> Map<String, Value>,
 ) -> Vec<Value> {
     results
         .iter()
-        .map(|(path, r)| {
-            let mut v = match r {
-                Ok(x) => Value::Object(doc(x)),
-                Err(e) => json!({"error": e}),
-            };
-            v["path"] = json!(path.display().to_string());
-            v
-        })
+        .map(|(path, r)| json_row(path, r.as_ref(), &doc))
         .collect()
+}
+
+/// The JSON object of one input of a batch command: `doc` of its result, or `{"error"}` for a
+/// file that failed, with its `path`.
+pub fn json_row<T>(
+    path: &Path,
+    result: std::result::Result<&T, &String>,
+    doc: impl Fn(&T) -> Map<String, Value>,
+) -> Value {
+    let mut v = match result {
+        Ok(x) => Value::Object(doc(x)),
+        Err(e) => json!({"error": e}),
+    };
+    v["path"] = json!(path.display().to_string());
+    v
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break.

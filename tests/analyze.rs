@@ -374,6 +374,15 @@ fn cli_analyzes_a_folder_as_it_analyzes_each_file_alone() {
     }
     assert!(together[1]["error"].is_string(), "{}", together[1]);
     assert!(together[0]["segments"].as_array().unwrap().len() >= 2);
+    // CSV rows are printed as each file's analysis is ready, in the files' order: one header,
+    // then each file's rows as it gives them alone.
+    let csv = |path: &Path| String::from_utf8(ser_analyze(path, &["--format", "csv"]).stdout);
+    let together = csv(dir.path()).unwrap();
+    let mut expected = together.lines().next().unwrap().to_string() + "\n";
+    for file in &files {
+        expected.extend(csv(file).unwrap().lines().skip(1).map(|l| format!("{l}\n")));
+    }
+    assert_eq!(together, expected);
 }
 
 #[test]

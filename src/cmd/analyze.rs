@@ -13,7 +13,7 @@ use super::common::{ChannelArg, ModelArg};
 use super::{batch_exit_code, TableJsonCsv};
 use crate::files::collect_audio_files;
 use crate::output::{
-    check_chart_path, csv_field, csv_prediction, json_rows, progress_bar, progress_counter,
+    check_chart_path, csv_field, csv_prediction, json_row, progress_bar, progress_counter,
     write_chart,
 };
 
@@ -120,41 +120,69 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
     }
     // Side by side, one per core: an analysis keeps about one core busy (its network passes
     // are a few windows each) and holds only the stretch of its recording it is working on.
-    // One recording shows its own progress in seconds; several, how many are done.
+    // One recording shows its own progress in seconds; several, how many are done. Each
+    // result is printed (table, CSV) as soon as those before it are, so rows come while the
+    // rest still run; JSON is one document, printed at the end.
     let several = jobs.len() > 1;
     let done = several.then(|| progress_bar(jobs.len() as u64, "recordings"));
-    let analysed: Vec<Result<Analysis, String>> = jobs
-        .par_iter()
-        .map(|job| {
-            let name = input_name(job.file, job.side(cmd.sides));
-            let analysis = job.channel.clone().and_then(|channel| {
-                analyze_one(
-                    &analyzer,
-                    &ChannelArg { channel },
-                    job.file,
-                    &name,
-                    !several,
-                )
-            });
-            if let Some(bar) = &done {
-                bar.inc(1);
+    if let TableJsonCsv::Csv = cmd.format {
+        print_csv_header(cmd.sides, model.labels());
+    }
+    let (mut kept, mut failures) = (Vec::new(), 0);
+    let mut show = |job: &Job, result: Result<Analysis, String>| {
+        if let Err(e) = &result {
+            eprintln!("ser: error: {e}");
+            failures += 1;
+        }
+        let result = [(job.file.clone(), result)];
+        let side = [job.side(cmd.sides)];
+        match cmd.format {
+            TableJsonCsv::Table => print_table(&result, &side),
+            TableJsonCsv::Json => {}
+            TableJsonCsv::Csv => print_csv(&result, &side, cmd.sides, model.labels()),
+        }
+        // JSON prints them all; the plot draws the first.
+        if matches!(cmd.format, TableJsonCsv::Json) || (cmd.plot.is_some() && kept.is_empty()) {
+            let [(file, result)] = result;
+            kept.push((file, result, side[0]));
+        }
+    };
+    let (sender, finished) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        let (jobs, analyzer, done) = (&jobs, &analyzer, &done);
+        scope.spawn(move || {
+            jobs.par_iter()
+                .enumerate()
+                .for_each_with(sender, |sender, (i, job)| {
+                    let name = input_name(job.file, job.side(cmd.sides));
+                    let analysis = job.channel.clone().and_then(|channel| {
+                        analyze_one(analyzer, &ChannelArg { channel }, job.file, &name, !several)
+                    });
+                    if let Some(bar) = done {
+                        bar.inc(1);
+                    }
+                    // The receiver lives until every job is sent.
+                    sender.send((i, analysis)).ok();
+                });
+        });
+        // Results arrive as they finish; each waits here until those before it are shown.
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next = 0;
+        for (i, analysis) in finished {
+            waiting.insert(i, analysis);
+            while let Some(analysis) = waiting.remove(&next) {
+                match &done {
+                    Some(bar) => bar.suspend(|| show(&jobs[next], analysis)),
+                    None => show(&jobs[next], analysis),
+                }
+                next += 1;
             }
-            analysis
-        })
-        .collect();
+        }
+    });
     if let Some(bar) = done {
         bar.finish_and_clear();
     }
-    let mut results = Vec::with_capacity(jobs.len());
-    let mut sides = Vec::with_capacity(jobs.len());
-    for (job, result) in jobs.iter().zip(analysed) {
-        if let Err(e) = &result {
-            eprintln!("ser: error: {e}");
-        }
-        results.push((job.file.clone(), result));
-        sides.push(job.side(cmd.sides));
-    }
-    if let (Some(plot), Some((path, Ok(a)))) = (&cmd.plot, results.first()) {
+    if let (Some(plot), Some((path, Ok(a), _))) = (&cmd.plot, kept.first()) {
         let svg = timeline_svg(
             &path.display().to_string(),
             &a.envelope.peaks,
@@ -165,11 +193,8 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
         );
         write_chart(plot, &svg)?;
     }
-    let failures = results.iter().filter(|r| r.1.is_err()).count();
-    match cmd.format {
-        TableJsonCsv::Table => print_table(&results, &sides),
-        TableJsonCsv::Json => print_json(&results, &sides)?,
-        TableJsonCsv::Csv => print_csv(&results, &sides, cmd.sides, model.labels()),
+    if let TableJsonCsv::Json = cmd.format {
+        print_json(&kept)?;
     }
     Ok(batch_exit_code(failures))
 }
@@ -281,16 +306,17 @@ fn print_table(results: &[(PathBuf, Result<Analysis, String>)], sides: &[Option<
     }
 }
 
-fn print_json(
-    results: &[(PathBuf, Result<Analysis, String>)],
-    sides: &[Option<u16>],
-) -> Result<()> {
-    let mut docs = json_rows(results, Analysis::to_json);
-    for (doc, side) in docs.iter_mut().zip(sides) {
-        if let Some(channel) = side {
-            doc["channel"] = (*channel).into();
-        }
-    }
+fn print_json(results: &[(PathBuf, Result<Analysis, String>, Option<u16>)]) -> Result<()> {
+    let mut docs: Vec<Value> = results
+        .iter()
+        .map(|(path, r, side)| {
+            let mut doc = json_row(path, r.as_ref(), Analysis::to_json);
+            if let Some(channel) = side {
+                doc["channel"] = (*channel).into();
+            }
+            doc
+        })
+        .collect();
     let out = if docs.len() == 1 {
         docs.remove(0)
     } else {
@@ -300,19 +326,24 @@ fn print_json(
     Ok(())
 }
 
-/// CSV rows of segments and pauses; with `by_side`, a `channel` column after the path. A file
-/// that failed is one row with its reason in the last column, `error`.
+/// The header of [`print_csv`]'s rows.
+fn print_csv_header(by_side: bool, labels: &[String]) {
+    println!(
+        "path,{}start_s,end_s,speech,label,confidence,{},error",
+        if by_side { "channel," } else { "" },
+        labels.join(",")
+    );
+}
+
+/// CSV rows of segments and pauses (under [`print_csv_header`]); with `by_side`, a `channel`
+/// column after the path. A file that failed is one row with its reason in the last column,
+/// `error`.
 fn print_csv(
     results: &[(PathBuf, Result<Analysis, String>)],
     sides: &[Option<u16>],
     by_side: bool,
     labels: &[String],
 ) {
-    println!(
-        "path,{}start_s,end_s,speech,label,confidence,{},error",
-        if by_side { "channel," } else { "" },
-        labels.join(",")
-    );
     let k = labels.len();
     for ((path, r), side) in results.iter().zip(sides) {
         // The columns before the times: the path, and with `by_side` the channel.
