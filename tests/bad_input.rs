@@ -79,18 +79,20 @@ fn text_file_named_wav_is_not_audio() {
 }
 
 #[test]
-fn a_wav_of_a_codec_ser_does_not_decode_says_so() {
-    // G.721 ADPCM (format tag 0x40), a telephony codec: a WAV file, not "not an audio file".
+fn a_wav_of_a_codec_ser_does_not_decode_says_which_and_what_to_do() {
+    // Telephony and compressed codecs inside WAV, which neither symphonia nor ser decodes: a
+    // WAV file, not "not an audio file", its codec named by its format tag when it is known.
     let dir = tempfile::tempdir().unwrap();
-    let path = temp_file(
-        &dir,
-        "g721.wav",
-        &wav_bytes(0x40, 1, 8_000, 4, &[0; 650], None),
-    );
-    assert!(matches!(
-        rejected(&path, "unsupported audio codec"),
-        ErrorKind::UnsupportedCodec(_)
-    ));
+    for (tag, name, codec) in [
+        (0x0040, "g721.wav", "G.721 ADPCM (format tag 0x0040)"),
+        (0x0055, "mp3.wav", "MP3 inside WAV (format tag 0x0055)"),
+        (0x1234, "odd.wav", "a codec ser does not know"),
+    ] {
+        let path = temp_file(&dir, name, &wav_bytes(tag, 1, 8_000, 4, &[0; 650], None));
+        let kind = rejected(&path, &format!("unsupported audio codec: wav: {codec}"));
+        assert!(matches!(kind, ErrorKind::UnsupportedCodec(_)), "{name}");
+        rejected(&path, "convert it to PCM WAV");
+    }
 }
 
 #[test]

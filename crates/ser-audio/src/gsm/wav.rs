@@ -1,9 +1,11 @@
 //! WAV files of GSM 6.10 (format tag 0x0031), which symphonia's WAV reader refuses: probed
-//! before it, [`GsmReader`] claims only those files and reads their 65-byte blocks from the
-//! `data` chunk. Every other WAV file is left to symphonia.
+//! before it, [`GsmReader`] claims those files and reads their 65-byte blocks from the `data`
+//! chunk. It also claims the WAV files of codecs neither reads (MP3, G.721, TrueSpeech…), only
+//! to refuse them naming their codec, where symphonia would say "unsupported wave format".
+//! Every other WAV file is left to symphonia.
 
 use symphonia::core::common::FourCc;
-use symphonia::core::errors::{decode_error, Result};
+use symphonia::core::errors::{decode_error, unsupported_error, Result};
 use symphonia::core::formats::probe::{
     ProbeDataMatchSpec, ProbeFormatData, ProbeableFormat, Score, Scoreable,
 };
@@ -15,6 +17,36 @@ use super::reader::{GsmReader, Layout};
 
 /// The WAV format tag of GSM 6.10.
 const WAVE_FORMAT_GSM610: u16 = 0x0031;
+
+/// The format tags symphonia's WAV reader decodes: PCM, Microsoft ADPCM, IEEE float, A-law,
+/// µ-law, IMA ADPCM and WAVE_FORMAT_EXTENSIBLE.
+const SYMPHONIA_TAGS: [u16; 7] = [0x0001, 0x0002, 0x0003, 0x0006, 0x0007, 0x0011, 0xFFFE];
+
+/// The refusal of a WAV file of `$codec`: what it is, and how to make it readable.
+macro_rules! refusal {
+    ($codec:literal) => {
+        concat!(
+            "wav: ",
+            $codec,
+            " is not decoded; convert it to PCM WAV (ffmpeg -i IN -c:a pcm_s16le OUT.wav)"
+        )
+    };
+}
+
+/// Why a WAV file of a codec neither reader decodes is refused, by its format tag (mmreg.h).
+fn refusal(tag: u16) -> &'static str {
+    match tag {
+        0x0010 => refusal!("OKI ADPCM (format tag 0x0010)"),
+        0x0017 => refusal!("Dialogic OKI ADPCM (format tag 0x0017)"),
+        0x0022 => refusal!("DSP Group TrueSpeech (format tag 0x0022)"),
+        0x0040 => refusal!("G.721 ADPCM (format tag 0x0040)"),
+        0x0045 => refusal!("G.726 ADPCM (format tag 0x0045)"),
+        0x0050 => refusal!("MPEG audio inside WAV (format tag 0x0050)"),
+        0x0055 => refusal!("MP3 inside WAV (format tag 0x0055)"),
+        0x0160..=0x0163 => refusal!("Windows Media Audio inside WAV"),
+        _ => refusal!("a codec ser does not know (see the fmt chunk's format tag)"),
+    }
+}
 
 const INFO: FormatInfo = FormatInfo {
     format: FormatId::new(FourCc::new(*b"gsmw")),
@@ -86,7 +118,7 @@ fn open(mut mss: MediaSourceStream<'_>) -> Result<GsmReader<'_>> {
         return decode_error("wav: no fmt chunk before the data");
     };
     if fmt.tag != WAVE_FORMAT_GSM610 {
-        return decode_error("wav: not GSM 6.10");
+        return unsupported_error(refusal(fmt.tag));
     }
     if fmt.channels != 1 {
         return decode_error("wav: GSM 6.10 with other than one channel");
@@ -110,8 +142,9 @@ fn open(mut mss: MediaSourceStream<'_>) -> Result<GsmReader<'_>> {
 }
 
 impl Scoreable for GsmReader<'_> {
-    /// Claims a WAV file whose `fmt` chunk says GSM 6.10 (it comes before the data, within
-    /// the first kilobytes); any other is left to symphonia's WAV reader.
+    /// Claims a WAV file whose `fmt` chunk (before the data, within the first kilobytes) says
+    /// GSM 6.10, or a codec neither reader decodes (to name it); any other is left to
+    /// symphonia's WAV reader.
     fn score(mut src: ScopedStream<&mut MediaSourceStream<'_>>) -> Result<Score> {
         if !riff_header(&mut src)? {
             return Ok(Score::Unsupported);
@@ -119,11 +152,11 @@ impl Scoreable for GsmReader<'_> {
         loop {
             match chunk_header(&mut src)? {
                 (id, len) if id == *b"fmt " => {
-                    let gsm = read_fmt(&mut src, len)?.tag == WAVE_FORMAT_GSM610;
-                    return Ok(if gsm {
-                        Score::Supported(255)
-                    } else {
+                    let tag = read_fmt(&mut src, len)?.tag;
+                    return Ok(if SYMPHONIA_TAGS.contains(&tag) {
                         Score::Unsupported
+                    } else {
+                        Score::Supported(255)
                     });
                 }
                 (id, _) if id == *b"data" => return Ok(Score::Unsupported),
