@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
+use indicatif::ProgressBar;
 use rayon::prelude::*;
 use ser_analyze::{Analysis, AnalyzeOptions, Analyzer};
 use ser_plot::{timeline_svg, TimelineBand};
@@ -124,7 +125,11 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
     // result is printed (table, CSV) as soon as those before it are, so rows come while the
     // rest still run; JSON is one document, printed at the end.
     let several = jobs.len() > 1;
-    let done = several.then(|| progress_bar(jobs.len() as u64, "recordings"));
+    let done = if several {
+        progress_bar(jobs.len() as u64, "recordings")
+    } else {
+        ProgressBar::hidden()
+    };
     if let TableJsonCsv::Csv = cmd.format {
         print_csv_header(cmd.sides, model.labels());
     }
@@ -134,17 +139,15 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
             eprintln!("ser: error: {e}");
             failures += 1;
         }
-        let result = [(job.file.clone(), result)];
-        let side = [job.side(cmd.sides)];
-        match cmd.format {
-            TableJsonCsv::Table => print_table(&result, &side),
-            TableJsonCsv::Json => {}
-            TableJsonCsv::Csv => print_csv(&result, &side, cmd.sides, model.labels()),
+        let side = job.side(cmd.sides);
+        match (cmd.format, &result) {
+            (TableJsonCsv::Table, Ok(a)) => print_table(job.file, a, side),
+            (TableJsonCsv::Csv, _) => print_csv(job.file, &result, side, cmd.sides, model.labels()),
+            _ => {}
         }
         // JSON prints them all; the plot draws the first.
         if matches!(cmd.format, TableJsonCsv::Json) || (cmd.plot.is_some() && kept.is_empty()) {
-            let [(file, result)] = result;
-            kept.push((file, result, side[0]));
+            kept.push((job.file.clone(), result, side));
         }
     };
     let (sender, finished) = std::sync::mpsc::channel();
@@ -158,9 +161,7 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
                     let analysis = job.channel.clone().and_then(|channel| {
                         analyze_one(analyzer, &ChannelArg { channel }, job.file, &name, !several)
                     });
-                    if let Some(bar) = done {
-                        bar.inc(1);
-                    }
+                    done.inc(1);
                     // The receiver lives until every job is sent.
                     sender.send((i, analysis)).ok();
                 });
@@ -171,17 +172,12 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
         for (i, analysis) in finished {
             waiting.insert(i, analysis);
             while let Some(analysis) = waiting.remove(&next) {
-                match &done {
-                    Some(bar) => bar.suspend(|| show(&jobs[next], analysis)),
-                    None => show(&jobs[next], analysis),
-                }
+                done.suspend(|| show(&jobs[next], analysis));
                 next += 1;
             }
         }
     });
-    if let Some(bar) = done {
-        bar.finish_and_clear();
-    }
+    done.finish_and_clear();
     if let (Some(plot), Some((path, Ok(a), _))) = (&cmd.plot, kept.first()) {
         let svg = timeline_svg(
             &path.display().to_string(),
@@ -269,40 +265,39 @@ fn rows(a: &Analysis) -> Vec<(f64, f64, Option<&ser_analyze::Segment>)> {
     rows
 }
 
-fn print_table(results: &[(PathBuf, Result<Analysis, String>)], sides: &[Option<u16>]) {
-    for ((path, r), &side) in results.iter().zip(sides) {
-        let Ok(a) = r else { continue };
-        println!(
-            "{}: {:.1} s, {:.1} s of speech",
-            input_name(path, side),
-            a.duration_s,
-            a.speech_s
-        );
-        for (start, end, seg) in rows(a) {
-            match seg {
-                Some(s) => println!(
-                    "  {start:>8.2} - {end:>8.2} s  {:<10} {:>5.1}%",
-                    s.prediction.label,
-                    100.0 * s.prediction.confidence
-                ),
-                None => println!("  {start:>8.2} - {end:>8.2} s  (no speech)"),
-            }
-        }
-        let shares: Vec<String> = a
-            .summary
-            .share
-            .iter()
-            .filter(|(_, v)| *v > 0.0)
-            .map(|(l, v)| format!("{l} {:.0}%", 100.0 * v))
-            .collect();
-        match &a.summary.dominant {
-            Some(d) => println!(
-                "  dominant: {d}; {} change(s); speech time: {}",
-                a.summary.changes,
-                shares.join(", ")
+/// The segments and pauses of one recording (`side`: the channel it is the side of), and its
+/// summary.
+fn print_table(path: &Path, a: &Analysis, side: Option<u16>) {
+    println!(
+        "{}: {:.1} s, {:.1} s of speech",
+        input_name(path, side),
+        a.duration_s,
+        a.speech_s
+    );
+    for (start, end, seg) in rows(a) {
+        match seg {
+            Some(s) => println!(
+                "  {start:>8.2} - {end:>8.2} s  {:<10} {:>5.1}%",
+                s.prediction.label,
+                100.0 * s.prediction.confidence
             ),
-            None => println!("  no speech found"),
+            None => println!("  {start:>8.2} - {end:>8.2} s  (no speech)"),
         }
+    }
+    let shares: Vec<String> = a
+        .summary
+        .share
+        .iter()
+        .filter(|(_, v)| *v > 0.0)
+        .map(|(l, v)| format!("{l} {:.0}%", 100.0 * v))
+        .collect();
+    match &a.summary.dominant {
+        Some(d) => println!(
+            "  dominant: {d}; {} change(s); speech time: {}",
+            a.summary.changes,
+            shares.join(", ")
+        ),
+        None => println!("  no speech found"),
     }
 }
 
@@ -335,39 +330,38 @@ fn print_csv_header(by_side: bool, labels: &[String]) {
     );
 }
 
-/// CSV rows of segments and pauses (under [`print_csv_header`]); with `by_side`, a `channel`
-/// column after the path. A file that failed is one row with its reason in the last column,
-/// `error`.
+/// The CSV rows of one recording's segments and pauses (under [`print_csv_header`]); with
+/// `by_side`, its channel (`side`) in a column after the path. A file that failed is one row
+/// with its reason in the last column, `error`.
 fn print_csv(
-    results: &[(PathBuf, Result<Analysis, String>)],
-    sides: &[Option<u16>],
+    path: &Path,
+    result: &Result<Analysis, String>,
+    side: Option<u16>,
     by_side: bool,
     labels: &[String],
 ) {
     let k = labels.len();
-    for ((path, r), side) in results.iter().zip(sides) {
-        // The columns before the times: the path, and with `by_side` the channel.
-        let mut input = csv_field(&path.display().to_string());
-        if by_side {
-            input.push_str(&format!(
-                ",{}",
-                side.map_or(String::new(), |c| c.to_string())
-            ));
+    // The columns before the times: the path, and with `by_side` the channel.
+    let mut input = csv_field(&path.display().to_string());
+    if by_side {
+        input.push_str(&format!(
+            ",{}",
+            side.map_or(String::new(), |c| c.to_string())
+        ));
+    }
+    let a = match result {
+        Ok(a) => a,
+        Err(e) => {
+            println!("{input},,,,{},{}", csv_prediction(None, k), csv_field(e));
+            return;
         }
-        let a = match r {
-            Ok(a) => a,
-            Err(e) => {
-                println!("{input},,,,{},{}", csv_prediction(None, k), csv_field(e));
-                continue;
-            }
-        };
-        for (start, end, seg) in rows(a) {
-            let prediction = seg.map(|s| &s.prediction);
-            println!(
-                "{input},{start:.3},{end:.3},{},{},",
-                seg.is_some(),
-                csv_prediction(prediction, k)
-            );
-        }
+    };
+    for (start, end, seg) in rows(a) {
+        let prediction = seg.map(|s| &s.prediction);
+        println!(
+            "{input},{start:.3},{end:.3},{},{},",
+            seg.is_some(),
+            csv_prediction(prediction, k)
+        );
     }
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use indicatif::ProgressBar;
 use rayon::prelude::*;
 use ser_model::{EmotionModel, Prediction};
 
@@ -52,11 +53,16 @@ pub fn run(cmd: PredictCmd) -> Result<ExitCode> {
     let files = collect_audio_files(&cmd.paths)?;
     // Table and CSV rows are printed batch by batch, as they are ready, with a bar of the files
     // done on stderr when there are several batches; JSON, one array, at the end.
-    let width = files.iter().map(|f| f.display().to_string().len()).max();
+    let width = files.iter().map(|f| f.display().to_string().len());
+    let width = width.max().unwrap_or(4);
     if let TableJsonCsv::Csv = cmd.format {
         println!("path,label,confidence,{},error", model.labels().join(","));
     }
-    let bar = (files.len() > BATCH).then(|| progress_bar(files.len() as u64, "files"));
+    let bar = if files.len() > BATCH {
+        progress_bar(files.len() as u64, "files")
+    } else {
+        ProgressBar::hidden()
+    };
     let mut all = Vec::new();
     let mut failures = 0;
     for chunk in files.chunks(BATCH) {
@@ -68,26 +74,19 @@ pub fn run(cmd: PredictCmd) -> Result<ExitCode> {
                 }
             }
             match cmd.format {
-                TableJsonCsv::Table => print_table(&results, cmd.top, width.unwrap_or(4)),
+                TableJsonCsv::Table => print_table(&results, cmd.top, width),
                 TableJsonCsv::Json => {}
                 TableJsonCsv::Csv => print_csv(&results, model.labels()),
             }
         };
-        match &bar {
-            Some(bar) => {
-                bar.suspend(print);
-                bar.inc(chunk.len() as u64);
-            }
-            None => print(),
-        }
+        bar.suspend(print);
+        bar.inc(chunk.len() as u64);
         failures += results.iter().filter(|r| r.1.is_err()).count();
         if let TableJsonCsv::Json = cmd.format {
             all.extend(results);
         }
     }
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
+    bar.finish_and_clear();
     if let TableJsonCsv::Json = cmd.format {
         print_json(&all)?;
     }
