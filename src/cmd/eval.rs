@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use rayon::prelude::*;
-use ser_model::EmotionModel;
+use ser_model::{EmotionModel, Prediction};
 use ser_train::calibration::{reliability_svg, softmax_rows};
 use ser_train::corpus_for_model::LabelledCorpus;
 use ser_train::data::Example;
@@ -14,7 +14,7 @@ use ser_train::evaluation::{evaluate_clips, Evaluation};
 
 use super::common::{list_corpus, read_corpus, ModelArg};
 use super::TextOrJson;
-use crate::output::{csv_field, write_atomic};
+use crate::output::{csv_field, csv_prediction, write_atomic};
 
 /// Arguments of `ser eval`.
 #[derive(clap::Args)]
@@ -316,22 +316,14 @@ fn write_predictions(
             labels.join(",")
         )?;
         let scored = heard.paths.iter().zip(&evaluation.targets);
-        let answers = evaluation.predicted.iter().zip(probabilities.chunks(k));
-        for ((file, &target), (&given, row)) in scored.zip(answers) {
-            let each: Vec<String> = row.iter().map(|p| format!("{p:.6}")).collect();
-            writeln!(
-                out,
-                "{},{},{},{:.6},{},",
-                name(file),
-                labels[target],
-                labels[given],
-                row[given],
-                each.join(",")
-            )?;
+        for ((file, &target), row) in scored.zip(probabilities.chunks(k)) {
+            // The label given, its confidence and every probability, as `ser predict` writes them.
+            let answer = Prediction::from_probabilities(labels, row);
+            let answer = csv_prediction(Some(&answer), k);
+            writeln!(out, "{},{},{answer},", name(file), labels[target])?;
         }
         for r in &heard.refused {
-            let empty = vec![""; k + 2].join(",");
-            let why = csv_field(&r.why);
+            let (empty, why) = (csv_prediction(None, k), csv_field(&r.why));
             writeln!(out, "{},{},{empty},{why}", name(&r.path), labels[r.target])?;
         }
         Ok(())
