@@ -268,18 +268,8 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     else {
         return;
     };
+    let label = upload(&client, &clip(&data)).await;
     let input = client.find(Locator::Id("file")).await.unwrap();
-    input
-        .send_keys(clip(&data).to_str().unwrap())
-        .await
-        .unwrap();
-    let label: String = wait_for(
-        &client,
-        30,
-        "the predicted label",
-        "const t = document.getElementById('top-label').textContent; return t ? t : null;",
-    )
-    .await;
     let bars: u64 = client
         .execute(
             "return document.querySelectorAll('#bars .bar').length;",
@@ -436,6 +426,13 @@ async fn live(microphone: Microphone, what: &str, until: &str) -> Option<(Client
         _driver: driver,
         ..
     } = open_page(microphone, None).await?;
+    let value = go_live(&client, what, until).await;
+    Some((client, driver, value))
+}
+
+/// Starts the page's live mode and waits until the timeline shows and `until` (a script)
+/// returns a value, which is returned.
+async fn go_live(client: &Client, what: &str, until: &str) -> String {
     client
         .find(Locator::Id("live"))
         .await
@@ -445,8 +442,20 @@ async fn live(microphone: Microphone, what: &str, until: &str) -> Option<(Client
         .unwrap();
     let script =
         format!("if (document.getElementById('timeline-card').hidden) return null; {until}");
-    let value = wait_for(&client, 30, what, &script).await;
-    Some((client, driver, value))
+    wait_for(client, 30, what, &script).await
+}
+
+/// Chooses `file` in the page's file input and waits for the label it is given.
+async fn upload(client: &Client, file: &Path) -> String {
+    let input = client.find(Locator::Id("file")).await.unwrap();
+    input.send_keys(file.to_str().unwrap()).await.unwrap();
+    wait_for(
+        client,
+        30,
+        "the predicted label",
+        "const t = document.getElementById('top-label').textContent; return t ? t : null;",
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -600,29 +609,10 @@ async fn under_a_proxy_path_the_page_predicts_and_goes_live() {
     else {
         return;
     };
-    let input = client.find(Locator::Id("file")).await.unwrap();
-    input
-        .send_keys(clip(&data).to_str().unwrap())
-        .await
-        .unwrap();
-    let label: String = wait_for(
-        &client,
-        30,
-        "the predicted label",
-        "const t = document.getElementById('top-label').textContent; return t ? t : null;",
-    )
-    .await;
+    let label = upload(&client, &clip(&data)).await;
     assert!(!label.is_empty());
-    client
-        .find(Locator::Id("live"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let status: String = wait_for(
+    let status = go_live(
         &client,
-        30,
         "a live prediction",
         "const s = document.getElementById('status').textContent; return s.startsWith('Live: ') ? s : null;",
     )
