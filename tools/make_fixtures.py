@@ -152,8 +152,12 @@ def format_fixtures():
         ("ima_adpcm.wav", 8000, 1, "WAV", "IMA_ADPCM"),
         ("ms_adpcm.wav", 16000, 2, "WAV", "MS_ADPCM"),
         ("gsm610.wav", 8000, 1, "WAV", "GSM610"),
-        # Written by ffmpeg: containers that do not say how much padding the encoder added.
+        # Written by ffmpeg: AAC in M4A, its index after the samples (ffmpeg's default) and
+        # before them (`-movflags +faststart`, which a pipe can read), each with an edit list
+        # that says where the encoder's priming ends and the padding begins; Opus in WebM,
+        # which does not say how much padding the encoder added.
         ("aac.m4a", 44100, 2, "ipod", "aac"),
+        ("aac_faststart.m4a", 44100, 1, "ipod+faststart", "aac"),
         ("opus.webm", 48000, 1, "webm", "libopus"),
     ]
     listing = []
@@ -161,9 +165,11 @@ def format_fixtures():
         t = np.arange(int(0.25 * rate)) / rate
         tone = 0.5 * np.sin(2 * np.pi * 440.0 * t)
         data = np.stack([tone] + [0.5 * tone] * (channels - 1), axis=1)
-        by_ffmpeg = container in ("ipod", "webm")
+        by_ffmpeg = container.split("+")[0] in ("ipod", "webm")
         if by_ffmpeg:
-            av_write(FORMATS_DIR / name, data, rate, container, subtype)
+            container, *flags = container.split("+")
+            movflags = {"movflags": "+".join(flags)} if flags else None
+            av_write(FORMATS_DIR / name, data, rate, container, subtype, container_options=movflags)
         else:
             sf.write(FORMATS_DIR / name, data, rate, format=container, subtype=subtype)
         listing.append({"file": name, "sample_rate": rate, "channels": channels,
@@ -172,16 +178,17 @@ def format_fixtures():
                         or by_ffmpeg,
                         # ADPCM decodes in whole blocks: symphonia does not cut the last one to
                         # the length the `fact` chunk gives.
-                        "exact_length": not by_ffmpeg and "ADPCM" not in subtype,
+                        "exact_length": container != "webm" and "ADPCM" not in subtype,
                         "mono_amplitude": 0.5 * (1 + 0.5 * (channels - 1)) / channels})
     (FORMATS_DIR / "manifest.json").write_text(json.dumps(listing, indent=1) + "\n")
 
 
-def av_write(path, data, rate, container, codec, bit_rate=None, options=None):
+def av_write(path, data, rate, container, codec, bit_rate=None, options=None,
+             container_options=None):
     """Encodes `data` (frames x channels) with ffmpeg's `codec` into `container`."""
     import av
     layout = {1: "mono", 2: "stereo"}[data.shape[1]]
-    with av.open(str(path), "w", format=container) as out:
+    with av.open(str(path), "w", format=container, options=container_options or {}) as out:
         stream = out.add_stream(codec, rate=rate, layout=layout)
         if bit_rate:
             stream.bit_rate = bit_rate

@@ -1,7 +1,7 @@
 //! Container probing and packet-by-packet decoding to mono samples (symphonia).
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Cursor, ErrorKind as IoKind, Read};
+use std::io::{BufRead, BufReader, Cursor, ErrorKind as IoKind, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use serde::Serialize;
@@ -11,6 +11,7 @@ use symphonia::core::formats::{FormatReader, TrackType};
 use symphonia::core::io::{MediaSource, MediaSourceStream, ReadOnlySource};
 
 use crate::error::{AudioError, ErrorKind, Result};
+use crate::mp4_edit::{self, Edit, Span};
 
 /// Lowest sample rate accepted (Hz). Below this no speech is left to analyse.
 pub const MIN_SAMPLE_RATE: u32 = 1_000;
@@ -57,6 +58,8 @@ pub struct Decoder {
     info: SourceInfo,
     /// The one channel read (from 0), or `None` for the mean of all.
     channel: Option<usize>,
+    /// The decoded frames that are the recording: all but an MP4 track's priming and padding.
+    span: Span,
     interleaved: Vec<f32>,
     mono: Vec<f32>,
     frames_out: u64,
@@ -67,15 +70,15 @@ impl Decoder {
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let file = File::open(path).map_err(|e| AudioError::new(&name, ErrorKind::Io(e)))?;
-        let len = file
-            .metadata()
-            .map_err(|e| AudioError::new(&name, ErrorKind::Io(e)))?
-            .len();
+        let io_err = |e| AudioError::new(&name, ErrorKind::Io(e));
+        let mut file = File::open(path).map_err(io_err)?;
+        let len = file.metadata().map_err(io_err)?.len();
         if len == 0 {
             return Err(AudioError::new(name, ErrorKind::Empty));
         }
-        Self::from_source(name, Box::new(file))
+        let edits = mp4_edit::read_edits(&mut file);
+        file.seek(SeekFrom::Start(0)).map_err(io_err)?;
+        Self::from_source(name, Box::new(file), &edits)
     }
 
     /// Decodes an in-memory file (e.g. an upload); `name` is used in error messages. Any
@@ -89,13 +92,15 @@ impl Decoder {
         if bytes.as_ref().is_empty() {
             return Err(AudioError::new(name, ErrorKind::Empty));
         }
-        Self::from_source(name, Box::new(Cursor::new(bytes)))
+        let edits = mp4_edit::read_edits(&mut Cursor::new(bytes.as_ref()));
+        Self::from_source(name, Box::new(Cursor::new(bytes)), &edits)
     }
 
     /// Decodes a stream that can only be read forward, such as standard input or a pipe
     /// (`ffmpeg -i call.mkv -f wav - | ser predict -`), as it arrives; `name` is used in error
     /// messages. A container whose index comes after its samples (MP4 and M4A written with
-    /// `moov` last) cannot be read this way and is refused as such.
+    /// `moov` last) cannot be read this way and is refused as such; one whose index comes first
+    /// is read as from its file, the index held in memory until the samples begin.
     pub fn from_reader(
         name: impl Into<String>,
         reader: impl Read + Send + Sync + 'static,
@@ -108,10 +113,18 @@ impl Decoder {
         if first.is_empty() {
             return Err(AudioError::new(name, ErrorKind::Empty));
         }
-        Self::from_source(name, Box::new(ReadOnlySource::new(reader)))
+        if !mp4_edit::opens_mp4(first) {
+            return Self::from_source(name, Box::new(ReadOnlySource::new(reader)), &[]);
+        }
+        let head = mp4_edit::read_head(&mut reader)
+            .map_err(|e| AudioError::new(&name, ErrorKind::Io(e)))?;
+        let edits = mp4_edit::read_edits(&mut Cursor::new(&head));
+        let replayed = Cursor::new(head).chain(reader);
+        Self::from_source(name, Box::new(ReadOnlySource::new(replayed)), &edits)
     }
 
-    fn from_source(name: String, source: Box<dyn MediaSource>) -> Result<Self> {
+    /// A decoder of `source`, which holds `edits` if it is an MP4 file ([`mp4_edit`]).
+    fn from_source(name: String, source: Box<dyn MediaSource>, edits: &[Edit]) -> Result<Self> {
         let err = |kind| AudioError::new(&name, kind);
         let seekable = source.is_seekable();
         let mss = MediaSourceStream::new(source, Default::default());
@@ -132,7 +145,7 @@ impl Decoder {
             .ok_or_else(|| err(ErrorKind::NotAudio))?
             .clone();
         let track_id = track.id;
-        let declared_frames = track.num_frames;
+        let mut declared_frames = track.num_frames;
         // First, as a container may not describe a stream it cannot decode (AC-3 in MP4: no
         // channels).
         let codecs = crate::registry::codecs();
@@ -158,6 +171,11 @@ impl Decoder {
                 "{channels} channels (1..={MAX_CHANNELS} supported)"
             ))));
         }
+        let span = edits
+            .iter()
+            .find(|e| e.track_id == track_id)
+            .map_or(Span::ALL, |e| e.span(sample_rate));
+        declared_frames = span.length().or(declared_frames);
         let decoder = codecs
             .make_audio_decoder(&params, &AudioDecoderOptions::default())
             .map_err(|e| err(classify_stream_error(e)))?;
@@ -176,6 +194,7 @@ impl Decoder {
             track_id,
             info,
             channel: None,
+            span,
             interleaved: Vec::new(),
             mono: Vec::new(),
             frames_out: 0,
@@ -239,6 +258,9 @@ impl Decoder {
     pub fn next_mono(&mut self) -> Result<Option<&[f32]>> {
         let mut failures = 0;
         loop {
+            if self.span.is_done() {
+                return self.end_of_stream();
+            }
             let packet = match self.format.next_packet() {
                 Ok(Some(p)) => p,
                 Ok(None) => return self.end_of_stream(),
@@ -269,6 +291,9 @@ impl Decoder {
                 ))));
             }
             buf.copy_to_vec_interleaved(&mut self.interleaved);
+            let kept = self.span.take(self.interleaved.len() / channels);
+            self.interleaved.truncate(kept.end * channels);
+            self.interleaved.drain(..kept.start * channels);
             match self.channel {
                 None => mix_to_mono(&self.interleaved, channels, &mut self.mono),
                 Some(c) if c < channels => {

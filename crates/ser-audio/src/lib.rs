@@ -1,8 +1,8 @@
 //! Audio ingest for `ser`: from any common audio file to mono samples at the model's rate.
 //!
-//! The pipeline is `decode` (WAV, AIFF, CAF, FLAC, MP3, AAC and ALAC in MP4/M4A, Vorbis in
-//! Ogg, WebM or Matroska via symphonia, Opus by `opus`, GSM 6.10 in WAV by `gsm`; detected by
-//! content)
+//! The pipeline is `decode` (WAV, AIFF, CAF, FLAC, MP3, AAC and ALAC in MP4/M4A cut as its
+//! edit list says, Vorbis in Ogg, WebM or Matroska via symphonia, Opus by `opus`, GSM 6.10 in
+//! WAV by `gsm`; detected by content)
 //! → mix down to mono (mean of channels) → remove mains hum ([`remove_hum`]) → remove its DC
 //! offset ([`DcBlocker`]) → `resample` (band-limited, rubato's FFT resampler)
 //! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional
@@ -31,6 +31,7 @@ mod gsm;
 mod hum;
 mod load;
 mod mono_stream;
+mod mp4_edit;
 mod opus;
 mod registry;
 mod resample;
