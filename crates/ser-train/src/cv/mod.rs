@@ -60,6 +60,10 @@ pub struct CrossValidation {
     pub cfg: TrainConfig,
     /// One network per seed in each fold, scored by the mean of their probabilities.
     pub seeds: Vec<u64>,
+    /// Whether [`Self::run_fold`] shows what it does on standard error: a line per fold and
+    /// per network, and the trainer's bar of each epoch (`true` from [`Self::new`], as
+    /// `ser cv` wants; `false` trains and scores in silence).
+    pub progress: bool,
 }
 
 /// Where a fold's networks are kept as model directories (`ser cv --keep-models`), to
@@ -102,6 +106,7 @@ impl CrossValidation {
             valid_speakers,
             cfg: TrainConfig { seed: first, ..cfg },
             seeds,
+            progress: true,
         })
     }
 
@@ -149,13 +154,15 @@ impl CrossValidation {
         let (train_ex, failed_train) = load(&split.train_speakers);
         let (valid_ex, failed_valid) = load(&split.valid_speakers);
         let (test_ex, _) = load(&split.test_speakers);
-        eprintln!(
-            "fold {fold}/{}: test {} | valid {} | train {} clips",
-            self.folds.len(),
-            Split::names(&split.test_speakers),
-            Split::names(&split.valid_speakers),
-            train_ex.len()
-        );
+        if self.progress {
+            eprintln!(
+                "fold {fold}/{}: test {} | valid {} | train {} clips",
+                self.folds.len(),
+                Split::names(&split.test_speakers),
+                Split::names(&split.valid_speakers),
+                train_ex.len()
+            );
+        }
         let mut members =
             self.train_networks(&cfg, &dataset.labels, &train_ex, &valid_ex, device)?;
         // Kept: the fold's directory and, with several networks, theirs inside it.
@@ -227,13 +234,13 @@ impl CrossValidation {
     ) -> Result<Vec<(u64, TrainOutcome)>, String> {
         let mut members = Vec::with_capacity(self.seeds.len());
         for (i, &seed) in self.seeds.iter().enumerate() {
-            if self.seeds.len() > 1 {
+            if self.progress && self.seeds.len() > 1 {
                 eprintln!("network {} of {} (seed {seed})", i + 1, self.seeds.len());
             }
             let options = RunOptions {
                 checkpoint_dir: None,
                 resume: false,
-                progress: true,
+                progress: self.progress,
                 device: device.clone(),
             };
             let cfg = TrainConfig {
