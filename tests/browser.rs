@@ -40,6 +40,8 @@ fn browser_available() -> bool {
 struct Driver {
     child: Child,
     port: u16,
+    /// Where the browser of this driver's session saves what a page's links download.
+    downloads: tempfile::TempDir,
 }
 
 impl Driver {
@@ -65,7 +67,11 @@ impl Driver {
             .expect("chromedriver says which port it listens on");
         // Keep reading, so its later log lines never meet a closed pipe.
         std::thread::spawn(move || lines.for_each(drop));
-        Self { child, port }
+        Self {
+            child,
+            port,
+            downloads: tempfile::tempdir().unwrap(),
+        }
     }
 }
 
@@ -122,8 +128,12 @@ async fn browser(driver: &Driver, fake_audio: Option<&Path>) -> Client {
             wav.display()
         ));
     }
+    let prefs = json!({
+        "download.default_directory": driver.downloads.path(),
+        "download.prompt_for_download": false,
+    });
     let caps = json!({
-        "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
+        "goog:chromeOptions": {"binary": CHROMIUM, "args": args, "prefs": prefs},
         "goog:loggingPrefs": {"browser": "ALL"},
     });
     ClientBuilder::new(HttpConnector::new())
@@ -202,6 +212,32 @@ async fn screenshot(client: &Client, name: &str) {
     std::fs::write(dir.join(name), client.screenshot().await.unwrap()).unwrap();
 }
 
+/// Clicks the page's link `id` and returns the label the page shows then, and the JSON file
+/// the browser saved.
+async fn saved(
+    client: &Client,
+    driver: &Driver,
+    id: &str,
+    file: &str,
+) -> (String, serde_json::Value) {
+    let script = format!(
+        "document.getElementById('{id}').click(); return document.getElementById('top-label').textContent;"
+    );
+    let shown = client.execute(&script, vec![]).await.unwrap();
+    let path = driver.downloads.path().join(file);
+    for _ in 0..100 {
+        // Chromium writes a `.crdownload` beside it and renames it when done.
+        if let Ok(json) = std::fs::read(&path) {
+            return (
+                shown.as_str().unwrap().to_string(),
+                serde_json::from_slice(&json).unwrap(),
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{id} saved no {file} in ten seconds");
+}
+
 /// A RAVDESS original WAV, as the canonical path chromedriver and Chromium require.
 fn clip(data: &Path) -> PathBuf {
     std::fs::canonicalize(data.join("ravdess-wav/Actor_01/03-01-05-02-01-01-01.wav")).unwrap()
@@ -233,7 +269,7 @@ struct Page {
     client: Client,
     data: PathBuf,
     /// Kept alive as long as the client: chromedriver must outlive the session.
-    _driver: Driver,
+    driver: Driver,
 }
 
 async fn open_page(microphone: Microphone, under: Option<&str>) -> Option<Page> {
@@ -254,7 +290,7 @@ async fn open_page(microphone: Microphone, under: Option<&str>) -> Option<Page> 
     Some(Page {
         client,
         data,
-        _driver: driver,
+        driver,
     })
 }
 
@@ -263,12 +299,29 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     let Some(Page {
         client,
         data,
-        _driver,
+        driver,
     }) = open_page(Microphone::None, None).await
     else {
         return;
     };
     let label = upload(&client, &clip(&data)).await;
+    // The results saved from the page: the API's answer for the file, without the picture.
+    let (shown, results) = saved(
+        &client,
+        &driver,
+        "save-report",
+        "03-01-05-02-01-01-01.emotions.json",
+    )
+    .await;
+    assert_eq!(results["file"], "03-01-05-02-01-01-01.wav");
+    assert_eq!(results["prediction"]["label"], label.as_str());
+    assert_eq!(shown, label);
+    let segments = results["analysis"]["segments"].as_array().unwrap();
+    assert!(
+        segments.iter().any(|s| s["label"] == label.as_str()),
+        "{results}"
+    );
+    assert!(results.get("spectrogram_png").is_none());
     let input = client.find(Locator::Id("file")).await.unwrap();
     let bars: u64 = client
         .execute(
@@ -421,11 +474,7 @@ async fn refusal(client: &Client, file: &Path) -> String {
 /// The page with live mode started on `microphone`, once the timeline shows and `until` (a
 /// script) returns a value, which is returned too; `None` where [`open_page`] skips.
 async fn live(microphone: Microphone, what: &str, until: &str) -> Option<(Client, Driver, String)> {
-    let Page {
-        client,
-        _driver: driver,
-        ..
-    } = open_page(microphone, None).await?;
+    let Page { client, driver, .. } = open_page(microphone, None).await?;
     let value = go_live(&client, what, until).await;
     Some((client, driver, value))
 }
@@ -460,7 +509,7 @@ async fn upload(client: &Client, file: &Path) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn live_mode_with_fake_microphone_shows_predictions() {
-    let Some((client, _driver, label)) = live(
+    let Some((client, driver, label)) = live(
         Microphone::Speech,
         "a live prediction",
         "const s = document.getElementById('status').textContent; const t = document.getElementById('top-label').textContent; return s.startsWith('Live: ') && t ? t : null;",
@@ -472,6 +521,24 @@ async fn live_mode_with_fake_microphone_shows_predictions() {
     assert!(!label.is_empty());
     tokio::time::sleep(Duration::from_secs(2)).await;
     screenshot(&client, "live.png").await;
+    // The session saved from the page: when it started, the microphone's rate, and every
+    // message in order, the last with speech naming the emotion the page shows.
+    let (shown, session) = saved(&client, &driver, "save-live", "live-session.emotions.json").await;
+    assert!(
+        session["started"].as_str().unwrap().ends_with('Z'),
+        "{session}"
+    );
+    assert!(session["sample_rate"].as_f64().unwrap() >= 8000.0);
+    let events = session["events"].as_array().unwrap();
+    assert!(
+        events.len() >= 8,
+        "{} messages in three seconds or more",
+        events.len()
+    );
+    let times: Vec<f64> = events.iter().map(|e| e["t_s"].as_f64().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "{times:?}");
+    let last_speech = events.iter().rev().find(|e| e["speech"] == true).unwrap();
+    assert_eq!(last_speech["label"], shown.as_str());
     client.close().await.unwrap();
 }
 
@@ -501,7 +568,7 @@ async fn long_recording_shows_a_clickable_segment_timeline() {
     let Some(Page {
         client,
         data,
-        _driver,
+        driver: _driver,
     }) = open_page(Microphone::None, None).await
     else {
         return;
@@ -604,7 +671,7 @@ async fn under_a_proxy_path_the_page_predicts_and_goes_live() {
     let Some(Page {
         client,
         data,
-        _driver,
+        driver: _driver,
     }) = open_page(Microphone::Speech, Some("/ser")).await
     else {
         return;

@@ -120,6 +120,15 @@ function drawWave(samples) {
   }
 }
 
+// Makes link `a` save what `data()` returns then as a JSON file named `filename`.
+function saveAs(a, filename, data) {
+  a.download = filename;
+  a.onclick = () => {
+    if (a.href.startsWith("blob:")) URL.revokeObjectURL(a.href);
+    a.href = URL.createObjectURL(new Blob([JSON.stringify(data(), null, 1)], { type: "application/json" }));
+  };
+}
+
 // The file analysed last, heard again when another channel is chosen.
 let lastFile = null;
 $("channel").onchange = () => { if (lastFile) analyseFile(lastFile.blob, lastFile.name); };
@@ -139,6 +148,8 @@ async function analyseFile(blob, name) {
     return;
   }
   const report = await r.json();
+  const { spectrogram_png: _, ...results } = report;
+  saveAs($("save-report"), `${name.replace(/\.[^.]*$/, "")}.emotions.json`, () => ({ file: name, channel: channel || null, ...results }));
   showPrediction(report.prediction);
   // Which audio the emotion is of: one channel, or with each side apart, all of them mixed.
   $("emotion-scope").textContent = channel === "each" ? " of all channels mixed" : channel ? ` of channel ${channel}` : "";
@@ -283,6 +294,10 @@ $("record").onclick = async () => {
 let live = null;
 const events = [];
 const WINDOW_S = 20;
+// Every message of the current live session, for saving: at four a second, 8 hours at most.
+const session = { started: null, sample_rate: null, events: [] };
+const SESSION_MAX = 8 * 3600 * 4;
+saveAs($("save-live"), "live-session.emotions.json", () => session);
 
 function drawTimeline() {
   const c = $("timeline"), g = c.getContext("2d");
@@ -316,6 +331,7 @@ $("live").onclick = async () => {
     return;
   }
   const query = token ? `?token=${encodeURIComponent(token)}` : "";
+  Object.assign(session, { started: new Date().toISOString(), sample_rate: null, events: [] });
   const url = new URL(`api/v1/stream${query}`, location.href);
   url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
   const ws = new WebSocket(url);
@@ -324,6 +340,7 @@ $("live").onclick = async () => {
     const e = JSON.parse(m.data);
     if (e.error) { status(`Live mode: ${e.error}`, true); return; }
     events.push(e); if (events.length > 400) events.shift();
+    if (session.events.length < SESSION_MAX) session.events.push(e);
     $("timeline-card").hidden = false;
     drawTimeline();
     if (e.speech) { showPrediction(e); status(`Live: ${e.label} (${(100 * e.confidence).toFixed(0)} %)`); }
@@ -332,6 +349,7 @@ $("live").onclick = async () => {
   ws.onerror = () => status("Live mode: connection failed", true);
   try {
     const mic = await openMic((x) => { if (ws.readyState === 1) ws.send(x.buffer); });
+    session.sample_rate = mic.rate;
     ws.onopen = () => ws.send(JSON.stringify({ sample_rate: mic.rate, format: "f32" }));
     if (ws.readyState === 1) ws.send(JSON.stringify({ sample_rate: mic.rate, format: "f32" }));
     live = { mic, ws };
