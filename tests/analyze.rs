@@ -455,3 +455,142 @@ fn cli_writes_json_csv_and_a_timeline_plot() {
     let good = records.iter().filter(|r| r[0] == path.to_str().unwrap());
     assert!(good.clone().count() >= 3 && good.clone().all(|r| r.last().unwrap().is_empty()));
 }
+
+/// A TextGrid tier: its name and its intervals `(xmin, xmax, text)`.
+type Tier = (String, Vec<(f64, f64, String)>);
+
+/// The interval tiers of a TextGrid in Praat's long text format.
+fn textgrid_tiers(grid: &str) -> Vec<Tier> {
+    let value = |line: &str| line.split_once(" = ").unwrap().1.trim().to_string();
+    let text = |v: String| v[1..v.len() - 1].replace("\"\"", "\"");
+    let mut tiers: Vec<Tier> = Vec::new();
+    let mut lines = grid.lines().map(str::trim).skip_while(|l| *l != "item []:");
+    while let Some(line) = lines.next() {
+        if line.starts_with("name = ") {
+            tiers.push((text(value(line)), Vec::new()));
+        } else if line.starts_with("intervals [") {
+            let xmin = value(lines.next().unwrap()).parse().unwrap();
+            let xmax = value(lines.next().unwrap()).parse().unwrap();
+            let label = text(value(lines.next().unwrap()));
+            tiers.last_mut().unwrap().1.push((xmin, xmax, label));
+        }
+    }
+    tiers
+}
+
+#[test]
+fn cli_writes_a_praat_textgrid_of_the_segments() {
+    let Some(clips) = clips() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = recording(&dir, "interview.wav", |b| {
+        b.silence(1.0)?;
+        b.clip(&clips[4], false)?;
+        b.noise(1.5, -60.0)?;
+        b.clip(&clips[2], false)?;
+        b.silence(0.5)
+    });
+    let grid_path = dir.path().join("interview.TextGrid");
+    let out = ser_analyze(
+        &path,
+        &[
+            "--format",
+            "json",
+            "--textgrid",
+            grid_path.to_str().unwrap(),
+        ],
+    );
+    common::assert_succeeded(&out);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let grid = std::fs::read_to_string(&grid_path).unwrap();
+    let tiers = textgrid_tiers(&grid);
+    assert_eq!(
+        tiers.iter().map(|t| t.0.as_str()).collect::<Vec<_>>(),
+        ["emotion", "confidence"]
+    );
+    // Each tier covers the recording, interval after interval; its labelled intervals are the
+    // JSON's segments, the others the time between them.
+    let duration = json["duration_s"].as_f64().unwrap();
+    let segments = json["segments"].as_array().unwrap();
+    assert_eq!(segments.len(), 2);
+    for (name, intervals) in &tiers {
+        assert_eq!(intervals.first().unwrap().0, 0.0);
+        assert_eq!(intervals.last().unwrap().1, duration);
+        assert!(intervals
+            .windows(2)
+            .all(|w| w[0].1 == w[1].0 && w[0].0 < w[0].1));
+        let labelled: Vec<_> = intervals.iter().filter(|i| !i.2.is_empty()).collect();
+        assert_eq!(labelled.len(), segments.len(), "{name}");
+        for (interval, segment) in labelled.iter().zip(segments) {
+            assert_eq!(interval.0, segment["start_s"].as_f64().unwrap());
+            assert_eq!(interval.1, segment["end_s"].as_f64().unwrap());
+            let expected = match name.as_str() {
+                "emotion" => segment["label"].as_str().unwrap().to_string(),
+                _ => format!("{:.3}", segment["confidence"].as_f64().unwrap()),
+            };
+            assert_eq!(interval.2, expected);
+        }
+    }
+    // Nothing written for a file that is not audio, and one recording only.
+    let bad = common::temp_file(&dir, "notes.wav", b"not audio at all");
+    let grid2 = dir.path().join("bad.TextGrid");
+    let out = ser_analyze(&bad, &["--textgrid", grid2.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!grid2.exists());
+    let out = ser_analyze(dir.path(), &["--textgrid", grid2.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("one recording, but 2 files"));
+    assert!(!grid2.exists());
+}
+
+#[test]
+fn cli_writes_a_textgrid_tier_pair_for_each_side_of_a_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let call = common::temp_file(
+        &dir,
+        "call.wav",
+        &common::syllables_on_the_left(Some(-20.0)),
+    );
+    let grid_path = dir.path().join("call.TextGrid");
+    let out = ser_analyze(
+        &call,
+        &[
+            "--sides",
+            "--format",
+            "json",
+            "--textgrid",
+            grid_path.to_str().unwrap(),
+        ],
+    );
+    common::assert_succeeded(&out);
+    let sides: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tiers = textgrid_tiers(&std::fs::read_to_string(&grid_path).unwrap());
+    let names: Vec<&str> = tiers.iter().map(|t| t.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "emotion (channel 1)",
+            "confidence (channel 1)",
+            "emotion (channel 2)",
+            "confidence (channel 2)"
+        ]
+    );
+    // The speaking side's segments labelled; the other side, only its bleed, one empty interval.
+    let labels: Vec<&str> = tiers[0]
+        .1
+        .iter()
+        .map(|i| i.2.as_str())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let expected: Vec<&str> = sides[0]["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["label"].as_str().unwrap())
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(labels, expected);
+    assert_eq!(tiers[2].1.len(), 1);
+    assert_eq!(tiers[2].1[0].2, "");
+}

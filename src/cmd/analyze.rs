@@ -15,7 +15,7 @@ use super::{batch_exit_code, TableJsonCsv};
 use crate::files::collect_audio_files;
 use crate::output::{
     check_chart_path, csv_field, csv_prediction, json_row, progress_bar, progress_counter,
-    write_chart,
+    write_atomic, write_chart,
 };
 
 /// Arguments of `ser analyze`.
@@ -23,6 +23,7 @@ use crate::output::{
 #[command(after_help = "Examples:
   ser analyze call.wav
   ser analyze interview.mp3 --format json --plot timeline.svg
+  ser analyze interview.wav --textgrid interview.TextGrid   (tiers to open in Praat)
   ser analyze calls/ --format csv > segments.csv
   ser analyze call.wav --sides          (each side of a call recorded in stereo)
 Speech is found by a voice-activity detector; pauses longer than 0.75 s separate regions, which
@@ -54,6 +55,11 @@ pub struct AnalyzeCmd {
     /// input).
     #[arg(long, value_name = "FILE.svg|png")]
     plot: Option<PathBuf>,
+    /// Write the timeline as a Praat TextGrid to this file (one input; with --sides, tiers
+    /// for every channel): interval tiers "emotion" and "confidence" of the speech segments,
+    /// to open in Praat or ELAN beside the recording.
+    #[arg(long, value_name = "FILE.TextGrid")]
+    textgrid: Option<PathBuf>,
     /// Analyse each channel on its own, side by side (each side of a call recorded
     /// with one speaker per channel, without the other's voice bleeding in): every result
     /// names its channel (JSON "channel", a CSV column after the path).
@@ -89,13 +95,18 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
     };
     let analyzer = Analyzer::new(&model, options).map_err(anyhow::Error::msg)?;
     let files = collect_audio_files(&cmd.paths)?;
-    if let Some(plot) = &cmd.plot {
-        if files.len() != 1 {
+    for (option, given) in [
+        ("--plot", cmd.plot.is_some()),
+        ("--textgrid", cmd.textgrid.is_some()),
+    ] {
+        if given && files.len() != 1 {
             bail!(
-                "--plot draws one recording, but {} files were given",
+                "{option} is of one recording, but {} files were given",
                 files.len()
             );
         }
+    }
+    if let Some(plot) = &cmd.plot {
         check_chart_path(plot)?;
     }
     if cmd.sides && files.iter().any(|f| f.as_os_str() == crate::files::STDIN) {
@@ -145,8 +156,10 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
             (TableJsonCsv::Csv, _) => print_csv(job.file, &result, side, cmd.sides, model.labels()),
             _ => {}
         }
-        // JSON prints them all; the plot draws the first.
-        if matches!(cmd.format, TableJsonCsv::Json) || (cmd.plot.is_some() && kept.is_empty()) {
+        // JSON prints them all, and the TextGrid holds every side of its one recording; the
+        // plot draws the first.
+        let all = matches!(cmd.format, TableJsonCsv::Json) || cmd.textgrid.is_some();
+        if all || (cmd.plot.is_some() && kept.is_empty()) {
             kept.push((job.file.clone(), result, side));
         }
     };
@@ -188,6 +201,9 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
             model.labels(),
         );
         write_chart(plot, &svg)?;
+    }
+    if let (Some(path), 0) = (&cmd.textgrid, failures) {
+        write_textgrid(path, &kept)?;
     }
     if let TableJsonCsv::Json = cmd.format {
         print_json(&kept)?;
@@ -299,6 +315,26 @@ fn print_table(path: &Path, a: &Analysis, side: Option<u16>) {
         ),
         None => println!("  no speech found"),
     }
+}
+
+/// Writes the analyses of one recording's sides (or of the recording) as a Praat TextGrid.
+fn write_textgrid(
+    path: &Path,
+    results: &[(PathBuf, Result<Analysis, String>, Option<u16>)],
+) -> Result<()> {
+    let suffixes: Vec<String> = results
+        .iter()
+        .map(|(_, _, side)| side.map_or(String::new(), |c| format!(" (channel {c})")))
+        .collect();
+    let tiers: Vec<(&str, &Analysis)> = suffixes
+        .iter()
+        .zip(results)
+        .filter_map(|(suffix, (_, r, _))| Some((suffix.as_str(), r.as_ref().ok()?)))
+        .collect();
+    write_atomic(path, |bytes| {
+        bytes.extend(ser_analyze::textgrid(&tiers).into_bytes());
+        Ok(())
+    })
 }
 
 fn print_json(results: &[(PathBuf, Result<Analysis, String>, Option<u16>)]) -> Result<()> {

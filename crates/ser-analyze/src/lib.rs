@@ -11,7 +11,8 @@
 //! caller that classifies whole clips (`ser predict`, `POST /api/v1/predict`) refuse one in
 //! which the detector finds none, and [`speech_in`] gives them what to classify of a recording:
 //! its speech with long pauses (and the other side's voice bleeding into one side of a call)
-//! cut short, or the reason it has none.
+//! cut short, or the reason it has none. An analysis is written as JSON ([`Analysis::to_json`])
+//! or as a Praat TextGrid ([`textgrid`]).
 //!
 //! ```no_run
 //! use ser_analyze::{AnalyzeOptions, Analyzer};
@@ -29,6 +30,7 @@ mod json;
 pub mod smooth;
 mod speech_check;
 mod summary;
+mod textgrid;
 pub mod vad;
 mod windows;
 
@@ -37,5 +39,6 @@ pub use envelope::Envelope;
 pub use smooth::Segment;
 pub use speech_check::{require_speech, speech_in, speech_of, KEPT_PAUSE_S};
 pub use summary::Summary;
+pub use textgrid::textgrid;
 pub use vad::{SpeechDetector, VadParams};
 pub use windows::windows;
