@@ -101,7 +101,7 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
     ] {
         if given && files.len() != 1 {
             bail!(
-                "{option} is of one recording, but {} files were given",
+                "{option} takes one recording, but {} files were given",
                 files.len()
             );
         }

@@ -5,7 +5,7 @@
 //! (`moov/trak/edts/elst`) says which stretch of the decoded track is the recording, and ffmpeg
 //! (so librosa, which reads M4A through it) plays only that stretch. symphonia's MP4 reader
 //! parses the list but does not apply it, so [`crate::Decoder`] does, with what [`read_edits`]
-//! finds: without it an `.m4a` decodes 23-48 ms late and up to a block too long.
+//! finds: without it an `.m4a` decodes 21-48 ms late and up to a block too long.
 //!
 //! Only the usual form is applied: empty edits at the start aside, one edit at normal speed.
 //! Anything else (several edits, another speed) leaves the track as decoded.
