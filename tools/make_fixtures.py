@@ -158,6 +158,9 @@ def format_fixtures():
         # which does not say how much padding the encoder added.
         ("aac.m4a", 44100, 2, "ipod", "aac"),
         ("aac_faststart.m4a", 44100, 1, "ipod+faststart", "aac"),
+        # Apple Lossless, in M4A as iTunes stores it and in CAF as Apple's tools do.
+        ("alac.m4a", 44100, 2, "ipod", "alac"),
+        ("alac.caf", 32000, 1, "caf", "alac"),
         ("opus.webm", 48000, 1, "webm", "libopus"),
     ]
     listing = []
@@ -165,7 +168,7 @@ def format_fixtures():
         t = np.arange(int(0.25 * rate)) / rate
         tone = 0.5 * np.sin(2 * np.pi * 440.0 * t)
         data = np.stack([tone] + [0.5 * tone] * (channels - 1), axis=1)
-        by_ffmpeg = container.split("+")[0] in ("ipod", "webm")
+        by_ffmpeg = container.split("+")[0] in ("ipod", "webm", "caf")
         if by_ffmpeg:
             container, *flags = container.split("+")
             movflags = {"movflags": "+".join(flags)} if flags else None
@@ -175,7 +178,7 @@ def format_fixtures():
         listing.append({"file": name, "sample_rate": rate, "channels": channels,
                         "frames": len(t), "lossy": subtype in ("VORBIS", "MPEG_LAYER_III", "OPUS", "ULAW", "ALAW",
                                                          "IMA_ADPCM", "MS_ADPCM", "GSM610")
-                        or by_ffmpeg,
+                        or (by_ffmpeg and subtype != "alac"),
                         # ADPCM decodes in whole blocks: symphonia does not cut the last one to
                         # the length the `fact` chunk gives.
                         "exact_length": container != "webm" and "ADPCM" not in subtype,
