@@ -478,6 +478,21 @@ fn textgrid_tiers(grid: &str) -> Vec<Tier> {
     tiers
 }
 
+/// `ser analyze FILE ARGS... --format json --textgrid` (written beside `file`): its JSON and
+/// the TextGrid's tiers.
+fn json_and_textgrid(file: &Path, args: &[&str]) -> (serde_json::Value, Vec<Tier>) {
+    let grid = file.with_extension("TextGrid");
+    let mut args = args.to_vec();
+    args.extend(["--format", "json", "--textgrid", grid.to_str().unwrap()]);
+    let out = ser_analyze(file, &args);
+    common::assert_succeeded(&out);
+    let json = serde_json::from_slice(&out.stdout).unwrap();
+    (
+        json,
+        textgrid_tiers(&std::fs::read_to_string(&grid).unwrap()),
+    )
+}
+
 #[test]
 fn cli_writes_a_praat_textgrid_of_the_segments() {
     let Some(clips) = clips() else {
@@ -491,20 +506,7 @@ fn cli_writes_a_praat_textgrid_of_the_segments() {
         b.clip(&clips[2], false)?;
         b.silence(0.5)
     });
-    let grid_path = dir.path().join("interview.TextGrid");
-    let out = ser_analyze(
-        &path,
-        &[
-            "--format",
-            "json",
-            "--textgrid",
-            grid_path.to_str().unwrap(),
-        ],
-    );
-    common::assert_succeeded(&out);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let grid = std::fs::read_to_string(&grid_path).unwrap();
-    let tiers = textgrid_tiers(&grid);
+    let (json, tiers) = json_and_textgrid(&path, &[]);
     assert_eq!(
         tiers.iter().map(|t| t.0.as_str()).collect::<Vec<_>>(),
         ["emotion", "confidence"]
@@ -552,20 +554,7 @@ fn cli_writes_a_textgrid_tier_pair_for_each_side_of_a_call() {
         "call.wav",
         &common::syllables_on_the_left(Some(-20.0)),
     );
-    let grid_path = dir.path().join("call.TextGrid");
-    let out = ser_analyze(
-        &call,
-        &[
-            "--sides",
-            "--format",
-            "json",
-            "--textgrid",
-            grid_path.to_str().unwrap(),
-        ],
-    );
-    common::assert_succeeded(&out);
-    let sides: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let tiers = textgrid_tiers(&std::fs::read_to_string(&grid_path).unwrap());
+    let (sides, tiers) = json_and_textgrid(&call, &["--sides"]);
     let names: Vec<&str> = tiers.iter().map(|t| t.0.as_str()).collect();
     assert_eq!(
         names,
