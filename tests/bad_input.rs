@@ -102,6 +102,17 @@ fn a_codec_ser_does_not_decode_in_a_container_it_reads_says_so() {
         rejected(&path, "codec is none of those ser decodes"),
         ErrorKind::UnsupportedCodec(_)
     ));
+    // Speex in Ogg, named (symphonia's Ogg reader read it to its end and said only that the
+    // file ended, "file is truncated").
+    let path = common::fixture("unsupported/speex.ogg");
+    assert!(matches!(
+        rejected(&path, "unsupported audio codec: ogg: Speex is not decoded"),
+        ErrorKind::UnsupportedCodec(_)
+    ));
+    // So from a pipe too, not sent to read it from its path.
+    let piped = ser_audio::Decoder::from_reader("piped", std::fs::File::open(&path).unwrap());
+    let err = piped.err().unwrap();
+    assert!(matches!(err.kind, ErrorKind::UnsupportedCodec(_)), "{err}");
 }
 
 #[test]

@@ -208,11 +208,13 @@ def av_write(path, data, rate, container, codec, bit_rate=None, options=None,
 
 
 def unsupported_fixture():
-    """AC-3 in Matroska: a container ser reads around a codec it does not decode."""
+    """AC-3 in Matroska and Speex in Ogg: containers ser reads around codecs it does not decode."""
     folder = ROOT / "tests" / "fixtures" / "unsupported"
     folder.mkdir(parents=True, exist_ok=True)
     t = np.arange(12000) / 48000
     av_write(folder / "ac3.mka", (0.3 * np.sin(2 * np.pi * 440 * t))[:, None], 48000, "matroska", "ac3")
+    t = np.arange(4000) / 16000
+    av_write(folder / "speex.ogg", (0.3 * np.sin(2 * np.pi * 440 * t))[:, None], 16000, "ogg", "libspeex")
 
 
 def opus_fixture():
