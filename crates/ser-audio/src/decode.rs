@@ -132,9 +132,8 @@ impl Decoder {
             crate::registry::format_reader(mss).map_err(|e| match classify_probe_error(e) {
                 // The reader recognised its container but could not go back or forward in it.
                 ErrorKind::NotAudio => err(ErrorKind::NotAudio),
-                // A codec refused by name (in WAV, Speex in Ogg: the registry's "… is not
-                // decoded; convert it …") is refused so from a pipe too.
-                ErrorKind::UnsupportedCodec(why) if why.contains(" is not decoded") => {
+                // A codec refused by name (in WAV, Speex in Ogg) is refused so from a pipe too.
+                ErrorKind::UnsupportedCodec(why) if crate::registry::is_refusal(&why) => {
                     err(ErrorKind::UnsupportedCodec(why))
                 }
                 kind if !seekable => err(ErrorKind::NeedsFile(kind.to_string())),

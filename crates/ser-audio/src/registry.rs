@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use symphonia::core::codecs::registry::CodecRegistry;
 use symphonia::core::common::Tier;
-use symphonia::core::errors::{Error, Result};
+use symphonia::core::errors::{unsupported_error, Result};
 use symphonia::core::formats::probe::{Hint, Probe};
 use symphonia::core::formats::{FormatOptions, FormatReader};
 use symphonia::core::io::{MediaSourceStream, ReadBytes, SeekBuffered};
@@ -28,6 +28,33 @@ pub(crate) fn codecs() -> &'static CodecRegistry {
     &CODECS
 }
 
+/// What follows a codec's name in its [`refusal!`].
+macro_rules! not_decoded {
+    () => {
+        " is not decoded; convert it to PCM WAV (ffmpeg -i IN -c:a pcm_s16le OUT.wav)"
+    };
+}
+pub(crate) use not_decoded;
+
+/// The refusal of a stream of `$codec` in `$container` that no reader or decoder here reads:
+/// what it is, and how to make it readable (`wav: MP3 inside WAV (format tag 0x0055) is not
+/// decoded; convert it …`). [`is_refusal`] tells one.
+macro_rules! refusal {
+    ($container:literal, $codec:literal) => {
+        concat!($container, ": ", $codec, $crate::registry::not_decoded!())
+    };
+}
+pub(crate) use refusal;
+
+/// Whether a reader's error is a [`refusal!`], which holds wherever the stream comes from.
+pub(crate) fn is_refusal(why: &str) -> bool {
+    why.ends_with(not_decoded!())
+}
+
+/// Bytes of a stream's start looked at before symphonia's probe: eight raw GSM frames (264),
+/// and an Ogg page's header and segment table and its packet's first eight bytes (290).
+const HEAD_LEN: u64 = 27 + 255 + 8;
+
 /// The format reader of a stream: raw GSM frames, told by content before the probe (they have
 /// no header to probe for), or the reader that symphonia's probe finds. Speex in Ogg is refused
 /// by name first: symphonia's Ogg reader reads such a file to its end for a stream it knows,
@@ -35,13 +62,12 @@ pub(crate) fn codecs() -> &'static CodecRegistry {
 pub(crate) fn format_reader<'s>(
     mut mss: MediaSourceStream<'s>,
 ) -> Result<Box<dyn FormatReader + 's>> {
-    if holds_raw_frames(&mut mss)? {
+    let head = peek(&mut mss, HEAD_LEN)?;
+    if holds_raw_frames(&head) {
         return Ok(Box::new(GsmReader::raw(mss)));
     }
-    if opens_ogg_speex(&mut mss)? {
-        return Err(Error::Unsupported(
-            "ogg: Speex is not decoded; convert it to PCM WAV (ffmpeg -i IN -c:a pcm_s16le OUT.wav)",
-        ));
+    if opens_ogg_speex(&head) {
+        return unsupported_error(refusal!("ogg", "Speex"));
     }
     probe().probe(
         &Hint::new(),
@@ -63,13 +89,18 @@ fn probe() -> &'static Probe {
     &PROBE
 }
 
-/// Whether the stream is Ogg whose first packet opens a Speex stream (`"Speex   "`, after the
-/// first page's 27-byte header and its segment table). Leaves the stream where it was.
-fn opens_ogg_speex(mss: &mut MediaSourceStream<'_>) -> std::io::Result<bool> {
+/// The first `len` bytes of a stream (fewer if it is shorter); the stream stays where it was.
+fn peek(mss: &mut MediaSourceStream<'_>, len: u64) -> std::io::Result<Vec<u8>> {
     let start = mss.pos();
-    let mut head = Vec::with_capacity(27 + 255 + 8);
-    mss.by_ref().take(27 + 255 + 8).read_to_end(&mut head)?;
+    let mut head = Vec::with_capacity(len as usize);
+    mss.by_ref().take(len).read_to_end(&mut head)?;
     mss.seek_buffered(start);
+    Ok(head)
+}
+
+/// Whether a stream starting with `head` is Ogg whose first packet opens a Speex stream
+/// (`"Speex   "`, after the first page's 27-byte header and its segment table).
+fn opens_ogg_speex(head: &[u8]) -> bool {
     let packet = head.get(26).map(|&segments| 27 + usize::from(segments));
-    Ok(head.starts_with(b"OggS") && packet.and_then(|p| head.get(p..p + 8)) == Some(b"Speex   "))
+    head.starts_with(b"OggS") && packet.and_then(|p| head.get(p..p + 8)) == Some(b"Speex   ")
 }

@@ -3,13 +3,11 @@
 //! with the same four bits ([`holds_raw_frames`]), looked at before symphonia probes, whose
 //! probe can only match a stream by the bytes it starts with.
 
-use std::io::Read;
-
 use symphonia::core::common::FourCc;
 use symphonia::core::formats::{FormatId, FormatInfo};
-use symphonia::core::io::{MediaSourceStream, ReadBytes, SeekBuffered};
+use symphonia::core::io::MediaSourceStream;
 
-use super::frame::{looks_like_frames, Packing, FRAMES_LOOKED_AT};
+use super::frame::{looks_like_frames, Packing};
 use super::reader::{GsmReader, Layout};
 
 const INFO: FormatInfo = FormatInfo {
@@ -33,13 +31,8 @@ impl<'s> GsmReader<'s> {
     }
 }
 
-/// Whether the stream holds raw GSM frames: its first frames' signatures are read, and given
-/// back (the stream is where it was).
-pub(crate) fn holds_raw_frames(mss: &mut MediaSourceStream<'_>) -> std::io::Result<bool> {
-    let start = mss.pos();
-    let len = FRAMES_LOOKED_AT * Packing::Standard.unit_bytes();
-    let mut head = Vec::with_capacity(len);
-    mss.by_ref().take(len as u64).read_to_end(&mut head)?;
-    mss.seek_buffered(start);
-    Ok(looks_like_frames(&head))
+/// Whether a stream starting with `head` (at least its first eight frames' bytes, 264) holds
+/// raw GSM frames, by their signatures.
+pub(crate) fn holds_raw_frames(head: &[u8]) -> bool {
+    looks_like_frames(head)
 }

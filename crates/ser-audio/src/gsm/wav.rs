@@ -14,6 +14,7 @@ use symphonia::core::io::{MediaSourceStream, ReadBytes, ScopedStream};
 
 use super::frame::Packing;
 use super::reader::{GsmReader, Layout};
+use crate::registry::refusal;
 
 /// The WAV format tag of GSM 6.10.
 const WAVE_FORMAT_GSM610: u16 = 0x0031;
@@ -22,29 +23,21 @@ const WAVE_FORMAT_GSM610: u16 = 0x0031;
 /// µ-law, IMA ADPCM and WAVE_FORMAT_EXTENSIBLE.
 const SYMPHONIA_TAGS: [u16; 7] = [0x0001, 0x0002, 0x0003, 0x0006, 0x0007, 0x0011, 0xFFFE];
 
-/// The refusal of a WAV file of `$codec`: what it is, and how to make it readable.
-macro_rules! refusal {
-    ($codec:literal) => {
-        concat!(
-            "wav: ",
-            $codec,
-            " is not decoded; convert it to PCM WAV (ffmpeg -i IN -c:a pcm_s16le OUT.wav)"
-        )
-    };
-}
-
 /// Why a WAV file of a codec neither reader decodes is refused, by its format tag (mmreg.h).
 fn refusal(tag: u16) -> &'static str {
     match tag {
-        0x0010 => refusal!("OKI ADPCM (format tag 0x0010)"),
-        0x0017 => refusal!("Dialogic OKI ADPCM (format tag 0x0017)"),
-        0x0022 => refusal!("DSP Group TrueSpeech (format tag 0x0022)"),
-        0x0040 => refusal!("G.721 ADPCM (format tag 0x0040)"),
-        0x0045 => refusal!("G.726 ADPCM (format tag 0x0045)"),
-        0x0050 => refusal!("MPEG audio inside WAV (format tag 0x0050)"),
-        0x0055 => refusal!("MP3 inside WAV (format tag 0x0055)"),
-        0x0160..=0x0163 => refusal!("Windows Media Audio inside WAV"),
-        _ => refusal!("a codec ser does not know (see the fmt chunk's format tag)"),
+        0x0010 => refusal!("wav", "OKI ADPCM (format tag 0x0010)"),
+        0x0017 => refusal!("wav", "Dialogic OKI ADPCM (format tag 0x0017)"),
+        0x0022 => refusal!("wav", "DSP Group TrueSpeech (format tag 0x0022)"),
+        0x0040 => refusal!("wav", "G.721 ADPCM (format tag 0x0040)"),
+        0x0045 => refusal!("wav", "G.726 ADPCM (format tag 0x0045)"),
+        0x0050 => refusal!("wav", "MPEG audio inside WAV (format tag 0x0050)"),
+        0x0055 => refusal!("wav", "MP3 inside WAV (format tag 0x0055)"),
+        0x0160..=0x0163 => refusal!("wav", "Windows Media Audio inside WAV"),
+        _ => refusal!(
+            "wav",
+            "a codec ser does not know (see the fmt chunk's format tag)"
+        ),
     }
 }
 
