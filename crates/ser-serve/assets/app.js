@@ -292,9 +292,9 @@ $("record").onclick = async () => {
 
 // ---------- live mode ----------
 let live = null;
-const events = [];
 const WINDOW_S = 20;
-// Every message of the current live session, for saving: at four a second, 8 hours at most.
+// The messages of the current live session, drawn (the last WINDOW_S seconds) and saved: at
+// four a second, the last 8 hours.
 const session = { started: null, sample_rate: null, events: [] };
 const SESSION_MAX = 8 * 3600 * 4;
 saveAs($("save-live"), "live-session.emotions.json", () => session);
@@ -302,6 +302,7 @@ saveAs($("save-live"), "live-session.emotions.json", () => session);
 function drawTimeline() {
   const c = $("timeline"), g = c.getContext("2d");
   g.clearRect(0, 0, c.width, c.height);
+  const events = session.events.slice(-400);
   if (!events.length) return;
   const tEnd = events[events.length - 1].t_s, tStart = tEnd - WINDOW_S;
   const x = (t) => (t - tStart) / WINDOW_S * c.width;
@@ -339,8 +340,7 @@ $("live").onclick = async () => {
   ws.onmessage = (m) => {
     const e = JSON.parse(m.data);
     if (e.error) { status(`Live mode: ${e.error}`, true); return; }
-    events.push(e); if (events.length > 400) events.shift();
-    if (session.events.length < SESSION_MAX) session.events.push(e);
+    session.events.push(e); if (session.events.length > SESSION_MAX) session.events.shift();
     $("timeline-card").hidden = false;
     drawTimeline();
     if (e.speech) { showPrediction(e); status(`Live: ${e.label} (${(100 * e.confidence).toFixed(0)} %)`); }
