@@ -168,9 +168,9 @@ def format_fixtures():
         t = np.arange(int(0.25 * rate)) / rate
         tone = 0.5 * np.sin(2 * np.pi * 440.0 * t)
         data = np.stack([tone] + [0.5 * tone] * (channels - 1), axis=1)
-        by_ffmpeg = container.split("+")[0] in ("ipod", "webm", "caf")
+        container, *flags = container.split("+")  # "ipod+faststart": the muxer's movflags
+        by_ffmpeg = container in ("ipod", "webm", "caf")
         if by_ffmpeg:
-            container, *flags = container.split("+")
             movflags = {"movflags": "+".join(flags)} if flags else None
             av_write(FORMATS_DIR / name, data, rate, container, subtype, container_options=movflags)
         else:
