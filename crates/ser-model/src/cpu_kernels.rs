@@ -5,7 +5,8 @@
 //! default then: flex's generic pooling kernel (one bounds-checked window walk per output,
 //! indices always kept) took ~3.8 ms of the three blocks' pools, its im2col about as long as the convolutions' matrix
 //! products, and its LSTM (~20 tensor ops per time step and direction) ~2 ms. Here a block is
-//! one matrix product plus one fused pass (batch-norm, ReLU, pool), and the LSTM projects all
+//! three matrix products (one per horizontal tap, over a three-fold copy of the input instead of
+//! im2col's nine-fold one) plus one fused pass (batch-norm, ReLU, pool), and the LSTM projects all
 //! time steps' inputs in one matrix product, leaving only a 64×256 product per step.
 //!
 //! Both compute exactly what burn's layers compute (the tests compare them); the network uses
@@ -65,9 +66,8 @@ impl CpuNetwork {
 /// running statistics → ReLU → max-pool 2×2 or 2×1 (stride = size, an odd last row or column
 /// dropped), as burn's `Conv2d`, `BatchNorm` (inference), `Relu` and `MaxPool2d` compute it.
 ///
-/// The convolution is one matrix product of the weights `[C_out, C_in·9]` with the shifted
-/// copies of the input `[C_in·9, B·H·W]` (built row by row); batch-norm, ReLU and pooling are
-/// then one pass over its output.
+/// The convolution is three matrix products ([`ConvKernel::convolve`]); batch-norm, ReLU and
+/// pooling are then one pass over their sum.
 struct ConvKernel {
     /// `[C_out, C_in·9]`, row-major.
     weights: Vec<f32>,
@@ -117,26 +117,25 @@ impl ConvKernel {
     /// `x` is `[B, C_in, H, W]` row-major with those `dims`; the result is
     /// `[B, C_out, H/2, W/pool_width]` and its dims.
     fn forward(&self, x: &[f32], dims: [usize; 4]) -> (Vec<f32>, [usize; 4]) {
-        let [b, c_in, h, w] = dims;
+        let [b, _, h, w] = dims;
         let c_out = self.scale.len();
-        let cols = shifted_copies(x, dims);
-        let product = matmul(&self.weights, &cols, (c_out, c_in * 9, b * h * w));
+        let product = self.convolve(x, dims);
 
         let pw = self.pool_width;
-        let (oh, ow) = (h / 2, w / pw);
+        let (oh, ow, wp) = (h / 2, w / pw, w + 2);
         let mut out = vec![0.0f32; b * c_out * oh * ow];
         // The two rows a pool takes together, after the affine map (which may flip order, a
         // negative scale, so it comes before the pool). Done in two passes, rows then columns,
         // each of straight loops the compiler vectorises: one pass over the window's four
         // values took ~8 % of a one-core prediction.
         let mut rows = vec![0.0f32; pw * ow];
-        for (co, row) in product.chunks_exact(b * h * w).enumerate() {
+        for (co, row) in product.chunks_exact(b * h * wp).enumerate() {
             let (k, m) = (self.scale[co], self.shift[co]);
-            for (bi, plane) in row.chunks_exact(h * w).enumerate() {
+            for (bi, plane) in row.chunks_exact(h * wp).enumerate() {
                 let dest = &mut out[(bi * c_out + co) * oh * ow..][..oh * ow];
                 for (r, dest_row) in dest.chunks_exact_mut(ow).enumerate() {
-                    let top = &plane[2 * r * w..][..pw * ow];
-                    let bottom = &plane[(2 * r + 1) * w..][..pw * ow];
+                    let top = &plane[2 * r * wp..][..pw * ow];
+                    let bottom = &plane[(2 * r + 1) * wp..][..pw * ow];
                     for ((v, t), u) in rows.iter_mut().zip(top).zip(bottom) {
                         *v = (t * k + m).max(u * k + m);
                     }
@@ -158,6 +157,35 @@ impl ConvKernel {
         }
         (out, [b, c_out, oh, ow])
     }
+
+    /// The convolution without bias, `[C_out, B·H·(W+2)]` row-major: output `(co, b, y, x)`
+    /// at column `b·H·(W+2) + y·(W+2) + x` for `x < W`, the last two columns of each row
+    /// meaningless.
+    ///
+    /// Three products, one per horizontal tap `dx`, each of the weights' `(ci, dy)` columns
+    /// for that `dx` with the rows of [`row_shifts`] read `dx` columns on: the input is copied
+    /// three times instead of nine (the nine-fold copy was the largest buffer of a prediction,
+    /// 2.7 MB for the second block of a 3 s clip, and writing it took ~5 % of the time).
+    fn convolve(&self, x: &[f32], dims: [usize; 4]) -> Vec<f32> {
+        let [b, c_in, h, w] = dims;
+        let (c_out, n) = (self.scale.len(), b * h * (w + 2));
+        let rows = row_shifts(x, dims);
+        let mut product = Vec::with_capacity(c_out * n);
+        for dx in 0..3 {
+            let weights = View {
+                data: &self.weights[dx..],
+                shape: (c_out, 3 * c_in),
+                strides: (9 * c_in, 3),
+            };
+            let shifted = View {
+                data: &rows[dx..],
+                shape: (3 * c_in, n),
+                strides: (n + 2, 1),
+            };
+            product_into(&mut product, weights, shifted, dx > 0);
+        }
+        product
+    }
 }
 
 /// Multiply-adds from which a product is shared among rayon's threads: those of a batch of
@@ -165,48 +193,91 @@ impl ConvKernel {
 /// second core.
 const PARALLEL_PRODUCT: usize = 1 << 26;
 
+/// A matrix inside a slice: element `(i, j)` at `data[i * strides.0 + j * strides.1]`.
+#[derive(Clone, Copy)]
+struct View<'a> {
+    data: &'a [f32],
+    shape: (usize, usize),
+    strides: (usize, usize),
+}
+
+impl<'a> View<'a> {
+    /// A row-major `rows × cols` matrix filling `data`.
+    fn dense(data: &'a [f32], rows: usize, cols: usize) -> Self {
+        assert_eq!(data.len(), rows * cols, "matrix shape");
+        Self {
+            data,
+            shape: (rows, cols),
+            strides: (cols, 1),
+        }
+    }
+
+    /// Whether every element lies inside `data`.
+    fn fits(&self) -> bool {
+        let (rows, cols) = self.shape;
+        rows == 0
+            || cols == 0
+            || (rows - 1) * self.strides.0 + (cols - 1) * self.strides.1 < self.data.len()
+    }
+}
+
 /// The row-major product `[M, N]` of row-major `a` `[M, K]` and `b` `[K, N]`.
+fn matmul(a: &[f32], b: &[f32], (m, k, n): (usize, usize, usize)) -> Vec<f32> {
+    let mut c = Vec::with_capacity(m * n);
+    product_into(&mut c, View::dense(a, m, k), View::dense(b, k, n), false);
+    c
+}
+
+/// `dst = a · b` (`dst` emptied first) or, with `accumulate`, `dst += a · b` (`dst` holding
+/// the product's `M·N` values), row-major.
 ///
 /// Through the `gemm` crate (burn's flex backend uses it too), which reads a contiguous
 /// right-hand side without first copying it into panels as matrixmultiply does: with the
-/// zero-free im2col above, a one-core prediction took ~13 % less time than through ndarray.
+/// zero-free im2col of that time, a one-core prediction took ~13 % less time than through
+/// ndarray.
 /// Products from [`PARALLEL_PRODUCT`] multiply-adds on use all of rayon's threads.
-fn matmul(a: &[f32], b: &[f32], (m, k, n): (usize, usize, usize)) -> Vec<f32> {
-    assert!(a.len() == m * k && b.len() == k * n, "matmul shapes");
+fn product_into(dst: &mut Vec<f32>, a: View, b: View, accumulate: bool) {
+    let ((m, k), (k_b, n)) = (a.shape, b.shape);
+    assert!(k == k_b && a.fits() && b.fits(), "matmul shapes");
+    if accumulate {
+        assert_eq!(dst.len(), m * n, "matmul accumulates into a product");
+    } else {
+        dst.clear();
+        dst.reserve(m * n);
+    }
     let parallelism = if m * k * n >= PARALLEL_PRODUCT {
         gemm::Parallelism::Rayon(0)
     } else {
         gemm::Parallelism::None
     };
-    let mut c = Vec::with_capacity(m * n);
-    // SAFETY: the strides describe `a`, `b` and `c` as the row-major matrices checked above;
-    // with `read_dst` false gemm writes every element of `c` without reading it, so `c` may
-    // start uninitialised and holds `m * n` values afterwards.
+    // SAFETY: `fits` checked that the strides keep every element of `a` and `b` inside their
+    // slices, and `dst` has room for `m * n` values, row-major. Without `accumulate` gemm
+    // writes every element of `dst` without reading it (`read_dst` false), so it may start
+    // uninitialised and holds `m * n` values afterwards.
     unsafe {
         gemm::gemm(
             m,
             n,
             k,
-            c.as_mut_ptr(),
+            dst.as_mut_ptr(),
             1,
             n as isize,
-            false,
-            a.as_ptr(),
-            1,
-            k as isize,
-            b.as_ptr(),
-            1,
-            n as isize,
-            0.0,
+            accumulate,
+            a.data.as_ptr(),
+            a.strides.1 as isize,
+            a.strides.0 as isize,
+            b.data.as_ptr(),
+            b.strides.1 as isize,
+            b.strides.0 as isize,
+            1.0,
             1.0,
             false,
             false,
             false,
             parallelism,
         );
-        c.set_len(m * n);
+        dst.set_len(m * n);
     }
-    c
 }
 
 /// `[B, C, M, T]` → `[B, T, C·M]`: one feature vector per time step, as the network's
@@ -223,40 +294,34 @@ fn time_major(x: &[f32], [b, c, m, t]: [usize; 4]) -> Vec<f32> {
     out
 }
 
-/// The nine zero-padded shifts of each input channel, as rows of a `[C_in·9, B·H·W]` matrix:
-/// row `ci·9 + 3·dy + dx` holds `x[b, ci, y + dy - 1, x + dx - 1]` at column `b·H·W + y·W + x`.
-fn shifted_copies(x: &[f32], [b, c_in, h, w]: [usize; 4]) -> Vec<f32> {
-    // Appended row by row, padding included, rather than zeroed and then filled: this matrix
-    // is the largest buffer of a prediction (2.7 MB for the second block of a 3 s clip).
-    let mut cols = Vec::with_capacity(c_in * 9 * b * h * w);
+/// The three vertical shifts of each zero-padded input channel, as rows of a
+/// `[C_in·3, B·H·(W+2) + 2]` matrix: row `ci·3 + dy` holds `x[b, ci, y + dy - 1, x' - 1]` at
+/// column `b·H·(W+2) + y·(W+2) + x'` (zero where that is outside the input: `x'` is `0` or
+/// `W + 1`, or the row is above or below it). Reading a row `dx` columns on gives the shift
+/// by `(dy, dx)` for every `x' < W`; the two extra columns at the end keep the last read inside.
+fn row_shifts(x: &[f32], [b, c_in, h, w]: [usize; 4]) -> Vec<f32> {
+    let wp = w + 2;
+    // Appended row by row, padding included, rather than zeroed and then filled.
+    let mut rows = Vec::with_capacity(c_in * 3 * (b * h * wp + 2));
     for ci in 0..c_in {
         for dy in 0..3 {
-            for dx in 0..3 {
-                for bi in 0..b {
-                    let plane = &x[(bi * c_in + ci) * h * w..][..h * w];
-                    for y in 0..h {
-                        let Some(src_y) = (y + dy).checked_sub(1).filter(|&v| v < h) else {
-                            cols.resize(cols.len() + w, 0.0);
-                            continue;
-                        };
-                        let src = &plane[src_y * w..][..w];
-                        match dx {
-                            0 => {
-                                cols.push(0.0);
-                                cols.extend_from_slice(&src[..w - 1]);
-                            }
-                            1 => cols.extend_from_slice(src),
-                            _ => {
-                                cols.extend_from_slice(&src[1..]);
-                                cols.push(0.0);
-                            }
+            for bi in 0..b {
+                let plane = &x[(bi * c_in + ci) * h * w..][..h * w];
+                for y in 0..h {
+                    match (y + dy).checked_sub(1).filter(|&v| v < h) {
+                        Some(src_y) => {
+                            rows.push(0.0);
+                            rows.extend_from_slice(&plane[src_y * w..][..w]);
+                            rows.push(0.0);
                         }
+                        None => rows.resize(rows.len() + wp, 0.0),
                     }
                 }
             }
+            rows.extend_from_slice(&[0.0, 0.0]);
         }
     }
-    cols
+    rows
 }
 
 /// One direction's weights with the four gates side by side (input, forget, output, cell).

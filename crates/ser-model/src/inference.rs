@@ -617,7 +617,7 @@ mod tests {
             .unwrap();
         assert_eq!(once.config(), plain.config());
         assert_same(
-            &once.predict_clips(&[clip.clone()])[0],
+            &once.predict_clips(std::slice::from_ref(&clip))[0],
             &plain.predict_clips(&[clip])[0],
         );
         // Written in config.json only when set.
