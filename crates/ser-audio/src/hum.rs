@@ -452,8 +452,11 @@ impl HumStream {
 
     /// Appends to `out` the segments that the next piece completes, freed of hum.
     pub fn push(&mut self, piece: &[f32], out: &mut Vec<f32>) {
-        self.pending.extend_from_slice(piece);
         let segment = (SEGMENT_S * self.rate as f64) as usize;
+        // Room for a segment at once, rather than grown (and copied) piece by piece.
+        self.pending
+            .reserve(segment.saturating_sub(self.pending.len()));
+        self.pending.extend_from_slice(piece);
         while self.pending.len() >= segment {
             self.give_out(segment, out);
             // The history of the next segment: the last seconds of this one and what came
@@ -476,7 +479,13 @@ impl HumStream {
     }
 
     /// Gives out the first `n` pending samples, measured with the history before them.
-    fn give_out(&self, n: usize, out: &mut Vec<f32>) {
+    fn give_out(&mut self, n: usize, out: &mut Vec<f32>) {
+        if out.is_empty() && self.history.is_empty() && n == self.pending.len() {
+            // A recording of one segment: cleaned where it is and given out, not copied.
+            *out = std::mem::take(&mut self.pending);
+            remove_hum(out, self.rate);
+            return;
+        }
         let mut span = Vec::with_capacity(self.history.len() + n);
         span.extend_from_slice(&self.history);
         span.extend_from_slice(&self.pending[..n]);
