@@ -162,6 +162,40 @@ fn truncated_inside_the_header() {
 }
 
 #[test]
+fn a_damaged_rf64_or_wave64_header_says_what_is_wrong_from_a_file_and_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let rf64 = std::fs::read(common::fixture("formats/rf64_s24.wav")).unwrap();
+    let w64 = std::fs::read(common::fixture("formats/float32.w64")).unwrap();
+    let fmt_at = rf64.windows(4).position(|w| w == b"fmt ").unwrap();
+    let mut no_format = rf64.clone();
+    no_format[fmt_at..fmt_at + 4].copy_from_slice(b"fmx ");
+    for (name, bytes, reason) in [
+        (
+            "cut.wav",
+            &rf64[..fmt_at + 10],
+            "file is truncated: the file ends inside its header",
+        ),
+        (
+            "cut.w64",
+            &w64[..60],
+            "file is truncated: the file ends inside its header",
+        ),
+        (
+            "no_format.wav",
+            &no_format[..],
+            "invalid audio header: rf64: no format chunk before the data",
+        ),
+    ] {
+        let path = temp_file(&dir, name, bytes);
+        let kind = rejected(&path, reason);
+        // The header is read in order: from a pipe the same, not sent to give the file's path.
+        let piped = ser_audio::Decoder::from_reader("piped", std::io::Cursor::new(bytes.to_vec()));
+        let err = piped.err().unwrap();
+        assert_eq!(err.kind.to_string(), kind.to_string(), "{name}");
+    }
+}
+
+#[test]
 fn header_declaring_4_gb_of_data_is_truncated_not_allocated() {
     let dir = tempfile::tempdir().unwrap();
     let bytes = wav_bytes(

@@ -146,6 +146,9 @@ def format_fixtures():
         ("opus.ogg", 48000, 2, "OGG", "OPUS"),
         ("pcm_s16be.aiff", 22050, 2, "AIFF", "PCM_16"),
         ("pcm_s24be.caf", 32000, 1, "CAF", "PCM_24"),
+        # WAV with 64-bit sizes: RF64 (as broadcast recorders write past 4 GiB) and Wave64.
+        ("rf64_s24.wav", 44100, 2, "RF64", "PCM_24"),
+        ("float32.w64", 22050, 1, "W64", "FLOAT"),
         # Telephony: G.711 µ-law and A-law at 8 kHz, as call recorders write them; ADPCM.
         ("mulaw.wav", 8000, 1, "WAV", "ULAW"),
         ("alaw.wav", 8000, 1, "WAV", "ALAW"),

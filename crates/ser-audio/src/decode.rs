@@ -128,17 +128,17 @@ impl Decoder {
         let err = |kind| AudioError::new(&name, kind);
         let seekable = source.is_seekable();
         let mss = MediaSourceStream::new(source, Default::default());
-        let format =
-            crate::registry::format_reader(mss).map_err(|e| match classify_probe_error(e) {
+        let format = crate::registry::format_reader(mss).map_err(|e| {
+            // A codec refused by name (in WAV, Speex in Ogg) and a damaged RF64 or Wave64
+            // header are so from a pipe too.
+            let in_order = crate::registry::holds_from_a_pipe(&e);
+            match classify_probe_error(e) {
                 // The reader recognised its container but could not go back or forward in it.
                 ErrorKind::NotAudio => err(ErrorKind::NotAudio),
-                // A codec refused by name (in WAV, Speex in Ogg) is refused so from a pipe too.
-                ErrorKind::UnsupportedCodec(why) if crate::registry::is_refusal(&why) => {
-                    err(ErrorKind::UnsupportedCodec(why))
-                }
-                kind if !seekable => err(ErrorKind::NeedsFile(kind.to_string())),
+                kind if !seekable && !in_order => err(ErrorKind::NeedsFile(kind.to_string())),
                 kind => err(kind),
-            })?;
+            }
+        })?;
         let track = format
             .default_track(TrackType::Audio)
             .ok_or_else(|| err(ErrorKind::NotAudio))?;
@@ -392,6 +392,9 @@ fn classify_probe_error(e: SymError) -> ErrorKind {
         SymError::Unsupported(why) => ErrorKind::UnsupportedCodec(why.to_string()),
         SymError::IoError(e) if e.kind() == IoKind::UnexpectedEof => {
             ErrorKind::Truncated("the file ends inside its header".into())
+        }
+        SymError::IoError(e) if e.kind() == IoKind::InvalidData => {
+            ErrorKind::BadHeader(e.to_string())
         }
         SymError::IoError(e) => ErrorKind::Io(e),
         SymError::LimitError(why) => ErrorKind::BadHeader(why.to_string()),

@@ -2,7 +2,7 @@
 //!
 //! The pipeline is `decode` (WAV, AIFF, CAF, FLAC, MP3, AAC and ALAC in MP4/M4A cut as its
 //! edit list says, Vorbis in Ogg, WebM or Matroska via symphonia, Opus by `opus`, GSM 6.10 in
-//! WAV by `gsm`; detected by content)
+//! WAV by `gsm`, RF64 and Wave64 by `wav64`; detected by content)
 //! → mix down to mono (mean of channels) → remove mains hum ([`remove_hum`]) → remove its DC
 //! offset ([`DcBlocker`]) → `resample` (band-limited, rubato's FFT resampler)
 //! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional
@@ -38,6 +38,7 @@ mod resample;
 mod resampled;
 mod silence;
 mod trim;
+mod wav64;
 mod windows;
 
 pub use dc::DcBlocker;

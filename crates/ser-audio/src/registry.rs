@@ -1,12 +1,12 @@
 //! The format readers and codecs [`crate::Decoder`] uses: symphonia's, and beside them the
-//! ones this crate adds (Opus, GSM 6.10 in WAV and raw).
+//! ones this crate adds (Opus, GSM 6.10 in WAV and raw, WAV with 64-bit sizes).
 
 use std::io::Read;
 use std::sync::LazyLock;
 
 use symphonia::core::codecs::registry::CodecRegistry;
 use symphonia::core::common::Tier;
-use symphonia::core::errors::{unsupported_error, Result};
+use symphonia::core::errors::{unsupported_error, Error, Result};
 use symphonia::core::formats::probe::{Hint, Probe};
 use symphonia::core::formats::{FormatOptions, FormatReader};
 use symphonia::core::io::{MediaSourceStream, ReadBytes, SeekBuffered};
@@ -15,6 +15,7 @@ use symphonia::core::meta::MetadataOptions;
 use crate::codec::Registered;
 use crate::gsm::{holds_raw_frames, GsmDecoder, GsmReader};
 use crate::opus::OpusDecoder;
+use crate::wav64::{is_header_error, opens_wav64, RiffView};
 
 /// symphonia's codecs plus Opus and GSM 6.10.
 pub(crate) fn codecs() -> &'static CodecRegistry {
@@ -51,6 +52,17 @@ pub(crate) fn is_refusal(why: &str) -> bool {
     why.ends_with(not_decoded!())
 }
 
+/// Whether [`format_reader`]'s error holds from a pipe as from a file: a [`refusal!`], or what
+/// is wrong with a header this crate reads in order ([`crate::wav64`]). Other readers may have
+/// failed for want of seeking.
+pub(crate) fn holds_from_a_pipe(e: &Error) -> bool {
+    match e {
+        Error::Unsupported(why) => is_refusal(why),
+        Error::IoError(e) => is_header_error(e),
+        _ => false,
+    }
+}
+
 /// Bytes of a stream's start looked at before symphonia's probe: eight raw GSM frames (264),
 /// and an Ogg page's header and segment table and its packet's first eight bytes (290).
 const HEAD_LEN: u64 = 27 + 255 + 8;
@@ -63,6 +75,16 @@ pub(crate) fn format_reader<'s>(
     mut mss: MediaSourceStream<'s>,
 ) -> Result<Box<dyn FormatReader + 's>> {
     let head = peek(&mut mss, HEAD_LEN)?;
+    if opens_wav64(&head) {
+        let view = RiffView::new(mss)?;
+        let mss = MediaSourceStream::new(Box::new(view), Default::default());
+        return probe().probe(
+            &Hint::new(),
+            mss,
+            FormatOptions::default(),
+            MetadataOptions::default(),
+        );
+    }
     if holds_raw_frames(&head) {
         return Ok(Box::new(GsmReader::raw(mss)));
     }
