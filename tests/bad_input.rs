@@ -113,6 +113,20 @@ fn a_codec_ser_does_not_decode_in_a_container_it_reads_says_so() {
     let piped = ser_audio::Decoder::from_reader("piped", std::fs::File::open(&path).unwrap());
     let err = piped.err().unwrap();
     assert!(matches!(err.kind, ErrorKind::UnsupportedCodec(_)), "{err}");
+    // G.721 ADPCM in Sun AU, named (ser reads AU around PCM, floats and G.711).
+    let path = common::fixture("unsupported/g721.au");
+    assert!(matches!(
+        rejected(
+            &path,
+            "unsupported audio codec: au: G.72x ADPCM (encoding 23) is not decoded"
+        ),
+        ErrorKind::UnsupportedCodec(_)
+    ));
+    let piped = ser_audio::Decoder::from_reader("piped", std::fs::File::open(&path).unwrap());
+    assert!(matches!(
+        piped.err().unwrap().kind,
+        ErrorKind::UnsupportedCodec(_)
+    ));
 }
 
 #[test]

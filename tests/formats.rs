@@ -113,6 +113,28 @@ fn every_format_but_mp4_indexed_last_and_caf_decodes_from_a_pipe_as_from_its_fil
 }
 
 #[test]
+fn containers_read_through_a_header_of_ours_go_by_their_own_names() {
+    for (file, container, codec) in [
+        ("rf64_s24.wav", "rf64", "pcm_s24le"),
+        ("float32.w64", "w64", "pcm_f32le"),
+        ("pcm_s16.au", "au", "pcm_s16be"),
+        ("mulaw.au", "au", "pcm_mulaw"),
+        ("pcm_s16le.sph", "sphere", "pcm_s16le"),
+        ("pcm_s24be.sph", "sphere", "pcm_s24be"),
+    ] {
+        let info = Decoder::open(common::fixture(&format!("formats/{file}")))
+            .unwrap()
+            .info()
+            .clone();
+        assert_eq!(
+            (info.container.as_str(), info.codec.as_str()),
+            (container, codec),
+            "{file}"
+        );
+    }
+}
+
+#[test]
 fn a_directory_walk_finds_every_format_that_decodes() {
     let dir = common::fixture("formats");
     let found = ser_audio::find_audio_files(&dir).unwrap();

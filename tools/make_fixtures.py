@@ -149,6 +149,13 @@ def format_fixtures():
         # WAV with 64-bit sizes: RF64 (as broadcast recorders write past 4 GiB) and Wave64.
         ("rf64_s24.wav", 44100, 2, "RF64", "PCM_24"),
         ("float32.w64", 22050, 1, "W64", "FLOAT"),
+        # Sun AU (big-endian) and NIST SPHERE (LDC's corpora; either byte order, "+LITTLE").
+        ("pcm_s16.au", 22050, 2, "AU", "PCM_16"),
+        ("mulaw.au", 8000, 1, "AU", "ULAW"),
+        ("float32.au", 16000, 1, "AU", "FLOAT"),
+        ("pcm_s16le.sph", 16000, 1, "NIST+LITTLE", "PCM_16"),
+        ("pcm_s24be.sph", 44100, 2, "NIST+BIG", "PCM_24"),
+        ("mulaw.sph", 8000, 2, "NIST", "ULAW"),
         # Telephony: G.711 µ-law and A-law at 8 kHz, as call recorders write them; ADPCM.
         ("mulaw.wav", 8000, 1, "WAV", "ULAW"),
         ("alaw.wav", 8000, 1, "WAV", "ALAW"),
@@ -171,13 +178,15 @@ def format_fixtures():
         t = np.arange(int(0.25 * rate)) / rate
         tone = 0.5 * np.sin(2 * np.pi * 440.0 * t)
         data = np.stack([tone] + [0.5 * tone] * (channels - 1), axis=1)
-        container, *flags = container.split("+")  # "ipod+faststart": the muxer's movflags
+        # "ipod+faststart": the muxer's movflags; "NIST+BIG": libsndfile's byte order.
+        container, *flags = container.split("+")
         by_ffmpeg = container in ("ipod", "webm", "caf")
         if by_ffmpeg:
             movflags = {"movflags": "+".join(flags)} if flags else None
             av_write(FORMATS_DIR / name, data, rate, container, subtype, container_options=movflags)
         else:
-            sf.write(FORMATS_DIR / name, data, rate, format=container, subtype=subtype)
+            endian = flags[0] if flags else "FILE"
+            sf.write(FORMATS_DIR / name, data, rate, format=container, subtype=subtype, endian=endian)
         listing.append({"file": name, "sample_rate": rate, "channels": channels,
                         "frames": len(t), "lossy": subtype in ("VORBIS", "MPEG_LAYER_III", "OPUS", "ULAW", "ALAW",
                                                          "IMA_ADPCM", "MS_ADPCM", "GSM610")
@@ -211,13 +220,16 @@ def av_write(path, data, rate, container, codec, bit_rate=None, options=None,
 
 
 def unsupported_fixture():
-    """AC-3 in Matroska and Speex in Ogg: containers ser reads around codecs it does not decode."""
+    """AC-3 in Matroska, Speex in Ogg and G.721 in AU: containers ser reads around codecs it does
+    not decode."""
     folder = ROOT / "tests" / "fixtures" / "unsupported"
     folder.mkdir(parents=True, exist_ok=True)
     t = np.arange(12000) / 48000
     av_write(folder / "ac3.mka", (0.3 * np.sin(2 * np.pi * 440 * t))[:, None], 48000, "matroska", "ac3")
     t = np.arange(4000) / 16000
     av_write(folder / "speex.ogg", (0.3 * np.sin(2 * np.pi * 440 * t))[:, None], 16000, "ogg", "libspeex")
+    t = np.arange(2000) / 8000
+    sf.write(folder / "g721.au", 0.3 * np.sin(2 * np.pi * 440 * t), 8000, format="AU", subtype="G721_32")
 
 
 def opus_fixture():

@@ -128,7 +128,7 @@ impl Decoder {
         let err = |kind| AudioError::new(&name, kind);
         let seekable = source.is_seekable();
         let mss = MediaSourceStream::new(source, Default::default());
-        let format = crate::registry::format_reader(mss).map_err(|e| {
+        let opened = crate::registry::format_reader(mss).map_err(|e| {
             // A codec refused by name (in WAV, Speex in Ogg) and a damaged RF64 or Wave64
             // header are so from a pipe too.
             let in_order = crate::registry::holds_from_a_pipe(&e);
@@ -139,6 +139,7 @@ impl Decoder {
                 kind => err(kind),
             }
         })?;
+        let (format, container) = (opened.reader, opened.container);
         let track = format
             .default_track(TrackType::Audio)
             .ok_or_else(|| err(ErrorKind::NotAudio))?;
@@ -157,7 +158,7 @@ impl Decoder {
             return Err(err(ErrorKind::UnsupportedCodec(format!(
                 "the {} stream's codec is none of those ser decodes (PCM, ADPCM, GSM 6.10, \
                  FLAC, MP3, AAC, ALAC, Vorbis, Opus)",
-                format.format_info().short_name
+                container
             ))));
         }
 
@@ -184,7 +185,7 @@ impl Decoder {
             .make_audio_decoder(&params, &AudioDecoderOptions::default())
             .map_err(|e| err(classify_stream_error(e)))?;
         let info = SourceInfo {
-            container: format.format_info().short_name.to_string(),
+            container: container.to_string(),
             codec: decoder.codec_info().short_name.to_string(),
             sample_rate,
             channels,
@@ -395,6 +396,9 @@ fn classify_probe_error(e: SymError) -> ErrorKind {
         }
         SymError::IoError(e) if e.kind() == IoKind::InvalidData => {
             ErrorKind::BadHeader(e.to_string())
+        }
+        SymError::IoError(e) if e.kind() == IoKind::Unsupported => {
+            ErrorKind::UnsupportedCodec(e.to_string())
         }
         SymError::IoError(e) => ErrorKind::Io(e),
         SymError::LimitError(why) => ErrorKind::BadHeader(why.to_string()),

@@ -2,7 +2,8 @@
 //!
 //! The pipeline is `decode` (WAV, AIFF, CAF, FLAC, MP3, AAC and ALAC in MP4/M4A cut as its
 //! edit list says, Vorbis in Ogg, WebM or Matroska via symphonia, Opus by `opus`, GSM 6.10 in
-//! WAV by `gsm`, RF64 and Wave64 by `wav64`; detected by content)
+//! WAV by `gsm`; RF64 and Wave64, Sun AU and NIST SPHERE shown to symphonia as the WAV or AIFC
+//! they hold, by `header_view`; detected by content)
 //! → mix down to mono (mean of channels) → remove mains hum ([`remove_hum`]) → remove its DC
 //! offset ([`DcBlocker`]) → `resample` (band-limited, rubato's FFT resampler)
 //! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional
@@ -21,6 +22,7 @@
 //! # Ok::<(), ser_audio::AudioError>(())
 //! ```
 
+mod au;
 mod codec;
 mod dc;
 mod decode;
@@ -28,8 +30,10 @@ mod error;
 mod files;
 mod fit;
 mod gsm;
+mod header_view;
 mod hum;
 mod load;
+mod made_headers;
 mod mono_stream;
 mod mp4_edit;
 mod opus;
@@ -37,6 +41,7 @@ mod registry;
 mod resample;
 mod resampled;
 mod silence;
+mod sphere;
 mod trim;
 mod wav64;
 mod windows;

@@ -1,7 +1,8 @@
 //! The format readers and codecs [`crate::Decoder`] uses: symphonia's, and beside them the
-//! ones this crate adds (Opus, GSM 6.10 in WAV and raw, WAV with 64-bit sizes).
+//! ones this crate adds (Opus, GSM 6.10 in WAV and raw), and the containers it shows them
+//! through a header of their own (WAV with 64-bit sizes, AU, SPHERE).
 
-use std::io::Read;
+use std::io::{self, Read};
 use std::sync::LazyLock;
 
 use symphonia::core::codecs::registry::CodecRegistry;
@@ -12,10 +13,13 @@ use symphonia::core::formats::{FormatOptions, FormatReader};
 use symphonia::core::io::{MediaSourceStream, ReadBytes, SeekBuffered};
 use symphonia::core::meta::MetadataOptions;
 
+use crate::au::opens_au;
 use crate::codec::Registered;
 use crate::gsm::{holds_raw_frames, GsmDecoder, GsmReader};
+use crate::header_view::{is_header_error, HeaderView, Shown};
 use crate::opus::OpusDecoder;
-use crate::wav64::{is_header_error, opens_wav64, RiffView};
+use crate::sphere::opens_sphere;
+use crate::wav64::container as wav64_container;
 
 /// symphonia's codecs plus Opus and GSM 6.10.
 pub(crate) fn codecs() -> &'static CodecRegistry {
@@ -53,8 +57,8 @@ pub(crate) fn is_refusal(why: &str) -> bool {
 }
 
 /// Whether [`format_reader`]'s error holds from a pipe as from a file: a [`refusal!`], or what
-/// is wrong with a header this crate reads in order ([`crate::wav64`]). Other readers may have
-/// failed for want of seeking.
+/// is wrong with a header this crate reads in order ([`crate::header_view`]). Other readers
+/// may have failed for want of seeking.
 pub(crate) fn holds_from_a_pipe(e: &Error) -> bool {
     match e {
         Error::Unsupported(why) => is_refusal(why),
@@ -67,36 +71,59 @@ pub(crate) fn holds_from_a_pipe(e: &Error) -> bool {
 /// and an Ogg page's header and segment table and its packet's first eight bytes (290).
 const HEAD_LEN: u64 = 27 + 255 + 8;
 
+/// A stream's format reader, and the container it reads.
+pub(crate) struct Opened<'s> {
+    pub(crate) reader: Box<dyn FormatReader + 's>,
+    /// The container's short name: the reader's, or that of a container shown to it through a
+    /// header of its own (`rf64`, `w64`, `au`, `sphere`).
+    pub(crate) container: &'static str,
+}
+
 /// The format reader of a stream: raw GSM frames, told by content before the probe (they have
-/// no header to probe for), or the reader that symphonia's probe finds. Speex in Ogg is refused
-/// by name first: symphonia's Ogg reader reads such a file to its end for a stream it knows,
-/// and then says only that the file ended.
-pub(crate) fn format_reader<'s>(
-    mut mss: MediaSourceStream<'s>,
-) -> Result<Box<dyn FormatReader + 's>> {
+/// no header to probe for), symphonia's WAV or AIFF reader behind a header made here for the
+/// containers of [`header_reader`], or the reader that symphonia's probe finds. Speex in Ogg is
+/// refused by name first: symphonia's Ogg reader reads such a file to its end for a stream it
+/// knows, and then says only that the file ended.
+pub(crate) fn format_reader<'s>(mut mss: MediaSourceStream<'s>) -> Result<Opened<'s>> {
     let head = peek(&mut mss, HEAD_LEN)?;
-    if opens_wav64(&head) {
-        let view = RiffView::new(mss)?;
-        let mss = MediaSourceStream::new(Box::new(view), Default::default());
-        return probe().probe(
-            &Hint::new(),
-            mss,
-            FormatOptions::default(),
-            MetadataOptions::default(),
-        );
-    }
-    if holds_raw_frames(&head) {
-        return Ok(Box::new(GsmReader::raw(mss)));
-    }
-    if opens_ogg_speex(&head) {
-        return unsupported_error(refusal!("ogg", "Speex"));
-    }
-    probe().probe(
+    let (mss, shown_as) = match header_reader(&head) {
+        Some((container, read)) => {
+            let view = HeaderView::new(mss, read)?;
+            let mss = MediaSourceStream::new(Box::new(view), Default::default());
+            (mss, Some(container))
+        }
+        None if holds_raw_frames(&head) => {
+            let reader = Box::new(GsmReader::raw(mss));
+            let container = reader.format_info().short_name;
+            return Ok(Opened { reader, container });
+        }
+        None if opens_ogg_speex(&head) => return unsupported_error(refusal!("ogg", "Speex")),
+        None => (mss, None),
+    };
+    let reader = probe().probe(
         &Hint::new(),
         mss,
         FormatOptions::default(),
         MetadataOptions::default(),
-    )
+    )?;
+    let container = shown_as.unwrap_or(reader.format_info().short_name);
+    Ok(Opened { reader, container })
+}
+
+/// The container a stream starting with `head` is, and the reader of its header for a
+/// [`HeaderView`], where it is one that symphonia does not read but one of its readers decodes:
+/// RF64, BW64 and Wave64, AU, SPHERE.
+type HeaderReader<'s> = fn(&mut MediaSourceStream<'s>) -> io::Result<Shown>;
+fn header_reader<'s>(head: &[u8]) -> Option<(&'static str, HeaderReader<'s>)> {
+    if let Some(container) = wav64_container(head) {
+        Some((container, crate::wav64::read))
+    } else if opens_au(head) {
+        Some(("au", crate::au::read))
+    } else if opens_sphere(head) {
+        Some(("sphere", crate::sphere::read))
+    } else {
+        None
+    }
 }
 
 /// symphonia's format readers, with the GSM 6.10 WAV reader asked first: it claims only the

@@ -1,0 +1,243 @@
+//! NIST SPHERE (`.sph`, `.wv1`): an ASCII header (`NIST_1A`, its size, then `name -type
+//! value` lines up to `end_head`) followed by the samples; the format of LDC's speech corpora
+//! (TIMIT, Switchboard, Fisher, CALLHOME, LDC's Emotional Prosody). symphonia does not read it.
+//!
+//! [`read`] shows uncompressed data to symphonia's readers as what they are: little-endian PCM
+//! and G.711 µ-law and A-law as WAV, big-endian PCM as AIFC. Shorten-compressed SPHERE (many
+//! LDC releases) is refused by name, with the command that converts it.
+
+use std::io::{self, Read};
+
+use symphonia::core::io::MediaSource;
+
+use crate::header_view::{invalid, unsupported, Shown};
+use crate::made_headers::{aifc, riff, riff_format, WavCoding};
+
+/// The first line of a SPHERE header.
+const MAGIC: &[u8] = b"NIST_1A\n";
+/// Largest header read (LDC's are 1024 bytes).
+const MAX_HEADER: usize = 1 << 16;
+
+/// Whether a stream starting with `head` is NIST SPHERE.
+pub(crate) fn opens_sphere(head: &[u8]) -> bool {
+    head.starts_with(MAGIC)
+}
+
+/// The fields of a SPHERE header that say how its samples are stored.
+#[derive(Debug, PartialEq)]
+struct Fields {
+    rate: u32,
+    channels: u16,
+    bytes_per_sample: u16,
+    /// `sample_coding`: `pcm` when absent.
+    coding: String,
+    /// `sample_byte_format` puts the most significant byte first (`10`, `3210`).
+    big_endian: bool,
+    /// `sample_count`: samples per channel, when given.
+    samples: Option<u64>,
+}
+
+impl Fields {
+    /// The fields of the header's `name -type value` lines up to `end_head`.
+    fn parse(text: &str) -> io::Result<Self> {
+        let mut rate = None;
+        let mut channels = 1u16;
+        let mut bytes_per_sample = None;
+        let mut coding = "pcm".to_string();
+        let mut big_endian = false;
+        let mut samples = None;
+        for line in text.lines().skip(2) {
+            let mut parts = line.split_whitespace();
+            let (Some(name), Some(_kind)) = (parts.next(), parts.next()) else {
+                if line.trim() == "end_head" {
+                    break;
+                }
+                continue;
+            };
+            let value = parts.next().unwrap_or("");
+            let number = || {
+                value
+                    .parse::<u64>()
+                    .map_err(|_| invalid(format!("sphere: {name} is {value:?}, not a number")))
+            };
+            match name {
+                "sample_rate" => {
+                    // Some writers give the rate as a real (`-r 16000.000000`).
+                    let hz = value.parse::<f64>().ok().filter(|r| (1.0..1e7).contains(r));
+                    rate = Some(
+                        hz.ok_or_else(|| invalid(format!("sphere: sample_rate {value}")))? as u32,
+                    );
+                }
+                "channel_count" => {
+                    channels = u16::try_from(number()?)
+                        .map_err(|_| invalid(format!("sphere: {value} channels")))?;
+                }
+                "sample_n_bytes" => bytes_per_sample = Some(number()?),
+                "sample_coding" => coding = value.to_ascii_lowercase(),
+                // The bytes' order of significance: "01" or "0123" little-endian, "10" or
+                // "3210" big-endian.
+                "sample_byte_format" => big_endian = value.bytes().next() > value.bytes().last(),
+                "sample_count" => samples = Some(number()?),
+                _ => {}
+            }
+        }
+        let rate = rate.ok_or_else(|| invalid("sphere: no sample_rate".into()))?;
+        let bytes_per_sample = match bytes_per_sample {
+            Some(n @ 1..=4) => n as u16,
+            Some(n) => return Err(invalid(format!("sphere: {n} bytes per sample"))),
+            // G.711 needs no field to say so.
+            None if coding != "pcm" => 1,
+            None => return Err(invalid("sphere: no sample_n_bytes".into())),
+        };
+        Ok(Self {
+            rate,
+            channels,
+            bytes_per_sample,
+            coding,
+            big_endian,
+            samples,
+        })
+    }
+
+    /// The header to show for `data_len` bytes of these samples (`None`: to the end).
+    fn shown_header(&self, data_len: Option<u64>) -> io::Result<Vec<u8>> {
+        let (channels, rate, bits) = (self.channels, self.rate, 8 * self.bytes_per_sample);
+        let wav = |coding| Ok(riff(&riff_format(coding, channels, rate, bits), data_len));
+        match (self.coding.as_str(), self.bytes_per_sample) {
+            (coding, _) if coding.contains("shorten") || coding.contains("wavpack") => {
+                Err(unsupported(format!(
+                    "sphere: compressed samples ({coding}) are not decoded; convert them to PCM \
+                     WAV (sph2pipe -f wav IN OUT.wav)"
+                )))
+            }
+            ("ulaw" | "mu-law", 1) => wav(WavCoding::MuLaw),
+            ("alaw", 1) => wav(WavCoding::ALaw),
+            // WAV's 8-bit PCM is unsigned, AIFF's signed as SPHERE's.
+            ("pcm", 2..) if !self.big_endian => wav(WavCoding::Pcm),
+            ("pcm", _) => match data_len {
+                Some(len) => Ok(aifc(b"NONE", channels, rate, bits, len)),
+                None => Err(unsupported(
+                    "sphere: big-endian samples of unknown length cannot be read from a pipe; \
+                     give the file's path"
+                        .into(),
+                )),
+            },
+            (coding, n) => Err(unsupported(format!(
+                "sphere: {coding} samples of {n} bytes are not decoded; convert them to PCM WAV \
+                 (sph2pipe -f wav IN OUT.wav)"
+            ))),
+        }
+    }
+}
+
+/// Reads a SPHERE stream's header (which [`opens_sphere`] recognised) from its start up to its
+/// data: the header to show, and where the data are.
+pub(crate) fn read<S: Read + MediaSource>(source: &mut S) -> io::Result<Shown> {
+    let mut start = [0u8; 16];
+    source.read_exact(&mut start)?;
+    let size = std::str::from_utf8(&start[8..])
+        .ok()
+        .and_then(|s| s.trim().parse::<usize>().ok())
+        .filter(|n| (16..=MAX_HEADER).contains(n))
+        .ok_or_else(|| invalid("sphere: no header size on its second line".into()))?;
+    let mut text = start.to_vec();
+    text.resize(size, 0);
+    source.read_exact(&mut text[16..])?;
+    let fields = Fields::parse(&String::from_utf8_lossy(&text))?;
+    let data_start = size as u64;
+    let held = source.byte_len().map(|n| n.saturating_sub(data_start));
+    let declared = fields
+        .samples
+        .map(|n| n.saturating_mul(u64::from(fields.channels) * u64::from(fields.bytes_per_sample)));
+    let data_len = match (declared, held) {
+        (Some(d), Some(h)) => Some(d.min(h)),
+        (d, h) => d.or(h),
+    };
+    Ok(Shown {
+        header: fields.shown_header(data_len)?,
+        data_start,
+        data_len,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A SPHERE stream of `data` with these header lines, a 1024-byte header.
+    fn sphere(lines: &str, data: &[u8]) -> Vec<u8> {
+        let mut s = format!("NIST_1A\n   1024\n{lines}end_head\n").into_bytes();
+        s.resize(1024, b' ');
+        s.extend_from_slice(data);
+        s
+    }
+
+    fn shown(stream: Vec<u8>) -> io::Result<Vec<u8>> {
+        assert!(opens_sphere(&stream));
+        crate::header_view::shown_whole(stream, read)
+    }
+
+    #[test]
+    fn fields_as_ldc_writes_them() {
+        let text = "NIST_1A\n   1024\ndatabase_id -s5 SWB-1\nsample_rate -i 8000\n\
+                    channel_count -i 2\nsample_n_bytes -i 1\nsample_coding -s4 ulaw\n\
+                    sample_count -i 2400000\nend_head\nsample_rate -i 5\n";
+        let fields = Fields::parse(text).unwrap();
+        assert_eq!(
+            fields,
+            Fields {
+                rate: 8000,
+                channels: 2,
+                bytes_per_sample: 1,
+                coding: "ulaw".into(),
+                big_endian: false,
+                samples: Some(2_400_000),
+            }
+        );
+        let real_rate = "NIST_1A\n   1024\nsample_rate -r 16000.000000\nsample_n_bytes -i 2\n";
+        assert_eq!(Fields::parse(real_rate).unwrap().rate, 16_000);
+    }
+
+    #[test]
+    fn pcm_and_mu_law_are_shown_as_wav_or_aifc_with_the_data_behind() {
+        let data = [1u8, 2, 3, 4, 5, 6, 7, 8];
+        let le = "sample_rate -i 16000\nsample_n_bytes -i 2\nsample_byte_format -s2 01\n\
+                  sample_count -i 3\n";
+        let wav = shown(sphere(le, &data)).unwrap();
+        assert_eq!(
+            (&wav[..4], &wav[20..22]),
+            (&b"RIFF"[..], &1u16.to_le_bytes()[..])
+        );
+        assert_eq!(wav[wav.len() - 6..], data[..6]); // three samples, as sample_count says
+        let be = le.replace("-s2 01", "-s2 10");
+        let aiff = shown(sphere(&be, &data)).unwrap();
+        assert_eq!(aiff[8..12], *b"AIFC");
+        assert_eq!(aiff[aiff.len() - 6..], data[..6]);
+        let ulaw = shown(sphere(
+            "sample_rate -i 8000\nsample_coding -s4 ulaw\n",
+            &data,
+        ))
+        .unwrap();
+        assert_eq!(ulaw[20..22], 7u16.to_le_bytes());
+        assert_eq!(ulaw[ulaw.len() - 8..], data); // no count: to the end
+    }
+
+    #[test]
+    fn shorten_is_refused_by_name_and_damage_is_an_error() {
+        let shorten = "sample_rate -i 8000\nsample_n_bytes -i 2\n\
+                       sample_coding -s26 pcm,embedded-shorten-v2.00\n";
+        let err = shown(sphere(shorten, &[0; 8])).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::Unsupported);
+        assert!(err.to_string().contains("sph2pipe -f wav"), "{err}");
+        let err = shown(sphere("sample_n_bytes -i 2\n", &[0; 8])).unwrap_err();
+        assert_eq!(err.to_string(), "sphere: no sample_rate");
+        let mut no_size = sphere("sample_rate -i 8000\n", &[0; 8]);
+        no_size[8..16].copy_from_slice(b"   x24\n\n");
+        assert_eq!(
+            shown(no_size).unwrap_err().to_string(),
+            "sphere: no header size on its second line"
+        );
+        let cut = sphere("sample_rate -i 8000\nsample_n_bytes -i 2\n", &[])[..500].to_vec();
+        assert_eq!(shown(cut).unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
+    }
+}
