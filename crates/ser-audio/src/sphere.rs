@@ -239,5 +239,19 @@ mod tests {
         );
         let cut = sphere("sample_rate -i 8000\nsample_n_bytes -i 2\n", &[])[..500].to_vec();
         assert_eq!(shown(cut).unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
+        // Any byte of a header's text changed: an error or a stream, never a panic.
+        let stream = sphere(
+            "sample_rate -i 8000\nchannel_count -i 2\nsample_n_bytes -i 2\n\
+             sample_byte_format -s2 10\nsample_count -i 2\n",
+            &[0; 8],
+        );
+        let text_end = stream.windows(8).position(|w| w == b"end_head").unwrap() + 8;
+        for at in 8..text_end {
+            for value in [b'0', b'9', b' ', b'\n', b'-', 0xff] {
+                let mut damaged = stream.clone();
+                damaged[at] = value;
+                let _ = shown(damaged);
+            }
+        }
     }
 }
