@@ -110,10 +110,12 @@ pub(crate) fn format_reader<'s>(mut mss: MediaSourceStream<'s>) -> Result<Opened
     Ok(Opened { reader, container })
 }
 
-/// The container a stream starting with `head` is, and the reader of its header for a
-/// [`HeaderView`], where it is one that symphonia does not read but one of its readers decodes:
-/// RF64, BW64 and Wave64, AU, SPHERE.
+/// Reads a container's header up to its data, for a [`HeaderView`].
 type HeaderReader<'s> = fn(&mut MediaSourceStream<'s>) -> io::Result<Shown>;
+
+/// The container a stream starting with `head` is, and the reader of its header, where it is
+/// one that symphonia does not read but one of its readers decodes: RF64, BW64 and Wave64, AU,
+/// SPHERE.
 fn header_reader<'s>(head: &[u8]) -> Option<(&'static str, HeaderReader<'s>)> {
     if let Some(container) = wav64_container(head) {
         Some((container, crate::wav64::read))
