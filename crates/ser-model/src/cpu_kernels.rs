@@ -189,8 +189,8 @@ impl ConvKernel {
 }
 
 /// Multiply-adds from which a product is shared among rayon's threads: those of a batch of
-/// clips, not of one 3 s clip (~2·10⁷ per convolution block), which is too small to gain from a
-/// second core.
+/// clips, not of one 3 s clip (~7·10⁶ per product, three per convolution block), which is too
+/// small to gain from a second core.
 const PARALLEL_PRODUCT: usize = 1 << 26;
 
 /// A matrix inside a slice: element `(i, j)` at `data[i * strides.0 + j * strides.1]`.
