@@ -473,19 +473,20 @@ impl HumStream {
 
     /// Appends the rest, once the stream has ended.
     pub fn finish(&mut self, out: &mut Vec<f32>) {
-        self.give_out(self.pending.len(), out);
-        self.pending.clear();
+        if out.is_empty() && self.history.is_empty() {
+            // A recording of at most one segment: cleaned where it was received and given out,
+            // not copied.
+            *out = std::mem::take(&mut self.pending);
+            remove_hum(out, self.rate);
+        } else {
+            self.give_out(self.pending.len(), out);
+            self.pending.clear();
+        }
         self.history.clear();
     }
 
     /// Gives out the first `n` pending samples, measured with the history before them.
-    fn give_out(&mut self, n: usize, out: &mut Vec<f32>) {
-        if out.is_empty() && self.history.is_empty() && n == self.pending.len() {
-            // A recording of one segment: cleaned where it is and given out, not copied.
-            *out = std::mem::take(&mut self.pending);
-            remove_hum(out, self.rate);
-            return;
-        }
+    fn give_out(&self, n: usize, out: &mut Vec<f32>) {
         let mut span = Vec::with_capacity(self.history.len() + n);
         span.extend_from_slice(&self.history);
         span.extend_from_slice(&self.pending[..n]);
@@ -620,16 +621,23 @@ mod tests {
             left.iter().all(|&l| l < -65.0),
             "dBFS left by second: {left:.1?}"
         );
-        // Up to ten seconds, the stream is the recording treated whole.
-        let short = &humming[..(6.5 * RATE as f64) as usize];
-        let mut whole = short.to_vec();
-        remove_hum(&mut whole, RATE);
-        let mut stream = HumStream::new(RATE);
-        let mut out = Vec::new();
-        stream.push(short, &mut out);
-        assert!(out.is_empty());
-        stream.finish(&mut out);
-        assert_eq!(out, whole);
+        // Up to ten seconds, the stream is the recording treated whole: pushed at once, one
+        // sample short of a segment or a segment exactly (given out by the push), or in pieces.
+        for seconds in [6.5, 10.0 - 1.0 / RATE as f64, 10.0] {
+            let short = &humming[..(seconds * RATE as f64).round() as usize];
+            let mut whole = short.to_vec();
+            remove_hum(&mut whole, RATE);
+            for piece in [short.len(), 4_000] {
+                let mut stream = HumStream::new(RATE);
+                let mut out = Vec::new();
+                for part in short.chunks(piece) {
+                    stream.push(part, &mut out);
+                }
+                assert_eq!(out.is_empty(), short.len() < segment, "{seconds} s");
+                stream.finish(&mut out);
+                assert!(out == whole, "{seconds} s in pieces of {piece}");
+            }
+        }
     }
 
     #[test]
