@@ -10,7 +10,7 @@ use std::io::{self, Read};
 
 use symphonia::core::io::MediaSource;
 
-use crate::header_view::{invalid, unsupported, Shown};
+use crate::header_view::{held_len, invalid, skip, unsupported, Shown};
 use crate::made_headers::{aifc, riff, riff_format, WavCoding};
 
 /// A data size that means "unknown".
@@ -68,17 +68,9 @@ pub(crate) fn read<S: Read + MediaSource>(source: &mut S) -> io::Result<Shown> {
     let channels =
         u16::try_from(channels).map_err(|_| invalid(format!("au: {channels} channels")))?;
     let coding = coding(encoding)?;
-    let annotation = u64::from(offset - 24);
-    if io::copy(&mut source.by_ref().take(annotation), &mut io::sink())? < annotation {
-        return Err(io::ErrorKind::UnexpectedEof.into());
-    }
+    skip(source, u64::from(offset - 24))?; // the annotation
     let data_start = u64::from(offset);
-    // What the file holds after its header, where that is known: a size beyond it is cut to it.
-    let held = source.byte_len().map(|n| n.saturating_sub(data_start));
-    let data_len = match size {
-        UNKNOWN => held,
-        n => Some(held.map_or(n.into(), |h| h.min(n.into()))),
-    };
+    let data_len = held_len(source, data_start, (size != UNKNOWN).then_some(size.into()));
     let header = match coding {
         Coding::Wav(wav) => riff(&riff_format(wav, channels, rate, 8), data_len),
         // AIFF declares its length: one unknown (written to a pipe) would be taken for a cut.

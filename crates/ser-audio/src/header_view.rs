@@ -119,6 +119,29 @@ impl<S: MediaSource> MediaSource for HeaderView<S> {
     }
 }
 
+/// Passes `len` bytes of `source` by reading them (it may be a pipe); a source that ends first
+/// is `UnexpectedEof`.
+pub(crate) fn skip(source: &mut impl Read, len: u64) -> io::Result<()> {
+    if io::copy(&mut source.take(len), &mut io::sink())? < len {
+        return Err(io::ErrorKind::UnexpectedEof.into());
+    }
+    Ok(())
+}
+
+/// The length of data from `data_start` on: `declared` (`None`: not said) cut to what `source`
+/// holds there where its length is known, so that a cut file reads as far as it goes.
+pub(crate) fn held_len(
+    source: &impl MediaSource,
+    data_start: u64,
+    declared: Option<u64>,
+) -> Option<u64> {
+    let held = source.byte_len().map(|n| n.saturating_sub(data_start));
+    match (declared, held) {
+        (Some(d), Some(h)) => Some(d.min(h)),
+        (d, h) => d.or(h),
+    }
+}
+
 /// What is wrong with a header read for a [`HeaderView`], inside the `io::Error` of
 /// [`HeaderView::new`]. Such a header is read in order, so what is wrong with it holds from a
 /// pipe as from a file.

@@ -10,7 +10,7 @@ use std::io::{self, Read};
 
 use symphonia::core::io::MediaSource;
 
-use crate::header_view::{invalid, unsupported, Shown};
+use crate::header_view::{held_len, invalid, unsupported, Shown};
 use crate::made_headers::{aifc, riff, riff_format, WavCoding};
 
 /// The first line of a SPHERE header.
@@ -145,14 +145,10 @@ pub(crate) fn read<S: Read + MediaSource>(source: &mut S) -> io::Result<Shown> {
     source.read_exact(&mut text[16..])?;
     let fields = Fields::parse(&String::from_utf8_lossy(&text))?;
     let data_start = size as u64;
-    let held = source.byte_len().map(|n| n.saturating_sub(data_start));
     let declared = fields
         .samples
         .map(|n| n.saturating_mul(u64::from(fields.channels) * u64::from(fields.bytes_per_sample)));
-    let data_len = match (declared, held) {
-        (Some(d), Some(h)) => Some(d.min(h)),
-        (d, h) => d.or(h),
-    };
+    let data_len = held_len(source, data_start, declared);
     Ok(Shown {
         header: fields.shown_header(data_len)?,
         data_start,

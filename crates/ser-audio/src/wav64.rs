@@ -11,7 +11,7 @@
 
 use std::io::{self, Read};
 
-use crate::header_view::{invalid, Shown};
+use crate::header_view::{invalid, skip, Shown};
 use crate::made_headers::riff;
 
 /// A Wave64 GUID: the chunk's four-letter name, then this.
@@ -176,13 +176,10 @@ impl<'a, S: Read> Walk<'a, S> {
         Ok(body)
     }
 
-    /// Passes `len` bytes by reading them (the source may be a pipe).
+    /// Passes `len` bytes ([`skip`]).
     fn skip(&mut self, len: u64) -> io::Result<()> {
-        let passed = io::copy(&mut self.source.by_ref().take(len), &mut io::sink())?;
-        self.offset += passed;
-        if passed < len {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
+        skip(self.source, len)?;
+        self.offset += len;
         Ok(())
     }
 }
