@@ -200,12 +200,45 @@ fn a_damaged_rf64_or_wave64_header_says_what_is_wrong_from_a_file_and_a_pipe() {
             "invalid audio header: rf64: no format chunk before the data",
         ),
     ] {
-        let path = temp_file(&dir, name, bytes);
-        let kind = rejected(&path, reason);
-        // The header is read in order: from a pipe the same, not sent to give the file's path.
-        let piped = ser_audio::Decoder::from_reader("piped", std::io::Cursor::new(bytes.to_vec()));
-        let err = piped.err().unwrap();
-        assert_eq!(err.kind.to_string(), kind.to_string(), "{name}");
+        rejected_from_a_file_and_a_pipe(&dir, name, bytes, reason);
+    }
+}
+
+/// [`rejected`] for `bytes` written to the file `name`, and the same error from a pipe: a header
+/// read in order is not sent to "give the file's path".
+fn rejected_from_a_file_and_a_pipe(
+    dir: &tempfile::TempDir,
+    name: &str,
+    bytes: &[u8],
+    reason: &str,
+) {
+    let kind = rejected(&temp_file(dir, name, bytes), reason);
+    let piped = ser_audio::Decoder::from_reader("piped", std::io::Cursor::new(bytes.to_vec()));
+    let err = piped.err().unwrap();
+    assert_eq!(err.kind.to_string(), kind.to_string(), "{name}");
+}
+
+#[test]
+fn a_shorten_stream_cut_in_its_header_or_missing_says_so_from_a_file_and_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let shn = std::fs::read(common::fixture("formats/speechlike.shn")).unwrap();
+    // A SPHERE file whose header says Shorten, holding something else.
+    let mut sphere = std::fs::read(common::fixture("formats/shorten_s16le.sph")).unwrap();
+    sphere.truncate(1024);
+    sphere.extend_from_slice(&[0x55; 4000]);
+    for (name, bytes, reason) in [
+        (
+            "cut.shn",
+            &shn[..12],
+            "file is truncated: the file ends inside its header",
+        ),
+        (
+            "not_shorten.sph",
+            &sphere[..],
+            "invalid audio header: shorten: no magic",
+        ),
+    ] {
+        rejected_from_a_file_and_a_pipe(&dir, name, bytes, reason);
     }
 }
 

@@ -30,8 +30,8 @@ fn info_json_describes_every_format() {
     let rows = rows.as_array().unwrap();
     let manifest = common::read_json(&common::fixture("formats/manifest.json"));
     // The tones, the Opus voice message and libopus's decoding of it, the GSM call in WAV and
-    // raw and libsndfile's decoding of it.
-    assert_eq!(rows.len(), manifest.as_array().unwrap().len() + 5);
+    // raw and libsndfile's decoding of it, the voice in Shorten 2 and 1.
+    assert_eq!(rows.len(), manifest.as_array().unwrap().len() + 7);
     let row = |name: &str| {
         rows.iter()
             .find(|r| r["path"].as_str().unwrap().ends_with(name))
@@ -62,6 +62,15 @@ fn info_json_describes_every_format() {
     let wav49 = row("speechlike.gsm.wav");
     assert_eq!(wav49["codec"], "gsm_ms");
     assert_eq!(wav49["frames"], 7_900);
+    let shorten = row("speechlike.shn");
+    assert_eq!(
+        (&shorten["container"], &shorten["codec"]),
+        (&"shn".into(), &"shorten".into())
+    );
+    assert_eq!(
+        (&shorten["sample_rate"], &shorten["frames"]),
+        (&16_000.into(), &16_000.into())
+    );
 }
 
 #[test]

@@ -121,6 +121,8 @@ fn containers_read_through_a_header_of_ours_go_by_their_own_names() {
         ("mulaw.au", "au", "pcm_mulaw"),
         ("pcm_s16le.sph", "sphere", "pcm_s16le"),
         ("pcm_s24be.sph", "sphere", "pcm_s24be"),
+        ("shorten_mulaw.sph", "sphere", "shorten"),
+        ("shorten_s16.shn", "shn", "shorten"),
     ] {
         let info = Decoder::open(common::fixture(&format!("formats/{file}")))
             .unwrap()
@@ -140,10 +142,11 @@ fn a_directory_walk_finds_every_format_that_decodes() {
     let found = ser_audio::find_audio_files(&dir).unwrap();
     let manifest = common::read_json(&common::fixture("formats/manifest.json"));
     let files = manifest.as_array().unwrap().iter();
-    for file in files
-        .map(|e| e["file"].as_str().unwrap())
-        .chain(["speechlike.opus", "speechlike.gsm"])
-    {
+    for file in files.map(|e| e["file"].as_str().unwrap()).chain([
+        "speechlike.opus",
+        "speechlike.gsm",
+        "speechlike.shn",
+    ]) {
         assert!(found.contains(&dir.join(file)), "{file} is not picked up");
     }
 }
@@ -191,6 +194,94 @@ fn real_clip_loads_at_16k_with_fixed_duration() {
         .map(|(a, b)| (a - b).abs())
         .fold(0.0f32, f32::max);
     assert!(worst < 1e-6, "early stop changed samples by {worst}");
+}
+
+/// The samples of one channel of a file, to its end.
+fn channel(path: &std::path::Path, channel: usize) -> Vec<f32> {
+    samples(
+        Decoder::open(path)
+            .unwrap()
+            .with_channel(Some(channel))
+            .unwrap(),
+    )
+}
+
+#[test]
+fn shorten_decodes_to_exactly_what_was_compressed() {
+    // Written by tools/shorten_encode.py, and read by FFmpeg's decoder to what was written:
+    // speechlike.wav on the left, on the right without its lowest two bits, so that blocks of
+    // silence, blocks whose low bits are shifted out (per channel), every predictor and a
+    // shorter last block occur; in Shorten 2 (rounded running means) and Shorten 1.
+    let voice = decode_all(&common::fixture("speechlike.wav")).1;
+    let no_low_bits: Vec<f32> = voice
+        .iter()
+        .map(|&v| (((v * 32768.0) as i32) >> 2 << 2) as f32 / 32768.0)
+        .collect();
+    assert_ne!(voice, no_low_bits);
+    for file in ["speechlike.shn", "speechlike.v1.shn"] {
+        let path = common::fixture("formats").join(file);
+        let info = Decoder::open(&path).unwrap().info().clone();
+        assert_eq!(
+            (info.container.as_str(), info.codec.as_str()),
+            ("shn", "shorten")
+        );
+        assert_eq!((info.sample_rate, info.channels), (16_000, 2), "{file}");
+        assert_eq!(channel(&path, 0), voice, "{file}");
+        assert_eq!(channel(&path, 1), no_low_bits, "{file}");
+    }
+    // LDC's compressed SPHERE: exactly the samples, and the µ-law bytes, stored uncompressed.
+    for (compressed, stored) in [
+        ("shorten_s16le.sph", "pcm_s16le.sph"),
+        ("shorten_mulaw.sph", "mulaw.sph"),
+    ] {
+        let [compressed, stored] = [compressed, stored].map(|f| common::fixture("formats").join(f));
+        for c in 0..Decoder::open(&stored).unwrap().info().channels {
+            assert_eq!(
+                channel(&compressed, c),
+                channel(&stored, c),
+                "{compressed:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_cut_shorten_stream_keeps_its_whole_blocks_and_damage_is_an_error_not_a_panic() {
+    let bytes = std::fs::read(common::fixture("formats/speechlike.shn")).unwrap();
+    let whole = samples(Decoder::from_bytes("whole.shn", bytes.clone()).unwrap());
+    // Cut anywhere after its header: the blocks before the cut, as in the whole file.
+    for cut in [200, bytes.len() / 3, bytes.len() - 2] {
+        let part = samples(Decoder::from_bytes("cut.shn", bytes[..cut].to_vec()).unwrap());
+        assert!(part.len() < whole.len() && part.len() % 256 == 0, "{cut}");
+        assert_eq!(part, whole[..part.len()], "{cut}");
+    }
+    // Cut inside Shorten's header: said so.
+    let err = Decoder::from_bytes("cut.shn", bytes[..12].to_vec())
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string().contains("the file ends inside its header"),
+        "{err}"
+    );
+    // Damage anywhere: samples or an error naming the file, never a panic or a hang.
+    for at in (0..bytes.len()).step_by(97) {
+        for value in [0x00, 0xff, bytes[at] ^ 0x10] {
+            let mut damaged = bytes.clone();
+            damaged[at] = value;
+            if let Ok(mut d) = Decoder::from_bytes("damaged.shn", damaged) {
+                loop {
+                    match d.next_mono() {
+                        Ok(Some(_)) => {}
+                        Ok(None) => break,
+                        Err(e) => {
+                            assert!(e.to_string().starts_with("damaged.shn"), "{e}");
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[test]

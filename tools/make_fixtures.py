@@ -13,7 +13,8 @@
    (speechlike.opus.wav), which ser's Opus decoder must reproduce; and speechlike.gsm.wav, the
    same at 8 kHz in GSM 6.10 as call recorders store it, in WAV and raw (speechlike.gsm), with
    libsndfile's decoding of it (speechlike.gsm.ref.wav), which ser's GSM decoder must reproduce
-   to the bit.
+   to the bit; Shorten (`shorten_fixtures`, by tools/shorten_encode.py) as .shn files and inside
+   SPHERE, and speechlike.shn.
 3. tests/fixtures/speechlike.wav: one second of synthetic voiced syllables (a harmonic series
    under a gliding pitch, with pauses), which the speech detector takes for speech where it takes
    a steady tone for noise: what tests of `ser predict` and `POST /api/v1/predict` classify when
@@ -267,6 +268,85 @@ def gsm_fixture():
     sf.write(FORMATS_DIR / "speechlike.gsm", y8, 8000, format="RAW", subtype="GSM610")
 
 
+def wav_parts(data, rate, subtype):
+    """The header and the samples (integers as stored) of a WAV that libsndfile writes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.wav"
+        sf.write(path, data, rate, subtype=subtype)
+        raw = path.read_bytes()
+    start = raw.index(b"data") + 8
+    dtype = "<i2" if subtype == "PCM_16" else "u1"
+    channels = data.shape[1] if data.ndim > 1 else 1
+    return raw[:start], np.frombuffer(raw[start:], dtype=dtype).astype(np.int64).reshape(-1, channels)
+
+
+def check_with_ffmpeg(path, expected_s16):
+    """FFmpeg's Shorten decoder reads the .shn file at path to exactly these 16-bit samples."""
+    out = subprocess.run(["ffmpeg", "-v", "error", "-f", "shn", "-i", str(path), "-f", "s16le", "-"],
+                         check=True, capture_output=True).stdout
+    decoded = np.frombuffer(out, dtype="<i2").reshape(expected_s16.shape)
+    assert np.array_equal(decoded, expected_s16), f"FFmpeg reads {path} otherwise"
+
+
+def sphere_shorten(path, rate, samples, coding, sample_bytes, stream):
+    """A NIST SPHERE file of a Shorten stream, with the header LDC writes for one."""
+    coding = f"{coding},embedded-shorten-v2.00"
+    lines = (f"NIST_1A\n   1024\nchannel_count -i {samples.shape[1]}\nsample_rate -i {rate}\n"
+             f"sample_n_bytes -i {sample_bytes}\nsample_byte_format -s2 01\n"
+             f"sample_count -i {len(samples)}\nsample_coding -s{len(coding)} {coding}\nend_head\n")
+    path.write_bytes(lines.encode().ljust(1024, b" ") + stream)
+
+
+def shorten_fixtures():
+    """Shorten (tools/shorten_encode.py): the tone as .shn files, 16-bit stereo and 8-bit unsigned
+    without running means, each keeping its WAV header verbatim as shorten does; inside SPHERE as
+    LDC ships its corpora, the samples of pcm_s16le.sph and the µ-law bytes of mulaw.sph (which
+    these must decode to exactly); and speechlike.shn (versions 2 and 1): speechlike.wav on the
+    left and on the right without its lowest two bits, so that blocks of silence, shifted blocks
+    and a shorter last block occur. Every .shn is checked against FFmpeg's decoder."""
+    import shorten_encode as shn
+    manifest = FORMATS_DIR / "manifest.json"
+    listing = [e for e in json.loads(manifest.read_text()) if "shorten" not in e["file"]]
+    for name, rate, channels, subtype, options in [
+        ("shorten_s16.shn", 22050, 2, "PCM_16", {}),
+        ("shorten_u8.shn", 22050, 1, "PCM_U8", {"nmean": 0}),
+    ]:
+        t = np.arange(int(0.25 * rate)) / rate
+        tone = 0.5 * np.sin(2 * np.pi * 440.0 * t)
+        data = np.stack([tone] + [0.5 * tone] * (channels - 1), axis=1)
+        header, samples = wav_parts(data, rate, subtype)
+        kind = "s16lh" if subtype == "PCM_16" else "u8"
+        (FORMATS_DIR / name).write_bytes(shn.encode(samples, kind, header, **options))
+        check_with_ffmpeg(FORMATS_DIR / name, samples if kind == "s16lh" else (samples - 128) << 8)
+        listing.append({"file": name, "sample_rate": rate, "channels": channels, "frames": len(t),
+                        "lossy": False, "exact_length": True,
+                        "mono_amplitude": 0.5 * (1 + 0.5 * (channels - 1)) / channels})
+    for source, name, coding in [("pcm_s16le.sph", "shorten_s16le.sph", "pcm"),
+                                 ("mulaw.sph", "shorten_mulaw.sph", "ulaw")]:
+        info = sf.info(FORMATS_DIR / source)
+        raw = (FORMATS_DIR / source).read_bytes()[1024:]
+        if coding == "pcm":
+            samples = np.frombuffer(raw, dtype="<i2").astype(np.int64).reshape(-1, info.channels)
+            stream = shn.encode(samples, "s16lh")
+        else:
+            codes = np.frombuffer(raw, dtype="u1").reshape(-1, info.channels)
+            samples = np.vectorize(shn.mu_law_to_linear, otypes=[np.int64])(codes.astype(np.int64)) >> 3
+            stream = shn.encode(samples, "ulaw")
+        sphere_shorten(FORMATS_DIR / name, info.samplerate, samples, coding, 2 if coding == "pcm" else 1,
+                       stream)
+        entry = next(e for e in listing if e["file"] == source)
+        listing.append(dict(entry, file=name))
+    manifest.write_text(json.dumps(listing, indent=1) + "\n")
+    voice, rate = sf.read(ROOT / "tests" / "fixtures" / "speechlike.wav", dtype="int16")
+    left = voice.astype(np.int64)
+    data = np.stack([left, (left >> 2) << 2], axis=1)
+    header, _ = wav_parts(data / 32768.0, rate, "PCM_16")
+    for version, name in [(2, "speechlike.shn"), (1, "speechlike.v1.shn")]:
+        path = FORMATS_DIR / name
+        path.write_bytes(shn.encode(data, "s16lh", header, version=version))
+        check_with_ffmpeg(path, data)
+
+
 def speechlike_fixture():
     """Four 150 ms syllables 100 ms apart from 50 ms in, 16 kHz, 16-bit: twenty harmonics (1/k)
     of a pitch gliding 140 -> 180 Hz within each, under a raised-cosine envelope."""
@@ -287,14 +367,18 @@ if __name__ == "__main__" and sys.argv[1:] == ["speechlike"]:
     speechlike_fixture()
 elif __name__ == "__main__" and sys.argv[1:] == ["librosa"]:
     librosa_fixtures()
+elif __name__ == "__main__" and sys.argv[1:] == ["shorten"]:
+    shorten_fixtures()
 elif __name__ == "__main__" and sys.argv[1:] == ["formats"]:
     format_fixtures()
     opus_fixture()
     gsm_fixture()
     unsupported_fixture()
+    shorten_fixtures()
 elif __name__ == "__main__":
     format_fixtures()
     opus_fixture()
     gsm_fixture()
     unsupported_fixture()
+    shorten_fixtures()
     librosa_fixtures()

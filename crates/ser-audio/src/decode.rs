@@ -139,7 +139,7 @@ impl Decoder {
                 kind => err(kind),
             }
         })?;
-        let (format, container) = (opened.reader, opened.container);
+        let (format, container, codec) = (opened.reader, opened.container, opened.codec);
         let track = format
             .default_track(TrackType::Audio)
             .ok_or_else(|| err(ErrorKind::NotAudio))?;
@@ -186,7 +186,7 @@ impl Decoder {
             .map_err(|e| err(classify_stream_error(e)))?;
         let info = SourceInfo {
             container: container.to_string(),
-            codec: decoder.codec_info().short_name.to_string(),
+            codec: codec.unwrap_or(decoder.codec_info().short_name).to_string(),
             sample_rate,
             channels,
             bits_per_sample: params.bits_per_sample,
@@ -408,6 +408,10 @@ fn classify_probe_error(e: SymError) -> ErrorKind {
 
 fn classify_stream_error(e: SymError) -> ErrorKind {
     match e {
+        // Data decoded on the way to symphonia's reader (Shorten) that make no sense.
+        SymError::IoError(e) if e.kind() == IoKind::InvalidData => {
+            ErrorKind::Corrupt(e.to_string())
+        }
         SymError::IoError(e) => ErrorKind::Truncated(e.to_string()),
         SymError::Unsupported(why) => ErrorKind::UnsupportedCodec(why.to_string()),
         other => ErrorKind::Corrupt(other.to_string()),

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// explicitly is always tried: formats are detected by content, not by name).
 pub const AUDIO_EXTENSIONS: &[&str] = &[
     "wav", "wave", "flac", "mp3", "ogg", "oga", "opus", "m4a", "mp4", "aac", "aif", "aiff", "aifc",
-    "caf", "webm", "mka", "gsm", "w64", "rf64", "au", "snd", "sph",
+    "caf", "webm", "mka", "gsm", "w64", "rf64", "au", "snd", "sph", "shn",
 ];
 
 /// Whether the path has one of [`AUDIO_EXTENSIONS`] (case-insensitive).

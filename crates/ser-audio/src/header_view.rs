@@ -20,6 +20,10 @@ pub(crate) struct Shown {
     pub(crate) data_len: Option<u64>,
 }
 
+/// A source to read in place of a container's: a [`HeaderView`], or what its data decode to;
+/// with the codec they were decoded from on the way (`shorten`), if any.
+pub(crate) type Replacement<'s> = (Box<dyn MediaSource + 's>, Option<&'static str>);
+
 /// A source shown as `header` followed by its data.
 pub(crate) struct HeaderView<S> {
     source: S,
@@ -36,14 +40,13 @@ impl<S: MediaSource> HeaderView<S> {
     /// data. Errors are [`HeaderError`]s: an `UnexpectedEof` where the stream ends inside its
     /// header, `InvalidData` for a damaged header, `Unsupported` for data no decoder here reads.
     pub(crate) fn new(mut source: S, read: fn(&mut S) -> io::Result<Shown>) -> io::Result<Self> {
-        let shown = read(&mut source).map_err(|e| match e.kind() {
-            _ if is_header_error(&e) => e,
-            io::ErrorKind::UnexpectedEof => {
-                header_error(e.kind(), "the file ends inside its header".into())
-            }
-            _ => header_error(e.kind(), e.to_string()),
-        })?;
-        Ok(Self {
+        let shown = read(&mut source).map_err(as_header_error)?;
+        Ok(Self::showing(source, shown))
+    }
+
+    /// The view of `source`, whose header has been read up to its data, as `shown`.
+    pub(crate) fn showing(source: S, shown: Shown) -> Self {
+        Self {
             source,
             header: shown.header,
             data_start: shown.data_start,
@@ -51,7 +54,7 @@ impl<S: MediaSource> HeaderView<S> {
             data_len: shown.data_len.filter(|&n| n < 1 << 62),
             pos: 0,
             source_pos: shown.data_start,
-        })
+        }
     }
 
     /// This view's length: the header's and the data's (to the source's end where unknown).
@@ -159,6 +162,18 @@ impl std::error::Error for HeaderError {}
 /// Whether `e` came from reading a header for a [`HeaderView`] ([`HeaderError`]).
 pub(crate) fn is_header_error(e: &io::Error) -> bool {
     e.get_ref().is_some_and(|inner| inner.is::<HeaderError>())
+}
+
+/// An error met while reading a header, as a [`HeaderError`]: a stream that ends there is
+/// "the file ends inside its header".
+pub(crate) fn as_header_error(e: io::Error) -> io::Error {
+    match e.kind() {
+        _ if is_header_error(&e) => e,
+        io::ErrorKind::UnexpectedEof => {
+            header_error(e.kind(), "the file ends inside its header".into())
+        }
+        _ => header_error(e.kind(), e.to_string()),
+    }
 }
 
 fn header_error(kind: io::ErrorKind, why: String) -> io::Error {

@@ -1,6 +1,6 @@
 //! The format readers and codecs [`crate::Decoder`] uses: symphonia's, and beside them the
-//! ones this crate adds (Opus, GSM 6.10 in WAV and raw), and the containers it shows them
-//! through a header of their own (WAV with 64-bit sizes, AU, SPHERE).
+//! ones this crate adds (Opus, GSM 6.10 in WAV and raw), the containers it shows them through a
+//! header of their own (WAV with 64-bit sizes, AU, SPHERE), and Shorten, decoded before them.
 
 use std::io::{self, Read};
 use std::sync::LazyLock;
@@ -16,8 +16,9 @@ use symphonia::core::meta::MetadataOptions;
 use crate::au::opens_au;
 use crate::codec::Registered;
 use crate::gsm::{holds_raw_frames, GsmDecoder, GsmReader};
-use crate::header_view::{is_header_error, HeaderView, Shown};
+use crate::header_view::{is_header_error, HeaderView, Replacement};
 use crate::opus::OpusDecoder;
+use crate::shorten::{opens_shorten, ShortenPcm, SHORTEN};
 use crate::sphere::opens_sphere;
 use crate::wav64::container as wav64_container;
 
@@ -75,30 +76,43 @@ const HEAD_LEN: u64 = 27 + 255 + 8;
 pub(crate) struct Opened<'s> {
     pub(crate) reader: Box<dyn FormatReader + 's>,
     /// The container's short name: the reader's, or that of a container shown to it through a
-    /// header of its own (`rf64`, `w64`, `au`, `sphere`).
+    /// header of its own (`rf64`, `w64`, `au`, `sphere`, `shn`).
     pub(crate) container: &'static str,
+    /// The codec, where the stream is decoded before the reader sees it: `shorten`.
+    pub(crate) codec: Option<&'static str>,
 }
 
 /// The format reader of a stream: raw GSM frames, told by content before the probe (they have
 /// no header to probe for), symphonia's WAV or AIFF reader behind a header made here for the
-/// containers of [`header_reader`], or the reader that symphonia's probe finds. Speex in Ogg is
+/// containers of [`header_reader`] or reading what Shorten decodes to (`.shn` files, and
+/// SPHERE's), or the reader that symphonia's probe finds. Speex in Ogg is
 /// refused by name first: symphonia's Ogg reader reads such a file to its end for a stream it
 /// knows, and then says only that the file ended.
 pub(crate) fn format_reader<'s>(mut mss: MediaSourceStream<'s>) -> Result<Opened<'s>> {
     let head = peek(&mut mss, HEAD_LEN)?;
-    let (mss, shown_as) = match header_reader(&head) {
-        Some((container, read)) => {
-            let view = HeaderView::new(mss, read)?;
-            let mss = MediaSourceStream::new(Box::new(view), Default::default());
-            (mss, Some(container))
+    let (mss, shown_as, codec) = match header_reader(&head) {
+        Some((container, open)) => {
+            let (source, codec) = open(mss)?;
+            let mss = MediaSourceStream::new(source, Default::default());
+            (mss, Some(container), codec)
+        }
+        None if opens_shorten(&head) => {
+            let decoded = Box::new(ShortenPcm::new(mss, None)?);
+            let mss = MediaSourceStream::new(decoded, Default::default());
+            (mss, Some("shn"), Some(SHORTEN))
         }
         None if holds_raw_frames(&head) => {
             let reader = Box::new(GsmReader::raw(mss));
             let container = reader.format_info().short_name;
-            return Ok(Opened { reader, container });
+            let codec = None;
+            return Ok(Opened {
+                reader,
+                container,
+                codec,
+            });
         }
         None if opens_ogg_speex(&head) => return unsupported_error(refusal!("ogg", "Speex")),
-        None => (mss, None),
+        None => (mss, None, None),
     };
     let reader = probe().probe(
         &Hint::new(),
@@ -107,22 +121,31 @@ pub(crate) fn format_reader<'s>(mut mss: MediaSourceStream<'s>) -> Result<Opened
         MetadataOptions::default(),
     )?;
     let container = shown_as.unwrap_or(reader.format_info().short_name);
-    Ok(Opened { reader, container })
+    Ok(Opened {
+        reader,
+        container,
+        codec,
+    })
 }
 
-/// Reads a container's header up to its data, for a [`HeaderView`].
-type HeaderReader<'s> = fn(&mut MediaSourceStream<'s>) -> io::Result<Shown>;
+/// Reads a container's header up to its data and gives the source to read in its place: the
+/// data behind a header of ours ([`HeaderView`]), or what they decode to.
+type HeaderReader<'s> = fn(MediaSourceStream<'s>) -> io::Result<Replacement<'s>>;
 
 /// The container a stream starting with `head` is, and the reader of its header, where it is
 /// one that symphonia does not read but one of its readers decodes: RF64, BW64 and Wave64, AU,
 /// SPHERE.
 fn header_reader<'s>(head: &[u8]) -> Option<(&'static str, HeaderReader<'s>)> {
     if let Some(container) = wav64_container(head) {
-        Some((container, crate::wav64::read))
+        Some((container, |s| {
+            Ok((Box::new(HeaderView::new(s, crate::wav64::read)?), None))
+        }))
     } else if opens_au(head) {
-        Some(("au", crate::au::read))
+        Some(("au", |s| {
+            Ok((Box::new(HeaderView::new(s, crate::au::read)?), None))
+        }))
     } else if opens_sphere(head) {
-        Some(("sphere", crate::sphere::read))
+        Some(("sphere", crate::sphere::open))
     } else {
         None
     }

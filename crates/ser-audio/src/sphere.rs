@@ -2,16 +2,21 @@
 //! value` lines up to `end_head`) followed by the samples; the format of LDC's speech corpora
 //! (TIMIT, Switchboard, Fisher, CALLHOME, LDC's Emotional Prosody). symphonia does not read it.
 //!
-//! [`read`] shows uncompressed data to symphonia's readers as what they are: little-endian PCM
-//! and G.711 µ-law and A-law as WAV, big-endian PCM as AIFC. Shorten-compressed SPHERE (many
-//! LDC releases) is refused by name, with the command that converts it.
+//! [`open`] shows uncompressed data to symphonia's readers as what they are: little-endian PCM
+//! and G.711 µ-law and A-law as WAV, big-endian PCM as AIFC; Shorten-compressed data (many LDC
+//! releases: `pcm,embedded-shorten-v2.00`, `ulaw,embedded-shorten-v2.00`) is decoded by
+//! [`crate::shorten`]. WavPack-compressed SPHERE is refused by name, with the command that
+//! converts it.
 
 use std::io::{self, Read};
 
 use symphonia::core::io::MediaSource;
 
-use crate::header_view::{held_len, invalid, unsupported, Shown};
+use crate::header_view::{
+    as_header_error, held_len, invalid, unsupported, HeaderView, Replacement, Shown,
+};
 use crate::made_headers::{aifc, riff, riff_format, WavCoding};
+use crate::shorten::{ShortenPcm, SHORTEN};
 
 /// The first line of a SPHERE header.
 const MAGIC: &[u8] = b"NIST_1A\n";
@@ -104,7 +109,7 @@ impl Fields {
         let (channels, rate, bits) = (self.channels, self.rate, 8 * self.bytes_per_sample);
         let wav = |coding| Ok(riff(&riff_format(coding, channels, rate, bits), data_len));
         match (self.coding.as_str(), self.bytes_per_sample) {
-            (coding, _) if coding.contains("shorten") || coding.contains("wavpack") => {
+            (coding, _) if coding.contains("wavpack") || coding.contains("shortpack") => {
                 Err(unsupported(format!(
                     "sphere: compressed samples ({coding}) are not decoded; convert them to PCM \
                      WAV (sph2pipe -f wav IN OUT.wav)"
@@ -130,9 +135,30 @@ impl Fields {
     }
 }
 
-/// Reads a SPHERE stream's header (which [`opens_sphere`] recognised) from its start up to its
-/// data: the header to show, and where the data are.
-pub(crate) fn read<S: Read + MediaSource>(source: &mut S) -> io::Result<Shown> {
+/// How a SPHERE stream's samples are read.
+pub(crate) enum Samples {
+    /// As they are stored, behind a header of ours.
+    Shown(Shown),
+    /// Decoded from Shorten, at this sample rate (the stream says the rest).
+    Shorten { rate: u32 },
+}
+
+/// The source to read a SPHERE stream (which [`opens_sphere`] recognised, at its start)
+/// through: its samples behind a header of ours, or decoded from Shorten. Errors are header
+/// errors ([`crate::header_view`]).
+pub(crate) fn open<'s, S: Read + MediaSource + 's>(mut source: S) -> io::Result<Replacement<'s>> {
+    Ok(match read(&mut source).map_err(as_header_error)? {
+        Samples::Shown(shown) => (Box::new(HeaderView::showing(source, shown)), None),
+        Samples::Shorten { rate } => (
+            Box::new(ShortenPcm::new(source, Some(rate))?),
+            Some(SHORTEN),
+        ),
+    })
+}
+
+/// Reads a SPHERE stream's header from its start up to its data, where it leaves the source:
+/// how its samples are to be read.
+fn read<S: Read + MediaSource>(source: &mut S) -> io::Result<Samples> {
     let mut start = [0u8; 16];
     source.read_exact(&mut start)?;
     let size = std::str::from_utf8(&start[8..])
@@ -144,16 +170,19 @@ pub(crate) fn read<S: Read + MediaSource>(source: &mut S) -> io::Result<Shown> {
     text.resize(size, 0);
     source.read_exact(&mut text[16..])?;
     let fields = Fields::parse(&String::from_utf8_lossy(&text))?;
+    if fields.coding.contains("embedded-shorten") {
+        return Ok(Samples::Shorten { rate: fields.rate });
+    }
     let data_start = size as u64;
     let declared = fields
         .samples
         .map(|n| n.saturating_mul(u64::from(fields.channels) * u64::from(fields.bytes_per_sample)));
     let data_len = held_len(source, data_start, declared);
-    Ok(Shown {
+    Ok(Samples::Shown(Shown {
         header: fields.shown_header(data_len)?,
         data_start,
         data_len,
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -168,9 +197,12 @@ mod tests {
         s
     }
 
+    /// What the stream is read as, whole.
     fn shown(stream: Vec<u8>) -> io::Result<Vec<u8>> {
         assert!(opens_sphere(&stream));
-        crate::header_view::shown_whole(stream, read)
+        let mut out = Vec::new();
+        open(io::Cursor::new(stream))?.0.read_to_end(&mut out)?;
+        Ok(out)
     }
 
     #[test]
@@ -219,12 +251,16 @@ mod tests {
     }
 
     #[test]
-    fn shorten_is_refused_by_name_and_damage_is_an_error() {
-        let shorten = "sample_rate -i 8000\nsample_n_bytes -i 2\n\
-                       sample_coding -s26 pcm,embedded-shorten-v2.00\n";
-        let err = shown(sphere(shorten, &[0; 8])).unwrap_err();
+    fn wavpack_is_refused_by_name_and_damage_is_an_error() {
+        let wavpack = "sample_rate -i 8000\nsample_n_bytes -i 2\n\
+                       sample_coding -s26 pcm,embedded-wavpack-v1.00\n";
+        let err = shown(sphere(wavpack, &[0; 8])).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::Unsupported);
         assert!(err.to_string().contains("sph2pipe -f wav"), "{err}");
+        // Shorten is decoded: data that are not a Shorten stream say so.
+        let shorten = wavpack.replace("wavpack", "shorten");
+        let err = shown(sphere(&shorten, &[0; 8])).unwrap_err();
+        assert_eq!(err.to_string(), "shorten: no magic");
         let err = shown(sphere("sample_n_bytes -i 2\n", &[0; 8])).unwrap_err();
         assert_eq!(err.to_string(), "sphere: no sample_rate");
         let mut no_size = sphere("sample_rate -i 8000\n", &[0; 8]);

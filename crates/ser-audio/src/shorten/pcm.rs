@@ -1,0 +1,165 @@
+//! A Shorten stream shown to symphonia as the 16-bit WAV it decodes to: a header made here,
+//! then each block's samples as it is decoded. Shorten has no frames a format reader could hand
+//! on as packets (its blocks are runs of bits of no known length), so it is decoded here, where
+//! it is read, and symphonia's WAV reader takes the samples.
+
+use std::io::{self, Read, Seek, SeekFrom};
+
+use symphonia::core::io::MediaSource;
+
+use super::stream::Stream;
+use crate::header_view::{as_header_error, invalid};
+use crate::made_headers::{riff, riff_format, WavCoding};
+
+/// A Shorten stream, read as 16-bit WAV of unknown length.
+pub(crate) struct ShortenPcm<R> {
+    stream: Stream<R>,
+    /// Bytes ready to be read (the header, then a block's samples), from `at` on.
+    ready: Vec<u8>,
+    at: usize,
+    pos: u64,
+    ended: bool,
+}
+
+impl<R: Read> ShortenPcm<R> {
+    /// Reads the stream from `source`'s position on: Shorten's header and its first block. The
+    /// sample rate is `rate` where the container says it (SPHERE), or that of the WAV or AIFF
+    /// header the stream keeps verbatim (a `.shn` file). Errors are header errors
+    /// ([`crate::header_view`]): what is wrong holds from a pipe as from a file.
+    pub(crate) fn new(source: R, rate: Option<u32>) -> io::Result<Self> {
+        Self::open(source, rate).map_err(as_header_error)
+    }
+
+    fn open(source: R, rate: Option<u32>) -> io::Result<Self> {
+        let mut stream = Stream::open(source)?;
+        let has_block = stream.next_block()?;
+        let rate = match rate {
+            Some(rate) => rate,
+            None => rate_of_header(stream.verbatim())?,
+        };
+        let channels = stream.channels() as u16;
+        let mut ready = riff(&riff_format(WavCoding::Pcm, channels, rate, 16), None);
+        if has_block {
+            push_samples(&mut ready, stream.block());
+        }
+        Ok(Self {
+            stream,
+            ready,
+            at: 0,
+            pos: 0,
+            ended: !has_block,
+        })
+    }
+}
+
+/// Appends 16-bit samples as little-endian bytes.
+fn push_samples(bytes: &mut Vec<u8>, samples: &[i16]) {
+    bytes.extend(samples.iter().flat_map(|s| s.to_le_bytes()));
+}
+
+/// The sample rate a `.shn` file's verbatim WAV (`fmt ` chunk) or AIFF (`COMM` chunk, an
+/// 80-bit float) header declares.
+fn rate_of_header(header: &[u8]) -> io::Result<u32> {
+    let le32 = |at: usize| {
+        header
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes(b.try_into().unwrap()))
+    };
+    let be32 = |at: usize| {
+        header
+            .get(at..at + 4)
+            .map(|b| u32::from_be_bytes(b.try_into().unwrap()))
+    };
+    let (riff, big_endian) = match header.get(..4) {
+        Some(b"RIFF") => (true, false),
+        Some(b"FORM") => (false, true),
+        _ => {
+            return Err(invalid(
+                "shorten: no WAV or AIFF header kept in the stream, so no sample rate".into(),
+            ))
+        }
+    };
+    let wanted: &[u8; 4] = if riff { b"fmt " } else { b"COMM" };
+    let mut at = 12;
+    while let (Some(id), Some(len)) = (
+        header.get(at..at + 4),
+        if big_endian {
+            be32(at + 4)
+        } else {
+            le32(at + 4)
+        },
+    ) {
+        let body = at + 8;
+        if id == wanted {
+            let rate = if riff {
+                le32(body + 4).map(f64::from)
+            } else {
+                header.get(body + 8..body + 18).map(extended)
+            };
+            return rate
+                .filter(|r| (1.0..=f64::from(u32::MAX)).contains(r))
+                .map(|r| r.round() as u32)
+                .ok_or_else(|| {
+                    invalid("shorten: the kept header's sample rate is cut off".into())
+                });
+        }
+        at = body + len as usize + len as usize % 2;
+    }
+    Err(invalid(format!(
+        "shorten: the kept header has no {} chunk",
+        String::from_utf8_lossy(wanted)
+    )))
+}
+
+/// The value of an 80-bit IEEE extended float (AIFF's sample rate).
+fn extended(bytes: &[u8]) -> f64 {
+    let exponent = i32::from(u16::from_be_bytes([bytes[0], bytes[1]]) & 0x7fff);
+    let mantissa = u64::from_be_bytes(bytes[2..10].try_into().unwrap());
+    let sign = if bytes[0] & 0x80 != 0 { -1.0 } else { 1.0 };
+    sign * mantissa as f64 * 2f64.powi(exponent - 16383 - 63)
+}
+
+impl<R: Read> Read for ShortenPcm<R> {
+    /// The header and samples decoded so far, then the next block's. A stream cut short ends
+    /// where it was cut, as a cut WAV file does; damaged data is an `InvalidData` error.
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.at == self.ready.len() && !self.ended {
+            self.ready.clear();
+            self.at = 0;
+            match self.stream.next_block() {
+                Ok(true) => push_samples(&mut self.ready, self.stream.block()),
+                Ok(false) => self.ended = true,
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => self.ended = true,
+                Err(e) => return Err(e),
+            }
+        }
+        let n = buf.len().min(self.ready.len() - self.at);
+        buf[..n].copy_from_slice(&self.ready[self.at..self.at + n]);
+        self.at += n;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R> Seek for ShortenPcm<R> {
+    /// Only says where it is: a Shorten stream is read from its start to its end.
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        match to {
+            SeekFrom::Current(0) => Ok(self.pos),
+            _ => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "a Shorten stream is not seekable",
+            )),
+        }
+    }
+}
+
+impl<R: Read + Send + Sync> MediaSource for ShortenPcm<R> {
+    fn is_seekable(&self) -> bool {
+        false
+    }
+
+    fn byte_len(&self) -> Option<u64> {
+        None
+    }
+}
