@@ -127,6 +127,16 @@ fn a_codec_ser_does_not_decode_in_a_container_it_reads_says_so() {
         piped.err().unwrap().kind,
         ErrorKind::UnsupportedCodec(_)
     ));
+    // MPEG-1 Layer II of one channel at 384 kbit/s (ffmpeg's default for mono; symphonia's
+    // reader skipped every frame and said "file is truncated: unexpected end of bitstream").
+    let path = common::fixture("unsupported/mp2_mono_384k.mp2");
+    assert!(matches!(
+        rejected(
+            &path,
+            "mp2: MPEG-1 Layer II of one channel above 192 kbit/s"
+        ),
+        ErrorKind::UnsupportedCodec(_)
+    ));
 }
 
 #[test]

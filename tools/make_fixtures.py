@@ -222,7 +222,8 @@ def av_write(path, data, rate, container, codec, bit_rate=None, options=None,
 
 def unsupported_fixture():
     """AC-3 in Matroska, Speex in Ogg and G.721 in AU: containers ser reads around codecs it does
-    not decode."""
+    not decode; and MPEG-1 Layer II of one channel at 384 kbit/s, which ffmpeg writes by default
+    for mono though the standard does not allow it (nor does symphonia's reader)."""
     folder = ROOT / "tests" / "fixtures" / "unsupported"
     folder.mkdir(parents=True, exist_ok=True)
     t = np.arange(12000) / 48000
@@ -231,6 +232,9 @@ def unsupported_fixture():
     av_write(folder / "speex.ogg", (0.3 * np.sin(2 * np.pi * 440 * t))[:, None], 16000, "ogg", "libspeex")
     t = np.arange(2000) / 8000
     sf.write(folder / "g721.au", 0.3 * np.sin(2 * np.pi * 440 * t), 8000, format="AU", subtype="G721_32")
+    t = np.arange(12000) / 48000
+    av_write(folder / "mp2_mono_384k.mp2", (0.3 * np.sin(2 * np.pi * 440 * t))[:, None], 48000, "mp2", "mp2",
+             bit_rate=384000)
 
 
 def opus_fixture():

@@ -33,6 +33,7 @@ mod fit;
 mod gsm;
 mod header_view;
 mod hum;
+mod layer2;
 mod load;
 mod made_headers;
 mod mono_stream;

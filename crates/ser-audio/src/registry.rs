@@ -85,11 +85,13 @@ pub(crate) struct Opened<'s> {
 /// The format reader of a stream: raw GSM frames, told by content before the probe (they have
 /// no header to probe for), symphonia's WAV or AIFF reader behind a header made here for the
 /// containers of [`header_reader`] or reading what Shorten decodes to (`.shn` files, and
-/// SPHERE's), or the reader that symphonia's probe finds. Speex in Ogg is
-/// refused by name first: symphonia's Ogg reader reads such a file to its end for a stream it
-/// knows, and then says only that the file ended.
+/// SPHERE's), or the reader that symphonia's probe finds. What [`refusal_by_head`] tells is
+/// refused by name first.
 pub(crate) fn format_reader<'s>(mut mss: MediaSourceStream<'s>) -> Result<Opened<'s>> {
     let head = peek(&mut mss, HEAD_LEN)?;
+    if let Some(why) = refusal_by_head(&head) {
+        return unsupported_error(why);
+    }
     let (mss, shown_as, codec) = match header_reader(&head) {
         Some((container, open)) => {
             let (source, codec) = open(mss)?;
@@ -111,7 +113,6 @@ pub(crate) fn format_reader<'s>(mut mss: MediaSourceStream<'s>) -> Result<Opened
                 codec,
             });
         }
-        None if opens_ogg_speex(&head) => return unsupported_error(refusal!("ogg", "Speex")),
         None => (mss, None, None),
     };
     let reader = probe().probe(
@@ -170,6 +171,17 @@ fn peek(mss: &mut MediaSourceStream<'_>, len: u64) -> std::io::Result<Vec<u8>> {
     mss.by_ref().take(len).read_to_end(&mut head)?;
     mss.seek_buffered(start);
     Ok(head)
+}
+
+/// The refusal of a stream starting with `head` that symphonia's readers would read to its end
+/// for nothing and then say only that the file ended: Speex in Ogg, and MPEG-1 Layer II at a
+/// bitrate its standard does not allow for its channels ([`crate::layer2`]).
+fn refusal_by_head(head: &[u8]) -> Option<&'static str> {
+    if opens_ogg_speex(head) {
+        Some(refusal!("ogg", "Speex"))
+    } else {
+        crate::layer2::refusal(head)
+    }
 }
 
 /// Whether a stream starting with `head` is Ogg whose first packet opens a Speex stream
