@@ -106,7 +106,7 @@ fn rate_of_header(header: &[u8]) -> io::Result<u32> {
         at = body + len as usize + len as usize % 2;
     }
     Err(invalid(format!(
-        "shorten: the kept header has no {} chunk",
+        "shorten: the kept header has no {:?} chunk",
         String::from_utf8_lossy(wanted)
     )))
 }
@@ -161,5 +161,33 @@ impl<R: Read + Send + Sync> MediaSource for ShortenPcm<R> {
 
     fn byte_len(&self) -> Option<u64> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::made_headers::aifc;
+
+    #[test]
+    fn the_rate_comes_from_the_kept_wav_or_aiff_header() {
+        let wav = riff(&riff_format(WavCoding::Pcm, 2, 22_050, 16), Some(8));
+        assert_eq!(rate_of_header(&wav).unwrap(), 22_050);
+        // AIFF's rate is an 80-bit float in its COMM chunk, after a version chunk here.
+        let aiff = aifc(b"NONE", 1, 44_100, 16, 8);
+        assert_eq!(rate_of_header(&aiff).unwrap(), 44_100);
+        let err = |header: &[u8]| rate_of_header(header).unwrap_err().to_string();
+        assert_eq!(
+            err(b""),
+            "shorten: no WAV or AIFF header kept in the stream, so no sample rate"
+        );
+        assert_eq!(
+            err(&wav[..16]),
+            "shorten: the kept header has no \"fmt \" chunk"
+        );
+        assert_eq!(
+            err(&wav[..24]),
+            "shorten: the kept header's sample rate is cut off"
+        );
     }
 }
