@@ -8,6 +8,7 @@
 //! The arithmetic is that of Shorten 2 and 3 (and of the versions 1 before them), as FFmpeg's
 //! decoder, which checks the stream files that `tests/formats.rs` reads, performs it.
 
+use std::collections::VecDeque;
 use std::io::{self, Read};
 
 use super::bits::BitReader;
@@ -20,9 +21,10 @@ pub(crate) const MAGIC: &[u8; 4] = b"ajkg";
 
 /// Longest block accepted (FFmpeg's limit; Shorten writes 256).
 const MAX_BLOCK: u64 = 65_535;
-/// Highest prediction order and most past means accepted: far above what any encoder used
-/// (orders to 32, four means), low enough to bound the work a damaged header asks for.
-const MAX_ORDER: u64 = 1024;
+/// Highest prediction order accepted: Shorten's own limit, which bounds the work per sample a
+/// damaged header could ask for.
+const MAX_ORDER: u64 = 64;
+/// Most past blocks' means accepted (Shorten uses four).
 const MAX_MEANS: u64 = 1 << 16;
 /// Bytes kept of the stream's verbatim chunks: its source file's header, and more.
 const MAX_VERBATIM: usize = 1 << 16;
@@ -57,10 +59,11 @@ pub(crate) struct Stream<R> {
     /// How many past blocks' means predict a channel's next block (0: none; the type's middle
     /// value does).
     mean_blocks: usize,
-    /// Per channel: `wrap` past samples, then the block being decoded.
+    /// Per channel: `wrap` past samples, then the block being decoded (room for the longest
+    /// block so far).
     history: Vec<Vec<i32>>,
-    /// Per channel: the means of its last blocks (at least one entry).
-    means: Vec<Vec<i32>>,
+    /// Per channel: the means of its last blocks (at least one entry), and their sum.
+    means: Vec<Means>,
     /// Whose block comes next.
     channel: usize,
     coefficients: Vec<i64>,
@@ -117,7 +120,7 @@ impl<R: Read> Stream<R> {
             bit_shift: 0,
             mean_blocks: means as usize,
             history: vec![vec![0; wrap + block_len]; channels],
-            means: vec![vec![sample_type.middle(); (means as usize).max(1)]; channels],
+            means: vec![Means::new(sample_type.middle(), (means as usize).max(1)); channels],
             channel: 0,
             coefficients: Vec::with_capacity(wrap),
             block: Vec::new(),
@@ -147,8 +150,12 @@ impl<R: Read> Stream<R> {
                         return Err(invalid(format!("shorten: blocks of {len} samples")));
                     }
                     self.block_len = len as usize;
+                    // Grown, never shrunk: a stream that keeps changing its block length costs
+                    // no more than one of its longest blocks.
                     for samples in &mut self.history {
-                        samples.resize(self.wrap + self.block_len, 0);
+                        if samples.len() < self.wrap + self.block_len {
+                            samples.resize(self.wrap + self.block_len, 0);
+                        }
                     }
                 }
                 command::BIT_SHIFT => {
@@ -196,7 +203,7 @@ impl<R: Read> Stream<R> {
         let offset = self.offset();
         let (wrap, len, channel) = (self.wrap, self.block_len, self.channel);
         match command {
-            command::ZERO => self.history[channel][wrap..].fill(0),
+            command::ZERO => self.history[channel][wrap..wrap + len].fill(0),
             command::QLPC => {
                 let order = self.bits.unsigned(2)?;
                 if order > wrap as u64 {
@@ -216,7 +223,7 @@ impl<R: Read> Stream<R> {
                 let coefficients = std::mem::take(&mut self.coefficients);
                 self.predict(&coefficients, rounding, LPC_QUANT, energy)?;
                 self.coefficients = coefficients;
-                for s in &mut self.history[channel][wrap..] {
+                for s in &mut self.history[channel][wrap..wrap + len] {
                     *s = s.wrapping_add(offset);
                 }
             }
@@ -241,7 +248,7 @@ impl<R: Read> Stream<R> {
         energy: u32,
     ) -> io::Result<()> {
         let samples = &mut self.history[self.channel];
-        for i in self.wrap..samples.len() {
+        for i in self.wrap..self.wrap + self.block_len {
             let mut sum = start;
             for (j, c) in coefficients.iter().enumerate() {
                 sum += c * i64::from(samples[i - j - 1]);
@@ -257,11 +264,11 @@ impl<R: Read> Stream<R> {
     fn offset(&self) -> i32 {
         let means = &self.means[self.channel];
         if self.mean_blocks == 0 {
-            return means[0];
+            return means.first();
         }
         let n = self.mean_blocks as i64;
         let rounding = if self.version > 1 { n / 2 } else { 0 };
-        let mean = (rounding + means.iter().map(|&m| i64::from(m)).sum::<i64>()) / n;
+        let mean = (rounding + means.sum) / n;
         (if self.version > 1 {
             mean >> self.bit_shift
         } else {
@@ -274,17 +281,16 @@ impl<R: Read> Stream<R> {
         if self.mean_blocks == 0 {
             return;
         }
-        let block = &self.history[self.channel][self.wrap..];
+        let block = &self.history[self.channel][self.wrap..self.wrap + self.block_len];
         let len = block.len() as i64;
         let rounding = if self.version > 1 { len / 2 } else { 0 };
         let mean = ((rounding + block.iter().map(|&s| i64::from(s)).sum::<i64>()) / len) as i32;
-        let means = &mut self.means[self.channel];
-        means.rotate_left(1);
-        *means.last_mut().expect("one mean at least") = if self.version > 1 {
+        let mean = if self.version > 1 {
             mean.wrapping_shl(self.bit_shift)
         } else {
             mean
         };
+        self.means[self.channel].push(mean);
     }
 
     /// Writes the channel's new block, with its shifted-out bits restored, into its place in the
@@ -292,7 +298,7 @@ impl<R: Read> Stream<R> {
     fn put_block(&mut self) {
         let (channels, channel) = (self.channels, self.channel);
         self.block.resize(self.block_len * channels, 0);
-        let samples = &self.history[channel][self.wrap..];
+        let samples = &self.history[channel][self.wrap..self.wrap + self.block_len];
         for (out, &s) in self.block[channel..]
             .iter_mut()
             .step_by(channels)
@@ -300,6 +306,34 @@ impl<R: Read> Stream<R> {
         {
             *out = self.sample_type.to_i16(s.wrapping_shl(self.bit_shift));
         }
+    }
+}
+
+/// The means of a channel's last blocks, oldest first, and their sum.
+#[derive(Clone)]
+struct Means {
+    values: VecDeque<i32>,
+    sum: i64,
+}
+
+impl Means {
+    /// `n` means of `value`.
+    fn new(value: i32, n: usize) -> Self {
+        Self {
+            values: VecDeque::from(vec![value; n]),
+            sum: i64::from(value) * n as i64,
+        }
+    }
+
+    fn first(&self) -> i32 {
+        self.values[0]
+    }
+
+    /// Puts `mean` in place of the oldest.
+    fn push(&mut self, mean: i32) {
+        let oldest = self.values.pop_front().expect("one mean at least");
+        self.values.push_back(mean);
+        self.sum += i64::from(mean) - i64::from(oldest);
     }
 }
 
@@ -422,6 +456,24 @@ mod tests {
                 // −1 → 0; doubled by the shift.
                 vec![2, 0],
             ]
+        );
+    }
+
+    #[test]
+    fn blocks_shrink_and_grow_back() {
+        let codes = Codes::default()
+            .header(1, 4)
+            .block(command::DIFF0, 2, &[1, 2, 3, 4])
+            .unsigned(command::BLOCK_SIZE, 2)
+            .long(2)
+            .block(1, 1, &[1, 1])
+            .unsigned(command::BLOCK_SIZE, 2)
+            .long(3)
+            .block(1, 1, &[1, 1, 1])
+            .unsigned(command::QUIT, 2);
+        assert_eq!(
+            blocks(codes.stream()).unwrap(),
+            [vec![1, 2, 3, 4], vec![5, 6], vec![7, 8, 9]]
         );
     }
 
