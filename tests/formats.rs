@@ -146,6 +146,8 @@ fn a_directory_walk_finds_every_format_that_decodes() {
         "speechlike.opus",
         "speechlike.gsm",
         "speechlike.shn",
+        "speechlike.mulaw.sph",
+        "shorten_mulaw_shifts.sph",
     ]) {
         assert!(found.contains(&dir.join(file)), "{file} is not picked up");
     }
@@ -229,10 +231,16 @@ fn shorten_decodes_to_exactly_what_was_compressed() {
         assert_eq!(channel(&path, 0), voice, "{file}");
         assert_eq!(channel(&path, 1), no_low_bits, "{file}");
     }
-    // LDC's compressed SPHERE: exactly the samples, and the µ-law bytes, stored uncompressed.
+    // LDC's compressed SPHERE: exactly the samples, and the µ-law bytes, stored uncompressed;
+    // µ-law as LDC compressed it (ranks, Shorten's type 8, with the voice's pauses and fades
+    // coded at shift 12) and as linear values (type 7).
     for (compressed, stored) in [
         ("shorten_s16le.sph", "pcm_s16le.sph"),
         ("shorten_mulaw.sph", "mulaw.sph"),
+        ("shorten_mulaw_linear.sph", "mulaw.sph"),
+        ("speechlike.mulaw.sph", "speechlike.mulaw.wav"),
+        // Blocks of bytes that allow each shift from 0 to 12 (speech gives 0 and 12 only).
+        ("shorten_mulaw_shifts.sph", "mulaw_shifts.sph"),
     ] {
         let [compressed, stored] = [compressed, stored].map(|f| common::fixture("formats").join(f));
         for c in 0..Decoder::open(&stored).unwrap().info().channels {

@@ -47,7 +47,7 @@ fn every_format_truncated_at_many_offsets() {
 
 #[test]
 fn random_bytes_behind_each_magic() {
-    let magics: [&[u8]; 13] = [
+    let magics: [&[u8]; 15] = [
         b"RIFF\x24\x00\x00\x00WAVEfmt ",
         b"RIFF\x5c\x1a\x00\x00WAVEfmt \x14\x00\x00\x001\x00\x01\x00@\x1f\x00\x00Y\x06\x00\x00A\x00",
         b"RIFF\xff\xff\xff\xffWAVE",
@@ -61,6 +61,8 @@ fn random_bytes_behind_each_magic() {
         b"\x00\x00\x00\x20ftypM4A ",
         b"FORM\x00\x00\x10\x00AIFF",
         b"caff\x00\x01\x00\x00",
+        b"ajkg\x02",
+        b"NIST_1A\n   1024\nsample_rate -i 8000\nsample_coding -s27 ulaw,embedded-shorten-v2.00\nend_head\n",
     ];
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
     let mut cases = 0;

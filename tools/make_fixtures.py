@@ -277,11 +277,19 @@ def wav_parts(data, rate, subtype):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "x.wav"
         sf.write(path, data, rate, subtype=subtype)
-        raw = path.read_bytes()
+        return read_wav_parts(path)
+
+
+def read_wav_parts(path):
+    """The header and the samples (integers as stored, a column per channel) of a WAV file of
+    16-bit or one-byte samples."""
+    raw = path.read_bytes()
     start = raw.index(b"data") + 8
-    dtype = "<i2" if subtype == "PCM_16" else "u1"
-    channels = data.shape[1] if data.ndim > 1 else 1
-    return raw[:start], np.frombuffer(raw[start:], dtype=dtype).astype(np.int64).reshape(-1, channels)
+    info = sf.info(path)
+    dtype = "<i2" if info.subtype == "PCM_16" else "u1"
+    length = int.from_bytes(raw[start - 4:start], "little")
+    samples = np.frombuffer(raw[start:start + length], dtype=dtype).astype(np.int64)
+    return raw[:start], samples.reshape(-1, info.channels)
 
 
 def check_with_ffmpeg(path, expected_s16):
@@ -292,20 +300,26 @@ def check_with_ffmpeg(path, expected_s16):
     assert np.array_equal(decoded, expected_s16), f"FFmpeg reads {path} otherwise"
 
 
-def sphere_shorten(path, rate, samples, coding, sample_bytes, stream):
-    """A NIST SPHERE file of a Shorten stream, with the header LDC writes for one."""
-    coding = f"{coding},embedded-shorten-v2.00"
+def sphere(path, rate, samples, coding, sample_bytes, data):
+    """A NIST SPHERE file of `data`, with the header LDC writes (coding `ulaw`, or with
+    `,embedded-shorten-v2.00` for a Shorten stream)."""
     lines = (f"NIST_1A\n   1024\nchannel_count -i {samples.shape[1]}\nsample_rate -i {rate}\n"
              f"sample_n_bytes -i {sample_bytes}\nsample_byte_format -s2 01\n"
              f"sample_count -i {len(samples)}\nsample_coding -s{len(coding)} {coding}\nend_head\n")
-    path.write_bytes(lines.encode().ljust(1024, b" ") + stream)
+    path.write_bytes(lines.encode().ljust(1024, b" ") + data)
+
+
+def sphere_shorten(path, rate, samples, coding, sample_bytes, stream):
+    """A NIST SPHERE file of a Shorten stream, as LDC compressed its corpora."""
+    sphere(path, rate, samples, f"{coding},embedded-shorten-v2.00", sample_bytes, stream)
 
 
 def shorten_fixtures():
     """Shorten (tools/shorten_encode.py): the tone as .shn files, 16-bit stereo and 8-bit unsigned
     without running means, each keeping its WAV header verbatim as shorten does; inside SPHERE as
-    LDC ships its corpora, the samples of pcm_s16le.sph and the µ-law bytes of mulaw.sph (which
-    these must decode to exactly); and speechlike.shn (versions 2 and 1): speechlike.wav on the
+    LDC ships its corpora, the samples of pcm_s16le.sph and the µ-law bytes of mulaw.sph, as
+    ranks (Shorten's type 8, LDC's) and as linear values (type 7), which these must decode to
+    exactly; and speechlike.shn (versions 2 and 1): speechlike.wav on the
     left and on the right without its lowest two bits, so that blocks of silence, shifted blocks
     and a shorter last block occur. Every .shn is checked against FFmpeg's decoder."""
     import shorten_encode as shn
@@ -325,22 +339,44 @@ def shorten_fixtures():
         listing.append({"file": name, "sample_rate": rate, "channels": channels, "frames": len(t),
                         "lossy": False, "exact_length": True,
                         "mono_amplitude": 0.5 * (1 + 0.5 * (channels - 1)) / channels})
-    for source, name, coding in [("pcm_s16le.sph", "shorten_s16le.sph", "pcm"),
-                                 ("mulaw.sph", "shorten_mulaw.sph", "ulaw")]:
+    # µ-law as LDC compressed it (ranks of the bytes, type 8), and as linear values (type 7).
+    for source, name, kind in [("pcm_s16le.sph", "shorten_s16le.sph", "s16lh"),
+                               ("mulaw.sph", "shorten_mulaw.sph", "au2"),
+                               ("mulaw.sph", "shorten_mulaw_linear.sph", "ulaw")]:
         info = sf.info(FORMATS_DIR / source)
         raw = (FORMATS_DIR / source).read_bytes()[1024:]
-        if coding == "pcm":
+        if kind == "s16lh":
             samples = np.frombuffer(raw, dtype="<i2").astype(np.int64).reshape(-1, info.channels)
-            stream = shn.encode(samples, "s16lh")
         else:
-            codes = np.frombuffer(raw, dtype="u1").reshape(-1, info.channels)
-            samples = np.vectorize(shn.mu_law_to_linear, otypes=[np.int64])(codes.astype(np.int64)) >> 3
-            stream = shn.encode(samples, "ulaw")
+            samples = np.frombuffer(raw, dtype="u1").astype(np.int64).reshape(-1, info.channels)
+            if kind == "ulaw":
+                samples = np.vectorize(shn.mu_law_to_linear, otypes=[np.int64])(samples) >> 3
+        coding = "pcm" if kind == "s16lh" else "ulaw"
         sphere_shorten(FORMATS_DIR / name, info.samplerate, samples, coding, 2 if coding == "pcm" else 1,
-                       stream)
+                       shn.encode(samples, kind))
         entry = next(e for e in listing if e["file"] == source)
         listing.append(dict(entry, file=name))
     manifest.write_text(json.dumps(listing, indent=1) + "\n")
+    # The voice in µ-law as LDC compresses it, beside libsndfile's µ-law WAV of it: its pauses
+    # and fades give blocks whose bytes all allow a shift of their ranks.
+    voice, rate = sf.read(ROOT / "tests" / "fixtures" / "speechlike.wav")
+    sf.write(FORMATS_DIR / "speechlike.mulaw.wav", voice, rate, subtype="ULAW")
+    _, codes = read_wav_parts(FORMATS_DIR / "speechlike.mulaw.wav")
+    shifts = {min(shn.MAX_SHIFT[b] for b in codes[i:i + 256, 0]) for i in range(0, len(codes), 256)}
+    assert max(shifts) > 0 and min(shifts) == 0, shifts
+    sphere_shorten(FORMATS_DIR / "speechlike.mulaw.sph", rate, codes, "ulaw", 1, shn.encode(codes, "au2"))
+    # Speech gives shifts of 0 (sound) and 12 (silence) only: blocks of µ-law bytes that keep
+    # each shift from 1 to 11 (and one byte of them that keeps no more), stored and compressed.
+    rng = np.random.default_rng(7)
+    blocks = []
+    for shift in range(13):
+        keeping = [b for b in range(256) if shn.MAX_SHIFT[b] >= shift]
+        block = rng.choice(keeping, 256)
+        block[0] = next(b for b in keeping if shn.MAX_SHIFT[b] == shift)
+        blocks.append(block)
+    codes = np.concatenate(blocks).astype(np.int64).reshape(-1, 1)
+    sphere(FORMATS_DIR / "mulaw_shifts.sph", 8000, codes, "ulaw", 1, codes.astype(np.uint8).tobytes())
+    sphere_shorten(FORMATS_DIR / "shorten_mulaw_shifts.sph", 8000, codes, "ulaw", 1, shn.encode(codes, "au2"))
     voice, rate = sf.read(ROOT / "tests" / "fixtures" / "speechlike.wav", dtype="int16")
     left = voice.astype(np.int64)
     data = np.stack([left, (left >> 2) << 2], axis=1)

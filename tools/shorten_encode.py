@@ -4,12 +4,15 @@ Robinson's shorten 2.x/3.x, as FFmpeg's decoder reads it). Each block of each ch
 with whichever of the format's predictors leaves the smallest residuals: silence (`ZERO`), the
 running mean (`DIFF0`), the fixed polynomials `DIFF1`-`DIFF3` and a quantised linear predictor
 (`QLPC`, fitted by least squares); low bits that are zero throughout a block are shifted out
-(`BITSHIFT`), and the last, shorter block is announced (`BLOCKSIZE`). make_fixtures.py checks
-every `.shn` it writes against FFmpeg's decoder before keeping it.
+(`BITSHIFT`), and the last, shorter block is announced (`BLOCKSIZE`). µ-law bytes are coded
+either as their 13-bit linear values (`ulaw`, Shorten's type 7) or, as LDC's SPHERE files hold
+them, as ranks that leave the low bits of a block's quietest bytes zero (`au2`, type 8: the
+mapping of Shorten's `mkbshift`, computed here). make_fixtures.py checks every `.shn` it writes
+against FFmpeg's decoder (which reads the integer types) before keeping it.
 """
 import numpy as np
 
-TYPES = {"s8": 1, "u8": 2, "s16hl": 3, "s16lh": 5, "ulaw": 7}
+TYPES = {"s8": 1, "u8": 2, "s16hl": 3, "s16lh": 5, "ulaw": 7, "au2": 8}
 MIDDLE = {"u8": 0x80}
 FIXED = [[], [1], [2, -1], [3, -3, 1]]
 DIFF0, QUIT, BLOCKSIZE, BITSHIFT, QLPC, ZERO, VERBATIM = 0, 4, 5, 6, 7, 8, 9
@@ -58,6 +61,43 @@ def mu_law_to_linear(byte):
     return 0x84 - t if u & 0x80 else t - 0x84
 
 
+def linear_to_mu_law(x):
+    """G.711 µ-law's byte for a 16-bit value (Sun's g711.c)."""
+    magnitude, mask = (-(x >> 2), 0x7f) if x < 0 else (x >> 2, 0xff)
+    biased = min(magnitude, 8159) + 33
+    segment = next((s for s in range(8) if biased < 0x40 << s), 8)
+    if segment >= 8:
+        return 0x7f ^ mask
+    return ((segment << 4) | ((biased >> (segment + 1)) & 0x0f)) ^ mask
+
+
+def mu_law_ranks():
+    """Shorten's µ-law ranks (its mkbshift): for each byte, the most low bits its linear value
+    can lose (`max_shift`), and per shift the rank of each byte (`inward`): the bytes that keep
+    that many zero bits first, counted out from zero on either side, negative zero (0x7f) after
+    the negative ones that do."""
+    max_shift = [0] * 256
+    for shift in range(13):
+        for sample in range(-(1 << 15), 1 << 15, 1 << (shift + 3)):
+            max_shift[linear_to_mu_law(sample)] = shift
+    inward = []
+    for shift in range(13):
+        rank = [0] * 256
+        positive = [b for b in range(255, 127, -1) if max_shift[b] >= shift] + \
+                   [b for b in range(255, 127, -1) if max_shift[b] < shift]
+        for n, b in enumerate(positive):
+            rank[b] = n
+        negative = [b for b in range(126, -1, -1) if max_shift[b] >= shift] + [127] + \
+                   [b for b in range(126, -1, -1) if max_shift[b] < shift]
+        for n, b in enumerate(negative):
+            rank[b] = -1 - n
+        inward.append(rank)
+    return max_shift, inward
+
+
+MAX_SHIFT, INWARD = mu_law_ranks()
+
+
 class Encoder:
     def __init__(self, sample_type, channels, version=2, block=256, nmean=4, max_lpc=4):
         self.version, self.channels, self.block, self.nmean = version, channels, block, nmean
@@ -69,6 +109,7 @@ class Encoder:
         for value in (TYPES[sample_type], channels, block, max_lpc, nmean, 0):
             self.out.ulong(value)
         middle = MIDDLE.get(sample_type, 0)
+        self.au2 = sample_type == "au2"
         self.means = [[middle] * max(1, nmean) for _ in range(channels)]
         self.history = [[0] * self.wrap for _ in range(channels)]
         self.shift = 0
@@ -113,13 +154,23 @@ class Encoder:
             self.block = n
         for ch in range(self.channels):
             x = block[:, ch].astype(np.int64)
-            hashed = int(np.bitwise_or.reduce(x))
-            shift = 0 if hashed == 0 else (hashed & -hashed).bit_length() - 1
-            if hashed != 0 and shift != self.shift:
+            if self.au2:
+                # The ranks at the shift the block's bytes all allow; negative zero is -1, the
+                # other negative ranks one lower.
+                shift = min(MAX_SHIFT[b] for b in x)
+                ranks = [INWARD[shift][b] for b in x]
+                x = np.array([r if b > 127 else -1 if b == 127 else r - 1 for b, r in zip(x, ranks)])
+                changed = shift != self.shift
+            else:
+                hashed = int(np.bitwise_or.reduce(x))
+                shift = 0 if hashed == 0 else (hashed & -hashed).bit_length() - 1
+                changed = hashed != 0 and shift != self.shift
+            if changed:
                 self.out.uvar(BITSHIFT, 2)
                 self.out.uvar(shift, 2)
                 self.shift = shift
-            x = x >> self.shift
+            if not self.au2:
+                x = x >> self.shift
             offset = self.offset(ch)
             if not x.any():
                 self.out.uvar(ZERO, 2)
@@ -149,7 +200,8 @@ class Encoder:
 
 def encode(samples, sample_type, header=b"", **options):
     """A Shorten stream of samples ((frames, channels) integers as the type holds them: signed
-    16-bit, 0..255 for u8, the 13-bit linear values of µ-law bytes), after `header` verbatim."""
+    16-bit, 0..255 for u8, the 13-bit linear values of µ-law bytes for ulaw, the bytes
+    themselves for au2), after `header` verbatim."""
     samples = np.asarray(samples, dtype=np.int64).reshape(len(samples), -1)
     encoder = Encoder(sample_type, samples.shape[1], **options)
     if header:

@@ -304,7 +304,7 @@ impl<R: Read> Stream<R> {
             .step_by(channels)
             .zip(samples)
         {
-            *out = self.sample_type.to_i16(s.wrapping_shl(self.bit_shift));
+            *out = self.sample_type.sample(s, self.bit_shift);
         }
     }
 }
