@@ -316,7 +316,8 @@ def sphere_shorten(path, rate, samples, coding, sample_bytes, stream):
 
 def shorten_fixtures():
     """Shorten (tools/shorten_encode.py): the tone as .shn files, 16-bit stereo and 8-bit unsigned
-    without running means, each keeping its WAV header verbatim as shorten does; inside SPHERE as
+    without running means, each keeping its WAV header verbatim as shorten does, and of an AIFF
+    file keeping its AIFF header; inside SPHERE as
     LDC ships its corpora, the samples of pcm_s16le.sph and the µ-law bytes of mulaw.sph, as
     ranks (Shorten's type 8, LDC's) and as linear values (type 7), which these must decode to
     exactly; and speechlike.shn (versions 2 and 1): speechlike.wav on the
@@ -340,6 +341,16 @@ def shorten_fixtures():
                         "lossy": False, "exact_length": True,
                         "mono_amplitude": 0.5 * (1 + 0.5 * (channels - 1)) / channels})
     # µ-law as LDC compressed it (ranks of the bytes, type 8), and as linear values (type 7).
+    # An AIFF file's Shorten (big-endian samples, type 3), its header kept verbatim: the rate is
+    # the 80-bit float of its COMM chunk. FFmpeg reads only WAV-headed .shn files.
+    aiff = (FORMATS_DIR / "pcm_s16be.aiff").read_bytes()
+    start = aiff.index(b"SSND") + 16
+    info = sf.info(FORMATS_DIR / "pcm_s16be.aiff")
+    samples = np.frombuffer(aiff[start:start + info.frames * info.channels * 2], dtype=">i2")
+    samples = samples.astype(np.int64).reshape(-1, info.channels)
+    (FORMATS_DIR / "shorten_s16be.shn").write_bytes(shn.encode(samples, "s16hl", aiff[:start]))
+    entry = next(e for e in listing if e["file"] == "pcm_s16be.aiff")
+    listing.append(dict(entry, file="shorten_s16be.shn"))
     for source, name, kind in [("pcm_s16le.sph", "shorten_s16le.sph", "s16lh"),
                                ("mulaw.sph", "shorten_mulaw.sph", "au2"),
                                ("mulaw.sph", "shorten_mulaw_linear.sph", "ulaw")]:
