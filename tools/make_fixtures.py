@@ -292,26 +292,29 @@ def read_wav_parts(path):
     return raw[:start], samples.reshape(-1, info.channels)
 
 
-def check_with_ffmpeg(path, expected_s16):
-    """FFmpeg's Shorten decoder reads the .shn file at path to exactly these 16-bit samples."""
-    out = subprocess.run(["ffmpeg", "-v", "error", "-f", "shn", "-i", str(path), "-f", "s16le", "-"],
-                         check=True, capture_output=True).stdout
-    decoded = np.frombuffer(out, dtype="<i2").reshape(expected_s16.shape)
-    assert np.array_equal(decoded, expected_s16), f"FFmpeg reads {path} otherwise"
+def check_with_ffmpeg(path, samples):
+    """FFmpeg's Shorten decoder (PyAV's) reads the .shn file at path to exactly these samples
+    (frames x channels, as stored: 16-bit, or 0..255 for 8-bit unsigned)."""
+    import av
+    with av.open(str(path), format="shn") as shn_file:
+        planes = [frame.to_ndarray() for frame in shn_file.decode(audio=0)]
+    decoded = np.concatenate(planes, axis=1).T
+    assert np.array_equal(decoded, samples), f"FFmpeg reads {path} otherwise"
 
 
-def sphere(path, rate, samples, coding, sample_bytes, data):
-    """A NIST SPHERE file of `data`, with the header LDC writes (coding `ulaw`, or with
-    `,embedded-shorten-v2.00` for a Shorten stream)."""
+def sphere(path, rate, samples, coding, data):
+    """A NIST SPHERE file of `data`, with the header LDC writes (coding `pcm` of 16 bits or
+    `ulaw`, with `,embedded-shorten-v2.00` for a Shorten stream)."""
+    sample_bytes = 2 if coding.startswith("pcm") else 1
     lines = (f"NIST_1A\n   1024\nchannel_count -i {samples.shape[1]}\nsample_rate -i {rate}\n"
              f"sample_n_bytes -i {sample_bytes}\nsample_byte_format -s2 01\n"
              f"sample_count -i {len(samples)}\nsample_coding -s{len(coding)} {coding}\nend_head\n")
     path.write_bytes(lines.encode().ljust(1024, b" ") + data)
 
 
-def sphere_shorten(path, rate, samples, coding, sample_bytes, stream):
+def sphere_shorten(path, rate, samples, coding, stream):
     """A NIST SPHERE file of a Shorten stream, as LDC compressed its corpora."""
-    sphere(path, rate, samples, f"{coding},embedded-shorten-v2.00", sample_bytes, stream)
+    sphere(path, rate, samples, f"{coding},embedded-shorten-v2.00", stream)
 
 
 def shorten_fixtures():
@@ -322,7 +325,7 @@ def shorten_fixtures():
     ranks (Shorten's type 8, LDC's) and as linear values (type 7), which these must decode to
     exactly; and speechlike.shn (versions 2 and 1): speechlike.wav on the
     left and on the right without its lowest two bits, so that blocks of silence, shifted blocks
-    and a shorter last block occur. Every .shn is checked against FFmpeg's decoder."""
+    and a shorter last block occur. Every WAV-headed .shn is checked against FFmpeg's decoder."""
     import shorten_encode as shn
     manifest = FORMATS_DIR / "manifest.json"
     listing = [e for e in json.loads(manifest.read_text()) if "shorten" not in e["file"]]
@@ -336,11 +339,10 @@ def shorten_fixtures():
         header, samples = wav_parts(data, rate, subtype)
         kind = "s16lh" if subtype == "PCM_16" else "u8"
         (FORMATS_DIR / name).write_bytes(shn.encode(samples, kind, header, **options))
-        check_with_ffmpeg(FORMATS_DIR / name, samples if kind == "s16lh" else (samples - 128) << 8)
+        check_with_ffmpeg(FORMATS_DIR / name, samples)
         listing.append({"file": name, "sample_rate": rate, "channels": channels, "frames": len(t),
                         "lossy": False, "exact_length": True,
                         "mono_amplitude": 0.5 * (1 + 0.5 * (channels - 1)) / channels})
-    # µ-law as LDC compressed it (ranks of the bytes, type 8), and as linear values (type 7).
     # An AIFF file's Shorten (big-endian samples, type 3), its header kept verbatim: the rate is
     # the 80-bit float of its COMM chunk. FFmpeg reads only WAV-headed .shn files.
     aiff = (FORMATS_DIR / "pcm_s16be.aiff").read_bytes()
@@ -351,6 +353,7 @@ def shorten_fixtures():
     (FORMATS_DIR / "shorten_s16be.shn").write_bytes(shn.encode(samples, "s16hl", aiff[:start]))
     entry = next(e for e in listing if e["file"] == "pcm_s16be.aiff")
     listing.append(dict(entry, file="shorten_s16be.shn"))
+    # µ-law as LDC compressed it (ranks of the bytes, type 8), and as linear values (type 7).
     for source, name, kind in [("pcm_s16le.sph", "shorten_s16le.sph", "s16lh"),
                                ("mulaw.sph", "shorten_mulaw.sph", "au2"),
                                ("mulaw.sph", "shorten_mulaw_linear.sph", "ulaw")]:
@@ -363,8 +366,7 @@ def shorten_fixtures():
             if kind == "ulaw":
                 samples = np.vectorize(shn.mu_law_to_linear, otypes=[np.int64])(samples) >> 3
         coding = "pcm" if kind == "s16lh" else "ulaw"
-        sphere_shorten(FORMATS_DIR / name, info.samplerate, samples, coding, 2 if coding == "pcm" else 1,
-                       shn.encode(samples, kind))
+        sphere_shorten(FORMATS_DIR / name, info.samplerate, samples, coding, shn.encode(samples, kind))
         entry = next(e for e in listing if e["file"] == source)
         listing.append(dict(entry, file=name))
     manifest.write_text(json.dumps(listing, indent=1) + "\n")
@@ -375,7 +377,7 @@ def shorten_fixtures():
     _, codes = read_wav_parts(FORMATS_DIR / "speechlike.mulaw.wav")
     shifts = {min(shn.MAX_SHIFT[b] for b in codes[i:i + 256, 0]) for i in range(0, len(codes), 256)}
     assert max(shifts) > 0 and min(shifts) == 0, shifts
-    sphere_shorten(FORMATS_DIR / "speechlike.mulaw.sph", rate, codes, "ulaw", 1, shn.encode(codes, "au2"))
+    sphere_shorten(FORMATS_DIR / "speechlike.mulaw.sph", rate, codes, "ulaw", shn.encode(codes, "au2"))
     # Speech gives shifts of 0 (sound) and 12 (silence) only: blocks of µ-law bytes that keep
     # each shift from 1 to 11 (and one byte of them that keeps no more), stored and compressed.
     rng = np.random.default_rng(7)
@@ -386,8 +388,8 @@ def shorten_fixtures():
         block[0] = next(b for b in keeping if shn.MAX_SHIFT[b] == shift)
         blocks.append(block)
     codes = np.concatenate(blocks).astype(np.int64).reshape(-1, 1)
-    sphere(FORMATS_DIR / "mulaw_shifts.sph", 8000, codes, "ulaw", 1, codes.astype(np.uint8).tobytes())
-    sphere_shorten(FORMATS_DIR / "shorten_mulaw_shifts.sph", 8000, codes, "ulaw", 1, shn.encode(codes, "au2"))
+    sphere(FORMATS_DIR / "mulaw_shifts.sph", 8000, codes, "ulaw", codes.astype(np.uint8).tobytes())
+    sphere_shorten(FORMATS_DIR / "shorten_mulaw_shifts.sph", 8000, codes, "ulaw", shn.encode(codes, "au2"))
     voice, rate = sf.read(ROOT / "tests" / "fixtures" / "speechlike.wav", dtype="int16")
     left = voice.astype(np.int64)
     data = np.stack([left, (left >> 2) << 2], axis=1)
