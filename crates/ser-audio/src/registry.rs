@@ -10,7 +10,7 @@ use symphonia::core::common::Tier;
 use symphonia::core::errors::{unsupported_error, Error, Result};
 use symphonia::core::formats::probe::{Hint, Probe};
 use symphonia::core::formats::{FormatOptions, FormatReader};
-use symphonia::core::io::{MediaSourceStream, ReadBytes, SeekBuffered};
+use symphonia::core::io::{MediaSourceStream, ReadBytes, ReadOnlySource, SeekBuffered};
 use symphonia::core::meta::MetadataOptions;
 
 use crate::au::opens_au;
@@ -99,18 +99,17 @@ pub(crate) fn format_reader<'s>(mut mss: MediaSourceStream<'s>) -> Result<Opened
             (mss, Some(container), codec)
         }
         None if opens_shorten(&head) => {
-            let decoded = Box::new(ShortenPcm::new(mss, None)?);
-            let mss = MediaSourceStream::new(decoded, Default::default());
+            let decoded = ReadOnlySource::new(ShortenPcm::new(mss, None)?);
+            let mss = MediaSourceStream::new(Box::new(decoded), Default::default());
             (mss, Some("shn"), Some(SHORTEN))
         }
         None if holds_raw_frames(&head) => {
             let reader = Box::new(GsmReader::raw(mss));
             let container = reader.format_info().short_name;
-            let codec = None;
             return Ok(Opened {
                 reader,
                 container,
-                codec,
+                codec: None,
             });
         }
         None => (mss, None, None),

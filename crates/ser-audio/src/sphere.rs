@@ -10,7 +10,7 @@
 
 use std::io::{self, Read};
 
-use symphonia::core::io::MediaSource;
+use symphonia::core::io::{MediaSource, ReadOnlySource};
 
 use crate::header_view::{
     as_header_error, held_len, invalid, unsupported, HeaderView, Replacement, Shown,
@@ -149,10 +149,10 @@ pub(crate) enum Samples {
 pub(crate) fn open<'s, S: Read + MediaSource + 's>(mut source: S) -> io::Result<Replacement<'s>> {
     Ok(match read(&mut source).map_err(as_header_error)? {
         Samples::Shown(shown) => (Box::new(HeaderView::showing(source, shown)), None),
-        Samples::Shorten { rate } => (
-            Box::new(ShortenPcm::new(source, Some(rate))?),
-            Some(SHORTEN),
-        ),
+        Samples::Shorten { rate } => {
+            let decoded = ShortenPcm::new(source, Some(rate))?;
+            (Box::new(ReadOnlySource::new(decoded)), Some(SHORTEN))
+        }
     })
 }
 

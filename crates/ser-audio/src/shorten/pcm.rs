@@ -1,11 +1,10 @@
 //! A Shorten stream shown to symphonia as the 16-bit WAV it decodes to: a header made here,
 //! then each block's samples as it is decoded. Shorten has no frames a format reader could hand
 //! on as packets (its blocks are runs of bits of no known length), so it is decoded here, where
-//! it is read, and symphonia's WAV reader takes the samples.
+//! it is read, and symphonia's WAV reader takes the samples, read forward only (through
+//! symphonia's `ReadOnlySource`).
 
-use std::io::{self, Read, Seek, SeekFrom};
-
-use symphonia::core::io::MediaSource;
+use std::io::{self, Read};
 
 use super::stream::Stream;
 use crate::header_view::{as_header_error, invalid};
@@ -17,7 +16,6 @@ pub(crate) struct ShortenPcm<R> {
     /// Bytes ready to be read (the header, then a block's samples), from `at` on.
     ready: Vec<u8>,
     at: usize,
-    pos: u64,
     ended: bool,
 }
 
@@ -46,7 +44,6 @@ impl<R: Read> ShortenPcm<R> {
             stream,
             ready,
             at: 0,
-            pos: 0,
             ended: !has_block,
         })
     }
@@ -136,31 +133,7 @@ impl<R: Read> Read for ShortenPcm<R> {
         let n = buf.len().min(self.ready.len() - self.at);
         buf[..n].copy_from_slice(&self.ready[self.at..self.at + n]);
         self.at += n;
-        self.pos += n as u64;
         Ok(n)
-    }
-}
-
-impl<R> Seek for ShortenPcm<R> {
-    /// Only says where it is: a Shorten stream is read from its start to its end.
-    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        match to {
-            SeekFrom::Current(0) => Ok(self.pos),
-            _ => Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                "a Shorten stream is not seekable",
-            )),
-        }
-    }
-}
-
-impl<R: Read + Send + Sync> MediaSource for ShortenPcm<R> {
-    fn is_seekable(&self) -> bool {
-        false
-    }
-
-    fn byte_len(&self) -> Option<u64> {
-        None
     }
 }
 
