@@ -10,16 +10,13 @@ use std::io::{self, Read};
 
 use symphonia::core::io::MediaSource;
 
-use crate::header_view::{held_len, invalid, skip, unsupported, Shown};
+use crate::header_view::{held_len, invalid, skip, unknown_big_endian_length, unsupported, Shown};
 use crate::made_headers::{aifc, riff, riff_format, WavCoding};
 
 /// A data size that means "unknown".
 const UNKNOWN: u32 = u32::MAX;
 /// Largest annotation passed between the header and the data.
 const MAX_OFFSET: u32 = 1 << 20;
-/// Why big-endian samples of unknown length are not read.
-const BIG_ENDIAN_PIPE: &str = "au: big-endian samples of unknown length cannot be read from a \
-     pipe; give the file's path, or pipe WAV (ffmpeg -f wav)";
 
 /// Whether a stream starting with `head` is AU.
 pub(crate) fn opens_au(head: &[u8]) -> bool {
@@ -73,8 +70,7 @@ pub(crate) fn read<S: Read + MediaSource>(source: &mut S) -> io::Result<Shown> {
     let data_len = held_len(source, data_start, (size != UNKNOWN).then_some(size.into()));
     let header = match coding {
         Coding::Wav(wav) => riff(&riff_format(wav, channels, rate, 8), data_len),
-        // AIFF declares its length: one unknown (written to a pipe) would be taken for a cut.
-        Coding::Aifc(..) if data_len.is_none() => return Err(unsupported(BIG_ENDIAN_PIPE.into())),
+        Coding::Aifc(..) if data_len.is_none() => return Err(unknown_big_endian_length("au")),
         Coding::Aifc(compression, bits) => {
             aifc(compression, channels, rate, bits, data_len.unwrap_or(0))
         }
@@ -131,7 +127,12 @@ mod tests {
         let err = HeaderView::new(piped, read).err().unwrap();
         assert_eq!(
             (err.kind(), err.to_string()),
-            (io::ErrorKind::Unsupported, BIG_ENDIAN_PIPE.into())
+            (
+                io::ErrorKind::Unsupported,
+                "au: big-endian samples of unknown length cannot be read from a pipe; give the \
+                 file's path, or pipe WAV (ffmpeg -f wav)"
+                    .into()
+            )
         );
     }
 

@@ -190,6 +190,16 @@ pub(crate) fn unsupported(why: String) -> io::Error {
     header_error(io::ErrorKind::Unsupported, why)
 }
 
+/// The refusal of `container`'s big-endian samples of unknown length (a stream written to a
+/// pipe): they are shown to symphonia as AIFC, which declares its length, and one made up would
+/// be taken for a cut.
+pub(crate) fn unknown_big_endian_length(container: &str) -> io::Error {
+    unsupported(format!(
+        "{container}: big-endian samples of unknown length cannot be read from a pipe; give the \
+         file's path, or pipe WAV (ffmpeg -f wav)"
+    ))
+}
+
 /// What a [`HeaderView`] of `stream` through `read` shows, whole: for the readers' tests.
 #[cfg(test)]
 pub(crate) fn shown_whole(

@@ -13,7 +13,8 @@ use std::io::{self, Read};
 use symphonia::core::io::{MediaSource, ReadOnlySource};
 
 use crate::header_view::{
-    as_header_error, held_len, invalid, unsupported, HeaderView, Replacement, Shown,
+    as_header_error, held_len, invalid, unknown_big_endian_length, unsupported, HeaderView,
+    Replacement, Shown,
 };
 use crate::made_headers::{aifc, riff, riff_format, WavCoding};
 use crate::shorten::{ShortenPcm, SHORTEN};
@@ -121,11 +122,7 @@ impl Fields {
             ("pcm", 2..) if !self.big_endian => wav(WavCoding::Pcm),
             ("pcm", _) => match data_len {
                 Some(len) => Ok(aifc(b"NONE", channels, rate, bits, len)),
-                None => Err(unsupported(
-                    "sphere: big-endian samples of unknown length cannot be read from a pipe; \
-                     give the file's path"
-                        .into(),
-                )),
+                None => Err(unknown_big_endian_length("sphere")),
             },
             (coding, n) => Err(unsupported(format!(
                 "sphere: {coding} samples of {n} bytes are not decoded; convert them to PCM WAV \
@@ -248,6 +245,24 @@ mod tests {
         .unwrap();
         assert_eq!(ulaw[20..22], 7u16.to_le_bytes());
         assert_eq!(ulaw[ulaw.len() - 8..], data); // no count: to the end
+    }
+
+    #[test]
+    fn big_endian_samples_of_unknown_length_from_a_pipe_are_refused_with_the_way_out() {
+        let stream = sphere(
+            "sample_rate -i 8000\nsample_n_bytes -i 2\nsample_byte_format -s2 10\n",
+            &[0; 8],
+        );
+        let piped = ReadOnlySource::new(io::Cursor::new(stream));
+        let err = open(piped).err().unwrap();
+        assert_eq!(err.kind(), io::ErrorKind::Unsupported);
+        assert!(err
+            .to_string()
+            .starts_with("sphere: big-endian samples of unknown length"));
+        assert!(
+            err.to_string().contains("pipe WAV (ffmpeg -f wav)"),
+            "{err}"
+        );
     }
 
     #[test]
