@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 data=${1:-../../shared/data}
 for t in ingest analyze; do
   mkdir -p "corpus/$t"
-  cp ../tests/fixtures/formats/*.{wav,flac,mp3,ogg,opus,webm,m4a,aiff,caf,w64,au,sph,gsm,shn} "corpus/$t/"
+  cp ../tests/fixtures/formats/*.{wav,flac,mp3,ogg,opus,webm,m4a,aiff,caf,w64,au,sph,gsm,shn,vox} "corpus/$t/"
   for f in $(ls "$data"/ravdess/Actor_0{1,2}/*.flac | head -8) $(ls "$data"/ravdess-wav/*/*.wav | head -4); do
     head -c 65536 "$f" > "corpus/$t/$(basename "$f")"
   done

@@ -31,8 +31,9 @@ fn info_json_describes_every_format() {
     let manifest = common::read_json(&common::fixture("formats/manifest.json"));
     // The tones, the Opus voice message and libopus's decoding of it, the GSM call in WAV and
     // raw and libsndfile's decoding of it, the voice in Shorten 2 and 1, and in µ-law as WAV and
-    // as LDC's compressed SPHERE, and µ-law bytes of every Shorten shift stored and compressed.
-    assert_eq!(rows.len(), manifest.as_array().unwrap().len() + 11);
+    // as LDC's compressed SPHERE, and µ-law bytes of every Shorten shift stored and compressed,
+    // and the voice and extreme codes in Dialogic VOX with FFmpeg's decoding of each.
+    assert_eq!(rows.len(), manifest.as_array().unwrap().len() + 15);
     let row = |name: &str| {
         rows.iter()
             .find(|r| r["path"].as_str().unwrap().ends_with(name))
@@ -72,6 +73,10 @@ fn info_json_describes_every_format() {
     assert_eq!(
         described("speechlike.shn"),
         ("shn".into(), "shorten".into(), 16_000.into(), 16_000.into())
+    );
+    assert_eq!(
+        described("speechlike.vox"),
+        ("vox".into(), "adpcm_oki".into(), 8_000.into(), 8_000.into())
     );
 }
 

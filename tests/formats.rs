@@ -145,6 +145,7 @@ fn a_directory_walk_finds_every_format_that_decodes() {
     for file in files.map(|e| e["file"].as_str().unwrap()).chain([
         "speechlike.opus",
         "speechlike.gsm",
+        "speechlike.vox",
         "speechlike.shn",
         "speechlike.mulaw.sph",
         "shorten_mulaw_shifts.sph",
@@ -290,6 +291,74 @@ fn a_cut_shorten_stream_keeps_its_whole_blocks_and_damage_is_an_error_not_a_pani
             }
         }
     }
+}
+
+#[test]
+fn dialogic_vox_is_read_where_named_so_as_ffmpeg_decodes_it() {
+    // Headerless OKI ADPCM at 8 kHz (libsndfile's encoding of the voice), and codes that hold
+    // the decoder at its 12-bit limits, beside FFmpeg's decoding of each.
+    for (file, reference) in [
+        ("speechlike.vox", "speechlike.vox.ref.wav"),
+        ("vox_extremes.vox", "vox_extremes.ref.wav"),
+    ] {
+        let path = common::fixture(&format!("formats/{file}"));
+        let (info, ours) = decode_all(&path);
+        let (_, reference) = decode_all(&common::fixture(&format!("formats/{reference}")));
+        let codes = std::fs::metadata(&path).unwrap().len();
+        assert_eq!(
+            (info.container.as_str(), info.codec.as_str()),
+            ("vox", "adpcm_oki"),
+            "{file}"
+        );
+        assert_eq!((info.sample_rate, info.channels), (8_000, 1), "{file}");
+        assert_eq!(
+            info.declared_frames,
+            Some(2 * codes),
+            "{file}: two samples a byte"
+        );
+        assert_eq!(ours, reference, "{file}: samples unlike FFmpeg's");
+    }
+    let bytes = std::fs::read(common::fixture("formats/speechlike.vox")).unwrap();
+    let (_, reference) = decode_all(&common::fixture("formats/speechlike.vox.ref.wav"));
+    let peak = reference.iter().fold(0.0f32, |m, &x| m.max(x.abs()));
+    assert!(peak > 0.1, "decoded to sound, not silence: peak {peak}");
+    // An upload keeps its name, and that is all that tells VOX: unnamed, from a pipe as from
+    // memory, it is no audio ser knows.
+    let uploaded = Decoder::from_bytes("call 0412.VOX", bytes.clone()).unwrap();
+    assert_eq!(samples(uploaded), reference);
+    for unnamed in [
+        Decoder::from_bytes("upload", bytes.clone()).err(),
+        Decoder::from_reader("standard input", std::io::Cursor::new(bytes)).err(),
+    ] {
+        let err = unnamed.expect("not taken for audio without its name");
+        assert!(matches!(err.kind, ser_audio::ErrorKind::NotAudio), "{err}");
+    }
+}
+
+#[test]
+fn a_file_of_another_format_named_vox_is_read_as_that_format() {
+    // Content wins over the name wherever it tells a format: every format fixture, renamed.
+    let manifest = common::read_json(&common::fixture("formats/manifest.json"));
+    let files = manifest.as_array().unwrap().iter();
+    for file in files.map(|e| e["file"].as_str().unwrap()).chain([
+        "speechlike.opus",
+        "speechlike.gsm",
+        "speechlike.shn",
+        "shorten_mulaw.sph",
+    ]) {
+        let path = common::fixture("formats").join(file);
+        let own = Decoder::open(&path).unwrap();
+        let container = own.info().container.clone();
+        let named = format!("{file}.vox");
+        let renamed = Decoder::from_bytes(&named, std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(renamed.info().container, container, "{named}");
+        assert_eq!(samples(renamed), samples(own), "{named}");
+    }
+    // MagicaVoxel's models are `.vox` files too, and not audio.
+    let mut voxels = b"VOX \x96\0\0\0MAIN".to_vec();
+    voxels.resize(4_000, 0);
+    let err = Decoder::from_bytes("tree.vox", voxels).err().unwrap();
+    assert!(matches!(err.kind, ser_audio::ErrorKind::NotAudio), "{err}");
 }
 
 #[test]

@@ -13,8 +13,10 @@
    (speechlike.opus.wav), which ser's Opus decoder must reproduce; and speechlike.gsm.wav, the
    same at 8 kHz in GSM 6.10 as call recorders store it, in WAV and raw (speechlike.gsm), with
    libsndfile's decoding of it (speechlike.gsm.ref.wav), which ser's GSM decoder must reproduce
-   to the bit; Shorten (`shorten_fixtures`, by tools/shorten_encode.py) as .shn files and inside
-   SPHERE, and speechlike.shn.
+   to the bit; the same as Dialogic VOX (speechlike.vox, headerless OKI ADPCM, and codes that
+   drive its decoder to its limits, vox_extremes.vox), with FFmpeg's decoding of each beside it;
+   Shorten (`shorten_fixtures`, by tools/shorten_encode.py) as .shn files and inside SPHERE, and
+   speechlike.shn.
 3. tests/fixtures/speechlike.wav: one second of synthetic voiced syllables (a harmonic series
    under a gliding pitch, with pauses), which the speech detector takes for speech where it takes
    a steady tone for noise: what tests of `ser predict` and `POST /api/v1/predict` classify when
@@ -257,19 +259,55 @@ def opus_fixture():
     sf.write(FORMATS_DIR / "speechlike.opus.wav", ref, 48000, subtype="FLOAT")
 
 
+def speechlike_8k():
+    """speechlike.wav at 8 kHz, the rate of the call codecs' fixtures."""
+    y, sr = sf.read(ROOT / "tests" / "fixtures" / "speechlike.wav", dtype="float32")
+    return librosa.resample(y, orig_sr=sr, target_sr=8000)
+
+
 def gsm_fixture():
     """speechlike.wav at 8 kHz, its last 100 samples cut so that the file ends inside a block,
     encoded by libsndfile as GSM 6.10 in WAV (two frames per 65-byte block), and libsndfile's
     16-bit decoding of it, cut to the length the file's `fact` chunk declares: the reference
     for ser's GSM decoder, whose output the standard defines to the bit."""
-    y, sr = sf.read(ROOT / "tests" / "fixtures" / "speechlike.wav", dtype="float32")
-    y8 = librosa.resample(y, orig_sr=sr, target_sr=8000)[:-100]
+    y8 = speechlike_8k()[:-100]
     path = FORMATS_DIR / "speechlike.gsm.wav"
     sf.write(path, y8, 8000, subtype="GSM610")
     ref, _ = sf.read(path, dtype="int16")
     sf.write(FORMATS_DIR / "speechlike.gsm.ref.wav", ref[:len(y8)], 8000, subtype="PCM_16")
     # The same frames raw (`.gsm`, 33 bytes each, no header), decoding to the same samples.
     sf.write(FORMATS_DIR / "speechlike.gsm", y8, 8000, format="RAW", subtype="GSM610")
+
+
+def oki_decoded(codes):
+    """FFmpeg's decoding (PyAV's `adpcm_ima_oki`) of Dialogic VOX codes, as 16-bit samples."""
+    import av
+    context = av.CodecContext.create("adpcm_ima_oki", "r")
+    context.sample_rate, context.layout = 8000, "mono"
+    return np.concatenate([frame.to_ndarray().ravel() for frame in context.decode(av.Packet(codes))])
+
+
+def vox_fixture():
+    """Dialogic VOX (headerless 4-bit OKI ADPCM at 8 kHz): speechlike.wav at 8 kHz encoded by
+    libsndfile (speechlike.vox), and codes that hold the decoder at its 12-bit limits and step
+    through every magnitude at every step size (vox_extremes.vox), each with FFmpeg's decoding
+    beside it (`.ref.wav`), the reference for ser's decoder. libsndfile decodes the speech to
+    the same samples (checked here); where FFmpeg holds a loud signal at the 12-bit limit (as
+    the Dialogic algorithm does), libsndfile holds it at 16 bits."""
+    path = FORMATS_DIR / "speechlike.vox"
+    sf.write(path, speechlike_8k(), 8000, format="RAW", subtype="VOX_ADPCM")
+    codes = path.read_bytes()
+    ref = oki_decoded(codes)
+    by_libsndfile, _ = sf.read(path, samplerate=8000, channels=1, format="RAW", subtype="VOX_ADPCM",
+                               dtype="int16")
+    assert np.array_equal(ref, by_libsndfile), "FFmpeg and libsndfile decode the speech alike"
+    sf.write(FORMATS_DIR / "speechlike.vox.ref.wav", ref, 8000, subtype="PCM_16")
+    rng = np.random.default_rng(7)
+    # Up to the top and held there, down to the bottom and held, small steps, then any codes.
+    extremes = bytes([0x77] * 150 + [0xFF] * 300 + [0x08, 0x80] * 50)
+    extremes += rng.integers(0, 256, 500, dtype=np.uint8).tobytes()
+    (FORMATS_DIR / "vox_extremes.vox").write_bytes(extremes)
+    sf.write(FORMATS_DIR / "vox_extremes.ref.wav", oki_decoded(extremes), 8000, subtype="PCM_16")
 
 
 def wav_parts(data, rate, subtype):
@@ -422,16 +460,20 @@ elif __name__ == "__main__" and sys.argv[1:] == ["librosa"]:
     librosa_fixtures()
 elif __name__ == "__main__" and sys.argv[1:] == ["shorten"]:
     shorten_fixtures()
+elif __name__ == "__main__" and sys.argv[1:] == ["vox"]:
+    vox_fixture()
 elif __name__ == "__main__" and sys.argv[1:] == ["formats"]:
     format_fixtures()
     opus_fixture()
     gsm_fixture()
+    vox_fixture()
     unsupported_fixture()
     shorten_fixtures()
 elif __name__ == "__main__":
     format_fixtures()
     opus_fixture()
     gsm_fixture()
+    vox_fixture()
     unsupported_fixture()
     shorten_fixtures()
     librosa_fixtures()

@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use ser_analyze::{AnalyzeOptions, Analyzer};
-use ser_audio::{load_bytes, LoadOptions};
+use ser_audio::{load_bytes, Decoder, LoadOptions};
 use ser_model::EmotionModel;
 
 fn model() -> &'static EmotionModel {
@@ -14,7 +14,9 @@ fn model() -> &'static EmotionModel {
     MODEL.get_or_init(|| EmotionModel::bundled().expect("the bundled model loads"))
 }
 
-/// Decode → mono → resample → trim → fit → log-mel → predict, as `ser predict` does.
+/// Decode → mono → resample → trim → fit → log-mel → predict, as `ser predict` does; and the
+/// same bytes decoded as a file named `.vox`, which is read as Dialogic VOX unless a
+/// container's marker opens it.
 pub fn ingest(data: &[u8]) {
     let m = model();
     let opts = LoadOptions {
@@ -24,6 +26,9 @@ pub fn ingest(data: &[u8]) {
     if let Ok(audio) = load_bytes("fuzz", data.to_vec(), &opts) {
         let p = m.predict_clips(&[audio.samples]).remove(0);
         assert!(p.confidence.is_finite(), "non-finite prediction");
+    }
+    if let Ok(mut named) = Decoder::from_bytes("fuzz.vox", data.to_vec()) {
+        while let Ok(Some(_)) = named.next_mono() {}
     }
 }
 

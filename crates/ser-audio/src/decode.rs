@@ -66,7 +66,8 @@ pub struct Decoder {
 }
 
 impl Decoder {
-    /// Opens a file and reads its headers. The format is detected from the content, not the name.
+    /// Opens a file and reads its headers. The format is detected from the content, not the
+    /// name, but for headerless Dialogic VOX, which a name ending in `.vox` tells.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let name = path.display().to_string();
@@ -81,9 +82,10 @@ impl Decoder {
         Self::from_source(name, Box::new(file), &edits)
     }
 
-    /// Decodes an in-memory file (e.g. an upload); `name` is used in error messages. Any
-    /// owner of the bytes will do (`Vec<u8>`, `Arc<[u8]>`, a web framework's `Bytes`), so one
-    /// upload shared by several decoders is not copied for each.
+    /// Decodes an in-memory file (e.g. an upload); `name` is used in error messages (and tells
+    /// VOX, as a file's name does). Any owner of the bytes will do (`Vec<u8>`, `Arc<[u8]>`, a
+    /// web framework's `Bytes`), so one upload shared by several decoders is not copied for
+    /// each.
     pub fn from_bytes(
         name: impl Into<String>,
         bytes: impl AsRef<[u8]> + Send + Sync + 'static,
@@ -128,7 +130,7 @@ impl Decoder {
         let err = |kind| AudioError::new(&name, kind);
         let seekable = source.is_seekable();
         let mss = MediaSourceStream::new(source, Default::default());
-        let opened = crate::registry::format_reader(mss).map_err(|e| {
+        let opened = crate::registry::format_reader(mss, &name).map_err(|e| {
             // A codec refused by name (in WAV, Speex in Ogg, G.72x in AU) and what is wrong
             // with a header read in order (RF64, Wave64, AU, SPHERE) are so from a pipe too.
             let in_order = crate::registry::holds_from_a_pipe(&e);

@@ -4,10 +4,11 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Extensions of the formats `ser` decodes, picked up when walking directories (a file named
-/// explicitly is always tried: formats are detected by content, not by name).
+/// explicitly is always tried: formats are detected by content, not by name, but for
+/// headerless Dialogic VOX, `.vox`).
 pub const AUDIO_EXTENSIONS: &[&str] = &[
     "wav", "wave", "flac", "mp3", "ogg", "oga", "opus", "m4a", "mp4", "aac", "aif", "aiff", "aifc",
-    "caf", "webm", "mka", "gsm", "w64", "rf64", "au", "snd", "sph", "shn",
+    "caf", "webm", "mka", "gsm", "w64", "rf64", "au", "snd", "sph", "shn", "vox",
 ];
 
 /// Whether the path has one of [`AUDIO_EXTENSIONS`] (case-insensitive).

@@ -4,7 +4,7 @@
 //! edit list says, Vorbis in Ogg, WebM or Matroska via symphonia, Opus by `opus`, GSM 6.10 in
 //! WAV by `gsm`; RF64 and Wave64, Sun AU and NIST SPHERE shown to symphonia as the WAV or AIFC
 //! they hold, by `header_view`; Shorten, in `.shn` files and SPHERE, by `shorten`; detected by
-//! content)
+//! content, but for headerless Dialogic VOX (`vox`), read where a stream is named `.vox`)
 //! → mix down to mono (mean of channels) → remove mains hum ([`remove_hum`]) → remove its DC
 //! offset ([`DcBlocker`]) → `resample` (band-limited, rubato's FFT resampler)
 //! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional
@@ -27,6 +27,7 @@ mod au;
 mod codec;
 mod dc;
 mod decode;
+mod decoded_wav;
 mod error;
 mod files;
 mod fit;
@@ -46,6 +47,7 @@ mod shorten;
 mod silence;
 mod sphere;
 mod trim;
+mod vox;
 mod wav64;
 mod windows;
 

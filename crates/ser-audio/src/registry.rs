@@ -1,16 +1,19 @@
 //! The format readers and codecs [`crate::Decoder`] uses: symphonia's, and beside them the
 //! ones this crate adds (Opus, GSM 6.10 in WAV and raw), the containers it shows them through a
-//! header of their own (WAV with 64-bit sizes, AU, SPHERE), and Shorten, decoded before them.
+//! header of their own (WAV with 64-bit sizes, AU, SPHERE), and Shorten and Dialogic VOX,
+//! decoded before them.
 
-use std::io::{self, Read};
+use std::io::{self, Cursor, Read};
 use std::sync::LazyLock;
 
 use symphonia::core::codecs::registry::CodecRegistry;
 use symphonia::core::common::Tier;
 use symphonia::core::errors::{unsupported_error, Error, Result};
-use symphonia::core::formats::probe::{Hint, Probe};
+use symphonia::core::formats::probe::{Hint, Probe, ProbeOptions};
 use symphonia::core::formats::{FormatOptions, FormatReader};
-use symphonia::core::io::{MediaSourceStream, ReadBytes, ReadOnlySource, SeekBuffered};
+use symphonia::core::io::{
+    MediaSource, MediaSourceStream, ReadBytes, ReadOnlySource, SeekBuffered,
+};
 use symphonia::core::meta::MetadataOptions;
 
 use crate::au::opens_au;
@@ -18,8 +21,9 @@ use crate::codec::Registered;
 use crate::gsm::{holds_raw_frames, GsmDecoder, GsmReader};
 use crate::header_view::{is_header_error, HeaderView, Replacement};
 use crate::opus::OpusDecoder;
-use crate::shorten::{opens_shorten, ShortenPcm, SHORTEN};
+use crate::shorten::{self, opens_shorten, SHORTEN};
 use crate::sphere::opens_sphere;
+use crate::vox::{self, named_vox, OKI_ADPCM};
 use crate::wav64::container as wav64_container;
 
 /// symphonia's codecs plus Opus and GSM 6.10.
@@ -76,18 +80,20 @@ const HEAD_LEN: u64 = 27 + 255 + 8;
 pub(crate) struct Opened<'s> {
     pub(crate) reader: Box<dyn FormatReader + 's>,
     /// The container's short name: the reader's, or that of a container shown to it through a
-    /// header of its own (`rf64`, `w64`, `au`, `sphere`, `shn`).
+    /// header of its own (`rf64`, `w64`, `au`, `sphere`, `shn`, `vox`).
     pub(crate) container: &'static str,
-    /// The codec, where the stream is decoded before the reader sees it: `shorten`.
+    /// The codec, where the stream is decoded before the reader sees it: `shorten`,
+    /// `adpcm_oki`.
     pub(crate) codec: Option<&'static str>,
 }
 
 /// The format reader of a stream: raw GSM frames, told by content before the probe (they have
 /// no header to probe for), symphonia's WAV or AIFF reader behind a header made here for the
 /// containers of [`header_reader`] or reading what Shorten decodes to (`.shn` files, and
-/// SPHERE's), or the reader that symphonia's probe finds. What [`refusal_by_head`] tells is
-/// refused by name first.
-pub(crate) fn format_reader<'s>(mut mss: MediaSourceStream<'s>) -> Result<Opened<'s>> {
+/// SPHERE's) or Dialogic VOX (a stream `name`d `.vox` that no container starts: the name tells
+/// nothing else), or the reader that symphonia's probe finds. What [`refusal_by_head`] tells
+/// is refused by name first.
+pub(crate) fn format_reader<'s>(mut mss: MediaSourceStream<'s>, name: &str) -> Result<Opened<'s>> {
     let head = peek(&mut mss, HEAD_LEN)?;
     if let Some(why) = refusal_by_head(&head) {
         return unsupported_error(why);
@@ -99,7 +105,7 @@ pub(crate) fn format_reader<'s>(mut mss: MediaSourceStream<'s>) -> Result<Opened
             (mss, Some(container), codec)
         }
         None if opens_shorten(&head) => {
-            let decoded = ReadOnlySource::new(ShortenPcm::new(mss, None)?);
+            let decoded = ReadOnlySource::new(shorten::decoded(mss, None)?);
             let mss = MediaSourceStream::new(Box::new(decoded), Default::default());
             (mss, Some("shn"), Some(SHORTEN))
         }
@@ -111,6 +117,12 @@ pub(crate) fn format_reader<'s>(mut mss: MediaSourceStream<'s>) -> Result<Opened
                 container,
                 codec: None,
             });
+        }
+        None if named_vox(name) && !opens_a_container(&mut mss)? => {
+            let len = mss.byte_len().map(|end| end.saturating_sub(mss.pos()));
+            let decoded = ReadOnlySource::new(vox::decoded(mss, len));
+            let mss = MediaSourceStream::new(Box::new(decoded), Default::default());
+            (mss, Some("vox"), Some(OKI_ADPCM))
         }
         None => (mss, None, None),
     };
@@ -154,13 +166,48 @@ fn header_reader<'s>(head: &[u8]) -> Option<(&'static str, HeaderReader<'s>)> {
 /// symphonia's format readers, with the GSM 6.10 WAV reader asked first: it claims only the
 /// WAV files symphonia's own reader refuses.
 fn probe() -> &'static Probe {
-    static PROBE: LazyLock<Probe> = LazyLock::new(|| {
-        let mut probe = Probe::new();
-        probe.register_format_at_tier::<GsmReader>(Tier::Preferred);
-        symphonia::default::register_enabled_formats(&mut probe);
-        probe
-    });
+    static PROBE: LazyLock<Probe> = LazyLock::new(|| readers(ProbeOptions::default()));
     &PROBE
+}
+
+/// [`probe`]'s readers, looking for their markers within `options.max_probe_depth` bytes.
+fn readers(options: ProbeOptions) -> Probe {
+    let mut probe = Probe::new_with_options(&options);
+    probe.register_format_at_tier::<GsmReader>(Tier::Preferred);
+    symphonia::default::register_enabled_formats(&mut probe);
+    probe
+}
+
+/// Bytes at a stream's start in which a container's marker makes it that container: MP4's
+/// `ftyp` comes after four.
+const MARKER_DEPTH: u32 = 8;
+
+/// Whether a stream named as headerless VOX is a container after all (a WAV or MP3 file so
+/// named), which one of symphonia's readers recognises within its first [`MARKER_DEPTH`] bytes
+/// (after any ID3v2 tag), or a MagicaVoxel model (`VOX `), which is not audio. The stream stays
+/// where it was.
+fn opens_a_container(mss: &mut MediaSourceStream<'_>) -> io::Result<bool> {
+    static AT_START: LazyLock<Probe> = LazyLock::new(|| {
+        readers(ProbeOptions {
+            max_probe_depth: MARKER_DEPTH,
+            ..ProbeOptions::default()
+        })
+    });
+    // A reader's score reads at most this much; 16 KiB can be gone back over in `mss`.
+    let head = peek(mss, u64::from(ProbeOptions::default().max_score_depth))?;
+    if head.starts_with(b"VOX ") {
+        return Ok(true);
+    }
+    let head = MediaSourceStream::new(Box::new(Cursor::new(head)), Default::default());
+    let found = AT_START.probe(
+        &Hint::new(),
+        head,
+        FormatOptions::default(),
+        MetadataOptions::default(),
+    );
+    // Any other error is a reader's, which recognised its marker but not what the head holds
+    // after it.
+    Ok(!matches!(found, Err(Error::Unsupported(why)) if why.starts_with("core (probe)")))
 }
 
 /// The first `len` bytes of a stream (fewer if it is shorter); the stream stays where it was.

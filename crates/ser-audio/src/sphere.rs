@@ -17,7 +17,7 @@ use crate::header_view::{
     Replacement, Shown,
 };
 use crate::made_headers::{aifc, riff, riff_format, WavCoding};
-use crate::shorten::{ShortenPcm, SHORTEN};
+use crate::shorten::{self, SHORTEN};
 
 /// The first line of a SPHERE header.
 const MAGIC: &[u8] = b"NIST_1A\n";
@@ -147,7 +147,7 @@ pub(crate) fn open<'s, S: Read + MediaSource + 's>(mut source: S) -> io::Result<
     Ok(match read(&mut source).map_err(as_header_error)? {
         Samples::Shown(shown) => (Box::new(HeaderView::showing(source, shown)), None),
         Samples::Shorten { rate } => {
-            let decoded = ShortenPcm::new(source, Some(rate))?;
+            let decoded = shorten::decoded(source, Some(rate))?;
             (Box::new(ReadOnlySource::new(decoded)), Some(SHORTEN))
         }
     })

@@ -322,20 +322,51 @@ async fn predict_raw_and_multipart() {
     assert!((v["duration_s"].as_f64().unwrap() - 1.0).abs() < 1e-3);
     assert_eq!(v["model"], "bundled");
 
+    let req = multipart("/api/v1/predict", "a.wav", speech_wav());
+    let (status, body2) = call(app(Limits::default()), req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&body2)["label"], v["label"]);
+}
+
+/// A form upload of `bytes` as the file `filename`, as the web page sends one.
+fn multipart(uri: &str, filename: &str, bytes: Vec<u8>) -> Request<Body> {
     let boundary = "XBOUNDARYX";
-    let mut form = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\nContent-Type: audio/wav\r\n\r\n").into_bytes();
-    form.extend(speech_wav());
+    let mut form = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    form.extend(bytes);
     form.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
-    let req = Request::post("/api/v1/predict")
+    Request::post(uri)
         .header(
             "content-type",
             format!("multipart/form-data; boundary={boundary}"),
         )
         .body(Body::from(form))
-        .unwrap();
-    let (status, body2) = call(app(Limits::default()), req).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(json(&body2)["label"], v["label"]);
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_dialogic_vox_call_is_predicted_by_its_file_name() {
+    // Headerless OKI ADPCM: its name is all that tells it, so a form upload, which keeps the
+    // file's name, is read; a bare body of the same bytes is no audio ser knows.
+    let vox = std::fs::read(fixture("formats/speechlike.vox")).unwrap();
+    let decoded = std::fs::read(fixture("formats/speechlike.vox.ref.wav")).unwrap();
+    let req = multipart("/api/v1/predict", "call 0412.vox", vox.clone());
+    let (status, body) = call(app(Limits::default()), req).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let (_, reference) = call(app(Limits::default()), post("/api/v1/predict", decoded)).await;
+    assert_eq!(
+        json(&body)["probabilities"],
+        json(&reference)["probabilities"]
+    );
+    let (status, body) = call(app(Limits::default()), post("/api/v1/predict", vox)).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(
+        json(&body)["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a supported audio file"),
+        "{}",
+        json(&body)
+    );
 }
 
 #[tokio::test]

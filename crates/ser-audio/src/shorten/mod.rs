@@ -3,14 +3,14 @@
 //! (`sample_coding -s26 pcm,embedded-shorten-v2.00`; Switchboard, CALLHOME, Fisher in µ-law).
 //! symphonia does not decode it and no maintained Rust crate does, so this module does:
 //! `bits` reads its codes, `stream` decodes its blocks, `samples` turns its numbers into 16-bit
-//! samples, and [`ShortenPcm`] shows the result to symphonia's WAV reader.
+//! samples, and [`decoded`] shows the result to symphonia's WAV reader.
 
 mod bits;
 mod pcm;
 mod samples;
 mod stream;
 
-pub(crate) use pcm::ShortenPcm;
+pub(crate) use pcm::decoded;
 
 /// The codec's short name.
 pub(crate) const SHORTEN: &str = "shorten";

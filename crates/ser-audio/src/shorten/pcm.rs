@@ -1,57 +1,50 @@
-//! A Shorten stream shown to symphonia as the 16-bit WAV it decodes to: a header made here,
-//! then each block's samples as it is decoded. Shorten has no frames a format reader could hand
-//! on as packets (its blocks are runs of bits of no known length), so it is decoded here, where
-//! it is read, and symphonia's WAV reader takes the samples, read forward only (through
-//! symphonia's `ReadOnlySource`).
+//! A Shorten stream shown to symphonia as the 16-bit WAV it decodes to
+//! ([`crate::decoded_wav`]): a header made here, then each block's samples as it is decoded.
 
 use std::io::{self, Read};
 
 use super::stream::Stream;
+use crate::decoded_wav::{push_samples, Blocks, DecodedWav};
 use crate::header_view::{as_header_error, invalid};
 use crate::made_headers::{riff, riff_format, WavCoding};
 
-/// A Shorten stream, read as 16-bit WAV of unknown length.
-pub(crate) struct ShortenPcm<R> {
-    stream: Stream<R>,
-    /// Bytes ready to be read (the header, then a block's samples), from `at` on.
-    ready: Vec<u8>,
-    at: usize,
-    ended: bool,
+/// A Shorten stream, read as 16-bit WAV of unknown length. Shorten's header and its first
+/// block are read here, from `source`'s position on. The sample rate is `rate` where the
+/// container says it (SPHERE), or that of the WAV or AIFF header the stream keeps verbatim (a
+/// `.shn` file). Errors are header errors ([`crate::header_view`]): what is wrong holds from a
+/// pipe as from a file.
+pub(crate) fn decoded<R: Read>(source: R, rate: Option<u32>) -> io::Result<DecodedWav<Stream<R>>> {
+    open(source, rate).map_err(as_header_error)
 }
 
-impl<R: Read> ShortenPcm<R> {
-    /// Reads the stream from `source`'s position on: Shorten's header and its first block. The
-    /// sample rate is `rate` where the container says it (SPHERE), or that of the WAV or AIFF
-    /// header the stream keeps verbatim (a `.shn` file). Errors are header errors
-    /// ([`crate::header_view`]): what is wrong holds from a pipe as from a file.
-    pub(crate) fn new(source: R, rate: Option<u32>) -> io::Result<Self> {
-        Self::open(source, rate).map_err(as_header_error)
+fn open<R: Read>(source: R, rate: Option<u32>) -> io::Result<DecodedWav<Stream<R>>> {
+    let mut stream = Stream::open(source)?;
+    let has_block = stream.next_block()?;
+    let rate = match rate {
+        Some(rate) => rate,
+        None => rate_of_header(stream.verbatim())?,
+    };
+    let channels = stream.channels() as u16;
+    let mut start = riff(&riff_format(WavCoding::Pcm, channels, rate, 16), None);
+    if has_block {
+        push_samples(&mut start, stream.block());
     }
+    Ok(DecodedWav::new(start, stream))
+}
 
-    fn open(source: R, rate: Option<u32>) -> io::Result<Self> {
-        let mut stream = Stream::open(source)?;
-        let has_block = stream.next_block()?;
-        let rate = match rate {
-            Some(rate) => rate,
-            None => rate_of_header(stream.verbatim())?,
-        };
-        let channels = stream.channels() as u16;
-        let mut ready = riff(&riff_format(WavCoding::Pcm, channels, rate, 16), None);
-        if has_block {
-            push_samples(&mut ready, stream.block());
+impl<R: Read> Blocks for Stream<R> {
+    /// A stream cut short ends where it was cut, as a cut WAV file does.
+    fn next_block(&mut self, samples: &mut Vec<i16>) -> io::Result<bool> {
+        match Stream::next_block(self) {
+            Ok(true) => {
+                samples.extend_from_slice(self.block());
+                Ok(true)
+            }
+            Ok(false) => Ok(false),
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(false),
+            Err(e) => Err(e),
         }
-        Ok(Self {
-            stream,
-            ready,
-            at: 0,
-            ended: !has_block,
-        })
     }
-}
-
-/// Appends 16-bit samples as little-endian bytes.
-fn push_samples(bytes: &mut Vec<u8>, samples: &[i16]) {
-    bytes.extend(samples.iter().flat_map(|s| s.to_le_bytes()));
 }
 
 /// The sample rate a `.shn` file's verbatim WAV (`fmt ` chunk) or AIFF (`COMM` chunk, an
@@ -114,27 +107,6 @@ fn extended(bytes: &[u8]) -> f64 {
     let mantissa = u64::from_be_bytes(bytes[2..10].try_into().unwrap());
     let sign = if bytes[0] & 0x80 != 0 { -1.0 } else { 1.0 };
     sign * mantissa as f64 * 2f64.powi(exponent - 16383 - 63)
-}
-
-impl<R: Read> Read for ShortenPcm<R> {
-    /// The header and samples decoded so far, then the next block's. A stream cut short ends
-    /// where it was cut, as a cut WAV file does; damaged data is an `InvalidData` error.
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.at == self.ready.len() && !self.ended {
-            self.ready.clear();
-            self.at = 0;
-            match self.stream.next_block() {
-                Ok(true) => push_samples(&mut self.ready, self.stream.block()),
-                Ok(false) => self.ended = true,
-                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => self.ended = true,
-                Err(e) => return Err(e),
-            }
-        }
-        let n = buf.len().min(self.ready.len() - self.at);
-        buf[..n].copy_from_slice(&self.ready[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
-    }
 }
 
 #[cfg(test)]

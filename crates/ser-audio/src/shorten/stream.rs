@@ -70,6 +70,8 @@ pub(crate) struct Stream<R> {
     /// The last complete block, interleaved.
     block: Vec<i16>,
     verbatim: Vec<u8>,
+    /// Whether the stream's end (its `QUIT` command) was read: what follows is not Shorten.
+    ended: bool,
 }
 
 impl<R: Read> Stream<R> {
@@ -125,6 +127,7 @@ impl<R: Read> Stream<R> {
             coefficients: Vec::with_capacity(wrap),
             block: Vec::new(),
             verbatim: Vec::new(),
+            ended: false,
         })
     }
 
@@ -139,11 +142,11 @@ impl<R: Read> Stream<R> {
     }
 
     /// Decodes up to the next complete block, which [`Self::block`] then holds; `false` at the
-    /// stream's end. A stream cut short is `UnexpectedEof`.
+    /// stream's end and from then on. A stream cut short is `UnexpectedEof`.
     pub(crate) fn next_block(&mut self) -> io::Result<bool> {
-        loop {
+        while !self.ended {
             match self.bits.unsigned(2)? {
-                command::QUIT => return Ok(false),
+                command::QUIT => self.ended = true,
                 command::BLOCK_SIZE => {
                     let len = self.bits.long()?;
                     if !(1..=MAX_BLOCK).contains(&len) {
@@ -184,6 +187,7 @@ impl<R: Read> Stream<R> {
                 other => return Err(invalid(format!("shorten: unknown command {other}"))),
             }
         }
+        Ok(false)
     }
 
     /// The last block [`Self::next_block`] completed, its channels interleaved.

@@ -1,0 +1,139 @@
+//! Dialogic VOX: headerless 4-bit OKI ADPCM, two samples a byte (the high nibble first), as IVR
+//! platforms and call recorders built on Dialogic boards store calls in `.vox` files. Nothing
+//! in its bytes tells it (any byte is two valid codes) and it keeps no sample rate, so a
+//! stream is read as VOX only where it is named `.vox` and no container starts it
+//! ([`crate::registry`]), and at 8 kHz, the rate SoX reads VOX at and Dialogic's 32 kbit/s
+//! calls use. The codes decode to 12-bit samples exactly as libsndfile, SoX and FFmpeg
+//! (`adpcm_ima_oki`) decode them, read as 16-bit WAV ([`crate::decoded_wav`]).
+
+use std::io::{self, Read};
+use std::path::Path;
+
+use crate::decoded_wav::{Blocks, DecodedWav};
+use crate::made_headers::{riff, riff_format, WavCoding};
+
+/// The codec's short name (FFmpeg's is `adpcm_ima_oki`).
+pub(crate) const OKI_ADPCM: &str = "adpcm_oki";
+
+/// The sample rate VOX is read at: its files do not say theirs.
+pub(crate) const RATE: u32 = 8_000;
+
+/// Whether a stream named `name` is taken for VOX where no container starts it.
+pub(crate) fn named_vox(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("vox"))
+}
+
+/// A VOX stream from `source`'s position on, read as 16-bit WAV: of `len` bytes of codes,
+/// where the source's length is known (each byte is two samples), to its end otherwise.
+pub(crate) fn decoded<R: Read>(source: R, len: Option<u64>) -> DecodedWav<Codes<R>> {
+    let header = riff(
+        &riff_format(WavCoding::Pcm, 1, RATE, 16),
+        len.and_then(|n| n.checked_mul(4)),
+    );
+    DecodedWav::new(header, Codes::new(source))
+}
+
+/// The step sizes of the OKI (Dialogic) ADPCM algorithm, about 10 % apart.
+const STEPS: [i32; 49] = [
+    16, 17, 19, 21, 23, 25, 28, 31, 34, 37, 41, 45, 50, 55, 60, 66, 73, 80, 88, 97, 107, 118, 130,
+    143, 157, 173, 190, 209, 230, 253, 279, 307, 337, 371, 408, 449, 494, 544, 598, 658, 724, 796,
+    876, 963, 1060, 1166, 1282, 1411, 1552,
+];
+
+/// How a code's magnitude (its low three bits) moves the step: down one for 0-3, up 2, 4, 6, 8
+/// for 4-7.
+const STEP_CHANGES: [isize; 8] = [-1, -1, -1, -1, 2, 4, 6, 8];
+
+/// The decoder's state: the last sample (12 bits) and the step's place in [`STEPS`].
+#[derive(Debug, Default)]
+struct Oki {
+    last: i32,
+    step: usize,
+}
+
+impl Oki {
+    /// The next sample, at 16 bits, of the 4-bit `code`: the last sample moved by (2m + 1)/8 of
+    /// the step (m, the low three bits, the magnitude; bit 3 the sign), held within 12 bits.
+    fn decode(&mut self, code: u8) -> i16 {
+        let magnitude = usize::from(code & 7);
+        let difference = ((2 * magnitude as i32 + 1) * STEPS[self.step]) >> 3;
+        let signed = if code & 8 == 0 {
+            difference
+        } else {
+            -difference
+        };
+        self.last = (self.last + signed).clamp(-2048, 2047);
+        self.step = self
+            .step
+            .saturating_add_signed(STEP_CHANGES[magnitude])
+            .min(STEPS.len() - 1);
+        (self.last << 4) as i16
+    }
+}
+
+/// Bytes of codes read at a time: a quarter second at 8 kHz.
+const CHUNK: usize = 1_000;
+
+/// A source of OKI ADPCM codes, decoded a chunk at a time.
+pub(crate) struct Codes<R> {
+    source: R,
+    oki: Oki,
+    bytes: Vec<u8>,
+}
+
+impl<R: Read> Codes<R> {
+    fn new(source: R) -> Self {
+        Self {
+            source,
+            oki: Oki::default(),
+            bytes: vec![0; CHUNK],
+        }
+    }
+}
+
+impl<R: Read> Blocks for Codes<R> {
+    fn next_block(&mut self, samples: &mut Vec<i16>) -> io::Result<bool> {
+        let n = loop {
+            match self.source.read(&mut self.bytes) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                read => break read?,
+            }
+        };
+        for &byte in &self.bytes[..n] {
+            samples.extend([self.oki.decode(byte >> 4), self.oki.decode(byte & 15)]);
+        }
+        Ok(n > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_names_ending_in_vox_are_taken_for_it() {
+        assert!(named_vox("calls/0412.vox"));
+        assert!(named_vox("C:\\calls\\0412.VOX"));
+        assert!(!named_vox("calls/0412.wav"));
+        assert!(!named_vox("vox"));
+        assert!(!named_vox("standard input"));
+    }
+
+    #[test]
+    fn codes_move_by_fractions_of_a_step_that_grows_and_shrinks() {
+        let mut oki = Oki::default();
+        // Magnitude 0 at step 16: (1 * 16) >> 3 = 2, at 16 bits 32; the step stays at its least.
+        assert_eq!(oki.decode(0b0000), 32);
+        // Magnitude 7: (15 * 16) >> 3 = 30, so 32 (512); the step moves up eight places, to 34.
+        assert_eq!(oki.decode(0b0111), 512);
+        // The same magnitude negative: (15 * 34) >> 3 = 63 down, to -31.
+        assert_eq!(oki.decode(0b1111), -31 * 16);
+        // Loud codes in a row saturate at the 12-bit limits instead of wrapping around.
+        let top: Vec<i16> = (0..200).map(|_| oki.decode(0b0111)).collect();
+        assert_eq!(top.last(), Some(&(2047 * 16)));
+        let bottom: Vec<i16> = (0..200).map(|_| oki.decode(0b1111)).collect();
+        assert_eq!(bottom.last(), Some(&(-2048 * 16)));
+    }
+}
