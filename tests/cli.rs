@@ -32,8 +32,9 @@ fn info_json_describes_every_format() {
     // The tones, the Opus voice message and libopus's decoding of it, the GSM call in WAV and
     // raw and libsndfile's decoding of it, the voice in Shorten 2 and 1, and in µ-law as WAV and
     // as LDC's compressed SPHERE, and µ-law bytes of every Shorten shift stored and compressed,
-    // and the voice and extreme codes in Dialogic VOX with FFmpeg's decoding of each.
-    assert_eq!(rows.len(), manifest.as_array().unwrap().len() + 15);
+    // and the voice and extreme codes in Dialogic VOX with FFmpeg's decoding of each, and in
+    // WAV.
+    assert_eq!(rows.len(), manifest.as_array().unwrap().len() + 17);
     let row = |name: &str| {
         rows.iter()
             .find(|r| r["path"].as_str().unwrap().ends_with(name))
@@ -77,6 +78,15 @@ fn info_json_describes_every_format() {
     assert_eq!(
         described("speechlike.vox"),
         ("vox".into(), "adpcm_oki".into(), 8_000.into(), 8_000.into())
+    );
+    assert_eq!(
+        described("vox_extremes.oki.wav"),
+        (
+            "wave".into(),
+            "adpcm_oki".into(),
+            6_000.into(),
+            2_100.into()
+        )
     );
 }
 

@@ -146,6 +146,7 @@ fn a_directory_walk_finds_every_format_that_decodes() {
         "speechlike.opus",
         "speechlike.gsm",
         "speechlike.vox",
+        "speechlike.oki.wav",
         "speechlike.shn",
         "speechlike.mulaw.sph",
         "shorten_mulaw_shifts.sph",
@@ -333,6 +334,52 @@ fn dialogic_vox_is_read_where_named_so_as_ffmpeg_decodes_it() {
         let err = unnamed.expect("not taken for audio without its name");
         assert!(matches!(err.kind, ser_audio::ErrorKind::NotAudio), "{err}");
     }
+}
+
+#[test]
+fn oki_adpcm_in_wav_decodes_as_in_vox_at_the_rate_it_declares() {
+    // The VOX fixtures' codes in WAV: Dialogic's tag (0x0017) after 700 bytes of another chunk
+    // and before a LIST chunk, and OKI's (0x0010) at 6 kHz.
+    for (file, reference, rate) in [
+        ("speechlike.oki.wav", "speechlike.vox.ref.wav", 8_000),
+        ("vox_extremes.oki.wav", "vox_extremes.ref.wav", 6_000),
+    ] {
+        let path = common::fixture(&format!("formats/{file}"));
+        let (info, ours) = decode_all(&path);
+        let (_, reference) = decode_all(&common::fixture(&format!("formats/{reference}")));
+        assert_eq!(
+            (info.container.as_str(), info.codec.as_str()),
+            ("wave", "adpcm_oki"),
+            "{file}"
+        );
+        assert_eq!(info.sample_rate, rate, "{file}");
+        assert_eq!(info.declared_frames, Some(reference.len() as u64), "{file}");
+        assert_eq!(
+            ours, reference,
+            "{file}: the codes alone, decoded as FFmpeg does"
+        );
+        let piped = Decoder::from_reader("-", std::fs::File::open(&path).unwrap()).unwrap();
+        assert_eq!(samples(piped), ours, "{file} from a pipe");
+    }
+    // Cut inside its data, it is a cut file, as a WAV file of PCM is.
+    let bytes = std::fs::read(common::fixture("formats/speechlike.oki.wav")).unwrap();
+    let mut cut = Decoder::from_bytes("cut.wav", bytes[..1_500].to_vec()).unwrap();
+    let err = std::iter::from_fn(|| cut.next_mono().map(|c| c.map(<[f32]>::len)).transpose())
+        .find_map(Result::err)
+        .expect("a cut file is reported");
+    assert!(
+        matches!(err.kind, ser_audio::ErrorKind::Truncated(_)),
+        "{err}"
+    );
+    // Dialogic records one channel; two are refused by name, not misread.
+    let mut stereo = std::fs::read(common::fixture("formats/vox_extremes.oki.wav")).unwrap();
+    stereo[22] = 2;
+    let err = Decoder::from_bytes("stereo.wav", stereo).err().unwrap();
+    assert!(
+        err.to_string()
+            .contains("OKI ADPCM of 2 channels is not decoded"),
+        "{err}"
+    );
 }
 
 #[test]

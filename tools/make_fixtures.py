@@ -14,7 +14,8 @@
    same at 8 kHz in GSM 6.10 as call recorders store it, in WAV and raw (speechlike.gsm), with
    libsndfile's decoding of it (speechlike.gsm.ref.wav), which ser's GSM decoder must reproduce
    to the bit; the same as Dialogic VOX (speechlike.vox, headerless OKI ADPCM, and codes that
-   drive its decoder to its limits, vox_extremes.vox), with FFmpeg's decoding of each beside it;
+   drive its decoder to its limits, vox_extremes.vox), with FFmpeg's decoding of each beside it,
+   and the same codes in WAV (`.oki.wav`);
    Shorten (`shorten_fixtures`, by tools/shorten_encode.py) as .shn files and inside SPHERE, and
    speechlike.shn.
 3. tests/fixtures/speechlike.wav: one second of synthetic voiced syllables (a harmonic series
@@ -30,6 +31,7 @@ Run it in a throwaway venv with pinned versions:
     /tmp/refvenv/bin/python tools/make_fixtures.py
 """
 import json
+import struct
 import subprocess
 import sys
 import tempfile
@@ -294,6 +296,7 @@ def vox_fixture():
     beside it (`.ref.wav`), the reference for ser's decoder. libsndfile decodes the speech to
     the same samples (checked here); where FFmpeg holds a loud signal at the 12-bit limit (as
     the Dialogic algorithm does), libsndfile holds it at 16 bits."""
+    import av
     path = FORMATS_DIR / "speechlike.vox"
     sf.write(path, speechlike_8k(), 8000, format="RAW", subtype="VOX_ADPCM")
     codes = path.read_bytes()
@@ -308,6 +311,25 @@ def vox_fixture():
     extremes += rng.integers(0, 256, 500, dtype=np.uint8).tobytes()
     (FORMATS_DIR / "vox_extremes.vox").write_bytes(extremes)
     sf.write(FORMATS_DIR / "vox_extremes.ref.wav", oki_decoded(extremes), 8000, subtype="PCM_16")
+    # The same codes in WAV: Dialogic's format tag after 700 bytes of another chunk and before
+    # a LIST chunk, and OKI's declaring 6 kHz; FFmpeg's WAV reader decodes them alike.
+    for name, tag, rate, data, before, after in [
+        ("speechlike.oki.wav", 0x0017, 8000, codes, riff_chunk(b"JUNK", bytes(700)),
+         riff_chunk(b"LIST", b"INFOICMT" + (9).to_bytes(4, "little") + b"recorder\0\0")),
+        ("vox_extremes.oki.wav", 0x0010, 6000, extremes, b"", b""),
+    ]:
+        fmt = riff_chunk(b"fmt ", struct.pack("<HHIIHHH", tag, 1, rate, rate // 2, 1, 4, 0))
+        chunks = before + fmt + riff_chunk(b"data", data) + after
+        path = FORMATS_DIR / name
+        path.write_bytes(b"RIFF" + (4 + len(chunks)).to_bytes(4, "little") + b"WAVE" + chunks)
+        with av.open(str(path)) as wav:
+            by_ffmpeg = np.concatenate([f.to_ndarray().ravel() for f in wav.decode(audio=0)])
+        assert np.array_equal(by_ffmpeg, oki_decoded(data)), name
+
+
+def riff_chunk(tag, body):
+    """A RIFF chunk: its tag, its length, its body and a pad byte where that is odd."""
+    return tag + len(body).to_bytes(4, "little") + body + bytes(len(body) % 2)
 
 
 def wav_parts(data, rate, subtype):

@@ -4,7 +4,8 @@
 //! edit list says, Vorbis in Ogg, WebM or Matroska via symphonia, Opus by `opus`, GSM 6.10 in
 //! WAV by `gsm`; RF64 and Wave64, Sun AU and NIST SPHERE shown to symphonia as the WAV or AIFC
 //! they hold, by `header_view`; Shorten, in `.shn` files and SPHERE, by `shorten`; detected by
-//! content, but for headerless Dialogic VOX (`vox`), read where a stream is named `.vox`)
+//! content, but for headerless Dialogic VOX, read where a stream is named `.vox`; OKI ADPCM in
+//! VOX and in WAV by `oki`)
 //! → mix down to mono (mean of channels) → remove mains hum ([`remove_hum`]) → remove its DC
 //! offset ([`DcBlocker`]) → `resample` (band-limited, rubato's FFT resampler)
 //! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional
@@ -39,15 +40,16 @@ mod load;
 mod made_headers;
 mod mono_stream;
 mod mp4_edit;
+mod oki;
 mod opus;
 mod registry;
 mod resample;
 mod resampled;
+mod riff;
 mod shorten;
 mod silence;
 mod sphere;
 mod trim;
-mod vox;
 mod wav64;
 mod windows;
 

@@ -1,7 +1,7 @@
 //! The format readers and codecs [`crate::Decoder`] uses: symphonia's, and beside them the
 //! ones this crate adds (Opus, GSM 6.10 in WAV and raw), the containers it shows them through a
-//! header of their own (WAV with 64-bit sizes, AU, SPHERE), and Shorten and Dialogic VOX,
-//! decoded before them.
+//! header of their own (WAV with 64-bit sizes, AU, SPHERE), and Shorten and OKI ADPCM (in WAV
+//! and Dialogic VOX), decoded before them.
 
 use std::io::{self, Cursor, Read};
 use std::sync::LazyLock;
@@ -20,10 +20,10 @@ use crate::au::opens_au;
 use crate::codec::Registered;
 use crate::gsm::{holds_raw_frames, GsmDecoder, GsmReader};
 use crate::header_view::{is_header_error, HeaderView, Replacement};
+use crate::oki::{self, vox::named_vox, OKI_ADPCM};
 use crate::opus::OpusDecoder;
 use crate::shorten::{self, opens_shorten, SHORTEN};
 use crate::sphere::opens_sphere;
-use crate::vox::{self, named_vox, OKI_ADPCM};
 use crate::wav64::container as wav64_container;
 
 /// symphonia's codecs plus Opus and GSM 6.10.
@@ -72,9 +72,12 @@ pub(crate) fn holds_from_a_pipe(e: &Error) -> bool {
     }
 }
 
-/// Bytes of a stream's start looked at before symphonia's probe: eight raw GSM frames (264),
-/// and an Ogg page's header and segment table and its packet's first eight bytes (290).
-const HEAD_LEN: u64 = 27 + 255 + 8;
+/// Bytes of a stream's start looked at before symphonia's probe: as many as its readers' scores
+/// read at most (16 KiB), so that a WAV file's `fmt ` chunk after other chunks (`bext`,
+/// `LIST`) is among them wherever the GSM reader's score finds it, as are eight raw GSM frames
+/// (264 bytes) and an Ogg page's header, segment table and its packet's first eight bytes (290).
+/// A stream can go back over them (32 KiB).
+const HEAD_LEN: u64 = 16 * 1024;
 
 /// A stream's format reader, and the container it reads.
 pub(crate) struct Opened<'s> {
@@ -118,9 +121,9 @@ pub(crate) fn format_reader<'s>(mut mss: MediaSourceStream<'s>, name: &str) -> R
                 codec: None,
             });
         }
-        None if named_vox(name) && !opens_a_container(&mut mss)? => {
+        None if named_vox(name) && !opens_a_container(&head) => {
             let len = mss.byte_len().map(|end| end.saturating_sub(mss.pos()));
-            let decoded = ReadOnlySource::new(vox::decoded(mss, len));
+            let decoded = ReadOnlySource::new(oki::decoded(mss, oki::vox::RATE, len));
             let mss = MediaSourceStream::new(Box::new(decoded), Default::default());
             (mss, Some("vox"), Some(OKI_ADPCM))
         }
@@ -146,7 +149,7 @@ type HeaderReader<'s> = fn(MediaSourceStream<'s>) -> io::Result<Replacement<'s>>
 
 /// The container a stream starting with `head` is, and the reader of its header, where it is
 /// one that symphonia does not read but one of its readers decodes: RF64, BW64 and Wave64, AU,
-/// SPHERE.
+/// SPHERE; and WAV of OKI ADPCM, decoded on its way to symphonia's WAV reader.
 fn header_reader<'s>(head: &[u8]) -> Option<(&'static str, HeaderReader<'s>)> {
     if let Some(container) = wav64_container(head) {
         Some((container, |s| {
@@ -158,6 +161,8 @@ fn header_reader<'s>(head: &[u8]) -> Option<(&'static str, HeaderReader<'s>)> {
         }))
     } else if opens_sphere(head) {
         Some(("sphere", crate::sphere::open))
+    } else if oki::wav::holds_oki(head) {
+        Some(("wave", oki::wav::open))
     } else {
         None
     }
@@ -182,23 +187,21 @@ fn readers(options: ProbeOptions) -> Probe {
 /// `ftyp` comes after four.
 const MARKER_DEPTH: u32 = 8;
 
-/// Whether a stream named as headerless VOX is a container after all (a WAV or MP3 file so
-/// named), which one of symphonia's readers recognises within its first [`MARKER_DEPTH`] bytes
-/// (after any ID3v2 tag), or a MagicaVoxel model (`VOX `), which is not audio. The stream stays
-/// where it was.
-fn opens_a_container(mss: &mut MediaSourceStream<'_>) -> io::Result<bool> {
+/// Whether a stream named as headerless VOX and starting with `head` is a container after all
+/// (a WAV or MP3 file so named), which one of symphonia's readers recognises within its first
+/// [`MARKER_DEPTH`] bytes (after any ID3v2 tag), or a MagicaVoxel model (`VOX `), which is not
+/// audio.
+fn opens_a_container(head: &[u8]) -> bool {
     static AT_START: LazyLock<Probe> = LazyLock::new(|| {
         readers(ProbeOptions {
             max_probe_depth: MARKER_DEPTH,
             ..ProbeOptions::default()
         })
     });
-    // A reader's score reads at most this much; 16 KiB can be gone back over in `mss`.
-    let head = peek(mss, u64::from(ProbeOptions::default().max_score_depth))?;
     if head.starts_with(b"VOX ") {
-        return Ok(true);
+        return true;
     }
-    let head = MediaSourceStream::new(Box::new(Cursor::new(head)), Default::default());
+    let head = MediaSourceStream::new(Box::new(Cursor::new(head.to_vec())), Default::default());
     let found = AT_START.probe(
         &Hint::new(),
         head,
@@ -207,7 +210,7 @@ fn opens_a_container(mss: &mut MediaSourceStream<'_>) -> io::Result<bool> {
     );
     // Any other error is a reader's, which recognised its marker but not what the head holds
     // after it.
-    Ok(!matches!(found, Err(Error::Unsupported(why)) if why.starts_with("core (probe)")))
+    !matches!(found, Err(Error::Unsupported(why)) if why.starts_with("core (probe)"))
 }
 
 /// The first `len` bytes of a stream (fewer if it is shorter); the stream stays where it was.

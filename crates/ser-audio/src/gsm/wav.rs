@@ -15,6 +15,7 @@ use symphonia::core::io::{MediaSourceStream, ReadBytes, ScopedStream};
 use super::frame::Packing;
 use super::reader::{GsmReader, Layout};
 use crate::registry::refusal;
+use crate::riff::{format_tag, read_to_data, WavStart};
 
 /// The WAV format tag of GSM 6.10.
 const WAVE_FORMAT_GSM610: u16 = 0x0031;
@@ -26,8 +27,6 @@ const SYMPHONIA_TAGS: [u16; 7] = [0x0001, 0x0002, 0x0003, 0x0006, 0x0007, 0x0011
 /// Why a WAV file of a codec neither reader decodes is refused, by its format tag (mmreg.h).
 fn refusal(tag: u16) -> &'static str {
     match tag {
-        0x0010 => refusal!("wav", "OKI ADPCM (format tag 0x0010)"),
-        0x0017 => refusal!("wav", "Dialogic OKI ADPCM (format tag 0x0017)"),
         0x0022 => refusal!("wav", "DSP Group TrueSpeech (format tag 0x0022)"),
         0x0040 => refusal!("wav", "G.721 ADPCM (format tag 0x0040)"),
         0x0045 => refusal!("wav", "G.726 ADPCM (format tag 0x0045)"),
@@ -47,69 +46,13 @@ const INFO: FormatInfo = FormatInfo {
     long_name: "Waveform Audio File Format, GSM 6.10",
 };
 
-/// What the `fmt ` chunk says, as far as decoding needs it.
-struct Fmt {
-    tag: u16,
-    channels: u16,
-    sample_rate: u32,
-    block_align: u16,
-}
-
-/// The next chunk's identifier and length.
-fn chunk_header(r: &mut impl ReadBytes) -> std::io::Result<([u8; 4], u32)> {
-    Ok((r.read_quad_bytes()?, r.read_u32()?))
-}
-
-/// Skips a chunk's body of `len` bytes and its pad byte.
-fn skip_chunk(r: &mut impl ReadBytes, len: u32) -> std::io::Result<()> {
-    r.ignore_bytes(u64::from(len) + u64::from(len & 1))
-}
-
-/// Reads the `RIFF`/`WAVE` header; `false` when the stream is not a WAV file.
-fn riff_header(r: &mut impl ReadBytes) -> std::io::Result<bool> {
-    let riff = r.read_quad_bytes()?;
-    r.read_u32()?;
-    Ok(riff == *b"RIFF" && r.read_quad_bytes()? == *b"WAVE")
-}
-
-/// Reads a `fmt ` chunk's body of `len` bytes, and its pad byte.
-fn read_fmt(r: &mut impl ReadBytes, len: u32) -> Result<Fmt> {
-    if len < 16 {
-        return decode_error("wav: fmt chunk shorter than 16 bytes");
-    }
-    let (tag, channels, sample_rate) = (r.read_u16()?, r.read_u16()?, r.read_u32()?);
-    r.read_u32()?; // bytes per second
-    let block_align = r.read_u16()?;
-    r.read_u16()?; // bits per sample
-    skip_chunk(r, len - 16)?;
-    Ok(Fmt {
-        tag,
-        channels,
-        sample_rate,
-        block_align,
-    })
-}
-
 /// Reads a WAV file of GSM 6.10 up to its `data` chunk, and its frames from there.
 fn open(mut mss: MediaSourceStream<'_>) -> Result<GsmReader<'_>> {
-    if !riff_header(&mut mss)? {
-        return decode_error("wav: not a RIFF WAVE file");
-    }
-    let (mut fmt, mut frames) = (None, None);
-    let data_len = loop {
-        match chunk_header(&mut mss)? {
-            (id, len) if id == *b"fmt " => fmt = Some(read_fmt(&mut mss, len)?),
-            (id, len) if id == *b"fact" && len >= 4 => {
-                frames = Some(u64::from(mss.read_u32()?));
-                skip_chunk(&mut mss, len - 4)?;
-            }
-            (id, len) if id == *b"data" => break len,
-            (_, len) => skip_chunk(&mut mss, len)?,
-        }
-    };
-    let Some(fmt) = fmt else {
-        return decode_error("wav: no fmt chunk before the data");
-    };
+    let WavStart {
+        fmt,
+        frames,
+        data_len,
+    } = read_to_data(&mut mss)?;
     if fmt.tag != WAVE_FORMAT_GSM610 {
         return unsupported_error(refusal(fmt.tag));
     }
@@ -122,8 +65,7 @@ fn open(mut mss: MediaSourceStream<'_>) -> Result<GsmReader<'_>> {
     if fmt.sample_rate == 0 {
         return decode_error("wav: a sample rate of 0 Hz");
     }
-    // A length of all ones is what a recorder leaves when it never finished the file.
-    let data_end = (data_len != u32::MAX).then(|| mss.pos() + u64::from(data_len));
+    let data_end = data_len.map(|len| mss.pos() + len);
     let layout = Layout {
         format: &INFO,
         packing: Packing::Wav49,
@@ -139,23 +81,10 @@ impl Scoreable for GsmReader<'_> {
     /// GSM 6.10, or a codec neither reader decodes (to name it); any other is left to
     /// symphonia's WAV reader.
     fn score(mut src: ScopedStream<&mut MediaSourceStream<'_>>) -> Result<Score> {
-        if !riff_header(&mut src)? {
-            return Ok(Score::Unsupported);
-        }
-        loop {
-            match chunk_header(&mut src)? {
-                (id, len) if id == *b"fmt " => {
-                    let tag = read_fmt(&mut src, len)?.tag;
-                    return Ok(if SYMPHONIA_TAGS.contains(&tag) {
-                        Score::Unsupported
-                    } else {
-                        Score::Supported(255)
-                    });
-                }
-                (id, _) if id == *b"data" => return Ok(Score::Unsupported),
-                (_, len) => skip_chunk(&mut src, len)?,
-            }
-        }
+        Ok(match format_tag(&mut src)? {
+            Some(tag) if !SYMPHONIA_TAGS.contains(&tag) => Score::Supported(255),
+            _ => Score::Unsupported,
+        })
     }
 }
 

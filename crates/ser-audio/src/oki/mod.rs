@@ -1,13 +1,14 @@
-//! Dialogic VOX: headerless 4-bit OKI ADPCM, two samples a byte (the high nibble first), as IVR
-//! platforms and call recorders built on Dialogic boards store calls in `.vox` files. Nothing
-//! in its bytes tells it (any byte is two valid codes) and it keeps no sample rate, so a
-//! stream is read as VOX only where it is named `.vox` and no container starts it
-//! ([`crate::registry`]), and at 8 kHz, the rate SoX reads VOX at and Dialogic's 32 kbit/s
-//! calls use. The codes decode to 12-bit samples exactly as libsndfile, SoX and FFmpeg
-//! (`adpcm_ima_oki`) decode them, read as 16-bit WAV ([`crate::decoded_wav`]).
+//! OKI ADPCM (Dialogic ADPCM): 4-bit codes of the difference between 12-bit samples, two a byte
+//! (the high nibble first), as IVR platforms and call loggers built on Dialogic boards store
+//! calls: headerless in `.vox` files ([`vox`]), or in WAV files (format tags 0x0010 and 0x0017,
+//! [`wav`]). symphonia does not decode it, so the codes are decoded here, exactly as FFmpeg
+//! (`adpcm_ima_oki`), SoX and libsndfile decode them, and read as 16-bit WAV
+//! ([`crate::decoded_wav`]).
+
+pub(crate) mod vox;
+pub(crate) mod wav;
 
 use std::io::{self, Read};
-use std::path::Path;
 
 use crate::decoded_wav::{Blocks, DecodedWav};
 use crate::made_headers::{riff, riff_format, WavCoding};
@@ -15,21 +16,11 @@ use crate::made_headers::{riff, riff_format, WavCoding};
 /// The codec's short name (FFmpeg's is `adpcm_ima_oki`).
 pub(crate) const OKI_ADPCM: &str = "adpcm_oki";
 
-/// The sample rate VOX is read at: its files do not say theirs.
-pub(crate) const RATE: u32 = 8_000;
-
-/// Whether a stream named `name` is taken for VOX where no container starts it.
-pub(crate) fn named_vox(name: &str) -> bool {
-    Path::new(name)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("vox"))
-}
-
-/// A VOX stream from `source`'s position on, read as 16-bit WAV: of `len` bytes of codes,
-/// where the source's length is known (each byte is two samples), to its end otherwise.
-pub(crate) fn decoded<R: Read>(source: R, len: Option<u64>) -> DecodedWav<Codes<R>> {
+/// The codes from `source`'s position on, one channel at `rate`, read as 16-bit WAV: `len`
+/// bytes of them where that is known (each byte is two samples), to the end otherwise.
+pub(crate) fn decoded<R: Read>(source: R, rate: u32, len: Option<u64>) -> DecodedWav<Codes<R>> {
     let header = riff(
-        &riff_format(WavCoding::Pcm, 1, RATE, 16),
+        &riff_format(WavCoding::Pcm, 1, rate, 16),
         len.and_then(|n| n.checked_mul(4)),
     );
     DecodedWav::new(header, Codes::new(source))
@@ -111,15 +102,6 @@ impl<R: Read> Blocks for Codes<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_names_ending_in_vox_are_taken_for_it() {
-        assert!(named_vox("calls/0412.vox"));
-        assert!(named_vox("C:\\calls\\0412.VOX"));
-        assert!(!named_vox("calls/0412.wav"));
-        assert!(!named_vox("vox"));
-        assert!(!named_vox("standard input"));
-    }
 
     #[test]
     fn codes_move_by_fractions_of_a_step_that_grows_and_shrinks() {

@@ -1,0 +1,42 @@
+//! WAV files of OKI ADPCM (format tag 0x0010, OKI's, and 0x0017, Dialogic's), which symphonia's
+//! WAV reader refuses: told by their `fmt ` chunk among the bytes a stream is looked at by
+//! before symphonia's probe, and read through [`super::decoded`] at the rate the chunk declares,
+//! from the `data` chunk to its end (chunks after it are not codes).
+
+use std::io::{self, Read};
+
+use symphonia::core::errors::Error;
+use symphonia::core::io::{BufReader, MediaSourceStream, ReadOnlySource};
+
+use super::{decoded, OKI_ADPCM};
+use crate::header_view::{as_header_error, invalid, unsupported, Replacement};
+use crate::riff::{format_tag, read_to_data};
+
+/// The format tags of OKI ADPCM: OKI's own, and Dialogic's.
+const OKI_TAGS: [u16; 2] = [0x0010, 0x0017];
+
+/// Whether a stream starting with `head` is a WAV file of OKI ADPCM, by a `fmt ` chunk within
+/// `head`.
+pub(crate) fn holds_oki(head: &[u8]) -> bool {
+    format_tag(&mut BufReader::new(head))
+        .is_ok_and(|tag| tag.is_some_and(|t| OKI_TAGS.contains(&t)))
+}
+
+/// Reads a WAV file of OKI ADPCM, which [`holds_oki`] told, up to its data, and gives the source
+/// to read in its place: the samples its codes decode to. Errors are header errors
+/// ([`crate::header_view`]).
+pub(crate) fn open(mut mss: MediaSourceStream<'_>) -> io::Result<Replacement<'_>> {
+    let start = read_to_data(&mut mss).map_err(|e| match e {
+        Error::IoError(e) => as_header_error(e),
+        other => invalid(other.to_string()),
+    })?;
+    if start.fmt.channels != 1 {
+        return Err(unsupported(format!(
+            "wav: OKI ADPCM of {} channels is not decoded (of one, as Dialogic records it, is)",
+            start.fmt.channels
+        )));
+    }
+    let codes = mss.take(start.data_len.unwrap_or(u64::MAX));
+    let samples = decoded(codes, start.fmt.sample_rate, start.data_len);
+    Ok((Box::new(ReadOnlySource::new(samples)), Some(OKI_ADPCM)))
+}
