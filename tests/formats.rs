@@ -371,15 +371,18 @@ fn oki_adpcm_in_wav_decodes_as_in_vox_at_the_rate_it_declares() {
         matches!(err.kind, ser_audio::ErrorKind::Truncated(_)),
         "{err}"
     );
-    // Dialogic records one channel; two are refused by name, not misread.
-    let mut stereo = std::fs::read(common::fixture("formats/vox_extremes.oki.wav")).unwrap();
-    stereo[22] = 2;
-    let err = Decoder::from_bytes("stereo.wav", stereo).err().unwrap();
-    assert!(
-        err.to_string()
-            .contains("OKI ADPCM of 2 channels is not decoded"),
-        "{err}"
-    );
+    // Dialogic records one channel of 4-bit codes; two channels, or OKI's 3-bit codes, are
+    // refused by name, not misread.
+    let bytes = std::fs::read(common::fixture("formats/vox_extremes.oki.wav")).unwrap();
+    for (at, value, why) in [
+        (22, 2, "OKI ADPCM of 2 channels is not decoded"),
+        (34, 3, "OKI ADPCM of 3 bits a code is not decoded"),
+    ] {
+        let mut changed = bytes.clone();
+        changed[at] = value;
+        let err = Decoder::from_bytes("changed.wav", changed).err().unwrap();
+        assert!(err.to_string().contains(why), "{err}");
+    }
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! Samples decoded here, read by symphonia's WAV reader: a header made for them, then each
-//! block of 16-bit samples as it is decoded. Shorten and Dialogic VOX have no packets a format
-//! reader could hand on (Shorten's blocks are runs of bits of no known length, VOX has neither
-//! header nor frames), so they are decoded where they are read and only their samples go on,
-//! read forward (through symphonia's `ReadOnlySource`).
+//! block of 16-bit samples as it is decoded. Shorten and OKI ADPCM have no packets a format
+//! reader could hand on (Shorten's blocks are runs of bits of no known length, OKI's codes
+//! depend on all before them and Dialogic VOX has no header), so they are decoded where they
+//! are read and only their samples go on, read forward (through symphonia's `ReadOnlySource`).
 
 use std::io::{self, Read};
 

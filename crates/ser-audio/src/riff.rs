@@ -10,6 +10,7 @@ pub(crate) struct Fmt {
     pub channels: u16,
     pub sample_rate: u32,
     pub block_align: u16,
+    pub bits_per_sample: u16,
 }
 
 /// A WAV file's header, read up to its samples.
@@ -46,14 +47,14 @@ fn read_fmt(r: &mut impl ReadBytes, len: u32) -> Result<Fmt> {
     }
     let (tag, channels, sample_rate) = (r.read_u16()?, r.read_u16()?, r.read_u32()?);
     r.read_u32()?; // bytes per second
-    let block_align = r.read_u16()?;
-    r.read_u16()?; // bits per sample
+    let (block_align, bits_per_sample) = (r.read_u16()?, r.read_u16()?);
     skip_chunk(r, len - 16)?;
     Ok(Fmt {
         tag,
         channels,
         sample_rate,
         block_align,
+        bits_per_sample,
     })
 }
 

@@ -30,13 +30,21 @@ pub(crate) fn open(mut mss: MediaSourceStream<'_>) -> io::Result<Replacement<'_>
         Error::IoError(e) => as_header_error(e),
         other => invalid(other.to_string()),
     })?;
-    if start.fmt.channels != 1 {
+    let fmt = &start.fmt;
+    if fmt.channels != 1 {
         return Err(unsupported(format!(
             "wav: OKI ADPCM of {} channels is not decoded (of one, as Dialogic records it, is)",
-            start.fmt.channels
+            fmt.channels
+        )));
+    }
+    // OKI's chips also wrote 3-bit codes, under the same format tag.
+    if (1..4).contains(&fmt.bits_per_sample) {
+        return Err(unsupported(format!(
+            "wav: OKI ADPCM of {} bits a code is not decoded (of 4, as Dialogic's, is)",
+            fmt.bits_per_sample
         )));
     }
     let codes = mss.take(start.data_len.unwrap_or(u64::MAX));
-    let samples = decoded(codes, start.fmt.sample_rate, start.data_len);
+    let samples = decoded(codes, fmt.sample_rate, start.data_len);
     Ok((Box::new(ReadOnlySource::new(samples)), Some(OKI_ADPCM)))
 }
