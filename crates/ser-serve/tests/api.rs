@@ -357,15 +357,14 @@ async fn a_dialogic_vox_call_is_predicted_by_its_file_name() {
         json(&body)["probabilities"],
         json(&reference)["probabilities"]
     );
+    // Refused, saying how VOX is read.
     let (status, body) = call(app(Limits::default()), post("/api/v1/predict", vox)).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let error = json(&body)["error"].as_str().unwrap().to_string();
     assert!(
-        json(&body)["error"]
-            .as_str()
-            .unwrap()
-            .contains("not a supported audio file"),
-        "{}",
-        json(&body)
+        error.contains("not a supported audio file")
+            && error.contains("Dialogic VOX in a file named .vox"),
+        "{error}"
     );
 }
 
