@@ -265,6 +265,12 @@ fn a_cut_shorten_stream_keeps_its_whole_blocks_and_damage_is_an_error_not_a_pani
         assert!(part.len() < whole.len() && part.len() % 256 == 0, "{cut}");
         assert_eq!(part, whole[..part.len()], "{cut}");
     }
+    // What tools append after the stream's end (shntool's seek table) is not decoded.
+    let mut appended = bytes.clone();
+    appended.extend(b"SHNAMPSK");
+    appended.extend([0xa5; 120]);
+    let read = samples(Decoder::from_bytes("seekable.shn", appended).unwrap());
+    assert_eq!(read, whole, "the samples before the end, no more");
     // Cut inside Shorten's header: said so.
     let err = Decoder::from_bytes("cut.shn", bytes[..12].to_vec())
         .err()
