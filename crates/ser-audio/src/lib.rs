@@ -3,9 +3,9 @@
 //! The pipeline is `decode` (WAV, AIFF, CAF, FLAC, MP3, AAC and ALAC in MP4/M4A cut as its
 //! edit list says, Vorbis in Ogg, WebM or Matroska via symphonia, Opus by `opus`, GSM 6.10 in
 //! WAV by `gsm`; RF64 and Wave64, Sun AU and NIST SPHERE shown to symphonia as the WAV or AIFC
-//! they hold, by `header_view`; Shorten, in `.shn` files and SPHERE, by `shorten`; detected by
-//! content, but for headerless Dialogic VOX, read where a stream is named `.vox`; OKI ADPCM in
-//! VOX and in WAV by `oki`)
+//! they hold, by `header_view`; Shorten, in `.shn` files and SPHERE, by `shorten`; OKI ADPCM,
+//! in WAV and as headerless Dialogic VOX, by `oki`; detected by content, but for VOX, read where
+//! a stream is named `.vox`)
 //! → mix down to mono (mean of channels) → remove mains hum ([`remove_hum`]) → remove its DC
 //! offset ([`DcBlocker`]) → `resample` (band-limited, rubato's FFT resampler)
 //! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional
