@@ -1,8 +1,8 @@
 //! A RIFF WAVE file's chunks up to its samples, as this crate's readers of the WAV codecs
 //! symphonia does not decode read them (GSM 6.10 in `gsm`, OKI ADPCM in `oki`).
 
-use symphonia::core::errors::{decode_error, Result};
-use symphonia::core::io::ReadBytes;
+use symphonia::core::errors::{decode_error, Error, Result};
+use symphonia::core::io::{BufReader, ReadBytes};
 
 /// What the `fmt ` chunk says, as far as decoding needs it.
 pub(crate) struct Fmt {
@@ -71,6 +71,15 @@ pub(crate) fn format_tag(r: &mut impl ReadBytes) -> Result<Option<u16>> {
             (_, len) => skip_chunk(r, len)?,
         }
     }
+}
+
+/// Whether `head`, a stream's first bytes, ends before its `fmt ` chunk does: a WAV file whose
+/// other chunks (`bext`, `JUNK`) come first, or too few bytes to tell.
+pub(crate) fn fmt_beyond(head: &[u8]) -> bool {
+    matches!(
+        format_tag(&mut BufReader::new(head)),
+        Err(Error::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof
+    )
 }
 
 /// Reads a WAV file from its start up to its `data` chunk's first byte.
