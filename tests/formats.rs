@@ -140,19 +140,29 @@ fn containers_read_through_a_header_of_ours_go_by_their_own_names() {
 fn a_directory_walk_finds_every_format_that_decodes() {
     let dir = common::fixture("formats");
     let found = ser_audio::find_audio_files(&dir).unwrap();
-    let manifest = common::read_json(&common::fixture("formats/manifest.json"));
-    let files = manifest.as_array().unwrap().iter();
-    for file in files.map(|e| e["file"].as_str().unwrap()).chain([
-        "speechlike.opus",
-        "speechlike.gsm",
-        "speechlike.vox",
-        "speechlike.oki.wav",
-        "speechlike.shn",
-        "speechlike.mulaw.sph",
-        "shorten_mulaw_shifts.sph",
-    ]) {
-        assert!(found.contains(&dir.join(file)), "{file} is not picked up");
+    for file in one_file_of_each_format() {
+        assert!(found.contains(&dir.join(&file)), "{file} is not picked up");
     }
+}
+
+/// A fixture of every format and codec ser decodes: the tones of the manifest, and the voice
+/// in the formats the tones are not written in.
+fn one_file_of_each_format() -> Vec<String> {
+    let manifest = common::read_json(&common::fixture("formats/manifest.json"));
+    let tones = manifest.as_array().unwrap().iter();
+    tones
+        .map(|e| e["file"].as_str().unwrap())
+        .chain([
+            "speechlike.opus",
+            "speechlike.gsm",
+            "speechlike.vox",
+            "speechlike.oki.wav",
+            "speechlike.shn",
+            "speechlike.mulaw.sph",
+            "shorten_mulaw_shifts.sph",
+        ])
+        .map(String::from)
+        .collect()
 }
 
 #[test]
@@ -394,15 +404,8 @@ fn oki_adpcm_in_wav_decodes_as_in_vox_at_the_rate_it_declares() {
 #[test]
 fn a_file_of_another_format_named_vox_is_read_as_that_format() {
     // Content wins over the name wherever it tells a format: every format fixture, renamed.
-    let manifest = common::read_json(&common::fixture("formats/manifest.json"));
-    let files = manifest.as_array().unwrap().iter();
-    for file in files.map(|e| e["file"].as_str().unwrap()).chain([
-        "speechlike.opus",
-        "speechlike.gsm",
-        "speechlike.shn",
-        "shorten_mulaw.sph",
-    ]) {
-        let path = common::fixture("formats").join(file);
+    for file in one_file_of_each_format() {
+        let path = common::fixture("formats").join(&file);
         let own = Decoder::open(&path).unwrap();
         let container = own.info().container.clone();
         let named = format!("{file}.vox");
