@@ -133,7 +133,7 @@ impl Fields {
 }
 
 /// How a SPHERE stream's samples are read.
-pub(crate) enum Samples {
+enum Samples {
     /// As they are stored, behind a header of ours.
     Shown(Shown),
     /// Decoded from Shorten, at this sample rate (the stream says the rest).
