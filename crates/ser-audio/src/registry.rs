@@ -209,7 +209,7 @@ fn opens_a_container(head: &[u8]) -> bool {
     if head.starts_with(b"VOX ") {
         return true;
     }
-    let head = MediaSourceStream::new(Box::new(Cursor::new(head.to_vec())), Default::default());
+    let head = MediaSourceStream::new(Box::new(Cursor::new(head)), Default::default());
     let found = AT_START.probe(
         &Hint::new(),
         head,
