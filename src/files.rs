@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use ser_audio::{find_audio_files, AudioError, Decoder, AUDIO_EXTENSIONS};
+use ser_audio::{find_audio_files, AudioError, Decoder, Headerless, AUDIO_EXTENSIONS};
 
 /// The path that stands for standard input, as in most Unix tools
 /// (`ffmpeg -i call.mkv -f wav - | ser predict -`); a file of that name is `./-`.
@@ -42,12 +42,12 @@ pub fn collect_audio_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Opens one of [`collect_audio_files`]'s paths for decoding: `-` reads standard input as it
-/// arrives.
-pub fn open_audio(path: &Path) -> Result<Decoder, AudioError> {
+/// Opens one of [`collect_audio_files`]'s paths for decoding, read as `raw` says if it has
+/// no header: `-` reads standard input as it arrives.
+pub fn open_audio(path: &Path, raw: Option<Headerless>) -> Result<Decoder, AudioError> {
     if path.as_os_str() == STDIN {
-        Decoder::from_reader("standard input", std::io::stdin())
+        Decoder::from_reader_as("standard input", std::io::stdin(), raw)
     } else {
-        Decoder::open(path)
+        Decoder::open_as(path, raw)
     }
 }

@@ -91,6 +91,68 @@ fn info_json_describes_every_format() {
 }
 
 #[test]
+fn headerless_audio_is_read_as_names_and_raw_say() {
+    // A directory of a call logger's files: VOX recorded at 6 kHz, which --raw says, and
+    // µ-law, which its name says, walked and described.
+    let dir = tempfile::tempdir().unwrap();
+    let vox = std::fs::read(common::fixture("formats/speechlike.vox")).unwrap();
+    common::temp_file(&dir, "0412.vox", &vox);
+    let mu_law: Vec<u8> = (0..8_000u32).map(|i| (i % 251) as u8).collect();
+    common::temp_file(&dir, "0413.ul", &mu_law);
+    let out = ser()
+        .args(["info", "--format", "json", "--raw", "vox:6000"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    common::assert_succeeded(&out);
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let described: Vec<_> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["codec"].clone(),
+                r["sample_rate"].clone(),
+                r["duration_s"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        described,
+        [
+            ("adpcm_oki".into(), 6_000.into(), (8_000.0 / 6_000.0).into()),
+            ("pcm_mulaw".into(), 8_000.into(), 1.0.into()),
+        ]
+    );
+    // From a pipe, where no name tells it: the prediction of FFmpeg's decoding of it.
+    let reference = common::predict_json(
+        env!("CARGO_BIN_EXE_ser"),
+        None,
+        &common::fixture("formats/speechlike.vox.ref.wav"),
+    );
+    let out = ser()
+        .args(["predict", "--format", "json", "--raw", "vox", "-"])
+        .write_stdin(vox)
+        .output()
+        .unwrap();
+    common::assert_succeeded(&out);
+    let predicted: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(predicted[0]["probabilities"], reference["probabilities"]);
+    // A coding ser does not know is a usage error.
+    let out = ser()
+        .args(["info", "--raw", "mp3:8000", "x.raw"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no coding of headerless audio (ulaw, alaw"),
+        "{err}"
+    );
+}
+
+#[test]
 fn one_side_of_a_stereo_call_is_heard_alone() {
     let dir = tempfile::tempdir().unwrap();
     let call = common::temp_file(&dir, "call.wav", &common::syllables_on_the_left(None));

@@ -2,7 +2,7 @@
 
 mod common;
 
-use ser_audio::{load, Decoder, LoadOptions};
+use ser_audio::{load, Decoder, Headerless, LoadOptions};
 
 /// The samples of a decoder to its end.
 fn samples(mut d: Decoder) -> Vec<f32> {
@@ -352,6 +352,150 @@ fn dialogic_vox_is_read_where_named_so_as_ffmpeg_decodes_it() {
     }
 }
 
+/// The body of the chunk `id` of a RIFF file (sizes little-endian) or an AIFF file (big-endian).
+fn chunk<'a>(file: &'a [u8], id: &[u8; 4]) -> &'a [u8] {
+    let big_endian = file.starts_with(b"FORM");
+    let mut at = 12;
+    loop {
+        let size: [u8; 4] = file[at + 4..at + 8].try_into().unwrap();
+        let size = if big_endian {
+            u32::from_be_bytes(size)
+        } else {
+            u32::from_le_bytes(size)
+        } as usize;
+        if &file[at..at + 4] == id {
+            return &file[at + 8..at + 8 + size];
+        }
+        at += 8 + size + size % 2;
+    }
+}
+
+/// The samples of a fixture's container: `(fixture, chunk, bytes before the samples in it)`.
+fn samples_of(fixture: &str, id: &[u8; 4], skip: usize) -> Vec<u8> {
+    let file = std::fs::read(common::fixture(&format!("formats/{fixture}"))).unwrap();
+    chunk(&file, id)[skip..].to_vec()
+}
+
+#[test]
+fn headerless_audio_reads_as_the_same_samples_in_a_container() {
+    // The samples of container fixtures alone, as Asterisk and SoX store calls (named) or as a
+    // user says they are (told): the same audio, from memory and from a pipe.
+    for (fixture, id, skip, name, told, codec) in [
+        ("mulaw.wav", b"data", 0, "call.ul", None, "pcm_mulaw"),
+        ("alaw.wav", b"data", 0, "call.ALAW", None, "pcm_alaw"),
+        (
+            "speechlike.vox.ref.wav",
+            b"data",
+            0,
+            "call.sln",
+            None,
+            "pcm_s16le",
+        ),
+        (
+            "pcm_s16.wav",
+            b"data",
+            0,
+            "call.raw",
+            Some("s16le:22050:2"),
+            "pcm_s16le",
+        ),
+        (
+            "pcm_s16be.aiff",
+            b"SSND",
+            8,
+            "call.raw",
+            Some("s16be:22050:2"),
+            "pcm_s16be",
+        ),
+    ] {
+        let told = told.map(|t| t.parse::<Headerless>().unwrap());
+        let raw = samples_of(fixture, id, skip);
+        let (info, reference) = decode_all(&common::fixture(&format!("formats/{fixture}")));
+        let read = Decoder::from_bytes_as(name, raw.clone(), told).unwrap();
+        let got = read.info().clone();
+        assert_eq!(
+            (got.container.as_str(), got.codec.as_str()),
+            ("raw", codec),
+            "{fixture}"
+        );
+        assert_eq!(
+            (got.sample_rate, got.channels),
+            (info.sample_rate, info.channels),
+            "{fixture}"
+        );
+        assert_eq!(
+            got.declared_frames,
+            Some(reference.len() as u64),
+            "{fixture}"
+        );
+        assert_eq!(samples(read), reference, "{fixture}");
+        let piped = Decoder::from_reader_as(name, std::io::Cursor::new(raw), told);
+        if codec == "pcm_s16be" {
+            // Shown to symphonia as AIFC, which must declare its length.
+            let err = piped.err().unwrap().to_string();
+            assert!(
+                err.contains("big-endian samples of unknown length"),
+                "{err}"
+            );
+        } else {
+            assert_eq!(samples(piped.unwrap()), reference, "{fixture} from a pipe");
+        }
+    }
+    // Unnamed and untold, such bytes are no audio ser knows.
+    let err = Decoder::from_bytes("upload", samples_of("mulaw.wav", b"data", 0))
+        .err()
+        .unwrap();
+    assert!(matches!(err.kind, ser_audio::ErrorKind::NotAudio), "{err}");
+}
+
+#[test]
+fn g711_calls_that_start_in_silence_are_g711() {
+    // Digital silence is 0xFF in µ-law, which opens an MPEG frame header, and 0xD5 in A-law,
+    // which is the signature of raw GSM's frames: neither is taken for those.
+    for (fixture, name, silence, codec) in [
+        ("mulaw.wav", "call.ul", 0xff, "pcm_mulaw"),
+        ("alaw.wav", "call.al", 0xd5, "pcm_alaw"),
+    ] {
+        let mut raw = vec![silence; 4_000];
+        raw.extend(samples_of(fixture, b"data", 0));
+        let (_, tone) = decode_all(&common::fixture(&format!("formats/{fixture}")));
+        let read = Decoder::from_bytes(name, raw).unwrap();
+        assert_eq!(read.info().codec, codec, "{name}");
+        let ours = samples(read);
+        assert_eq!(ours.len(), 4_000 + tone.len(), "{name}");
+        assert!(
+            ours[..4_000].iter().all(|x| x.abs() < 1e-3),
+            "{name}: silence first"
+        );
+        assert_eq!(ours[4_000..], tone, "{name}");
+    }
+}
+
+#[test]
+fn what_is_told_sets_the_rate_of_a_named_format_and_no_other() {
+    let vox = std::fs::read(common::fixture("formats/speechlike.vox")).unwrap();
+    let (_, at_8k) = decode_all(&common::fixture("formats/speechlike.vox.ref.wav"));
+    let told: Headerless = "vox:6000".parse().unwrap();
+    // Dialogic's 24 kbit/s calls: the same codes, heard at 6 kHz.
+    let read = Decoder::from_bytes_as("call.vox", vox.clone(), Some(told)).unwrap();
+    assert_eq!(
+        (read.info().sample_rate, read.info().codec.as_str()),
+        (6_000, "adpcm_oki")
+    );
+    assert_eq!(samples(read), at_8k);
+    // A file whose name tells another format is read as its name says.
+    let mu_law = samples_of("mulaw.wav", b"data", 0);
+    let read = Decoder::from_bytes_as("call.ul", mu_law, Some(told)).unwrap();
+    assert_eq!(
+        (read.info().sample_rate, read.info().codec.as_str()),
+        (8_000, "pcm_mulaw")
+    );
+    let gsm = std::fs::read(common::fixture("formats/speechlike.gsm")).unwrap();
+    let alaw: Headerless = "alaw".parse().unwrap();
+    let read = Decoder::from_bytes_as("call.gsm", gsm, Some(alaw)).unwrap();
+    assert_eq!(read.info().container, "gsm");
+}
+
 #[test]
 fn oki_adpcm_in_wav_decodes_as_in_vox_at_the_rate_it_declares() {
     // The VOX fixtures' codes in WAV: Dialogic's tag (0x0017) after 700 bytes of another chunk
@@ -402,16 +546,31 @@ fn oki_adpcm_in_wav_decodes_as_in_vox_at_the_rate_it_declares() {
 }
 
 #[test]
-fn a_file_of_another_format_named_vox_is_read_as_that_format() {
-    // Content wins over the name wherever it tells a format: every format fixture, renamed.
+fn a_file_of_another_format_named_or_told_headerless_is_read_as_that_format() {
+    // Content wins over the name and what is told wherever it tells a format: every format
+    // fixture, renamed, or told to be 16-bit samples where its name does not tell it.
+    let told: Headerless = "s16le:16000".parse().unwrap();
     for file in one_file_of_each_format() {
         let path = common::fixture("formats").join(&file);
         let own = Decoder::open(&path).unwrap();
         let container = own.info().container.clone();
-        let named = format!("{file}.vox");
-        let renamed = Decoder::from_bytes(&named, std::fs::read(&path).unwrap()).unwrap();
-        assert_eq!(renamed.info().container, container, "{named}");
-        assert_eq!(samples(renamed), samples(own), "{named}");
+        let own = samples(own);
+        let bytes = std::fs::read(&path).unwrap();
+        let mut readings = vec![(
+            file.clone(),
+            Decoder::from_bytes_as(&file, bytes.clone(), Some(told)),
+        )];
+        if Headerless::named(&file).is_none() {
+            for extension in ["vox", "ul", "sln16"] {
+                let named = format!("{file}.{extension}");
+                readings.push((named.clone(), Decoder::from_bytes(&named, bytes.clone())));
+            }
+        }
+        for (name, read) in readings {
+            let read = read.unwrap();
+            assert_eq!(read.info().container, container, "{name}");
+            assert_eq!(samples(read), own, "{name}");
+        }
     }
     // MagicaVoxel's models are `.vox` files too, and not audio.
     let mut voxels = b"VOX \x96\0\0\0MAIN".to_vec();

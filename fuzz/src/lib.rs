@@ -15,8 +15,9 @@ fn model() -> &'static EmotionModel {
 }
 
 /// Decode → mono → resample → trim → fit → log-mel → predict, as `ser predict` does; and the
-/// same bytes decoded as a file named `.vox`, which is read as Dialogic VOX unless a
-/// container's marker opens it.
+/// same bytes decoded as headerless audio, as which they are read unless a container's marker
+/// opens them: a file named `.vox` (Dialogic VOX), and three channels of big-endian samples as
+/// `--raw s16be:8000:3` tells (shown as AIFC; the bytes rarely hold whole frames).
 pub fn ingest(data: &[u8]) {
     let m = model();
     let opts = LoadOptions {
@@ -27,8 +28,13 @@ pub fn ingest(data: &[u8]) {
         let p = m.predict_clips(&[audio.samples]).remove(0);
         assert!(p.confidence.is_finite(), "non-finite prediction");
     }
-    if let Ok(mut named) = Decoder::from_bytes("fuzz.vox", data.to_vec()) {
-        while let Ok(Some(_)) = named.next_mono() {}
+    let told = "s16be:8000:3".parse().ok();
+    let headerless = [
+        Decoder::from_bytes("fuzz.vox", data.to_vec()),
+        Decoder::from_bytes_as("fuzz", data.to_vec(), told),
+    ];
+    for mut decoder in headerless.into_iter().flatten() {
+        while let Ok(Some(_)) = decoder.next_mono() {}
     }
 }
 

@@ -10,7 +10,7 @@ use ser_analyze::{Analysis, AnalyzeOptions, Analyzer};
 use ser_plot::{timeline_svg, TimelineBand};
 use serde_json::Value;
 
-use super::common::{ChannelArg, ModelArg};
+use super::common::{ChannelArg, ModelArg, RawArg};
 use super::{batch_exit_code, TableJsonCsv};
 use crate::files::collect_audio_files;
 use crate::output::{
@@ -115,7 +115,7 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
     let mut jobs: Vec<Job> = Vec::new();
     for file in &files {
         let channels = if cmd.sides {
-            channels_of(file).map(|n| (1..=n).map(Some).collect())
+            channels_of(&cmd.channel.raw, file).map(|n| (1..=n).map(Some).collect())
         } else {
             Ok(vec![cmd.channel.channel])
         };
@@ -172,7 +172,11 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
                 .for_each_with(sender, |sender, (i, job)| {
                     let name = input_name(job.file, job.side(cmd.sides));
                     let analysis = job.channel.clone().and_then(|channel| {
-                        analyze_one(analyzer, &ChannelArg { channel }, job.file, &name, !several)
+                        let read = ChannelArg {
+                            channel,
+                            raw: cmd.channel.raw,
+                        };
+                        analyze_one(analyzer, &read, job.file, &name, !several)
                     });
                     done.inc(1);
                     // The receiver lives until every job is sent.
@@ -211,9 +215,9 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
     Ok(batch_exit_code(failures))
 }
 
-/// How many channels the recording at `path` has.
-fn channels_of(path: &Path) -> Result<u16, String> {
-    let decoder = crate::files::open_audio(path).map_err(|e| e.to_string())?;
+/// How many channels the recording at `path`, read through `raw`, has.
+fn channels_of(raw: &RawArg, path: &Path) -> Result<u16, String> {
+    let decoder = raw.open(path).map_err(|e| e.to_string())?;
     Ok(u16::try_from(decoder.info().channels).expect("at most ser_audio::MAX_CHANNELS"))
 }
 

@@ -4,6 +4,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use ser_audio::Headerless;
 use ser_model::{check_speeds, EmotionModel};
 use ser_train::config_file;
 use ser_train::corpus_for_model::{LabelledCorpus, ListedCorpus};
@@ -34,19 +35,43 @@ pub struct ModelArg {
     pub no_prosody: bool,
 }
 
-/// Which channel of multichannel recordings to read: all mixed down unless `--channel` says.
+/// How to read audio with no header whose name does not tell it.
+#[derive(clap::Args, Clone, Copy)]
+pub struct RawArg {
+    /// Read headerless audio (no container opens it) as FORMAT: ulaw, alaw, s16le, s16be or
+    /// vox (Dialogic ADPCM), at RATE Hz (8000 if not given), CHANNELS interleaved (1). Files
+    /// whose names tell a format (.ul, .al, .sln, .sln16, .vox…, .gsm) are read as they say,
+    /// but at the rate given for their format: `--raw vox:6000` for .vox files recorded at
+    /// 6 kHz. Without it, headerless audio whose name tells nothing is refused.
+    #[arg(long, value_name = "FORMAT[:RATE[:CHANNELS]]")]
+    pub raw: Option<Headerless>,
+}
+
+impl RawArg {
+    /// Opens `path` (`-`: standard input) for decoding.
+    pub fn open(&self, path: &Path) -> Result<ser_audio::Decoder, ser_audio::AudioError> {
+        crate::files::open_audio(path, self.raw)
+    }
+}
+
+/// Which channel of multichannel recordings to read (all mixed down unless `--channel` says),
+/// and how to read headerless ones.
 #[derive(clap::Args)]
 pub struct ChannelArg {
     /// Read only channel N (1: left, 2: right) of multichannel recordings instead of their
     /// mean, e.g. one side of a call recorded in stereo with each speaker on a channel.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub channel: Option<u16>,
+    #[command(flatten)]
+    pub raw: RawArg,
 }
 
 impl ChannelArg {
     /// Opens `path` (`-`: standard input) for reading the chosen channel.
     pub fn open(&self, path: &Path) -> Result<ser_audio::Decoder, ser_audio::AudioError> {
-        crate::files::open_audio(path)?.with_channel(self.channel.map(|n| usize::from(n) - 1))
+        self.raw
+            .open(path)?
+            .with_channel(self.channel.map(|n| usize::from(n) - 1))
     }
 }
 

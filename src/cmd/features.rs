@@ -13,7 +13,8 @@ use ser_features::{Extractor, FeatureParams};
 use serde_json::json;
 
 use super::batch_exit_code;
-use crate::files::{collect_audio_files, open_audio};
+use super::common::RawArg;
+use crate::files::collect_audio_files;
 use crate::output::{progress_bar, write_atomic};
 
 /// Arguments of `ser features`.
@@ -54,12 +55,15 @@ pub struct FeaturesArgs {
     /// as many as there are mel bands. The PNG still draws the log-mel.
     #[arg(long, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     mfcc: Option<usize>,
+    #[command(flatten)]
+    raw: RawArg,
 }
 
 struct Job<'a> {
     extractor: &'a Extractor,
     load: &'a LoadOptions,
     mfcc: Option<usize>,
+    raw: RawArg,
 }
 
 pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
@@ -86,6 +90,7 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
         extractor: &extractor,
         load: &load,
         mfcc: args.mfcc,
+        raw: args.raw,
     };
     if !args.input.is_dir() {
         let png = args
@@ -129,7 +134,7 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
 
 impl Job<'_> {
     fn one(&self, input: &Path, npy: &Path, png: Option<&Path>) -> Result<()> {
-        let audio = ser_audio::load_from(open_audio(input)?, self.load)?;
+        let audio = ser_audio::load_from(self.raw.open(input)?, self.load)?;
         let log_mel = self.extractor.log_mel(&audio.samples);
         let mfcc = self.mfcc.map(|n| self.extractor.mfcc_of(log_mel.view(), n));
         let saved = mfcc.as_ref().unwrap_or(&log_mel);

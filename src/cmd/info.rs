@@ -6,8 +6,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use serde_json::json;
 
+use super::common::RawArg;
 use super::{batch_exit_code, TextOrJson};
-use crate::files::{collect_audio_files, open_audio};
+use crate::files::collect_audio_files;
 
 /// Arguments of `ser info`.
 #[derive(clap::Args)]
@@ -18,6 +19,8 @@ pub struct InfoArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: TextOrJson,
+    #[command(flatten)]
+    raw: RawArg,
 }
 
 pub fn run(args: InfoArgs) -> Result<ExitCode> {
@@ -25,7 +28,7 @@ pub fn run(args: InfoArgs) -> Result<ExitCode> {
     let mut failures = 0;
     let mut rows = Vec::new();
     for path in &files {
-        match open_audio(path).and_then(ser_audio::probe_info) {
+        match args.raw.open(path).and_then(ser_audio::probe_info) {
             Ok(info) => {
                 if let TextOrJson::Text = args.format {
                     let s = &info.source;

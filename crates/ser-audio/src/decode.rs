@@ -11,6 +11,7 @@ use symphonia::core::formats::{FormatReader, TrackType};
 use symphonia::core::io::{MediaSource, MediaSourceStream, ReadOnlySource};
 
 use crate::error::{AudioError, ErrorKind, Result};
+use crate::headerless::Headerless;
 use crate::mp4_edit::{self, Edit, Span};
 
 /// Lowest sample rate accepted (Hz). Below this no speech is left to analyse.
@@ -67,8 +68,15 @@ pub struct Decoder {
 
 impl Decoder {
     /// Opens a file and reads its headers. The format is detected from the content, not the
-    /// name, but for headerless Dialogic VOX, which a name ending in `.vox` tells.
+    /// name, but for headerless audio, which a name tells ([`Headerless::named`]: `.ul`,
+    /// `.sln16`, `.vox`…).
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_as(path, None)
+    }
+
+    /// [`Self::open`], reading the file as `told` says (`--raw vox:6000`) if no container
+    /// opens it and its name tells no other format ([`Headerless`]).
+    pub fn open_as(path: impl AsRef<Path>, told: Option<Headerless>) -> Result<Self> {
         let path = path.as_ref();
         let name = path.display().to_string();
         let io_err = |e| AudioError::new(&name, ErrorKind::Io(e));
@@ -79,23 +87,34 @@ impl Decoder {
         }
         let edits = mp4_edit::read_edits(&mut file);
         file.seek(SeekFrom::Start(0)).map_err(io_err)?;
-        Self::from_source(name, Box::new(file), &edits)
+        Self::from_source(name, Box::new(file), &edits, told)
     }
 
     /// Decodes an in-memory file (e.g. an upload); `name` is used in error messages (and tells
-    /// VOX, as a file's name does). Any owner of the bytes will do (`Vec<u8>`, `Arc<[u8]>`, a
-    /// web framework's `Bytes`), so one upload shared by several decoders is not copied for
-    /// each.
+    /// headerless audio, as a file's name does). Any owner of the bytes will do (`Vec<u8>`,
+    /// `Arc<[u8]>`, a web framework's `Bytes`), so one upload shared by several decoders is not
+    /// copied for each.
     pub fn from_bytes(
         name: impl Into<String>,
         bytes: impl AsRef<[u8]> + Send + Sync + 'static,
+    ) -> Result<Self> {
+        Self::from_bytes_as(name, bytes, None)
+    }
+
+    /// [`Self::from_bytes`], reading the bytes as `told` says (a request's media type,
+    /// [`Headerless::of_media_type`]) if no container opens them and `name` tells no other
+    /// format.
+    pub fn from_bytes_as(
+        name: impl Into<String>,
+        bytes: impl AsRef<[u8]> + Send + Sync + 'static,
+        told: Option<Headerless>,
     ) -> Result<Self> {
         let name = name.into();
         if bytes.as_ref().is_empty() {
             return Err(AudioError::new(name, ErrorKind::Empty));
         }
         let edits = mp4_edit::read_edits(&mut Cursor::new(bytes.as_ref()));
-        Self::from_source(name, Box::new(Cursor::new(bytes)), &edits)
+        Self::from_source(name, Box::new(Cursor::new(bytes)), &edits, told)
     }
 
     /// Decodes a stream that can only be read forward, such as standard input or a pipe
@@ -107,6 +126,16 @@ impl Decoder {
         name: impl Into<String>,
         reader: impl Read + Send + Sync + 'static,
     ) -> Result<Self> {
+        Self::from_reader_as(name, reader, None)
+    }
+
+    /// [`Self::from_reader`], reading the stream as `told` says if no container opens it and
+    /// `name` tells no other format (`sox … -t ul - | ser predict --raw ulaw -`).
+    pub fn from_reader_as(
+        name: impl Into<String>,
+        reader: impl Read + Send + Sync + 'static,
+        told: Option<Headerless>,
+    ) -> Result<Self> {
         let name = name.into();
         let mut reader = BufReader::new(reader);
         let first = reader
@@ -116,21 +145,27 @@ impl Decoder {
             return Err(AudioError::new(name, ErrorKind::Empty));
         }
         if !mp4_edit::opens_mp4(first) {
-            return Self::from_source(name, Box::new(ReadOnlySource::new(reader)), &[]);
+            return Self::from_source(name, Box::new(ReadOnlySource::new(reader)), &[], told);
         }
         let head = mp4_edit::read_head(&mut reader)
             .map_err(|e| AudioError::new(&name, ErrorKind::Io(e)))?;
         let edits = mp4_edit::read_edits(&mut Cursor::new(&head));
         let replayed = Cursor::new(head).chain(reader);
-        Self::from_source(name, Box::new(ReadOnlySource::new(replayed)), &edits)
+        Self::from_source(name, Box::new(ReadOnlySource::new(replayed)), &edits, told)
     }
 
-    /// A decoder of `source`, which holds `edits` if it is an MP4 file ([`mp4_edit`]).
-    fn from_source(name: String, source: Box<dyn MediaSource>, edits: &[Edit]) -> Result<Self> {
+    /// A decoder of `source`, which holds `edits` if it is an MP4 file ([`mp4_edit`]), and is
+    /// read as `told` if it is headerless.
+    fn from_source(
+        name: String,
+        source: Box<dyn MediaSource>,
+        edits: &[Edit],
+        told: Option<Headerless>,
+    ) -> Result<Self> {
         let err = |kind| AudioError::new(&name, kind);
         let seekable = source.is_seekable();
         let mss = MediaSourceStream::new(source, Default::default());
-        let opened = crate::registry::format_reader(mss, &name).map_err(|e| {
+        let opened = crate::registry::format_reader(mss, &name, told).map_err(|e| {
             // A codec refused by name (in WAV, Speex in Ogg, G.72x in AU) and what is wrong
             // with a header read in order (RF64, Wave64, AU, SPHERE) are so from a pipe too.
             let in_order = crate::registry::holds_from_a_pipe(&e);

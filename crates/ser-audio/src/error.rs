@@ -87,7 +87,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Empty => write!(f, "empty (0 bytes)"),
             ErrorKind::NotAudio => write!(
                 f,
-                "not a supported audio file (expected WAV (RF64, Wave64), AIFF, AU, SPHERE, CAF, FLAC, MP3, MP4/M4A, AAC, Ogg, WebM or Matroska content, or Dialogic VOX in a file named .vox)"
+                "not a supported audio file (expected WAV (RF64, Wave64), AIFF, AU, SPHERE, CAF, FLAC, MP3, MP4/M4A, AAC, Ogg, WebM or Matroska content, or headerless G.711, 16-bit or Dialogic VOX audio named .ul, .al, .sln or .vox, or said to be so: --raw, ?raw=)"
             ),
             ErrorKind::UnsupportedCodec(c) => write!(f, "unsupported audio codec: {c}"),
             ErrorKind::BadHeader(why) => write!(f, "invalid audio header: {why}"),

@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 
 /// Extensions of the formats `ser` decodes, picked up when walking directories (a file named
 /// explicitly is always tried: formats are detected by content, not by name, but for
-/// headerless Dialogic VOX, `.vox`).
+/// headerless audio, [`crate::Headerless::named`], whose extensions are these from `ul` on).
 pub const AUDIO_EXTENSIONS: &[&str] = &[
     "wav", "wave", "flac", "mp3", "ogg", "oga", "opus", "m4a", "mp4", "aac", "aif", "aiff", "aifc",
-    "caf", "webm", "mka", "gsm", "w64", "rf64", "au", "snd", "sph", "shn", "vox",
+    "caf", "webm", "mka", "gsm", "w64", "rf64", "au", "snd", "sph", "shn", "ul", "ulaw", "ulw",
+    "al", "alaw", "alw", "sln", "sln12", "sln16", "sln24", "sln32", "sln44", "sln48", "sln96",
+    "sln192", "vox",
 ];
 
 /// Whether the path has one of [`AUDIO_EXTENSIONS`] (case-insensitive).

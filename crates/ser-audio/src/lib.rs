@@ -4,8 +4,9 @@
 //! edit list says, Vorbis in Ogg, WebM or Matroska via symphonia, Opus by `opus`, GSM 6.10 in
 //! WAV by `gsm`; RF64 and Wave64, Sun AU and NIST SPHERE shown to symphonia as the WAV or AIFC
 //! they hold, by `header_view`; Shorten, in `.shn` files and SPHERE, by `shorten`; OKI ADPCM,
-//! in WAV and as headerless Dialogic VOX, by `oki`; detected by content, but for VOX, read where
-//! a stream is named `.vox`)
+//! in WAV and as headerless Dialogic VOX, by `oki`; detected by content, but for headerless
+//! G.711, 16-bit samples and VOX, which a name (`.ul`, `.sln16`, `.vox`), a media type
+//! (`audio/basic`) or the user ([`Headerless`]) tells)
 //! → mix down to mono (mean of channels) → remove mains hum ([`remove_hum`]) → remove its DC
 //! offset ([`DcBlocker`]) → `resample` (band-limited, rubato's FFT resampler)
 //! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional
@@ -34,6 +35,7 @@ mod files;
 mod fit;
 mod gsm;
 mod header_view;
+mod headerless;
 mod hum;
 mod layer2;
 mod load;
@@ -61,6 +63,7 @@ pub use decode::{
 pub use error::{AudioError, ErrorKind, Result};
 pub use files::{find_audio_files, has_audio_extension, AUDIO_EXTENSIONS};
 pub use fit::fit_duration;
+pub use headerless::{Headerless, RawCoding};
 pub use hum::{remove_hum, Hum, HumStream};
 pub use load::{
     load, load_beside_others, load_bytes, load_from, shape, Audio, LoadOptions, DEFAULT_SAMPLE_RATE,

@@ -1,7 +1,7 @@
 //! The format readers and codecs [`crate::Decoder`] uses: symphonia's, and beside them the
 //! ones this crate adds (Opus, GSM 6.10 in WAV and raw), the containers it shows them through a
-//! header of their own (WAV with 64-bit sizes, AU, SPHERE), and Shorten and OKI ADPCM (in WAV
-//! and Dialogic VOX), decoded before them.
+//! header of their own (WAV with 64-bit sizes, AU, SPHERE, headerless audio), and Shorten and
+//! OKI ADPCM (in WAV and Dialogic VOX), decoded before them.
 
 use std::io::{self, Cursor, Read};
 use std::sync::LazyLock;
@@ -20,7 +20,8 @@ use crate::au::opens_au;
 use crate::codec::Registered;
 use crate::gsm::{holds_raw_frames, GsmDecoder, GsmReader};
 use crate::header_view::{is_header_error, HeaderView, Replacement};
-use crate::oki::{self, vox::named_vox, OKI_ADPCM};
+use crate::headerless::{Headerless, RawCoding};
+use crate::oki;
 use crate::opus::OpusDecoder;
 use crate::riff::fmt_beyond;
 use crate::shorten::{self, opens_shorten, SHORTEN};
@@ -78,7 +79,7 @@ pub(crate) fn holds_from_a_pipe(e: &Error) -> bool {
 const HEAD_LEN: u64 = 27 + 255 + 8;
 
 /// Bytes looked at of a WAV file whose `fmt ` chunk comes after [`HEAD_LEN`] bytes (after a
-/// `bext` or `JUNK` chunk), or of a stream named as VOX: as many as symphonia's readers' scores
+/// `bext` or `JUNK` chunk), or of a stream that may be headerless: as many as symphonia's readers' scores
 /// read at most (16 KiB), so that the `fmt ` chunk is among them wherever the GSM reader's score
 /// finds it. A stream can go back over them (32 KiB). Looking at as many of every stream cost
 /// `predict_file` about 3 % on a FLAC file, of every WAV file about 2 % on a WAV file.
@@ -95,32 +96,46 @@ pub(crate) struct Opened<'s> {
     pub(crate) codec: Option<&'static str>,
 }
 
-/// The format reader of a stream: raw GSM frames, told by content before the probe (they have
-/// no header to probe for), symphonia's WAV or AIFF reader behind a header made here for the
+/// The format reader of a stream: symphonia's WAV or AIFF reader behind a header made here for the
 /// containers of [`header_reader`] or reading what Shorten decodes to (`.shn` files, and
-/// SPHERE's) or Dialogic VOX (a stream `name`d `.vox` that no container starts: the name tells
-/// nothing else), or the reader that symphonia's probe finds. What [`refusal_by_head`] tells
-/// is refused by name first.
-pub(crate) fn format_reader<'s>(mut mss: MediaSourceStream<'s>, name: &str) -> Result<Opened<'s>> {
+/// SPHERE's) or for headerless audio (a stream that no container starts, read as its `name`
+/// and what is `told` say, [`Headerless::of_stream`]), raw GSM frames, told by content before
+/// the probe (they have no header to probe for; before headerless audio but A-law), or the
+/// reader that symphonia's probe finds. What [`refusal_by_head`] tells is refused by name first.
+pub(crate) fn format_reader<'s>(
+    mut mss: MediaSourceStream<'s>,
+    name: &str,
+    told: Option<Headerless>,
+) -> Result<Opened<'s>> {
+    let headerless = Headerless::of_stream(name, told);
     let mut head = peek(&mut mss, HEAD_LEN)?;
-    if named_vox(name) || fmt_beyond(&head) {
+    if headerless.is_some() || fmt_beyond(&head) {
         head = peek(&mut mss, WIDE_HEAD_LEN)?;
     }
     if let Some(why) = refusal_by_head(&head) {
         return unsupported_error(why);
     }
-    let (mss, shown_as, codec) = match header_reader(&head) {
-        Some((container, open)) => {
+    let headerless = headerless.filter(|_| !opens_a_container(&head));
+    let (mss, shown_as, codec) = match (header_reader(&head), headerless) {
+        (Some((container, open)), _) => {
             let (source, codec) = open(mss)?;
             let mss = MediaSourceStream::new(source, Default::default());
             (mss, Some(container), codec)
         }
-        None if opens_shorten(&head) => {
+        (None, _) if opens_shorten(&head) => {
             let decoded = ReadOnlySource::new(shorten::decoded(mss, None)?);
             let mss = MediaSourceStream::new(Box::new(decoded), Default::default());
             (mss, Some("shn"), Some(SHORTEN))
         }
-        None if holds_raw_frames(&head) => {
+        // Raw GSM is told by its frames' signature first, but for A-law, whose silence (0xD5)
+        // has it.
+        (None, Some(raw)) if raw.coding == RawCoding::ALaw || !holds_raw_frames(&head) => {
+            let len = mss.byte_len().map(|end| end.saturating_sub(mss.pos()));
+            let (source, container, codec) = raw.open(mss, len)?;
+            let mss = MediaSourceStream::new(source, Default::default());
+            (mss, Some(container), codec)
+        }
+        (None, _) if holds_raw_frames(&head) => {
             let reader = Box::new(GsmReader::raw(mss));
             let container = reader.format_info().short_name;
             return Ok(Opened {
@@ -129,13 +144,8 @@ pub(crate) fn format_reader<'s>(mut mss: MediaSourceStream<'s>, name: &str) -> R
                 codec: None,
             });
         }
-        None if named_vox(name) && !opens_a_container(&head) => {
-            let len = mss.byte_len().map(|end| end.saturating_sub(mss.pos()));
-            let decoded = ReadOnlySource::new(oki::decoded(mss, oki::vox::RATE, len));
-            let mss = MediaSourceStream::new(Box::new(decoded), Default::default());
-            (mss, Some("vox"), Some(OKI_ADPCM))
-        }
-        None => (mss, None, None),
+        // (Headerless audio was read by one of the two arms before.)
+        (None, _) => (mss, None, None),
     };
     let reader = probe().probe(
         &Hint::new(),
@@ -195,8 +205,8 @@ fn readers(options: ProbeOptions) -> Probe {
 /// `ftyp` comes after four.
 const MARKER_DEPTH: u32 = 8;
 
-/// Whether a stream named as headerless VOX and starting with `head` is a container after all
-/// (a WAV or MP3 file so named), which one of symphonia's readers recognises within its first
+/// Whether a stream taken for headerless audio and starting with `head` is a container after
+/// all (a WAV or MP3 file named `.vox`), which one of symphonia's readers recognises within its first
 /// [`MARKER_DEPTH`] bytes (after any ID3v2 tag), or a MagicaVoxel model (`VOX `), which is not
 /// audio.
 fn opens_a_container(head: &[u8]) -> bool {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::prelude::{Engine as _, BASE64_STANDARD};
 use ser_analyze::{AnalyzeOptions, Analyzer};
-use ser_audio::Audio;
+use ser_audio::{Audio, Headerless};
 use ser_model::EmotionModel;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -50,14 +50,17 @@ pub async fn model_info(State(state): State<AppState>) -> Json<Value> {
 
 /// The uploaded file, to be read from `channel`: the multipart field `file`, or the raw body; a
 /// client that takes longer than the upload timeout to send it gets 408 (it would otherwise
-/// hold a connection forever).
+/// hold a connection forever). Headerless audio is read as `raw` says, or else as its media
+/// type or name does ([`Headerless`]); a media type of such audio that says too little
+/// (`audio/L16` without its rate) is refused (415).
 async fn upload(
     state: &AppState,
     req: Request,
     channel: Option<Channel>,
+    raw: Option<Raw>,
 ) -> Result<Upload, ApiError> {
     let limit = state.limits.upload_timeout;
-    let (name, bytes) = tokio::time::timeout(limit, read_upload(state, req))
+    let (name, bytes, media_type) = tokio::time::timeout(limit, read_upload(state, req))
         .await
         .map_err(|_| {
             ApiError::new(
@@ -65,18 +68,34 @@ async fn upload(
                 format!("the upload took longer than {} s", limit.as_secs_f64()),
             )
         })??;
+    let told = match raw {
+        Some(Raw(told)) => Some(told),
+        None => media_type
+            .as_deref()
+            .and_then(Headerless::of_media_type)
+            .transpose()
+            .map_err(|why| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, why))?,
+    };
     Ok(Upload {
         name,
         bytes,
         channel,
+        told,
     })
 }
 
-async fn read_upload(state: &AppState, req: Request) -> Result<(String, Bytes), ApiError> {
-    let is_multipart = req
+/// The upload's file name, bytes and media type (the multipart field's or the body's).
+async fn read_upload(
+    state: &AppState,
+    req: Request,
+) -> Result<(String, Bytes, Option<String>), ApiError> {
+    let media_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    let is_multipart = media_type
+        .as_deref()
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     // The extractors know why they refused (413 for the body limit, 400 otherwise): keep their status.
     let refused = |status: StatusCode, why: String| {
@@ -93,11 +112,12 @@ async fn read_upload(state: &AppState, req: Request) -> Result<(String, Bytes), 
         {
             if field.name() == Some("file") {
                 let name = field.file_name().unwrap_or("upload").to_string();
+                let media_type = field.content_type().map(String::from);
                 let bytes = field
                     .bytes()
                     .await
                     .map_err(|e| refused(e.status(), e.body_text()))?;
-                return Ok((name, bytes));
+                return Ok((name, bytes, media_type));
             }
         }
         return Err(ApiError::new(
@@ -108,7 +128,7 @@ async fn read_upload(state: &AppState, req: Request) -> Result<(String, Bytes), 
     let bytes = Bytes::from_request(req, state)
         .await
         .map_err(|e| refused(e.status(), e.body_text()))?;
-    Ok(("upload".to_string(), bytes))
+    Ok(("upload".to_string(), bytes, media_type))
 }
 
 /// Runs `f` on the blocking pool once a worker slot is free; refuses with 503 when too many
@@ -166,11 +186,27 @@ impl TryFrom<u16> for Channel {
     }
 }
 
+/// A `raw` query parameter: how to read a headerless upload (`vox:6000`), as `ser --raw` takes
+/// it. Checked as the query is read.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Raw(Headerless);
+
+impl TryFrom<String> for Raw {
+    type Error = String;
+
+    fn try_from(told: String) -> Result<Self, String> {
+        told.parse().map(Self)
+    }
+}
+
 /// Query parameters of `POST /api/v1/predict` and `/spectrogram`.
 #[derive(Debug, Deserialize)]
 pub struct ChannelQuery {
     /// Read only this channel instead of the mean of all.
     channel: Option<Channel>,
+    /// Read a headerless upload as this says (`vox:6000`).
+    raw: Option<Raw>,
 }
 
 /// Query parameters of `POST /api/v1/analyze`.
@@ -182,6 +218,8 @@ pub struct AnalyzeQuery {
     hop: Option<f64>,
     /// Read only this channel instead of the mean of all.
     channel: Option<Channel>,
+    /// Read a headerless upload as this says (`vox:6000`).
+    raw: Option<Raw>,
 }
 
 /// Query parameters of `POST /api/v1/report`: those of `/analyze`, and whether to analyse each
@@ -194,6 +232,8 @@ pub struct ReportQuery {
     hop: Option<f64>,
     /// Read only this channel instead of the mean of all.
     channel: Option<Channel>,
+    /// Read a headerless upload as this says (`vox:6000`).
+    raw: Option<Raw>,
     /// Also analyse every channel on its own (each side of a call recorded in stereo).
     #[serde(default)]
     sides: bool,
@@ -218,19 +258,21 @@ fn analyze_options(window: Option<f64>, hop: Option<f64>) -> Result<AnalyzeOptio
     Ok(options)
 }
 
-/// An upload, and the channel to read from it (`None`: the mean of all).
+/// An upload, the channel to read from it (`None`: the mean of all) and what it is if it is
+/// headerless audio and no name tells it.
 #[derive(Clone)]
 struct Upload {
     name: String,
     bytes: Bytes,
     channel: Option<Channel>,
+    told: Option<Headerless>,
 }
 
 impl Upload {
     /// A decoder of the upload; each call reads it from the start (the bytes are shared, not
     /// copied).
     fn open(&self) -> Result<ser_audio::Decoder, ApiError> {
-        let decoder = ser_audio::Decoder::from_bytes(&self.name, self.bytes.clone())?;
+        let decoder = ser_audio::Decoder::from_bytes_as(&self.name, self.bytes.clone(), self.told)?;
         Ok(decoder.with_channel(self.channel.map(|c| c.0))?)
     }
 
@@ -350,7 +392,7 @@ pub async fn predict(
     ApiQuery(q): ApiQuery<ChannelQuery>,
     req: Request,
 ) -> Result<Json<Value>, ApiError> {
-    let upload = upload(&state, req, q.channel).await?;
+    let upload = upload(&state, req, q.channel, q.raw).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
         Ok(Json(answer_of(&model_name, upload.prediction(model)?)))
@@ -366,7 +408,7 @@ pub async fn analyze(
     req: Request,
 ) -> Result<Json<Value>, ApiError> {
     let options = analyze_options(q.window, q.hop)?;
-    let upload = upload(&state, req, q.channel).await?;
+    let upload = upload(&state, req, q.channel, q.raw).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
         Ok(Json(answer_of(
@@ -383,7 +425,7 @@ pub async fn spectrogram(
     ApiQuery(q): ApiQuery<ChannelQuery>,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let upload = upload(&state, req, q.channel).await?;
+    let upload = upload(&state, req, q.channel, q.raw).await?;
     run_blocking(&state, move |model| {
         let png = upload.spectrogram_png(model)?;
         Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
@@ -402,7 +444,7 @@ pub async fn report(
     req: Request,
 ) -> Result<Json<Value>, ApiError> {
     let options = analyze_options(q.window, q.hop)?;
-    let upload = upload(&state, req, q.channel).await?;
+    let upload = upload(&state, req, q.channel, q.raw).await?;
     let model_name = state.info.name.clone();
     run_blocking(&state, move |model| {
         // One read for the spectrogram, the analysis and the prediction, each given what it

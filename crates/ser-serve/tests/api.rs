@@ -357,14 +357,94 @@ async fn a_dialogic_vox_call_is_predicted_by_its_file_name() {
         json(&body)["probabilities"],
         json(&reference)["probabilities"]
     );
-    // Refused, saying how VOX is read.
+    // A bare body has no name: it is VOX where the query says so, and refused, saying how
+    // headerless audio is read, where nothing does.
+    let told = post("/api/v1/predict?raw=vox", vox.clone());
+    let (status, body) = call(app(Limits::default()), told).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(
+        json(&body)["probabilities"],
+        json(&reference)["probabilities"]
+    );
     let (status, body) = call(app(Limits::default()), post("/api/v1/predict", vox)).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let error = json(&body)["error"].as_str().unwrap().to_string();
     assert!(
-        error.contains("not a supported audio file")
-            && error.contains("Dialogic VOX in a file named .vox"),
+        error.contains("not a supported audio file") && error.contains("Dialogic VOX audio named"),
         "{error}"
+    );
+}
+
+/// A request of `body` whose `Content-Type` is `media_type`.
+fn typed(uri: &str, media_type: &str, body: Vec<u8>) -> Request<Body> {
+    Request::post(uri)
+        .header("content-type", media_type)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn headerless_samples_are_read_as_their_media_type_or_the_query_says() {
+    // Telephony APIs send bare samples, their format in the media type (audio/L16: big-endian,
+    // RFC 2586): the prediction of the same samples in WAV.
+    let samples = speech_wav_samples();
+    let big_endian: Vec<u8> = samples.iter().flat_map(|s| s.to_be_bytes()).collect();
+    let little_endian: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
+    let (_, reference) = call(
+        app(Limits::default()),
+        post("/api/v1/predict", speech_wav()),
+    )
+    .await;
+    for req in [
+        typed(
+            "/api/v1/predict",
+            "audio/L16; rate=16000",
+            big_endian.clone(),
+        ),
+        post("/api/v1/predict?raw=s16le:16000", little_endian.clone()),
+        // What the query says wins over the media type.
+        typed(
+            "/api/v1/predict?raw=s16be:16000",
+            "audio/basic",
+            big_endian.clone(),
+        ),
+    ] {
+        let (status, body) = call(app(Limits::default()), req).await;
+        assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(
+            json(&body)["probabilities"],
+            json(&reference)["probabilities"]
+        );
+    }
+    for (req, want, why) in [
+        (
+            typed("/api/v1/predict", "audio/L16", big_endian.clone()),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "must say its rate",
+        ),
+        (
+            post("/api/v1/predict?raw=mp3", little_endian.clone()),
+            StatusCode::BAD_REQUEST,
+            "no coding of headerless audio",
+        ),
+        (
+            post("/api/v1/predict", little_endian),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "not a supported audio file",
+        ),
+    ] {
+        let (status, body) = call(app(Limits::default()), req).await;
+        assert_eq!(status, want);
+        let error = json(&body)["error"].as_str().unwrap().to_string();
+        assert!(error.contains(why), "{error}");
+    }
+    // A WAV file sent as audio/basic is a WAV file.
+    let mislabelled = typed("/api/v1/predict", "audio/basic", speech_wav());
+    let (status, body) = call(app(Limits::default()), mislabelled).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        json(&body)["probabilities"],
+        json(&reference)["probabilities"]
     );
 }
 

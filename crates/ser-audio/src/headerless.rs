@@ -1,0 +1,389 @@
+//! Headerless audio: samples or codes from the first byte to the last, as telephone systems
+//! store calls (Asterisk's and SoX's `.ul`, `.al` and `.sln` files of G.711 or 16-bit samples,
+//! Dialogic's `.vox` files of OKI ADPCM) and as telephony APIs send them (`audio/basic`,
+//! `audio/PCMU`, `audio/L16;rate=16000`). Nothing in such bytes tells their coding or rate: a
+//! file's name ([`Headerless::named`]), a request's media type ([`Headerless::of_media_type`])
+//! or the user (`ser predict --raw vox:6000`, [`Headerless::from_str`]) does, and a stream is
+//! read so only where no container's marker opens it (a WAV file named `.ul` is a WAV file).
+//!
+//! ```
+//! use ser_audio::{Headerless, RawCoding};
+//! let told: Headerless = "vox:6000".parse()?;
+//! assert_eq!((told.coding, told.rate, told.channels), (RawCoding::Vox, 6_000, 1));
+//! assert_eq!(Headerless::named("calls/0412.sln16").map(|h| h.rate), Some(16_000));
+//! # Ok::<(), String>(())
+//! ```
+
+use std::fmt;
+use std::io;
+use std::path::Path;
+use std::str::FromStr;
+
+use symphonia::core::io::{MediaSource, MediaSourceStream, ReadBytes, ReadOnlySource};
+
+use crate::decode::{MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
+use crate::header_view::{unknown_big_endian_length, HeaderView, Shown};
+use crate::made_headers::{aifc, riff, riff_format, WavCoding};
+use crate::oki::{self, OKI_ADPCM};
+
+/// How headerless bytes code their samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawCoding {
+    /// G.711 µ-law, a byte a sample (`ulaw`).
+    MuLaw,
+    /// G.711 A-law, a byte a sample (`alaw`).
+    ALaw,
+    /// 16-bit signed integers, little-endian (`s16le`; Asterisk's "signed linear").
+    S16Le,
+    /// 16-bit signed integers, big-endian (`s16be`; RTP's and `audio/L16`'s order).
+    S16Be,
+    /// OKI (Dialogic) ADPCM, 4 bits a sample, one channel (`vox`).
+    Vox,
+}
+
+impl RawCoding {
+    /// Every coding, by the name [`Headerless::from_str`] takes.
+    const NAMED: [(&'static str, RawCoding); 5] = [
+        ("ulaw", Self::MuLaw),
+        ("alaw", Self::ALaw),
+        ("s16le", Self::S16Le),
+        ("s16be", Self::S16Be),
+        ("vox", Self::Vox),
+    ];
+
+    fn name(self) -> &'static str {
+        Self::NAMED
+            .iter()
+            .find(|(_, c)| *c == self)
+            .map(|(n, _)| *n)
+            .expect("every coding is named")
+    }
+}
+
+/// A headerless stream's coding, sample rate and channels (interleaved).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Headerless {
+    pub coding: RawCoding,
+    pub rate: u32,
+    pub channels: u16,
+}
+
+/// The rate of telephone audio, and the one headerless audio is read at where nothing says
+/// another: G.711's, and SoX's for VOX.
+pub(crate) const TELEPHONE_RATE: u32 = 8_000;
+
+/// File extensions that tell headerless audio, as Asterisk (which records calls in them) and
+/// SoX name them: G.711 at 8 kHz, Asterisk's signed linear at the rate its name gives, and
+/// Dialogic VOX at 8 kHz.
+const EXTENSIONS: [(&str, RawCoding, u32); 16] = [
+    ("ul", RawCoding::MuLaw, TELEPHONE_RATE),
+    ("ulaw", RawCoding::MuLaw, TELEPHONE_RATE),
+    ("ulw", RawCoding::MuLaw, TELEPHONE_RATE),
+    ("al", RawCoding::ALaw, TELEPHONE_RATE),
+    ("alaw", RawCoding::ALaw, TELEPHONE_RATE),
+    ("alw", RawCoding::ALaw, TELEPHONE_RATE),
+    ("sln", RawCoding::S16Le, TELEPHONE_RATE),
+    ("sln12", RawCoding::S16Le, 12_000),
+    ("sln16", RawCoding::S16Le, 16_000),
+    ("sln24", RawCoding::S16Le, 24_000),
+    ("sln32", RawCoding::S16Le, 32_000),
+    ("sln44", RawCoding::S16Le, 44_100),
+    ("sln48", RawCoding::S16Le, 48_000),
+    ("sln96", RawCoding::S16Le, 96_000),
+    ("sln192", RawCoding::S16Le, 192_000),
+    ("vox", RawCoding::Vox, TELEPHONE_RATE),
+];
+
+impl Headerless {
+    /// Checks what was told: a rate within what is decoded, channels within what is, and one
+    /// channel of VOX.
+    pub fn new(coding: RawCoding, rate: u32, channels: u16) -> Result<Self, String> {
+        if !(MIN_SAMPLE_RATE..=MAX_SAMPLE_RATE).contains(&rate) {
+            return Err(format!(
+                "rate {rate} Hz is outside {MIN_SAMPLE_RATE}..={MAX_SAMPLE_RATE} Hz"
+            ));
+        }
+        if !(1..=MAX_CHANNELS).contains(&usize::from(channels)) {
+            return Err(format!(
+                "{channels} channels (1..={MAX_CHANNELS} supported)"
+            ));
+        }
+        if coding == RawCoding::Vox && channels != 1 {
+            return Err("VOX holds one channel".into());
+        }
+        Ok(Self {
+            coding,
+            rate,
+            channels,
+        })
+    }
+
+    /// What a file or stream named `name` holds if no container opens it, by its extension
+    /// (`.ul`, `.al`, `.sln16`, `.vox`…, in any case); `None` for other names.
+    pub fn named(name: &str) -> Option<Self> {
+        EXTENSIONS
+            .iter()
+            .find(|(e, ..)| has_extension(name, e))
+            .map(|&(_, coding, rate)| Self {
+                coding,
+                rate,
+                channels: 1,
+            })
+    }
+
+    /// How a stream named `name` is read if no container opens it, where `told` says how
+    /// headerless streams are read (`--raw`): a name that tells a format wins, as it is the
+    /// stream's own (a `.ul` file among `.vox` files is µ-law whatever VOX is told to be; a
+    /// `.gsm` file is raw GSM, told by its frames), but `told` gives the rate and channels of
+    /// a named coding that it also names (`vox:6000` for `.vox` files recorded at 6 kHz), and
+    /// says what streams whose names tell nothing are (`call.raw`, a pipe, an upload).
+    pub(crate) fn of_stream(name: &str, told: Option<Self>) -> Option<Self> {
+        match (Self::named(name), told) {
+            (Some(named), Some(told)) if named.coding != told.coding => Some(named),
+            (Some(named), None) => Some(named),
+            (_, told) if !has_extension(name, "gsm") => told,
+            _ => None,
+        }
+    }
+
+    /// What a body of the media type `media_type` (a `Content-Type` header's value) holds:
+    /// `Some` for the types of headerless telephone audio, `audio/basic` (µ-law at 8 kHz, RFC
+    /// 2046), `audio/PCMU` and `audio/PCMA` (G.711, RFC 4856; also `audio/x-mulaw`,
+    /// `audio/x-alaw`), `audio/L16` (big-endian 16-bit samples, RFC 2586), with their `rate`
+    /// and `channels` parameters; an error where those are wrong (L16 must give its rate);
+    /// `None` for other types, whose bodies are told by their content.
+    pub fn of_media_type(media_type: &str) -> Option<Result<Self, String>> {
+        let mut parts = media_type.split(';');
+        let essence = parts.next()?.trim().to_ascii_lowercase();
+        let (coding, default_rate) = match essence.as_str() {
+            "audio/basic" => return Some(Self::new(RawCoding::MuLaw, TELEPHONE_RATE, 1)),
+            "audio/pcmu" | "audio/x-mulaw" | "audio/mulaw" => {
+                (RawCoding::MuLaw, Some(TELEPHONE_RATE))
+            }
+            "audio/pcma" | "audio/x-alaw" | "audio/alaw" => (RawCoding::ALaw, Some(TELEPHONE_RATE)),
+            "audio/l16" => (RawCoding::S16Be, None),
+            _ => return None,
+        };
+        let told = Self::with_parameters(coding, default_rate, parts);
+        Some(told.map_err(|why| format!("{media_type}: {why}")))
+    }
+
+    /// `coding` at the `rate` (`default_rate` where not given) and `channels` (1) that a media
+    /// type's `parameters` (`rate=16000`) say.
+    fn with_parameters<'a>(
+        coding: RawCoding,
+        default_rate: Option<u32>,
+        parameters: impl Iterator<Item = &'a str>,
+    ) -> Result<Self, String> {
+        let (mut rate, mut channels) = (default_rate, 1);
+        for parameter in parameters {
+            let (key, value) = parameter.split_once('=').unwrap_or((parameter, ""));
+            let value = value.trim().trim_matches('"');
+            let number = |what| format!("{what} {value:?} is not a number");
+            match key.trim().to_ascii_lowercase().as_str() {
+                "rate" => rate = Some(value.parse().map_err(|_| number("rate"))?),
+                "channels" => channels = value.parse().map_err(|_| number("channels"))?,
+                _ => {}
+            }
+        }
+        let rate = rate.ok_or("audio/L16 must say its rate (e.g. audio/L16;rate=16000)")?;
+        Self::new(coding, rate, channels)
+    }
+
+    /// The stream from `mss`'s position (a stream's start) to its end, `len` bytes where known,
+    /// read as this says: the source to read in its place (shown as WAV or AIFC, or decoded),
+    /// the container's short name (`raw`, `vox`) and the codec where it is decoded here.
+    pub(crate) fn open<'s>(
+        self,
+        mss: MediaSourceStream<'s>,
+        len: Option<u64>,
+    ) -> io::Result<(
+        Box<dyn MediaSource + 's>,
+        &'static str,
+        Option<&'static str>,
+    )> {
+        let wav = |coding, bits| riff(&riff_format(coding, self.channels, self.rate, bits), len);
+        let header = match self.coding {
+            RawCoding::Vox => {
+                let decoded = oki::decoded(mss, self.rate, len);
+                return Ok((
+                    Box::new(ReadOnlySource::new(decoded)),
+                    "vox",
+                    Some(OKI_ADPCM),
+                ));
+            }
+            RawCoding::MuLaw => wav(WavCoding::MuLaw, 8),
+            RawCoding::ALaw => wav(WavCoding::ALaw, 8),
+            RawCoding::S16Le => wav(WavCoding::Pcm, 16),
+            RawCoding::S16Be => {
+                let len = len.ok_or_else(|| unknown_big_endian_length("raw"))?;
+                aifc(b"NONE", self.channels, self.rate, 16, len)
+            }
+        };
+        let data_start = mss.pos();
+        let shown = Shown {
+            header,
+            data_start,
+            data_len: len,
+        };
+        Ok((Box::new(HeaderView::showing(mss, shown)), "raw", None))
+    }
+}
+
+/// Whether `name` ends in `.extension`, in any case.
+fn has_extension(name: &str, extension: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(extension))
+}
+
+impl FromStr for Headerless {
+    type Err = String;
+
+    /// `CODING[:RATE[:CHANNELS]]`, e.g. `ulaw`, `vox:6000`, `s16le:16000:2`: the coding by the
+    /// name [`RawCoding`]'s variants give, the rate in Hz (8000 if not given), the channels (1).
+    fn from_str(told: &str) -> Result<Self, String> {
+        let mut fields = told.split(':');
+        let name = fields.next().unwrap_or_default();
+        let coding = RawCoding::NAMED
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|&(_, c)| c)
+            .ok_or_else(|| {
+                let names: Vec<_> = RawCoding::NAMED.iter().map(|(n, _)| *n).collect();
+                format!(
+                    "{name:?} is no coding of headerless audio ({})",
+                    names.join(", ")
+                )
+            })?;
+        let mut number = |what, default| match fields.next() {
+            None => Ok(default),
+            Some(n) => n
+                .parse()
+                .map_err(|_| format!("{what} {n:?} in {told:?} is not a number")),
+        };
+        let rate = number("rate", TELEPHONE_RATE)?;
+        let channels = u16::try_from(number("channels", 1)?)
+            .map_err(|_| format!("channels in {told:?}: too many"))?;
+        if fields.next().is_some() {
+            return Err(format!("{told:?}: expected CODING[:RATE[:CHANNELS]]"));
+        }
+        Self::new(coding, rate, channels)
+    }
+}
+
+impl fmt::Display for Headerless {
+    /// As [`Headerless::from_str`] reads it: `vox:6000:1`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.coding.name(), self.rate, self.channels)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn told(coding: RawCoding, rate: u32, channels: u16) -> Headerless {
+        Headerless::new(coding, rate, channels).unwrap()
+    }
+
+    #[test]
+    fn names_tell_the_coding_and_rate_as_asterisk_and_sox_write_them() {
+        let named = |name| Headerless::named(name).map(|h| (h.coding, h.rate));
+        assert_eq!(named("calls/0412.ul"), Some((RawCoding::MuLaw, 8_000)));
+        assert_eq!(
+            named("C:\\calls\\0412.ALAW"),
+            Some((RawCoding::ALaw, 8_000))
+        );
+        assert_eq!(named("in.sln"), Some((RawCoding::S16Le, 8_000)));
+        assert_eq!(named("in.sln44"), Some((RawCoding::S16Le, 44_100)));
+        assert_eq!(named("0412.vox"), Some((RawCoding::Vox, 8_000)));
+        for other in [
+            "calls/0412.wav",
+            "vox",
+            "standard input",
+            "a.raw",
+            "a.pcm",
+            "a.sln17",
+        ] {
+            assert_eq!(named(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn directory_walks_pick_up_every_extension_that_tells_headerless_audio() {
+        for (extension, ..) in EXTENSIONS {
+            assert!(crate::AUDIO_EXTENSIONS.contains(&extension), "{extension}");
+        }
+    }
+
+    #[test]
+    fn a_name_that_tells_a_format_wins_over_what_is_told_of_another_coding() {
+        let vox_6k = told(RawCoding::Vox, 6_000, 1);
+        let of = |name| Headerless::of_stream(name, Some(vox_6k));
+        assert_eq!(of("a.vox"), Some(vox_6k));
+        assert_eq!(of("a.ul"), Headerless::named("a.ul"));
+        assert_eq!(of("a.GSM"), None);
+        assert_eq!(of("call.raw"), Some(vox_6k));
+        assert_eq!(of("standard input"), Some(vox_6k));
+        assert_eq!(
+            Headerless::of_stream("a.al", None),
+            Headerless::named("a.al")
+        );
+        assert_eq!(Headerless::of_stream("a.raw", None), None);
+    }
+
+    #[test]
+    fn what_a_user_tells_is_read_back_and_checked() {
+        let parse = |s: &str| s.parse::<Headerless>();
+        assert_eq!(parse("ulaw"), Ok(told(RawCoding::MuLaw, 8_000, 1)));
+        assert_eq!(parse("VOX:6000"), Ok(told(RawCoding::Vox, 6_000, 1)));
+        assert_eq!(
+            parse("s16le:16000:2"),
+            Ok(told(RawCoding::S16Le, 16_000, 2))
+        );
+        let told = told(RawCoding::S16Be, 22_050, 2);
+        assert_eq!(parse(&told.to_string()), Ok(told));
+        for (bad, why) in [
+            ("mp3", "no coding"),
+            ("ulaw:fast", "not a number"),
+            ("ulaw:500", "outside"),
+            ("alaw:8000:0", "0 channels"),
+            ("vox:8000:2", "one channel"),
+            ("s16le:8000:1:1", "expected CODING"),
+            ("s16le:8000:70000", "too many"),
+        ] {
+            let err = parse(bad).unwrap_err();
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn media_types_of_telephone_audio_tell_it_and_others_do_not() {
+        let of = |t| Headerless::of_media_type(t);
+        assert_eq!(
+            of("audio/basic"),
+            Some(Ok(told(RawCoding::MuLaw, 8_000, 1)))
+        );
+        assert_eq!(of("audio/PCMA"), Some(Ok(told(RawCoding::ALaw, 8_000, 1))));
+        assert_eq!(
+            of("audio/x-mulaw; rate=16000; channels=2"),
+            Some(Ok(told(RawCoding::MuLaw, 16_000, 2)))
+        );
+        assert_eq!(
+            of("audio/L16;rate=\"44100\""),
+            Some(Ok(told(RawCoding::S16Be, 44_100, 1)))
+        );
+        assert!(of("audio/L16")
+            .unwrap()
+            .unwrap_err()
+            .contains("must say its rate"));
+        assert!(of("audio/pcmu;rate=x")
+            .unwrap()
+            .unwrap_err()
+            .contains("not a number"));
+        for other in ["audio/wav", "audio/mpeg", "application/octet-stream", ""] {
+            assert_eq!(of(other), None, "{other}");
+        }
+    }
+}
