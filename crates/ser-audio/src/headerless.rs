@@ -9,8 +9,8 @@
 //! ```
 //! use ser_audio::{Headerless, RawCoding};
 //! let told: Headerless = "vox:6000".parse()?;
-//! assert_eq!((told.coding, told.rate, told.channels), (RawCoding::Vox, 6_000, 1));
-//! assert_eq!(Headerless::named("calls/0412.sln16").map(|h| h.rate), Some(16_000));
+//! assert_eq!((told.coding(), told.rate(), told.channels()), (RawCoding::Vox, 6_000, 1));
+//! assert_eq!(Headerless::named("calls/0412.sln16").map(|h| h.rate()), Some(16_000));
 //! # Ok::<(), String>(())
 //! ```
 
@@ -60,12 +60,13 @@ impl RawCoding {
     }
 }
 
-/// A headerless stream's coding, sample rate and channels (interleaved).
+/// A headerless stream's coding, sample rate and channels (interleaved), as checked by
+/// [`Headerless::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Headerless {
-    pub coding: RawCoding,
-    pub rate: u32,
-    pub channels: u16,
+    coding: RawCoding,
+    rate: u32,
+    channels: u16,
 }
 
 /// The rate of telephone audio, and the one headerless audio is read at where nothing says
@@ -129,6 +130,21 @@ impl Headerless {
                 rate,
                 channels: 1,
             })
+    }
+
+    /// How the samples are coded.
+    pub fn coding(&self) -> RawCoding {
+        self.coding
+    }
+
+    /// The sample rate in Hz.
+    pub fn rate(&self) -> u32 {
+        self.rate
+    }
+
+    /// The channels, interleaved.
+    pub fn channels(&self) -> u16 {
+        self.channels
     }
 
     /// How a stream named `name` is read if no container opens it, where `told` says how

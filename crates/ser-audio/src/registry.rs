@@ -129,7 +129,7 @@ pub(crate) fn format_reader<'s>(
         }
         // Raw GSM is told by its frames' signature first, but for A-law, whose silence (0xD5)
         // has it.
-        (None, Some(raw)) if raw.coding == RawCoding::ALaw || !holds_raw_frames(&head) => {
+        (None, Some(raw)) if raw.coding() == RawCoding::ALaw || !holds_raw_frames(&head) => {
             let len = mss.byte_len().map(|end| end.saturating_sub(mss.pos()));
             let (source, container, codec) = raw.open(mss, len)?;
             let mss = MediaSourceStream::new(source, Default::default());
