@@ -4,16 +4,21 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use ser_audio::{find_audio_files, AudioError, Decoder, Headerless, AUDIO_EXTENSIONS};
+use ser_audio::{find_files, AudioError, Decoder, Headerless, AUDIO_EXTENSIONS, RAW_EXTENSIONS};
 
 /// The path that stands for standard input, as in most Unix tools
 /// (`ffmpeg -i call.mkv -f wav - | ser predict -`); a file of that name is `./-`.
 pub const STDIN: &str = "-";
 
 /// Expands the given paths: files as they are, directories recursively to their audio files
-/// (sorted, so that results come in a stable order), and `-` once at most, for standard input
-/// when it is not a terminal (where no audio can come from).
-pub fn collect_audio_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// (sorted, so that results come in a stable order; where `raw` says how headerless audio is
+/// read, `.raw` and `.pcm` files too), and `-` once at most, for standard input when it is not
+/// a terminal (where no audio can come from).
+pub fn collect_audio_files(paths: &[PathBuf], raw: Option<Headerless>) -> Result<Vec<PathBuf>> {
+    let mut extensions = AUDIO_EXTENSIONS.to_vec();
+    if raw.is_some() {
+        extensions.extend(RAW_EXTENSIONS);
+    }
     let mut out = Vec::new();
     for path in paths {
         if path.as_os_str() == STDIN {
@@ -25,13 +30,13 @@ pub fn collect_audio_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             }
             out.push(path.clone());
         } else if path.is_dir() {
-            let found = find_audio_files(path)
+            let found = find_files(path, &extensions)
                 .with_context(|| format!("{}: cannot list", path.display()))?;
             if found.is_empty() {
                 bail!(
                     "{}: no audio files ({}) below this directory",
                     path.display(),
-                    AUDIO_EXTENSIONS.join(", ")
+                    extensions.join(", ")
                 );
             }
             out.extend(found);

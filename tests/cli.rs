@@ -92,37 +92,48 @@ fn info_json_describes_every_format() {
 
 #[test]
 fn headerless_audio_is_read_as_names_and_raw_say() {
-    // A directory of a call logger's files: VOX recorded at 6 kHz, which --raw says, and
-    // µ-law, which its name says, walked and described.
+    // A directory of a call logger's files: VOX recorded at 6 kHz, which --raw says, µ-law,
+    // which its name says, and VOX again whose name says nothing, walked only where --raw says
+    // how such files are read.
     let dir = tempfile::tempdir().unwrap();
     let vox = std::fs::read(common::fixture("formats/speechlike.vox")).unwrap();
     common::temp_file(&dir, "0412.vox", &vox);
     let mu_law: Vec<u8> = (0..8_000u32).map(|i| (i % 251) as u8).collect();
     common::temp_file(&dir, "0413.ul", &mu_law);
-    let out = ser()
-        .args(["info", "--format", "json", "--raw", "vox:6000"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    common::assert_succeeded(&out);
-    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let described: Vec<_> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["codec"].clone(),
-                r["sample_rate"].clone(),
-                r["duration_s"].clone(),
+    common::temp_file(&dir, "0414.pcm", &vox);
+    let described = |raw: &[&str]| {
+        let out = ser()
+            .args(["info", "--format", "json"])
+            .args(raw)
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        common::assert_succeeded(&out);
+        let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let row = |r: &serde_json::Value| {
+            let path = std::path::Path::new(r["path"].as_str().unwrap());
+            let file = path.file_name().unwrap().to_string_lossy();
+            let (codec, rate) = (r["codec"].as_str().unwrap(), &r["sample_rate"]);
+            format!(
+                "{file} {codec} {rate} Hz {:.3} s",
+                r["duration_s"].as_f64().unwrap()
             )
-        })
-        .collect();
+        };
+        rows.as_array().unwrap().iter().map(row).collect::<Vec<_>>()
+    };
     assert_eq!(
-        described,
+        described(&["--raw", "vox:6000"]),
         [
-            ("adpcm_oki".into(), 6_000.into(), (8_000.0 / 6_000.0).into()),
-            ("pcm_mulaw".into(), 8_000.into(), 1.0.into()),
+            "0412.vox adpcm_oki 6000 Hz 1.333 s",
+            "0413.ul pcm_mulaw 8000 Hz 1.000 s",
+            "0414.pcm adpcm_oki 6000 Hz 1.333 s",
+        ]
+    );
+    assert_eq!(
+        described(&[]),
+        [
+            "0412.vox adpcm_oki 8000 Hz 1.000 s",
+            "0413.ul pcm_mulaw 8000 Hz 1.000 s"
         ]
     );
     // From a pipe, where no name tells it: the prediction of FFmpeg's decoding of it.

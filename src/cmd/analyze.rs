@@ -94,7 +94,7 @@ pub fn run(cmd: AnalyzeCmd) -> Result<ExitCode> {
         ..AnalyzeOptions::default()
     };
     let analyzer = Analyzer::new(&model, options).map_err(anyhow::Error::msg)?;
-    let files = collect_audio_files(&cmd.paths)?;
+    let files = collect_audio_files(&cmd.paths, cmd.channel.raw.raw)?;
     for (option, given) in [
         ("--plot", cmd.plot.is_some()),
         ("--textgrid", cmd.textgrid.is_some()),

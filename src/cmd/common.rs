@@ -42,7 +42,8 @@ pub struct RawArg {
     /// vox (Dialogic ADPCM), at RATE Hz (8000 if not given), CHANNELS interleaved (1). Files
     /// whose names tell a format (.ul, .al, .sln, .sln16, .vox…, .gsm) are read as they say,
     /// but at the rate given for their format: `--raw vox:6000` for .vox files recorded at
-    /// 6 kHz. Without it, headerless audio whose name tells nothing is refused.
+    /// 6 kHz. Directories are then searched for .raw and .pcm files too. Without it, headerless
+    /// audio whose name tells nothing is refused.
     #[arg(long, value_name = "FORMAT[:RATE[:CHANNELS]]")]
     pub raw: Option<Headerless>,
 }

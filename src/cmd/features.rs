@@ -105,7 +105,7 @@ pub fn run(args: FeaturesArgs) -> Result<ExitCode> {
             args.out.display()
         );
     }
-    let files = collect_audio_files(std::slice::from_ref(&args.input))?;
+    let files = collect_audio_files(std::slice::from_ref(&args.input), args.raw.raw)?;
     let bar = progress_bar(files.len() as u64, "features");
     let failures: Vec<String> = files
         .par_iter()

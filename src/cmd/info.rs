@@ -24,7 +24,7 @@ pub struct InfoArgs {
 }
 
 pub fn run(args: InfoArgs) -> Result<ExitCode> {
-    let files = collect_audio_files(&args.paths)?;
+    let files = collect_audio_files(&args.paths, args.raw.raw)?;
     let mut failures = 0;
     let mut rows = Vec::new();
     for path in &files {

@@ -50,7 +50,7 @@ enum Heard {
 
 pub fn run(cmd: PredictCmd) -> Result<ExitCode> {
     let model = cmd.model.load()?;
-    let files = collect_audio_files(&cmd.paths)?;
+    let files = collect_audio_files(&cmd.paths, cmd.channel.raw.raw)?;
     // Table and CSV rows are printed batch by batch, as they are ready, with a bar of the files
     // done on stderr when there are several batches; JSON, one array, at the end.
     let width = files.iter().map(|f| f.display().to_string().len());

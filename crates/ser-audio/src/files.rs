@@ -13,17 +13,32 @@ pub const AUDIO_EXTENSIONS: &[&str] = &[
     "sln192", "vox",
 ];
 
+/// Extensions of headerless audio whose names tell nothing of it (as Audacity and SoX name
+/// bare samples): walked where the user says how headerless audio is read (`ser --raw`), by
+/// [`find_files`].
+pub const RAW_EXTENSIONS: &[&str] = &["raw", "pcm"];
+
 /// Whether the path has one of [`AUDIO_EXTENSIONS`] (case-insensitive).
 pub fn has_audio_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+    has_extension_in(path, AUDIO_EXTENSIONS)
 }
 
-/// The audio files below `dir` (recursively, following symbolic links to directories), sorted.
-/// Each directory is read once, however many links lead to it, so a link loop cannot make the
-/// walk endless.
+fn has_extension_in(path: &Path, extensions: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// The audio files below `dir` (recursively, following symbolic links to directories), sorted:
+/// those with one of [`AUDIO_EXTENSIONS`].
 pub fn find_audio_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    find_files(dir, AUDIO_EXTENSIONS)
+}
+
+/// The files below `dir` with one of `extensions` (lower case; matched in any case), found as
+/// [`find_audio_files`] finds them. Each directory is read once, however many links lead to it,
+/// so a link loop cannot make the walk endless.
+pub fn find_files(dir: &Path, extensions: &[&str]) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -35,7 +50,7 @@ pub fn find_audio_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if has_audio_extension(&path) {
+            } else if has_extension_in(&path, extensions) {
                 out.push(path);
             }
         }

@@ -61,7 +61,9 @@ pub use decode::{
     MAX_SAMPLE_RATE, MIN_SAMPLE_RATE,
 };
 pub use error::{AudioError, ErrorKind, Result};
-pub use files::{find_audio_files, has_audio_extension, AUDIO_EXTENSIONS};
+pub use files::{
+    find_audio_files, find_files, has_audio_extension, AUDIO_EXTENSIONS, RAW_EXTENSIONS,
+};
 pub use fit::fit_duration;
 pub use headerless::{Headerless, RawCoding};
 pub use hum::{remove_hum, Hum, HumStream};
