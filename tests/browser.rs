@@ -372,7 +372,12 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     std::fs::write(bad.path(), b"this is a text file, not a recording").unwrap();
     input.send_keys(bad.path().to_str().unwrap()).await.unwrap();
     let message = refusal(&client, bad.path()).await;
-    assert!(message.contains("not a supported audio file"), "{message}");
+    // Named once, by the name it was chosen under.
+    let name = bad.path().file_name().unwrap().to_string_lossy();
+    assert!(
+        message.starts_with(&format!("{name}: not a supported audio file")),
+        "{message}"
+    );
     screenshot(&client, "refused.png").await;
 
     // A call recorded in stereo, speech on the left only: its right channel holds no sound,
@@ -457,6 +462,18 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     )
     .await;
     assert_eq!(titles, ["Channel 1"]);
+    // A call logger's headerless VOX file, which its name alone tells: heard, not refused.
+    let vox = std::fs::read(common::fixture("formats/speechlike.vox")).unwrap();
+    let vox = common::temp_file(&dir, "call 0412.vox", &vox);
+    input.send_keys(vox.to_str().unwrap()).await.unwrap();
+    let done: String = wait_for(
+        &client,
+        20,
+        "the VOX call's answer",
+        "const s = document.getElementById('status');          return s.textContent.startsWith('call 0412.vox') ? s.textContent : null;",
+    )
+    .await;
+    assert_eq!(done, "call 0412.vox: done");
     assert_console_clean(&client, &[415, 422]).await;
     client.close().await.unwrap();
 }

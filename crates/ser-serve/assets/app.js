@@ -137,14 +137,17 @@ async function analyseFile(blob, name) {
   lastFile = { blob, name };
   status(`Analysing ${name}…`);
   $("player").src = URL.createObjectURL(blob);
-  const headers = { "Content-Type": blob.type || "application/octet-stream" };
   const channel = $("channel").value; // "" for all channels mixed, "each" for each side apart
   const q = channel === "each" ? "?sides=true" : channel ? `?channel=${channel}` : "";
+  // A form keeps the file's name, which alone tells headerless audio (call.vox, call.ul).
+  const form = new FormData();
+  form.append("file", blob, name);
   // One upload gives the emotion, the timeline and the spectrogram (a long recording is sent once).
-  const r = await api("api/v1/report" + q, { method: "POST", body: blob, headers });
+  const r = await api("api/v1/report" + q, { method: "POST", body: form });
   if (!r.ok) {
     $("result").hidden = $("segments-card").hidden = true; // the previous results are not this file's
-    status(`${name}: ${await errorText(r)}`, true);
+    const why = await errorText(r); // what the file holds, after its name; or what the request did
+    status(why.startsWith(`${name}: `) ? why : `${name}: ${why}`, true);
     return;
   }
   const report = await r.json();
