@@ -474,6 +474,23 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     )
     .await;
     assert_eq!(done, "call 0412.vox: done");
+    // Recorded at 6 kHz, as the page is told: the same codes heard a third longer.
+    client
+        .execute(
+            "const r = document.getElementById('raw'); r.value = 'vox:6000'; r.dispatchEvent(new Event('change'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let summary: String = wait_for(
+        &client,
+        20,
+        "the VOX call heard at 6 kHz",
+        "if (document.getElementById('status').textContent !== 'call 0412.vox: done') return null; \
+         return document.querySelector('#lanes .segment-summary').textContent;",
+    )
+    .await;
+    assert!(summary.contains(" in 1.3 s;"), "{summary}");
     assert_console_clean(&client, &[415, 422]).await;
     client.close().await.unwrap();
 }

@@ -129,16 +129,20 @@ function saveAs(a, filename, data) {
   };
 }
 
-// The file analysed last, heard again when another channel is chosen.
+// The file analysed last, heard again when another channel or reading of headerless audio is
+// chosen.
 let lastFile = null;
-$("channel").onchange = () => { if (lastFile) analyseFile(lastFile.blob, lastFile.name); };
+$("channel").onchange = $("raw").onchange = () => { if (lastFile) analyseFile(lastFile.blob, lastFile.name); };
 
 async function analyseFile(blob, name) {
   lastFile = { blob, name };
   status(`Analysing ${name}…`);
   $("player").src = URL.createObjectURL(blob);
   const channel = $("channel").value; // "" for all channels mixed, "each" for each side apart
-  const q = channel === "each" ? "?sides=true" : channel ? `?channel=${channel}` : "";
+  const raw = $("raw").value; // "" for headerless audio as its name says
+  const query = new URLSearchParams(channel === "each" ? { sides: "true" } : channel ? { channel } : {});
+  if (raw) query.set("raw", raw);
+  const q = query.size ? `?${query}` : "";
   // A form keeps the file's name, which alone tells headerless audio (call.vox, call.ul).
   const form = new FormData();
   form.append("file", blob, name);
@@ -152,7 +156,7 @@ async function analyseFile(blob, name) {
   }
   const report = await r.json();
   const { spectrogram_png: _, ...results } = report;
-  saveAs($("save-report"), `${name.replace(/\.[^.]*$/, "")}.emotions.json`, () => ({ file: name, channel: channel || null, ...results }));
+  saveAs($("save-report"), `${name.replace(/\.[^.]*$/, "")}.emotions.json`, () => ({ file: name, channel: channel || null, raw: raw || null, ...results }));
   showPrediction(report.prediction);
   // Which audio the emotion is of: one channel, or with each side apart, all of them mixed.
   $("emotion-scope").textContent = channel === "each" ? " of all channels mixed" : channel ? ` of channel ${channel}` : "";
