@@ -17,7 +17,7 @@ fn model() -> &'static EmotionModel {
 /// Decode → mono → resample → trim → fit → log-mel → predict, as `ser predict` does; and the
 /// same bytes decoded as headerless audio, as which they are read unless a container's marker
 /// opens them: a file named `.vox` (Dialogic VOX), and three channels of big-endian samples as
-/// `--raw s16be:8000:3` tells (shown as AIFC; the bytes rarely hold whole frames).
+/// `--raw s16be:8000:3` tells (swapped into WAV's order; the bytes rarely hold whole frames).
 pub fn ingest(data: &[u8]) {
     let m = model();
     let opts = LoadOptions {

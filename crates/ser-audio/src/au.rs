@@ -2,16 +2,17 @@
 //! encoding, rate, channels), an annotation, then the samples; what Java's sound API, older
 //! Unix tools and some telephony systems write. symphonia does not read it.
 //!
-//! [`read`] shows its data to symphonia's readers as what they are: G.711 µ-law and A-law
-//! (bytes, endian-free) as WAV, which also takes data of unknown length (a stream written to a
-//! pipe); big-endian integer PCM and floats as AIFC.
+//! [`read`] shows its data to symphonia's WAV reader as what they are: G.711 µ-law and A-law
+//! (bytes, endian-free) as they are, big-endian integer PCM and floats swapped into WAV's
+//! order ([`crate::swapped`]); of any length, also unknown (a stream written to a pipe).
 
 use std::io::{self, Read};
 
 use symphonia::core::io::MediaSource;
 
-use crate::header_view::{held_len, invalid, skip, unknown_big_endian_length, unsupported, Shown};
-use crate::made_headers::{aifc, riff, riff_format, WavCoding};
+use crate::header_view::{held_len, invalid, skip, unsupported, Shown};
+use crate::made_headers::{riff, riff_format, WavCoding};
+use crate::swapped::BigEndian;
 
 /// A data size that means "unknown".
 const UNKNOWN: u32 = u32::MAX;
@@ -25,22 +26,24 @@ pub(crate) fn opens_au(head: &[u8]) -> bool {
 
 /// How an AU encoding is shown to symphonia.
 enum Coding {
+    /// G.711, a byte a sample.
     Wav(WavCoding),
-    /// An AIFC compression type, and bits per sample.
-    Aifc(&'static [u8; 4], u16),
+    /// Big-endian integers (signed at 8 bits) or floats.
+    BigEndian(BigEndian),
 }
 
 /// The AU encodings read, by number.
 fn coding(encoding: u32) -> io::Result<Coding> {
+    let big_endian = |float, bits| Coding::BigEndian(BigEndian::new(float, bits).expect("a width"));
     Ok(match encoding {
         1 => Coding::Wav(WavCoding::MuLaw),
         27 => Coding::Wav(WavCoding::ALaw),
-        2 => Coding::Aifc(b"NONE", 8),
-        3 => Coding::Aifc(b"NONE", 16),
-        4 => Coding::Aifc(b"NONE", 24),
-        5 => Coding::Aifc(b"NONE", 32),
-        6 => Coding::Aifc(b"fl32", 32),
-        7 => Coding::Aifc(b"fl64", 64),
+        2 => big_endian(false, 8),
+        3 => big_endian(false, 16),
+        4 => big_endian(false, 24),
+        5 => big_endian(false, 32),
+        6 => big_endian(true, 32),
+        7 => big_endian(true, 64),
         23..=26 => {
             return Err(unsupported(format!(
                 "au: G.72x ADPCM (encoding {encoding}) is not decoded; convert it to PCM WAV \
@@ -68,17 +71,15 @@ pub(crate) fn read<S: Read + MediaSource>(source: &mut S) -> io::Result<Shown> {
     skip(source, u64::from(offset - 24))?; // the annotation
     let data_start = u64::from(offset);
     let data_len = held_len(source, data_start, (size != UNKNOWN).then_some(size.into()));
-    let header = match coding {
-        Coding::Wav(wav) => riff(&riff_format(wav, channels, rate, 8), data_len),
-        Coding::Aifc(..) if data_len.is_none() => return Err(unknown_big_endian_length("au")),
-        Coding::Aifc(compression, bits) => {
-            aifc(compression, channels, rate, bits, data_len.unwrap_or(0))
-        }
+    let (header, big_endian) = match coding {
+        Coding::Wav(wav) => (riff(&riff_format(wav, channels, rate, 8), data_len), None),
+        Coding::BigEndian(samples) => (samples.header(channels, rate, data_len), Some(samples)),
     };
     Ok(Shown {
         header,
         data_start,
         data_len,
+        big_endian,
     })
 }
 
@@ -87,7 +88,7 @@ mod tests {
     use std::io::Cursor;
 
     use super::*;
-    use crate::header_view::HeaderView;
+    use crate::header_view::read_view;
 
     /// An AU stream of `data` with an 8-byte annotation and a trailing byte past `size`.
     fn au(encoding: u32, size: u32, data: &[u8]) -> Vec<u8> {
@@ -106,34 +107,33 @@ mod tests {
     }
 
     #[test]
-    fn mu_law_is_shown_as_wav_and_pcm_as_aifc_with_the_data_behind() {
+    fn samples_are_shown_as_wav_with_the_data_behind_in_its_byte_order() {
         let data = [1u8, 2, 3, 4, 5, 6];
         let wav = shown(au(1, 6, &data)).unwrap();
         assert_eq!(wav[..4], *b"RIFF");
         assert_eq!(wav[20..22], 7u16.to_le_bytes()); // µ-law
         assert_eq!(wav[wav.len() - 6..], data);
-        let aiff = shown(au(3, 4, &data)).unwrap(); // a size shorter than what follows
-        assert_eq!(aiff[8..12], *b"AIFC");
-        assert_eq!(aiff[aiff.len() - 4..], data[..4]);
+        let pcm = shown(au(3, 4, &data)).unwrap(); // a size shorter than what follows
+        assert_eq!(pcm[20..22], 1u16.to_le_bytes());
+        assert_eq!(pcm[pcm.len() - 4..], [2, 1, 4, 3]);
+        let floats = shown(au(6, 4, &data)).unwrap();
+        assert_eq!(floats[20..22], 3u16.to_le_bytes());
+        assert_eq!(floats[floats.len() - 4..], [4, 3, 2, 1]);
         // Unknown size: to the end.
         let all = shown(au(1, UNKNOWN, &data)).unwrap();
         assert_eq!(all[all.len() - 6..], data);
     }
 
     #[test]
-    fn big_endian_samples_of_unknown_length_from_a_pipe_are_refused_with_the_way_out() {
-        let stream = au(3, UNKNOWN, &[0; 8]);
+    fn big_endian_samples_of_unknown_length_are_read_from_a_pipe() {
+        let stream = au(3, UNKNOWN, &[1, 2, 3, 4, 5]); // and half a sample
         let piped = symphonia::core::io::ReadOnlySource::new(Cursor::new(stream));
-        let err = HeaderView::new(piped, read).err().unwrap();
-        assert_eq!(
-            (err.kind(), err.to_string()),
-            (
-                io::ErrorKind::Unsupported,
-                "au: big-endian samples of unknown length cannot be read from a pipe; give the \
-                 file's path, or pipe WAV (ffmpeg -f wav)"
-                    .into()
-            )
-        );
+        let (mut view, codec) = read_view(piped, read).unwrap();
+        assert_eq!(codec, Some("pcm_s16be"));
+        let mut wav = Vec::new();
+        view.read_to_end(&mut wav).unwrap();
+        assert_eq!(wav[42..46], u32::MAX.to_le_bytes()); // "unknown" in RIFF
+        assert_eq!(wav[46..], [2, 1, 4, 3]);
     }
 
     #[test]
@@ -151,7 +151,7 @@ mod tests {
     fn every_cut_of_the_header_is_an_error() {
         let stream = au(3, 4, &[0; 4]);
         for cut in 4..32 {
-            let err = HeaderView::new(Cursor::new(&stream[..cut]), read).err();
+            let err = read_view(Cursor::new(&stream[..cut]), read).err();
             assert_eq!(
                 err.map(|e| e.kind()),
                 Some(io::ErrorKind::UnexpectedEof),

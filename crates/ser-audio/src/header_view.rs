@@ -3,13 +3,16 @@
 //! ([`crate::wav64`]), Sun AU ([`crate::au`]) and NIST SPHERE ([`crate::sphere`]).
 //!
 //! A container's own reader walks its header up to the data and says what header to show
-//! ([`Shown`]: a plain WAV or AIFC header from [`crate::made_headers`]) and where the data lie;
-//! [`HeaderView`] then serves that header followed by the data, read in place from the source,
-//! so nothing is copied and whatever follows the data (metadata) is not taken for samples.
+//! ([`Shown`]: a plain WAV header from [`crate::made_headers`]) and where the data lie;
+//! [`HeaderView`] then serves that header followed by the data, read in place from the source
+//! (big-endian samples swapped into WAV's order on their way, [`crate::swapped`]), so nothing
+//! is copied and whatever follows the data (metadata) is not taken for samples.
 
 use std::io::{self, Read, Seek, SeekFrom};
 
 use symphonia::core::io::MediaSource;
+
+use crate::swapped::{BigEndian, Swapped};
 
 /// What a container's reader found: the header to show, and the data's place in the source.
 pub(crate) struct Shown {
@@ -18,6 +21,8 @@ pub(crate) struct Shown {
     pub(crate) data_start: u64,
     /// The data's length; `None`: to the source's end.
     pub(crate) data_len: Option<u64>,
+    /// Where the data are big-endian samples (or signed 8-bit ones), which WAV holds otherwise.
+    pub(crate) big_endian: Option<BigEndian>,
 }
 
 /// A source to read in place of a container's: a [`HeaderView`], or what its data decode to;
@@ -35,17 +40,36 @@ pub(crate) struct HeaderView<S> {
     source_pos: u64,
 }
 
-impl<S: MediaSource> HeaderView<S> {
-    /// The view of `source` (at its start) that `read` makes by reading its header up to the
-    /// data. Errors are [`HeaderError`]s: an `UnexpectedEof` where the stream ends inside its
-    /// header, `InvalidData` for a damaged header, `Unsupported` for data no decoder here reads.
-    pub(crate) fn new(mut source: S, read: fn(&mut S) -> io::Result<Shown>) -> io::Result<Self> {
-        let shown = read(&mut source).map_err(as_header_error)?;
-        Ok(Self::showing(source, shown))
-    }
+/// The source to read in place of `source` (at its start), whose header `read` reads up to the
+/// data: [`view`]. Errors are [`HeaderError`]s: an `UnexpectedEof` where the stream ends inside
+/// its header, `InvalidData` for a damaged header, `Unsupported` for data no decoder here reads.
+pub(crate) fn read_view<'s, S: MediaSource + 's>(
+    mut source: S,
+    read: fn(&mut S) -> io::Result<Shown>,
+) -> io::Result<Replacement<'s>> {
+    let shown = read(&mut source).map_err(as_header_error)?;
+    Ok(view(source, shown))
+}
 
+/// The source to read in place of `source`, whose header has been read up to its data, as
+/// `shown`: a [`HeaderView`], of the samples swapped into WAV's order where they are big-endian
+/// (named as the codec they are, which the WAV header would not say).
+pub(crate) fn view<'s, S: MediaSource + 's>(source: S, shown: Shown) -> Replacement<'s> {
+    match shown.big_endian {
+        Some(samples) => {
+            let swapped = Swapped::new(source, samples.width);
+            (
+                Box::new(HeaderView::new(swapped, shown)),
+                Some(samples.codec),
+            )
+        }
+        None => (Box::new(HeaderView::new(source, shown)), None),
+    }
+}
+
+impl<S: MediaSource> HeaderView<S> {
     /// The view of `source`, whose header has been read up to its data, as `shown`.
-    pub(crate) fn showing(source: S, shown: Shown) -> Self {
+    fn new(source: S, shown: Shown) -> Self {
         Self {
             source,
             header: shown.header,
@@ -190,23 +214,13 @@ pub(crate) fn unsupported(why: String) -> io::Error {
     header_error(io::ErrorKind::Unsupported, why)
 }
 
-/// The refusal of `container`'s big-endian samples of unknown length (a stream written to a
-/// pipe): they are shown to symphonia as AIFC, which declares its length, and one made up would
-/// be taken for a cut.
-pub(crate) fn unknown_big_endian_length(container: &str) -> io::Error {
-    unsupported(format!(
-        "{container}: big-endian samples of unknown length cannot be read from a pipe; give the \
-         file's path, or pipe WAV (ffmpeg -f wav)"
-    ))
-}
-
 /// What a [`HeaderView`] of `stream` through `read` shows, whole: for the readers' tests.
 #[cfg(test)]
 pub(crate) fn shown_whole(
     stream: Vec<u8>,
     read: fn(&mut io::Cursor<Vec<u8>>) -> io::Result<Shown>,
 ) -> io::Result<Vec<u8>> {
-    let mut view = HeaderView::new(io::Cursor::new(stream), read)?;
+    let (mut view, _) = read_view(io::Cursor::new(stream), read)?;
     let mut out = Vec::new();
     view.read_to_end(&mut out)?;
     Ok(out)
@@ -218,43 +232,32 @@ mod tests {
 
     use super::*;
 
-    /// A source of junk, then `data`, then a trailer, shown as `HEAD` and the data.
-    fn view(data: &[u8], known_len: bool) -> HeaderView<Cursor<Vec<u8>>> {
+    /// A source of junk, then `data`, then a trailer, shown as `HEAD` and the data (to the end
+    /// where its length is not known).
+    fn view_of(data: &[u8], known_len: bool) -> HeaderView<Cursor<Vec<u8>>> {
         let mut source = b"junk".to_vec();
         source.extend_from_slice(data);
         source.extend_from_slice(b"trailer");
-        let read = if known_len {
-            |s: &mut Cursor<Vec<u8>>| {
-                s.set_position(4);
-                let len = s.get_ref().len() as u64 - 4 - 7;
-                Ok(Shown {
-                    header: b"HEAD".to_vec(),
-                    data_start: 4,
-                    data_len: Some(len),
-                })
-            }
-        } else {
-            |s: &mut Cursor<Vec<u8>>| {
-                s.set_position(4);
-                Ok(Shown {
-                    header: b"HEAD".to_vec(),
-                    data_start: 4,
-                    data_len: None,
-                })
-            }
+        let mut source = Cursor::new(source);
+        source.set_position(4);
+        let shown = Shown {
+            header: b"HEAD".to_vec(),
+            data_start: 4,
+            data_len: known_len.then_some(data.len() as u64),
+            big_endian: None,
         };
-        HeaderView::new(Cursor::new(source), read).unwrap()
+        HeaderView::new(source, shown)
     }
 
     #[test]
     fn the_header_then_the_data_alone_or_to_the_end() {
         let data: Vec<u8> = (0..100).collect();
         let mut shown = Vec::new();
-        view(&data, true).read_to_end(&mut shown).unwrap();
+        view_of(&data, true).read_to_end(&mut shown).unwrap();
         assert_eq!(shown[..4], *b"HEAD");
         assert_eq!(shown[4..], data);
         let mut to_end = Vec::new();
-        view(&data, false).read_to_end(&mut to_end).unwrap();
+        view_of(&data, false).read_to_end(&mut to_end).unwrap();
         assert_eq!(to_end[4..104], data);
         assert_eq!(to_end[104..], *b"trailer");
     }
@@ -264,7 +267,7 @@ mod tests {
         let data: Vec<u8> = (0..100).collect();
         let mut whole = b"HEAD".to_vec();
         whole.extend_from_slice(&data);
-        let mut view = view(&data, true);
+        let mut view = view_of(&data, true);
         assert_eq!(view.byte_len(), Some(whole.len() as u64));
         for at in [50, 3, 44, 0, 103] {
             assert_eq!(view.seek(SeekFrom::Start(at)).unwrap(), at);
@@ -283,14 +286,12 @@ mod tests {
     #[test]
     fn a_readers_errors_become_header_errors() {
         let eof = |_: &mut Cursor<Vec<u8>>| Err(io::ErrorKind::UnexpectedEof.into());
-        let err = HeaderView::new(Cursor::new(Vec::new()), eof).err().unwrap();
+        let err = read_view(Cursor::new(Vec::new()), eof).err().unwrap();
         assert!(is_header_error(&err));
         assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
         assert_eq!(err.to_string(), "the file ends inside its header");
         let damaged = |_: &mut Cursor<Vec<u8>>| Err(invalid("x: no format".into()));
-        let err = HeaderView::new(Cursor::new(Vec::new()), damaged)
-            .err()
-            .unwrap();
+        let err = read_view(Cursor::new(Vec::new()), damaged).err().unwrap();
         assert_eq!(
             (err.kind(), err.to_string()),
             (io::ErrorKind::InvalidData, "x: no format".into())

@@ -22,9 +22,10 @@ use std::str::FromStr;
 use symphonia::core::io::{MediaSource, MediaSourceStream, ReadBytes, ReadOnlySource};
 
 use crate::decode::{MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
-use crate::header_view::{unknown_big_endian_length, HeaderView, Shown};
-use crate::made_headers::{aifc, riff, riff_format, WavCoding};
+use crate::header_view::{view, Shown};
+use crate::made_headers::{riff, riff_format, WavCoding};
 use crate::oki::{self, OKI_ADPCM};
+use crate::swapped::BigEndian;
 
 /// How headerless bytes code their samples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,7 +208,7 @@ impl Headerless {
     }
 
     /// The stream from `mss`'s position (a stream's start) to its end, `len` bytes where known,
-    /// read as this says: the source to read in its place (shown as WAV or AIFC, or decoded),
+    /// read as this says: the source to read in its place (shown as WAV, or decoded),
     /// the container's short name (`raw`, `vox`) and the codec where it is decoded here.
     pub(crate) fn open<'s>(
         self,
@@ -218,8 +219,11 @@ impl Headerless {
         &'static str,
         Option<&'static str>,
     )> {
-        let wav = |coding, bits| riff(&riff_format(coding, self.channels, self.rate, bits), len);
-        let header = match self.coding {
+        let wav = |coding, bits| {
+            let header = riff(&riff_format(coding, self.channels, self.rate, bits), len);
+            (header, None)
+        };
+        let (header, big_endian) = match self.coding {
             RawCoding::Vox => {
                 let decoded = oki::decoded(mss, self.rate, len);
                 return Ok((
@@ -232,8 +236,8 @@ impl Headerless {
             RawCoding::ALaw => wav(WavCoding::ALaw, 8),
             RawCoding::S16Le => wav(WavCoding::Pcm, 16),
             RawCoding::S16Be => {
-                let len = len.ok_or_else(|| unknown_big_endian_length("raw"))?;
-                aifc(b"NONE", self.channels, self.rate, 16, len)
+                let samples = BigEndian::new(false, 16).expect("a width");
+                (samples.header(self.channels, self.rate, len), Some(samples))
             }
         };
         let data_start = mss.pos();
@@ -241,8 +245,10 @@ impl Headerless {
             header,
             data_start,
             data_len: len,
+            big_endian,
         };
-        Ok((Box::new(HeaderView::showing(mss, shown)), "raw", None))
+        let (source, codec) = view(mss, shown);
+        Ok((source, "raw", codec))
     }
 }
 

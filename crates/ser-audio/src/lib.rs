@@ -2,9 +2,9 @@
 //!
 //! The pipeline is `decode` (WAV, AIFF, CAF, FLAC, MP3, AAC and ALAC in MP4/M4A cut as its
 //! edit list says, Vorbis in Ogg, WebM or Matroska via symphonia, Opus by `opus`, GSM 6.10 in
-//! WAV by `gsm`; RF64 and Wave64, Sun AU and NIST SPHERE shown to symphonia as the WAV or AIFC
-//! they hold, by `header_view`; Shorten, in `.shn` files and SPHERE, by `shorten`; OKI ADPCM,
-//! in WAV and as headerless Dialogic VOX, by `oki`; detected by content, but for headerless
+//! WAV by `gsm`; RF64 and Wave64, Sun AU and NIST SPHERE shown to symphonia as the WAV they
+//! hold (big-endian samples swapped into its order), by `header_view`; Shorten, in `.shn` files
+//! and SPHERE, by `shorten`; OKI ADPCM, in WAV and as headerless Dialogic VOX, by `oki`; detected by content, but for headerless
 //! G.711, 16-bit samples and VOX, which a name (`.ul`, `.sln16`, `.vox`), a media type
 //! (`audio/basic`) or the user ([`Headerless`]) tells)
 //! → mix down to mono (mean of channels) → remove mains hum ([`remove_hum`]) → remove its DC
@@ -51,6 +51,7 @@ mod riff;
 mod shorten;
 mod silence;
 mod sphere;
+mod swapped;
 mod trim;
 mod wav64;
 mod windows;

@@ -19,7 +19,7 @@ use symphonia::core::meta::MetadataOptions;
 use crate::au::opens_au;
 use crate::codec::Registered;
 use crate::gsm::{holds_raw_frames, GsmDecoder, GsmReader};
-use crate::header_view::{is_header_error, HeaderView, Replacement};
+use crate::header_view::{is_header_error, read_view, Replacement};
 use crate::headerless::{Headerless, RawCoding};
 use crate::oki;
 use crate::opus::OpusDecoder;
@@ -162,7 +162,7 @@ pub(crate) fn format_reader<'s>(
 }
 
 /// Reads a container's header up to its data and gives the source to read in its place: the
-/// data behind a header of ours ([`HeaderView`]), or what they decode to.
+/// data behind a header of ours ([`crate::header_view::HeaderView`]), or what they decode to.
 type HeaderReader<'s> = fn(MediaSourceStream<'s>) -> io::Result<Replacement<'s>>;
 
 /// The container a stream starting with `head` is, and the reader of its header, where it is
@@ -170,13 +170,9 @@ type HeaderReader<'s> = fn(MediaSourceStream<'s>) -> io::Result<Replacement<'s>>
 /// SPHERE; and WAV of OKI ADPCM, decoded on its way to symphonia's WAV reader.
 fn header_reader<'s>(head: &[u8]) -> Option<(&'static str, HeaderReader<'s>)> {
     if let Some(container) = wav64_container(head) {
-        Some((container, |s| {
-            Ok((Box::new(HeaderView::new(s, crate::wav64::read)?), None))
-        }))
+        Some((container, |s| read_view(s, crate::wav64::read)))
     } else if opens_au(head) {
-        Some(("au", |s| {
-            Ok((Box::new(HeaderView::new(s, crate::au::read)?), None))
-        }))
+        Some(("au", |s| read_view(s, crate::au::read)))
     } else if opens_sphere(head) {
         Some(("sphere", crate::sphere::open))
     } else if oki::wav::holds_oki(head) {

@@ -2,8 +2,9 @@
 //! value` lines up to `end_head`) followed by the samples; the format of LDC's speech corpora
 //! (TIMIT, Switchboard, Fisher, CALLHOME, LDC's Emotional Prosody). symphonia does not read it.
 //!
-//! [`open`] shows uncompressed data to symphonia's readers as what they are: little-endian PCM
-//! and G.711 µ-law and A-law as WAV, big-endian PCM as AIFC; Shorten-compressed data (many LDC
+//! [`open`] shows uncompressed data to symphonia's WAV reader as what they are: PCM (big-endian
+//! samples swapped into WAV's order, [`crate::swapped`]) and G.711 µ-law and A-law, of a length
+//! known or not; Shorten-compressed data (many LDC
 //! releases: `pcm,embedded-shorten-v2.00`, `ulaw,embedded-shorten-v2.00`) is decoded by
 //! [`crate::shorten`]. WavPack-compressed SPHERE is refused by name, with the command that
 //! converts it.
@@ -13,11 +14,11 @@ use std::io::{self, Read};
 use symphonia::core::io::{MediaSource, ReadOnlySource};
 
 use crate::header_view::{
-    as_header_error, held_len, invalid, unknown_big_endian_length, unsupported, HeaderView,
-    Replacement, Shown,
+    as_header_error, held_len, invalid, unsupported, view, Replacement, Shown,
 };
-use crate::made_headers::{aifc, riff, riff_format, WavCoding};
+use crate::made_headers::{riff, riff_format, WavCoding};
 use crate::shorten::{self, SHORTEN};
+use crate::swapped::BigEndian;
 
 /// The first line of a SPHERE header.
 const MAGIC: &[u8] = b"NIST_1A\n";
@@ -105,26 +106,32 @@ impl Fields {
         })
     }
 
-    /// The header to show for `data_len` bytes of these samples (`None`: to the end).
-    fn shown_header(&self, data_len: Option<u64>) -> io::Result<Vec<u8>> {
+    /// The header to show for `data_len` bytes of these samples (`None`: to the end), and
+    /// whether they are big-endian (or signed 8-bit), which WAV's are not.
+    fn shown_header(&self, data_len: Option<u64>) -> io::Result<(Vec<u8>, Option<BigEndian>)> {
         let (channels, rate, bits) = (self.channels, self.rate, 8 * self.bytes_per_sample);
-        let wav = |coding| Ok(riff(&riff_format(coding, channels, rate, bits), data_len));
-        match (self.coding.as_str(), self.bytes_per_sample) {
-            (coding, _) if coding.contains("wavpack") || coding.contains("shortpack") => {
+        let wav = |coding| {
+            Ok((
+                riff(&riff_format(coding, channels, rate, bits), data_len),
+                None,
+            ))
+        };
+        let big_endian = BigEndian::new(false, bits);
+        match (self.coding.as_str(), self.bytes_per_sample, big_endian) {
+            (coding, ..) if coding.contains("wavpack") || coding.contains("shortpack") => {
                 Err(unsupported(format!(
                     "sphere: compressed samples ({coding}) are not decoded; convert them to PCM \
                      WAV (sph2pipe -f wav IN OUT.wav)"
                 )))
             }
-            ("ulaw" | "mu-law", 1) => wav(WavCoding::MuLaw),
-            ("alaw", 1) => wav(WavCoding::ALaw),
-            // WAV's 8-bit PCM is unsigned, AIFF's signed as SPHERE's.
-            ("pcm", 2..) if !self.big_endian => wav(WavCoding::Pcm),
-            ("pcm", _) => match data_len {
-                Some(len) => Ok(aifc(b"NONE", channels, rate, bits, len)),
-                None => Err(unknown_big_endian_length("sphere")),
-            },
-            (coding, n) => Err(unsupported(format!(
+            ("ulaw" | "mu-law", 1, _) => wav(WavCoding::MuLaw),
+            ("alaw", 1, _) => wav(WavCoding::ALaw),
+            // WAV's 8-bit PCM is unsigned, SPHERE's signed.
+            ("pcm", 2.., _) if !self.big_endian => wav(WavCoding::Pcm),
+            ("pcm", _, Some(samples)) => {
+                Ok((samples.header(channels, rate, data_len), Some(samples)))
+            }
+            (coding, n, _) => Err(unsupported(format!(
                 "sphere: {coding} samples of {n} bytes are not decoded; convert them to PCM WAV \
                  (sph2pipe -f wav IN OUT.wav)"
             ))),
@@ -145,7 +152,7 @@ enum Samples {
 /// errors ([`crate::header_view`]).
 pub(crate) fn open<'s, S: Read + MediaSource + 's>(mut source: S) -> io::Result<Replacement<'s>> {
     Ok(match read(&mut source).map_err(as_header_error)? {
-        Samples::Shown(shown) => (Box::new(HeaderView::showing(source, shown)), None),
+        Samples::Shown(shown) => view(source, shown),
         Samples::Shorten { rate } => {
             let decoded = shorten::decoded(source, Some(rate))?;
             (Box::new(ReadOnlySource::new(decoded)), Some(SHORTEN))
@@ -175,10 +182,12 @@ fn read<S: Read + MediaSource>(source: &mut S) -> io::Result<Samples> {
         .samples
         .map(|n| n.saturating_mul(u64::from(fields.channels) * u64::from(fields.bytes_per_sample)));
     let data_len = held_len(source, data_start, declared);
+    let (header, big_endian) = fields.shown_header(data_len)?;
     Ok(Samples::Shown(Shown {
-        header: fields.shown_header(data_len)?,
+        header,
         data_start,
         data_len,
+        big_endian,
     }))
 }
 
@@ -224,7 +233,7 @@ mod tests {
     }
 
     #[test]
-    fn pcm_and_mu_law_are_shown_as_wav_or_aifc_with_the_data_behind() {
+    fn pcm_and_mu_law_are_shown_as_wav_with_the_data_behind_in_its_byte_order() {
         let data = [1u8, 2, 3, 4, 5, 6, 7, 8];
         let le = "sample_rate -i 16000\nsample_n_bytes -i 2\nsample_byte_format -s2 01\n\
                   sample_count -i 3\n";
@@ -235,9 +244,9 @@ mod tests {
         );
         assert_eq!(wav[wav.len() - 6..], data[..6]); // three samples, as sample_count says
         let be = le.replace("-s2 01", "-s2 10");
-        let aiff = shown(sphere(&be, &data)).unwrap();
-        assert_eq!(aiff[8..12], *b"AIFC");
-        assert_eq!(aiff[aiff.len() - 6..], data[..6]);
+        let swapped = shown(sphere(&be, &data)).unwrap();
+        assert_eq!(swapped[20..22], 1u16.to_le_bytes());
+        assert_eq!(swapped[swapped.len() - 6..], [2, 1, 4, 3, 6, 5]);
         let ulaw = shown(sphere(
             "sample_rate -i 8000\nsample_coding -s4 ulaw\n",
             &data,
@@ -248,21 +257,17 @@ mod tests {
     }
 
     #[test]
-    fn big_endian_samples_of_unknown_length_from_a_pipe_are_refused_with_the_way_out() {
+    fn big_endian_samples_of_unknown_length_are_read_from_a_pipe() {
         let stream = sphere(
-            "sample_rate -i 8000\nsample_n_bytes -i 2\nsample_byte_format -s2 10\n",
-            &[0; 8],
+            "sample_rate -i 8000\nsample_n_bytes -i 3\nsample_byte_format -s3 210\n",
+            &[1, 2, 3, 4, 5, 6, 7],
         );
         let piped = ReadOnlySource::new(io::Cursor::new(stream));
-        let err = open(piped).err().unwrap();
-        assert_eq!(err.kind(), io::ErrorKind::Unsupported);
-        assert!(err
-            .to_string()
-            .starts_with("sphere: big-endian samples of unknown length"));
-        assert!(
-            err.to_string().contains("pipe WAV (ffmpeg -f wav)"),
-            "{err}"
-        );
+        let (mut view, codec) = open(piped).unwrap();
+        assert_eq!(codec, Some("pcm_s24be"));
+        let mut wav = Vec::new();
+        view.read_to_end(&mut wav).unwrap();
+        assert_eq!(wav[wav.len() - 6..], [3, 2, 1, 6, 5, 4]); // a cut sample dropped
     }
 
     #[test]

@@ -53,6 +53,7 @@ pub(crate) fn read<S: Read>(source: &mut S) -> io::Result<Shown> {
         header: riff(&chunks.format, chunks.data_len),
         data_start: chunks.data_start,
         data_len: chunks.data_len,
+        big_endian: None,
     })
 }
 
@@ -189,7 +190,7 @@ mod tests {
     use std::io::Cursor;
 
     use super::*;
-    use crate::header_view::HeaderView;
+    use crate::header_view::read_view;
 
     /// The body of a 16-bit PCM format chunk.
     fn pcm16(rate: u32, channels: u16) -> Vec<u8> {
@@ -289,14 +290,14 @@ mod tests {
         for stream in [rf64(b"RF64", &data), wave64(&data)] {
             let data_at = stream.windows(4).position(|w| w == b"data").unwrap();
             for cut in 4..data_at + 4 {
-                let err = HeaderView::new(Cursor::new(&stream[..cut]), read).err();
+                let err = read_view(Cursor::new(&stream[..cut]), read).err();
                 assert_eq!(err.map(|e| e.kind()), Some(io::ErrorKind::UnexpectedEof));
             }
             for at in 4..data_at {
                 for value in [0u8, 0x7f, 0xff] {
                     let mut damaged = stream.clone();
                     damaged[at] = value;
-                    if let Ok(mut view) = HeaderView::new(Cursor::new(damaged), read) {
+                    if let Ok((mut view, _)) = read_view(Cursor::new(damaged), read) {
                         view.read_to_end(&mut Vec::new()).unwrap();
                     }
                 }
@@ -305,7 +306,7 @@ mod tests {
         let mut no_format = rf64(b"RF64", &data);
         let fmt_at = no_format.windows(4).position(|w| w == b"fmt ").unwrap();
         no_format[fmt_at..fmt_at + 4].copy_from_slice(b"fmx ");
-        let err = HeaderView::new(Cursor::new(no_format), read).err().unwrap();
+        let err = read_view(Cursor::new(no_format), read).err().unwrap();
         assert_eq!(err.to_string(), "rf64: no format chunk before the data");
     }
 }

@@ -112,15 +112,14 @@ fn extended(bytes: &[u8]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::made_headers::aifc;
 
     #[test]
     fn the_rate_comes_from_the_kept_wav_or_aiff_header() {
         let wav = riff(&riff_format(WavCoding::Pcm, 2, 22_050, 16), Some(8));
         assert_eq!(rate_of_header(&wav).unwrap(), 22_050);
-        // AIFF's rate is an 80-bit float in its COMM chunk, after a version chunk here.
-        let aiff = aifc(b"NONE", 1, 44_100, 16, 8);
-        assert_eq!(rate_of_header(&aiff).unwrap(), 44_100);
+        // AIFF's rate is an 80-bit float in its COMM chunk: libsndfile's AIFF header.
+        let aiff = include_bytes!("../../../../tests/fixtures/formats/pcm_s16be.aiff");
+        assert_eq!(rate_of_header(&aiff[..64]).unwrap(), 22_050);
         let err = |header: &[u8]| rate_of_header(header).unwrap_err().to_string();
         assert_eq!(
             err(b""),
