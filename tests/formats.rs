@@ -114,15 +114,20 @@ fn every_format_but_mp4_indexed_last_and_caf_decodes_from_a_pipe_as_from_its_fil
 
 #[test]
 fn containers_read_through_a_header_of_ours_go_by_their_own_names() {
-    for (file, container, codec) in [
-        ("rf64_s24.wav", "rf64", "pcm_s24le"),
-        ("float32.w64", "w64", "pcm_f32le"),
-        ("pcm_s16.au", "au", "pcm_s16be"),
-        ("mulaw.au", "au", "pcm_mulaw"),
-        ("pcm_s16le.sph", "sphere", "pcm_s16le"),
-        ("pcm_s24be.sph", "sphere", "pcm_s24be"),
-        ("shorten_mulaw.sph", "sphere", "shorten"),
-        ("shorten_s16.shn", "shn", "shorten"),
+    // With the bits of their samples where they are integer PCM, and none for floats and where
+    // the codec compresses them (as symphonia says for its own: G.711, ADPCM), not the bits of
+    // what they decode to.
+    for (file, container, codec, bits) in [
+        ("rf64_s24.wav", "rf64", "pcm_s24le", Some(24)),
+        ("float32.w64", "w64", "pcm_f32le", None),
+        ("pcm_s16.au", "au", "pcm_s16be", Some(16)),
+        ("mulaw.au", "au", "pcm_mulaw", None),
+        ("pcm_s16le.sph", "sphere", "pcm_s16le", Some(16)),
+        ("pcm_s24be.sph", "sphere", "pcm_s24be", Some(24)),
+        ("shorten_mulaw.sph", "sphere", "shorten", None),
+        ("shorten_u8.shn", "shn", "shorten", None),
+        ("speechlike.vox", "vox", "adpcm_oki", None),
+        ("speechlike.oki.wav", "wave", "adpcm_oki", None),
     ] {
         let info = Decoder::open(common::fixture(&format!("formats/{file}")))
             .unwrap()
@@ -133,6 +138,7 @@ fn containers_read_through_a_header_of_ours_go_by_their_own_names() {
             (container, codec),
             "{file}"
         );
+        assert_eq!(info.bits_per_sample, bits, "{file}");
     }
 }
 

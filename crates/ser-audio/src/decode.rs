@@ -13,6 +13,8 @@ use symphonia::core::io::{MediaSource, MediaSourceStream, ReadOnlySource};
 use crate::error::{AudioError, ErrorKind, Result};
 use crate::headerless::Headerless;
 use crate::mp4_edit::{self, Edit, Span};
+use crate::oki::OKI_ADPCM;
+use crate::shorten::SHORTEN;
 
 /// Lowest sample rate accepted (Hz). Below this no speech is left to analyse.
 pub const MIN_SAMPLE_RATE: u32 = 1_000;
@@ -44,7 +46,8 @@ pub struct SourceInfo {
     pub sample_rate: u32,
     /// Number of channels.
     pub channels: usize,
-    /// Bits per sample where the codec has them (PCM, FLAC).
+    /// Bits per sample where the codec has them (integer PCM, FLAC); none for floats and for
+    /// compressed codecs (G.711, ADPCM, GSM, Shorten, lossy ones), as symphonia gives them.
     pub bits_per_sample: Option<u32>,
     /// Number of frames (samples per channel) the container declares, if it declares any.
     pub declared_frames: Option<u64>,
@@ -226,7 +229,11 @@ impl Decoder {
             codec: codec.unwrap_or(decoder.codec_info().short_name).to_string(),
             sample_rate,
             channels,
-            bits_per_sample: params.bits_per_sample,
+            // The codecs decoded here (Shorten, OKI ADPCM) are shown as the 16-bit PCM they
+            // decode to, which says nothing of theirs.
+            bits_per_sample: params
+                .bits_per_sample
+                .filter(|_| !matches!(codec, Some(SHORTEN | OKI_ADPCM))),
             declared_frames,
         };
         Ok(Self {
