@@ -18,10 +18,11 @@ use std::fmt;
 use std::io;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use symphonia::core::io::{MediaSource, MediaSourceStream, ReadBytes, ReadOnlySource};
 
-use crate::decode::{MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
+use crate::decode::{Decoder, MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
 use crate::header_view::{view, Shown};
 use crate::made_headers::{riff, riff_format, WavCoding};
 use crate::oki::{self, OKI_ADPCM};
@@ -51,6 +52,19 @@ impl RawCoding {
         ("s16be", Self::S16Be),
         ("vox", Self::Vox),
     ];
+
+    /// The sample each byte of G.711 (`MuLaw`, `ALaw`) stands for, as ser decodes G.711
+    /// (symphonia's decoder, asked once for all 256 bytes): for G.711 that comes without a
+    /// stream to decode (a live call's packets); `None` for the other codings.
+    pub fn g711_samples(self) -> Option<&'static [f32; 256]> {
+        static MU_LAW: LazyLock<[f32; 256]> = LazyLock::new(|| every_byte(RawCoding::MuLaw));
+        static A_LAW: LazyLock<[f32; 256]> = LazyLock::new(|| every_byte(RawCoding::ALaw));
+        match self {
+            Self::MuLaw => Some(&MU_LAW),
+            Self::ALaw => Some(&A_LAW),
+            _ => None,
+        }
+    }
 
     fn name(self) -> &'static str {
         Self::NAMED
@@ -252,6 +266,18 @@ impl Headerless {
     }
 }
 
+/// The samples that the 256 bytes of a one-byte `coding` decode to, in byte order.
+fn every_byte(coding: RawCoding) -> [f32; 256] {
+    let told = Headerless::new(coding, TELEPHONE_RATE, 1).expect("one channel at 8 kHz");
+    let bytes: Vec<u8> = (0..=255).collect();
+    let mut decoder = Decoder::from_bytes_as("every byte", bytes, Some(told)).expect("read");
+    let mut samples = Vec::with_capacity(256);
+    while let Some(chunk) = decoder.next_mono().expect("decoded") {
+        samples.extend_from_slice(chunk);
+    }
+    samples.try_into().expect("a sample a byte")
+}
+
 /// Whether `name` ends in `.extension`, in any case.
 fn has_extension(name: &str, extension: &str) -> bool {
     Path::new(name)
@@ -353,6 +379,26 @@ mod tests {
             Headerless::named("a.al")
         );
         assert_eq!(Headerless::of_stream("a.raw", None), None);
+    }
+
+    #[test]
+    fn g711_bytes_stand_for_the_values_of_the_standard() {
+        // ITU-T G.711's decoded values (of 13-bit A-law and 14-bit µ-law, at 16 bits): µ-law's
+        // two zeros and its loudest codes, A-law's smallest and loudest steps.
+        let (mu, a) = (
+            RawCoding::MuLaw.g711_samples().unwrap(),
+            RawCoding::ALaw.g711_samples().unwrap(),
+        );
+        let at_16_bits = |x: f32| (x * 32768.0).round() as i32;
+        let values = |table: &[f32; 256], bytes: &[u8]| -> Vec<i32> {
+            bytes
+                .iter()
+                .map(|&b| at_16_bits(table[usize::from(b)]))
+                .collect()
+        };
+        assert_eq!(values(mu, &[0xff, 0x7f, 0x80, 0x00]), [0, 0, 32124, -32124]);
+        assert_eq!(values(a, &[0xd5, 0x55, 0xaa, 0x2a]), [8, -8, 32256, -32256]);
+        assert_eq!(RawCoding::S16Le.g711_samples(), None);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! 1. The client sends a text message with the stream's format:
 //!    `{"sample_rate": 48000, "format": "f32"}` (`format`: `"f32"` or `"s16"`, little-endian,
-//!    mono; optional `"channels"` > 1 is mixed down).
+//!    or G.711 `"ulaw"` or `"alaw"`, as telephony platforms stream calls; mono; optional
+//!    `"channels"` > 1 is mixed down).
 //! 2. It then sends binary messages of PCM samples, of any length.
 //! 3. Every [`HOP_S`] seconds of audio the server sends an event about the last window (the
 //!    model's clip length): `{"t_s", "heard", "speech", "level_db", "label", "confidence",
@@ -18,7 +19,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use ser_audio::{LoadOptions, MonoStream};
+use ser_audio::{LoadOptions, MonoStream, RawCoding};
 use ser_model::{EmotionModel, Prediction};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -48,6 +49,10 @@ pub enum PcmFormat {
     F32,
     /// 16-bit signed integer, little-endian.
     S16,
+    /// G.711 µ-law, a byte a sample.
+    Ulaw,
+    /// G.711 A-law, a byte a sample.
+    Alaw,
 }
 
 /// The client's first message.
@@ -101,6 +106,7 @@ pub fn decode_pcm(bytes: &[u8], header: &StreamHeader) -> Result<Vec<f32>, Strin
     let width = match header.format {
         PcmFormat::F32 => 4,
         PcmFormat::S16 => 2,
+        PcmFormat::Ulaw | PcmFormat::Alaw => 1,
     };
     let frame = width * header.channels;
     if !bytes.len().is_multiple_of(frame) {
@@ -118,6 +124,8 @@ pub fn decode_pcm(bytes: &[u8], header: &StreamHeader) -> Result<Vec<f32>, Strin
             .chunks_exact(2)
             .map(|b| i16::from_le_bytes([b[0], b[1]]) as f32 / 32768.0)
             .collect(),
+        PcmFormat::Ulaw => g711(RawCoding::MuLaw, bytes),
+        PcmFormat::Alaw => g711(RawCoding::ALaw, bytes),
     };
     if samples.iter().any(|&v| !ser_audio::valid_sample(v)) {
         return Err("NaN, infinite or out-of-range samples".into());
@@ -126,6 +134,12 @@ pub fn decode_pcm(bytes: &[u8], header: &StreamHeader) -> Result<Vec<f32>, Strin
         .chunks_exact(header.channels)
         .map(|f| f.iter().sum::<f32>() / header.channels as f32)
         .collect())
+}
+
+/// The samples of G.711 `bytes` of `law`, as a file of them is read.
+fn g711(law: RawCoding, bytes: &[u8]) -> Vec<f32> {
+    let samples = law.g711_samples().expect("a G.711 law");
+    bytes.iter().map(|&b| samples[usize::from(b)]).collect()
 }
 
 /// Level of the loudest 100 ms of `window`, in dBFS.
@@ -364,6 +378,16 @@ mod tests {
         assert!(decode_pcm(&f32::NAN.to_le_bytes(), &h).is_err());
         assert!(decode_pcm(&1e26f32.to_le_bytes(), &h).is_err());
         assert!(decode_pcm(&1.5f32.to_le_bytes(), &h).is_ok());
+        // G.711 as a file of it reads: µ-law's zero and loudest codes, A-law's two channels.
+        let h = parse_header(r#"{"sample_rate": 8000, "format": "ulaw"}"#).unwrap();
+        let loudest = 32124.0 / 32768.0;
+        assert_eq!(
+            decode_pcm(&[0xff, 0x80, 0x00], &h).unwrap(),
+            [0.0, loudest, -loudest]
+        );
+        let h = parse_header(r#"{"sample_rate": 8000, "format": "alaw", "channels": 2}"#).unwrap();
+        assert_eq!(decode_pcm(&[0xaa, 0x2a], &h).unwrap(), [0.0]);
+        assert!(decode_pcm(&[0xaa], &h).is_err());
     }
 
     #[test]

@@ -582,18 +582,46 @@ async fn saturated_server_answers_503() {
     );
 }
 
-#[tokio::test]
-async fn live_stream_reports_silence_noise_and_speech() {
+/// A live stream's socket.
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A server of the bundled model on a port of its own, and its address.
+async fn serve() -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = axum::serve(listener, app(Limits::default()));
     tokio::spawn(async move { server.await.unwrap() });
+    addr
+}
+
+/// A live stream opened on the server at `addr`, its `header` sent.
+async fn live_stream(addr: std::net::SocketAddr, header: &str) -> Socket {
     let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/api/v1/stream"))
         .await
         .unwrap();
-    ws.send(Message::text(r#"{"sample_rate": 16000, "format": "s16"}"#))
-        .await
-        .unwrap();
+    ws.send(Message::text(header)).await.unwrap();
+    ws
+}
+
+/// The next `n` events of a live stream.
+async fn events(ws: &mut Socket, n: usize) -> Vec<Value> {
+    let mut events = Vec::new();
+    while events.len() < n {
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(20), ws.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        events.push(json(msg.into_text().unwrap().as_bytes()));
+    }
+    events
+}
+
+#[tokio::test]
+async fn live_stream_reports_silence_noise_and_speech() {
+    let addr = serve().await;
+    let mut ws = live_stream(addr, r#"{"sample_rate": 16000, "format": "s16"}"#).await;
     // 1 s of silence, 3 s of a steady tone (-43 dBFS), then 1 s of syllables, in 100 ms messages.
     let tone = (0..3 * 16_000)
         .map(|i| (i as f32 / 16_000.0 * 2.0 * std::f32::consts::PI * 220.0).sin() * 0.01);
@@ -611,15 +639,7 @@ async fn live_stream_reports_silence_noise_and_speech() {
             .collect();
         ws.send(Message::binary(bytes)).await.unwrap();
     }
-    let mut events = Vec::new();
-    while events.len() < 20 {
-        let msg = tokio::time::timeout(std::time::Duration::from_secs(20), ws.next())
-            .await
-            .unwrap()
-            .unwrap()
-            .unwrap();
-        events.push(json(msg.into_text().unwrap().as_bytes()));
-    }
+    let events = events(&mut ws, 20).await;
     let heard = |e: &Value| (e["heard"].as_str().unwrap().to_owned(), e["speech"].clone());
     assert_eq!(
         heard(&events[0]),
@@ -642,17 +662,41 @@ async fn live_stream_reports_silence_noise_and_speech() {
     assert_eq!(heard(last), ("speech".into(), true.into()), "{last}");
     assert!(last["label"].is_string() && last["probabilities"].as_object().unwrap().len() == 8);
 
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/api/v1/stream"))
-        .await
-        .unwrap();
-    ws.send(Message::text(r#"{"sample_rate": 0, "format": "s16"}"#))
-        .await
-        .unwrap();
+    let mut ws = live_stream(addr, r#"{"sample_rate": 0, "format": "s16"}"#).await;
     let msg = ws.next().await.unwrap().unwrap();
     assert!(json(msg.into_text().unwrap().as_bytes())["error"]
         .as_str()
         .unwrap()
         .contains("sample_rate"));
+}
+
+#[tokio::test]
+async fn a_live_call_in_mu_law_is_heard() {
+    // Telephony platforms stream calls as G.711: half a second of µ-law's digital silence, then
+    // the syllables, in 20 ms packets, as a call is carried.
+    let mut ws = live_stream(serve().await, r#"{"sample_rate": 16000, "format": "ulaw"}"#).await;
+    let table = ser_audio::RawCoding::MuLaw.g711_samples().unwrap();
+    let nearest = |x: f32| {
+        (0..=255u8)
+            .min_by(|&a, &b| {
+                let off = |byte: u8| (table[usize::from(byte)] - x).abs();
+                off(a).total_cmp(&off(b))
+            })
+            .unwrap()
+    };
+    let syllables = ser_audio::load(fixture("speechlike.wav"), &Default::default())
+        .unwrap()
+        .samples;
+    let mut call = vec![0xff; 8_000];
+    call.extend(syllables.iter().map(|&x| nearest(x)));
+    for packet in call.chunks(320) {
+        ws.send(Message::binary(packet.to_vec())).await.unwrap();
+    }
+    let events = events(&mut ws, 5).await;
+    assert_eq!(events[0]["heard"], "silence", "{}", events[0]);
+    let last = events.last().unwrap();
+    assert_eq!(last["heard"], "speech", "{last}");
+    assert!(last["label"].is_string(), "{last}");
 }
 
 /// A RAVDESS clip from ../shared/data, or `None` (with a message) where the corpus is absent
