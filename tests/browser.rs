@@ -226,12 +226,11 @@ async fn saved(
     let shown = client.execute(&script, vec![]).await.unwrap();
     let path = driver.downloads.path().join(file);
     for _ in 0..100 {
-        // Chromium writes a `.crdownload` beside it and renames it when done.
-        if let Ok(json) = std::fs::read(&path) {
-            return (
-                shown.as_str().unwrap().to_string(),
-                serde_json::from_slice(&json).unwrap(),
-            );
+        // Chromium writes a `.crdownload` beside it and renames it when done, but the file can
+        // show before its bytes: only a whole document is taken.
+        let json = std::fs::read(&path).ok();
+        if let Some(saved) = json.and_then(|j| serde_json::from_slice(&j).ok()) {
+            return (shown.as_str().unwrap().to_string(), saved);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
