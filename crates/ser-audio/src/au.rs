@@ -10,8 +10,8 @@ use std::io::{self, Read};
 
 use symphonia::core::io::MediaSource;
 
-use crate::header_view::{held_len, invalid, skip, unsupported, Shown};
-use crate::made_headers::{riff, riff_format, WavCoding};
+use crate::header_view::{held_len, invalid, skip, unsupported, Shown, Stored};
+use crate::made_headers::WavCoding;
 use crate::swapped::BigEndian;
 
 /// A data size that means "unknown".
@@ -24,20 +24,12 @@ pub(crate) fn opens_au(head: &[u8]) -> bool {
     head.starts_with(b".snd")
 }
 
-/// How an AU encoding is shown to symphonia.
-enum Coding {
-    /// G.711, a byte a sample.
-    Wav(WavCoding),
-    /// Big-endian integers (signed at 8 bits) or floats.
-    BigEndian(BigEndian),
-}
-
-/// The AU encodings read, by number.
-fn coding(encoding: u32) -> io::Result<Coding> {
-    let big_endian = |float, bits| Coding::BigEndian(BigEndian::new(float, bits).expect("a width"));
+/// The AU encodings read, by number: G.711, big-endian integers (signed at 8 bits) and floats.
+fn coding(encoding: u32) -> io::Result<Stored> {
+    let big_endian = |float, bits| Stored::BigEndian(BigEndian::new(float, bits).expect("a width"));
     Ok(match encoding {
-        1 => Coding::Wav(WavCoding::MuLaw),
-        27 => Coding::Wav(WavCoding::ALaw),
+        1 => Stored::AsWav(WavCoding::MuLaw, 8),
+        27 => Stored::AsWav(WavCoding::ALaw, 8),
         2 => big_endian(false, 8),
         3 => big_endian(false, 16),
         4 => big_endian(false, 24),
@@ -71,16 +63,7 @@ pub(crate) fn read<S: Read + MediaSource>(source: &mut S) -> io::Result<Shown> {
     skip(source, u64::from(offset - 24))?; // the annotation
     let data_start = u64::from(offset);
     let data_len = held_len(source, data_start, (size != UNKNOWN).then_some(size.into()));
-    let (header, big_endian) = match coding {
-        Coding::Wav(wav) => (riff(&riff_format(wav, channels, rate, 8), data_len), None),
-        Coding::BigEndian(samples) => (samples.header(channels, rate, data_len), Some(samples)),
-    };
-    Ok(Shown {
-        header,
-        data_start,
-        data_len,
-        big_endian,
-    })
+    Ok(coding.shown(channels, rate, data_start, data_len))
 }
 
 #[cfg(test)]

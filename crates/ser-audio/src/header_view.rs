@@ -12,6 +12,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use symphonia::core::io::MediaSource;
 
+use crate::made_headers::{riff, riff_format, WavCoding};
 use crate::swapped::{BigEndian, Swapped};
 
 /// What a container's reader found: the header to show, and the data's place in the source.
@@ -23,6 +24,39 @@ pub(crate) struct Shown {
     pub(crate) data_len: Option<u64>,
     /// Where the data are big-endian samples (or signed 8-bit ones), which WAV holds otherwise.
     pub(crate) big_endian: Option<BigEndian>,
+}
+
+/// How a container stores its samples, which decides how they are shown to symphonia's WAV
+/// reader.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Stored {
+    /// As WAV holds them: of this coding, at these bits a sample (little-endian PCM, G.711).
+    AsWav(WavCoding, u16),
+    /// Big-endian (or signed 8-bit), swapped into WAV's order on their way.
+    BigEndian(BigEndian),
+}
+
+impl Stored {
+    /// What a container's reader found: `channels` of these samples at `rate`, from
+    /// `data_start` in the source, `data_len` bytes of them (`None`: to the source's end).
+    pub(crate) fn shown(
+        self,
+        channels: u16,
+        rate: u32,
+        data_start: u64,
+        data_len: Option<u64>,
+    ) -> Shown {
+        let ((coding, bits), big_endian) = match self {
+            Stored::AsWav(coding, bits) => ((coding, bits), None),
+            Stored::BigEndian(samples) => (samples.as_wav(), Some(samples)),
+        };
+        Shown {
+            header: riff(&riff_format(coding, channels, rate, bits), data_len),
+            data_start,
+            data_len,
+            big_endian,
+        }
+    }
 }
 
 /// A source to read in place of a container's: a [`HeaderView`], or what its data decode to;

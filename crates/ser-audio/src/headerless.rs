@@ -23,8 +23,8 @@ use std::sync::LazyLock;
 use symphonia::core::io::{MediaSource, MediaSourceStream, ReadBytes, ReadOnlySource};
 
 use crate::decode::{Decoder, MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
-use crate::header_view::{view, Shown};
-use crate::made_headers::{riff, riff_format, WavCoding};
+use crate::header_view::{view, Stored};
+use crate::made_headers::WavCoding;
 use crate::oki::{self, OKI_ADPCM};
 use crate::swapped::BigEndian;
 
@@ -221,47 +221,30 @@ impl Headerless {
         Self::new(coding, rate, channels)
     }
 
-    /// The stream from `mss`'s position (a stream's start) to its end, `len` bytes where known,
-    /// read as this says: the source to read in its place (shown as WAV, or decoded),
-    /// the container's short name (`raw`, `vox`) and the codec where it is decoded here.
+    /// The stream from `mss`'s position (a stream's start) to its end, read as this says: the
+    /// source to read in its place (shown as WAV, or decoded), the container's short name
+    /// (`raw`, `vox`) and the codec where it is not the one WAV would name.
     pub(crate) fn open<'s>(
         self,
         mss: MediaSourceStream<'s>,
-        len: Option<u64>,
     ) -> io::Result<(
         Box<dyn MediaSource + 's>,
         &'static str,
         Option<&'static str>,
     )> {
-        let wav = |coding, bits| {
-            let header = riff(&riff_format(coding, self.channels, self.rate, bits), len);
-            (header, None)
-        };
-        let (header, big_endian) = match self.coding {
+        let start = mss.pos();
+        let len = mss.byte_len().map(|end| end.saturating_sub(start));
+        let stored = match self.coding {
             RawCoding::Vox => {
-                let decoded = oki::decoded(mss, self.rate, len);
-                return Ok((
-                    Box::new(ReadOnlySource::new(decoded)),
-                    "vox",
-                    Some(OKI_ADPCM),
-                ));
+                let decoded = ReadOnlySource::new(oki::decoded(mss, self.rate, len));
+                return Ok((Box::new(decoded), "vox", Some(OKI_ADPCM)));
             }
-            RawCoding::MuLaw => wav(WavCoding::MuLaw, 8),
-            RawCoding::ALaw => wav(WavCoding::ALaw, 8),
-            RawCoding::S16Le => wav(WavCoding::Pcm, 16),
-            RawCoding::S16Be => {
-                let samples = BigEndian::new(false, 16).expect("a width");
-                (samples.header(self.channels, self.rate, len), Some(samples))
-            }
+            RawCoding::MuLaw => Stored::AsWav(WavCoding::MuLaw, 8),
+            RawCoding::ALaw => Stored::AsWav(WavCoding::ALaw, 8),
+            RawCoding::S16Le => Stored::AsWav(WavCoding::Pcm, 16),
+            RawCoding::S16Be => Stored::BigEndian(BigEndian::new(false, 16).expect("a width")),
         };
-        let data_start = mss.pos();
-        let shown = Shown {
-            header,
-            data_start,
-            data_len: len,
-            big_endian,
-        };
-        let (source, codec) = view(mss, shown);
+        let (source, codec) = view(mss, stored.shown(self.channels, self.rate, start, len));
         Ok((source, "raw", codec))
     }
 }

@@ -11,9 +11,7 @@ use symphonia::core::common::Tier;
 use symphonia::core::errors::{unsupported_error, Error, Result};
 use symphonia::core::formats::probe::{Hint, Probe, ProbeOptions};
 use symphonia::core::formats::{FormatOptions, FormatReader};
-use symphonia::core::io::{
-    MediaSource, MediaSourceStream, ReadBytes, ReadOnlySource, SeekBuffered,
-};
+use symphonia::core::io::{MediaSourceStream, ReadBytes, ReadOnlySource, SeekBuffered};
 use symphonia::core::meta::MetadataOptions;
 
 use crate::au::opens_au;
@@ -130,8 +128,7 @@ pub(crate) fn format_reader<'s>(
         // Raw GSM is told by its frames' signature first, but for A-law, whose silence (0xD5)
         // has it.
         (None, Some(raw)) if raw.coding() == RawCoding::ALaw || !holds_raw_frames(&head) => {
-            let len = mss.byte_len().map(|end| end.saturating_sub(mss.pos()));
-            let (source, container, codec) = raw.open(mss, len)?;
+            let (source, container, codec) = raw.open(mss)?;
             let mss = MediaSourceStream::new(source, Default::default());
             (mss, Some(container), codec)
         }

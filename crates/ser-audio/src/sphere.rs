@@ -14,9 +14,9 @@ use std::io::{self, Read};
 use symphonia::core::io::{MediaSource, ReadOnlySource};
 
 use crate::header_view::{
-    as_header_error, held_len, invalid, unsupported, view, Replacement, Shown,
+    as_header_error, held_len, invalid, unsupported, view, Replacement, Shown, Stored,
 };
-use crate::made_headers::{riff, riff_format, WavCoding};
+use crate::made_headers::WavCoding;
 use crate::shorten::{self, SHORTEN};
 use crate::swapped::BigEndian;
 
@@ -106,16 +106,10 @@ impl Fields {
         })
     }
 
-    /// The header to show for `data_len` bytes of these samples (`None`: to the end), and
-    /// whether they are big-endian (or signed 8-bit), which WAV's are not.
-    fn shown_header(&self, data_len: Option<u64>) -> io::Result<(Vec<u8>, Option<BigEndian>)> {
-        let (channels, rate, bits) = (self.channels, self.rate, 8 * self.bytes_per_sample);
-        let wav = |coding| {
-            Ok((
-                riff(&riff_format(coding, channels, rate, bits), data_len),
-                None,
-            ))
-        };
+    /// How the samples are stored, where they are read as stored.
+    fn stored(&self) -> io::Result<Stored> {
+        let bits = 8 * self.bytes_per_sample;
+        let wav = |coding| Ok(Stored::AsWav(coding, bits));
         let big_endian = BigEndian::new(false, bits);
         match (self.coding.as_str(), self.bytes_per_sample, big_endian) {
             (coding, ..) if coding.contains("wavpack") || coding.contains("shortpack") => {
@@ -128,9 +122,7 @@ impl Fields {
             ("alaw", 1, _) => wav(WavCoding::ALaw),
             // WAV's 8-bit PCM is unsigned, SPHERE's signed.
             ("pcm", 2.., _) if !self.big_endian => wav(WavCoding::Pcm),
-            ("pcm", _, Some(samples)) => {
-                Ok((samples.header(channels, rate, data_len), Some(samples)))
-            }
+            ("pcm", _, Some(samples)) => Ok(Stored::BigEndian(samples)),
             (coding, n, _) => Err(unsupported(format!(
                 "sphere: {coding} samples of {n} bytes are not decoded; convert them to PCM WAV \
                  (sph2pipe -f wav IN OUT.wav)"
@@ -182,13 +174,10 @@ fn read<S: Read + MediaSource>(source: &mut S) -> io::Result<Samples> {
         .samples
         .map(|n| n.saturating_mul(u64::from(fields.channels) * u64::from(fields.bytes_per_sample)));
     let data_len = held_len(source, data_start, declared);
-    let (header, big_endian) = fields.shown_header(data_len)?;
-    Ok(Samples::Shown(Shown {
-        header,
-        data_start,
-        data_len,
-        big_endian,
-    }))
+    let shown = fields
+        .stored()?
+        .shown(fields.channels, fields.rate, data_start, data_len);
+    Ok(Samples::Shown(shown))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use symphonia::core::io::MediaSource;
 
-use crate::made_headers::{riff, riff_format, WavCoding};
+use crate::made_headers::WavCoding;
 
 /// Big-endian samples (or signed 8-bit ones): their width in bytes, and the name of the codec
 /// they are (`pcm_s16be`), which the WAV they are shown as would not give.
@@ -39,16 +39,15 @@ impl BigEndian {
         })
     }
 
-    /// The WAV header to show `data_len` bytes of these samples behind (`None`: to the end),
-    /// once they are swapped into its order.
-    pub(crate) fn header(&self, channels: u16, rate: u32, data_len: Option<u64>) -> Vec<u8> {
+    /// How WAV's format chunk codes these samples once they are swapped into its order, and
+    /// their bits.
+    pub(crate) fn as_wav(&self) -> (WavCoding, u16) {
         let coding = if self.float {
             WavCoding::Float
         } else {
             WavCoding::Pcm
         };
-        let bits = 8 * self.width as u16;
-        riff(&riff_format(coding, channels, rate, bits), data_len)
+        (coding, 8 * self.width as u16)
     }
 }
 
