@@ -24,9 +24,12 @@ pub fn has_audio_extension(path: &Path) -> bool {
 }
 
 fn has_extension_in(path: &Path, extensions: &[&str]) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| extensions.contains(&e.to_ascii_lowercase().as_str()))
+    lowercase_extension(path).is_some_and(|e| extensions.contains(&e.as_str()))
+}
+
+/// `path`'s extension in lower case, where it has one.
+pub(crate) fn lowercase_extension(path: &Path) -> Option<String> {
+    Some(path.extension()?.to_str()?.to_ascii_lowercase())
 }
 
 /// The audio files below `dir` (recursively, following symbolic links to directories), sorted:

@@ -23,6 +23,7 @@ use std::sync::LazyLock;
 use symphonia::core::io::{MediaSource, MediaSourceStream, ReadBytes, ReadOnlySource};
 
 use crate::decode::{Decoder, MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
+use crate::files::lowercase_extension;
 use crate::header_view::{view, Stored};
 use crate::made_headers::WavCoding;
 use crate::oki::{self, OKI_ADPCM};
@@ -137,9 +138,14 @@ impl Headerless {
     /// What a file or stream named `name` holds if no container opens it, by its extension
     /// (`.ul`, `.al`, `.sln16`, `.vox`…, in any case); `None` for other names.
     pub fn named(name: &str) -> Option<Self> {
+        Self::of_extension(&lowercase_extension(Path::new(name))?)
+    }
+
+    /// What a lower-case file `extension` tells, [`Self::named`].
+    fn of_extension(extension: &str) -> Option<Self> {
         EXTENSIONS
             .iter()
-            .find(|(e, ..)| has_extension(name, e))
+            .find(|(e, ..)| *e == extension)
             .map(|&(_, coding, rate)| Self {
                 coding,
                 rate,
@@ -169,10 +175,12 @@ impl Headerless {
     /// a named coding that it also names (`vox:6000` for `.vox` files recorded at 6 kHz), and
     /// says what streams whose names tell nothing are (`call.raw`, a pipe, an upload).
     pub(crate) fn of_stream(name: &str, told: Option<Self>) -> Option<Self> {
-        match (Self::named(name), told) {
+        let extension = lowercase_extension(Path::new(name));
+        let extension = extension.as_deref();
+        match (extension.and_then(Self::of_extension), told) {
             (Some(named), Some(told)) if named.coding != told.coding => Some(named),
             (Some(named), None) => Some(named),
-            (_, told) if !has_extension(name, "gsm") => told,
+            (_, told) if extension != Some("gsm") => told,
             _ => None,
         }
     }
@@ -187,8 +195,7 @@ impl Headerless {
         let mut parts = media_type.split(';');
         let essence = parts.next()?.trim().to_ascii_lowercase();
         let (coding, default_rate) = match essence.as_str() {
-            "audio/basic" => return Some(Self::new(RawCoding::MuLaw, TELEPHONE_RATE, 1)),
-            "audio/pcmu" | "audio/x-mulaw" | "audio/mulaw" => {
+            "audio/basic" | "audio/pcmu" | "audio/x-mulaw" | "audio/mulaw" => {
                 (RawCoding::MuLaw, Some(TELEPHONE_RATE))
             }
             "audio/pcma" | "audio/x-alaw" | "audio/alaw" => (RawCoding::ALaw, Some(TELEPHONE_RATE)),
@@ -259,13 +266,6 @@ fn every_byte(coding: RawCoding) -> [f32; 256] {
         samples.extend_from_slice(chunk);
     }
     samples.try_into().expect("a sample a byte")
-}
-
-/// Whether `name` ends in `.extension`, in any case.
-fn has_extension(name: &str, extension: &str) -> bool {
-    Path::new(name)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case(extension))
 }
 
 impl FromStr for Headerless {
