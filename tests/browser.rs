@@ -469,7 +469,8 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
         &client,
         20,
         "the VOX call's answer",
-        "const s = document.getElementById('status');          return s.textContent.startsWith('call 0412.vox') ? s.textContent : null;",
+        "const s = document.getElementById('status'); \
+         return s.textContent.startsWith('call 0412.vox') ? s.textContent : null;",
     )
     .await;
     assert_eq!(done, "call 0412.vox: done");

@@ -4,9 +4,9 @@
 //! edit list says, Vorbis in Ogg, WebM or Matroska via symphonia, Opus by `opus`, GSM 6.10 in
 //! WAV by `gsm`; RF64 and Wave64, Sun AU and NIST SPHERE shown to symphonia as the WAV they
 //! hold (big-endian samples swapped into its order), by `header_view`; Shorten, in `.shn` files
-//! and SPHERE, by `shorten`; OKI ADPCM, in WAV and as headerless Dialogic VOX, by `oki`; detected by content, but for headerless
-//! G.711, 16-bit samples and VOX, which a name (`.ul`, `.sln16`, `.vox`), a media type
-//! (`audio/basic`) or the user ([`Headerless`]) tells)
+//! and SPHERE, by `shorten`; OKI ADPCM, in WAV and as headerless Dialogic VOX, by `oki`;
+//! detected by content, but for headerless G.711, 16-bit samples and VOX, which a name (`.ul`,
+//! `.sln16`, `.vox`), a media type (`audio/basic`) or the user ([`Headerless`]) tells)
 //! → mix down to mono (mean of channels) → remove mains hum ([`remove_hum`]) → remove its DC
 //! offset ([`DcBlocker`]) → `resample` (band-limited, rubato's FFT resampler)
 //! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional

@@ -1,8 +1,8 @@
 //! OKI ADPCM (Dialogic ADPCM): 4-bit codes of the difference between 12-bit samples, two a byte
 //! (the high nibble first), as IVR platforms and call loggers built on Dialogic boards store
-//! calls: headerless in `.vox` files ([`crate::headerless`]), or in WAV files (format tags 0x0010 and 0x0017,
-//! [`wav`]). symphonia does not decode it, so the codes are decoded here, exactly as FFmpeg
-//! (`adpcm_ima_oki`), SoX and libsndfile decode them, and read as 16-bit WAV
+//! calls: headerless in `.vox` files ([`crate::headerless`]), or in WAV files (format tags
+//! 0x0010 and 0x0017, [`wav`]). symphonia does not decode it, so the codes are decoded here,
+//! exactly as FFmpeg (`adpcm_ima_oki`), SoX and libsndfile decode them, and read as 16-bit WAV
 //! ([`crate::decoded_wav`]).
 
 pub(crate) mod wav;
