@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use ser_audio::{find_files, AudioError, Decoder, Headerless, AUDIO_EXTENSIONS, RAW_EXTENSIONS};
+use ser_audio::{audio_extensions, find_files, AudioError, Decoder, Headerless};
 
 /// The path that stands for standard input, as in most Unix tools
 /// (`ffmpeg -i call.mkv -f wav - | ser predict -`); a file of that name is `./-`.
@@ -15,10 +15,7 @@ pub const STDIN: &str = "-";
 /// read, `.raw` and `.pcm` files too), and `-` once at most, for standard input when it is not
 /// a terminal (where no audio can come from).
 pub fn collect_audio_files(paths: &[PathBuf], raw: Option<Headerless>) -> Result<Vec<PathBuf>> {
-    let mut extensions = AUDIO_EXTENSIONS.to_vec();
-    if raw.is_some() {
-        extensions.extend(RAW_EXTENSIONS);
-    }
+    let extensions = audio_extensions(raw);
     let mut out = Vec::new();
     for path in paths {
         if path.as_os_str() == STDIN {

@@ -1223,6 +1223,56 @@ fn bash_completes_commands_options_and_formats() {
     assert_eq!(refused.status.code(), Some(2));
 }
 
+/// A corpus of bare 16-bit samples (what a call recorder may leave): found and read only once
+/// `--raw` says how, and then scored exactly as the same clips in FLAC.
+#[test]
+fn eval_reads_a_corpus_of_headerless_files_as_raw_says() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (flac, raw) = (dir.path().join("flac"), dir.path().join("raw"));
+    for (emotion, code) in [("angry", "05"), ("sad", "04")] {
+        link_emotion_of_actor_1(&data, &flac.join(emotion), code);
+        std::fs::create_dir_all(raw.join(emotion)).unwrap();
+        for i in 0..3 {
+            let link = flac.join(format!("{emotion}/{i}.flac"));
+            let mut decoder = ser_audio::Decoder::open(&link).unwrap();
+            assert_eq!(decoder.info().sample_rate, 48_000);
+            let mut bytes = Vec::new();
+            while let Some(piece) = decoder.next_mono().unwrap() {
+                // RAVDESS is 16-bit: each sample goes back to its integer exactly.
+                bytes.extend(
+                    piece
+                        .iter()
+                        .flat_map(|&x| ((x * 32768.0) as i16).to_le_bytes()),
+                );
+            }
+            std::fs::write(raw.join(format!("{emotion}/{i}.raw")), bytes).unwrap();
+        }
+        for i in 3..8 {
+            std::fs::remove_file(flac.join(format!("{emotion}/{i}.flac"))).unwrap();
+        }
+    }
+    let (code, _, err) = eval_json_of(&raw, dir.path(), &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("6 headerless files"), "{err}");
+    assert!(err.contains("--raw FORMAT"), "{err}");
+
+    let (code, own, err) = eval_json_of(&flac, dir.path(), &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, read_raw, err) = eval_json_of(&raw, dir.path(), &["--raw", "s16le:48000"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(read_raw["n"], 6);
+    for key in ["accuracy", "uar", "confusion", "ece"] {
+        assert_eq!(read_raw[key], own[key], "{key}");
+    }
+    // At another rate the same files are other audio, not a cache entry of the first reading.
+    let (code, slow, err) = eval_json_of(&raw, dir.path(), &["--raw", "s16le:16000"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_ne!(slow["ece"], own["ece"]);
+}
+
 /// `ser eval --predictions FILE` writes each clip's answer: the same as `ser predict` gives
 /// for its file, adding up to the scores `ser eval` reports, and a clip without speech with
 /// its true label and why it was not scored.

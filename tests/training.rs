@@ -38,7 +38,7 @@ fn tiny_config(epochs: usize) -> TrainConfig {
 
 /// Actor 1's first four clips of four emotions (16 clips).
 fn handful(data: &Path) -> (Dataset, Vec<Example>) {
-    let mut ds = load_dataset(&data.join("ravdess/Actor_01")).unwrap();
+    let mut ds = load_dataset(&data.join("ravdess/Actor_01"), None).unwrap();
     let keep = ["neutral", "happy", "sad", "angry"];
     ds.clips.retain(|c| keep.contains(&c.label.as_str()));
     let mut per_label = std::collections::HashMap::new();

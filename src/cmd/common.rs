@@ -36,7 +36,7 @@ pub struct ModelArg {
 }
 
 /// How to read audio with no header whose name does not tell it.
-#[derive(clap::Args, Clone, Copy)]
+#[derive(clap::Args, Clone, Copy, Debug, PartialEq)]
 pub struct RawArg {
     /// Read headerless audio (no container opens it) as FORMAT: ulaw, alaw, s16le, s16be or
     /// vox (Dialogic ADPCM), at RATE Hz (8000 if not given), CHANNELS interleaved (1). Files
@@ -111,16 +111,17 @@ fn speed(text: &str) -> Result<f32, String> {
         .map_err(|_| format!("{text:?} is not a number"))
 }
 
-/// Lists the labelled corpus `data` for `model`, telling on stderr how its labels were read
-/// as the model's.
+/// Lists the labelled corpus `data` (its headerless files to be read as `raw` says) for
+/// `model`, telling on stderr how its labels were read as the model's.
 pub fn list_corpus(
     data: &Path,
+    raw: &RawArg,
     model: &EmotionModel,
     label_map: &[(String, String)],
     skip_unmatched: bool,
 ) -> Result<ListedCorpus> {
-    let listed =
-        ListedCorpus::list(data, model, label_map, skip_unmatched).map_err(anyhow::Error::msg)?;
+    let listed = ListedCorpus::list(data, raw.raw, model, label_map, skip_unmatched)
+        .map_err(anyhow::Error::msg)?;
     for note in &listed.notes {
         eprintln!("ser: {note}");
     }
@@ -179,6 +180,8 @@ pub struct TrainArgs {
     /// path, label and, optionally, speaker).
     #[arg(long, value_name = "PATH")]
     pub data: PathBuf,
+    #[command(flatten)]
+    pub raw: RawArg,
     /// Training configuration as JSON (keys left out, at any depth, take their defaults; see
     /// MODEL.md of the bundled model for a complete one).
     #[arg(long, value_name = "JSON")]
@@ -236,6 +239,9 @@ impl TrainArgs {
     pub fn to_args(&self, threads: usize) -> Vec<OsString> {
         let mut args: Vec<OsString> = vec!["--data".into(), self.data.clone().into()];
         let mut option = |name: &str, value: OsString| args.extend([name.into(), value]);
+        if let Some(raw) = self.raw.raw {
+            option("--raw", raw.to_string().into());
+        }
         if let Some(config) = &self.config {
             option("--config", config.clone().into());
         }
@@ -285,7 +291,7 @@ impl TrainArgs {
         if let Some(s) = self.seed {
             cfg.seed = s;
         }
-        let dataset = load_dataset(&self.data).map_err(anyhow::Error::msg)?;
+        let dataset = load_dataset(&self.data, self.raw.raw).map_err(anyhow::Error::msg)?;
         dataset
             .check_learnable()
             .map_err(|e| anyhow::anyhow!("{}: {e}", self.data.display()))?;
@@ -351,6 +357,9 @@ mod tests {
         let given = [
             TrainArgs {
                 data: "corpus dir".into(),
+                raw: RawArg {
+                    raw: Some("vox:6000".parse().unwrap()),
+                },
                 config: Some("c.json".into()),
                 epochs: Some(7),
                 seed: Some(9),
@@ -363,6 +372,7 @@ mod tests {
             },
             TrainArgs {
                 data: "d".into(),
+                raw: RawArg { raw: None },
                 config: None,
                 epochs: None,
                 seed: None,

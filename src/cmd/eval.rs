@@ -12,7 +12,7 @@ use ser_train::corpus_for_model::LabelledCorpus;
 use ser_train::data::Example;
 use ser_train::evaluation::{evaluate_clips, Evaluation};
 
-use super::common::{list_corpus, read_corpus, ModelArg};
+use super::common::{list_corpus, read_corpus, ModelArg, RawArg};
 use super::TextOrJson;
 use crate::output::{csv_field, csv_prediction, write_atomic};
 
@@ -25,6 +25,8 @@ pub struct EvalCmd {
     /// Labelled corpus (RAVDESS-style directory, folder per label, or CSV manifest).
     #[arg(long, value_name = "PATH")]
     data: PathBuf,
+    #[command(flatten)]
+    raw: RawArg,
     #[command(flatten)]
     model: ModelArg,
     /// Output format.
@@ -87,7 +89,13 @@ pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
         examples,
         failed,
     } = read_corpus(
-        list_corpus(&cmd.data, &model, &cmd.label_map, cmd.skip_unmatched)?,
+        list_corpus(
+            &cmd.data,
+            &cmd.raw,
+            &model,
+            &cmd.label_map,
+            cmd.skip_unmatched,
+        )?,
         &model,
         cmd.cache.clone(),
     );

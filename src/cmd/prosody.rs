@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use ser_train::prosody_fit::{fit_on_examples, DEFAULT_WEIGHT};
 
-use super::common::{list_corpus, model_or_bundled, read_corpus};
+use super::common::{list_corpus, model_or_bundled, read_corpus, RawArg};
 
 /// Arguments of `ser prosody`.
 #[derive(clap::Args)]
@@ -24,6 +24,8 @@ pub struct ProsodyCmd {
     /// its labels are read as the model's, as `ser eval` reads them.
     #[arg(long, value_name = "PATH")]
     data: PathBuf,
+    #[command(flatten)]
+    raw: RawArg,
     /// Model directory to add the head to; default: the bundled RAVDESS model.
     #[arg(long, value_name = "DIR")]
     model: Option<PathBuf>,
@@ -52,7 +54,7 @@ pub fn run(cmd: ProsodyCmd) -> Result<ExitCode> {
         bail!("--temperature must be a number > 0, not {t}");
     }
     let model = model_or_bundled(cmd.model.as_deref())?;
-    let listed = list_corpus(&cmd.data, &model, &[], false)?;
+    let listed = list_corpus(&cmd.data, &cmd.raw, &model, &[], false)?;
     // Before any clip is decoded: a corpus of one label is refused at once.
     listed
         .dataset

@@ -3,6 +3,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use crate::Headerless;
+
 /// Extensions of the formats `ser` decodes, picked up when walking directories (a file named
 /// explicitly is always tried: formats are detected by content, not by name, but for
 /// headerless audio, [`crate::Headerless::named`], whose extensions are these from `ul` on).
@@ -17,6 +19,17 @@ pub const AUDIO_EXTENSIONS: &[&str] = &[
 /// bare samples): walked where the user says how headerless audio is read (`ser --raw`), by
 /// [`find_files`].
 pub const RAW_EXTENSIONS: &[&str] = &["raw", "pcm"];
+
+/// The extensions a directory walk takes where headerless audio is read as `raw` says:
+/// [`AUDIO_EXTENSIONS`], and with `raw` also [`RAW_EXTENSIONS`], bare samples being audio only
+/// once the user has said how to read them.
+pub fn audio_extensions(raw: Option<Headerless>) -> Vec<&'static str> {
+    let mut extensions = AUDIO_EXTENSIONS.to_vec();
+    if raw.is_some() {
+        extensions.extend(RAW_EXTENSIONS);
+    }
+    extensions
+}
 
 /// Whether the path has one of [`AUDIO_EXTENSIONS`] (case-insensitive).
 pub fn has_audio_extension(path: &Path) -> bool {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use ser_audio::{AudioError, LoadOptions};
+use ser_audio::{AudioError, Decoder, Headerless, LoadOptions};
 
 /// Which reading of audio files the entries hold: changed whenever `ser_audio::load` gives
 /// other samples for the same file and options, so that an entry an earlier reading wrote is
@@ -22,18 +22,20 @@ const READING: u32 = 4;
 pub struct WaveCache {
     dir: Option<PathBuf>,
     opts: LoadOptions,
+    raw: Option<Headerless>,
 }
 
 impl WaveCache {
     /// A cache for clips loaded as `audio` describes (its duration and offset are applied
-    /// later, by the caller). `dir = None` disables the disk cache.
-    pub fn new(dir: Option<PathBuf>, audio: &LoadOptions) -> Self {
+    /// later, by the caller), headerless files read as `raw` says where their names do not
+    /// tell how. `dir = None` disables the disk cache.
+    pub fn new(dir: Option<PathBuf>, audio: &LoadOptions, raw: Option<Headerless>) -> Self {
         let opts = LoadOptions {
             duration_s: None,
             offset_s: 0.0,
             ..audio.clone()
         };
-        Self { dir, opts }
+        Self { dir, opts, raw }
     }
 
     /// The default location: `$XDG_CACHE_HOME/ser` or `~/.cache/ser`.
@@ -52,6 +54,11 @@ impl WaveCache {
         meta.len().hash(&mut h);
         meta.modified().ok()?.hash(&mut h);
         serde_json::to_string(&self.opts).ok()?.hash(&mut h);
+        // A file that no container opens is other samples under each `--raw` (and the keys of
+        // corpora read without one stay as they were).
+        if let Some(raw) = self.raw {
+            raw.to_string().hash(&mut h);
+        }
         READING.hash(&mut h);
         Some(dir.join(format!("{:016x}.f32", h.finish())))
     }
@@ -67,7 +74,7 @@ impl WaveCache {
                     .collect());
             }
         }
-        let samples = ser_audio::load(path, &self.opts)?.samples;
+        let samples = ser_audio::load_from(Decoder::open_as(path, self.raw)?, &self.opts)?.samples;
         if let Some(entry) = entry {
             // A failed cache write only costs time next run; it never fails the load.
             let bytes: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use ser_audio::Headerless;
 use ser_model::label_match::{match_labels, LabelMatch};
 use ser_model::EmotionModel;
 
@@ -24,14 +25,16 @@ pub struct ListedCorpus {
 }
 
 impl ListedCorpus {
-    /// Lists `data` for `model`.
+    /// Lists `data` for `model`, its headerless files to be read as `raw` says where their
+    /// names do not tell how.
     pub fn list(
         data: &Path,
+        raw: Option<Headerless>,
         model: &EmotionModel,
         label_map: &[(String, String)],
         skip_unmatched: bool,
     ) -> Result<Self, String> {
-        let dataset = load_dataset(data)?;
+        let dataset = load_dataset(data, raw)?;
         let labels = &model.config().labels;
         let matched = match_labels(&dataset.labels, labels, label_map, skip_unmatched)
             .map_err(|e| format!("{}: {e}", data.display()))?;

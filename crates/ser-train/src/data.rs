@@ -20,8 +20,9 @@ pub struct Example {
     pub speaker: String,
 }
 
-/// Loads the clips' trimmed waveforms (through the cache) as examples. Files that cannot be
-/// read are returned as messages, and left out.
+/// Loads the clips' trimmed waveforms (through the cache; headerless files read as the
+/// dataset's `raw` says) as examples. Files that cannot be read are returned as messages, and
+/// left out.
 pub fn load_examples(
     dataset: &Dataset,
     clips: &[Clip],
@@ -29,7 +30,7 @@ pub fn load_examples(
     cache_dir: Option<PathBuf>,
     progress: bool,
 ) -> (Vec<Example>, Vec<String>) {
-    let cache = WaveCache::new(cache_dir, audio);
+    let cache = WaveCache::new(cache_dir, audio, dataset.raw);
     let paths: Vec<PathBuf> = clips.iter().map(|c| c.path.clone()).collect();
     let targets = dataset.targets(clips);
     let mut examples = Vec::with_capacity(clips.len());

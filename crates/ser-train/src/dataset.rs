@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use ser_audio::Headerless;
 use serde::Serialize;
 
 /// The eight RAVDESS emotions, in the order of their codes 01..08.
@@ -96,6 +97,9 @@ pub struct Dataset {
     pub labels: Vec<String>,
     /// How the corpus was read: `ravdess`, `manifest` or `folders`.
     pub kind: &'static str,
+    /// How its headerless files are read (`ser --raw`) where their names do not say.
+    #[serde(skip)]
+    pub raw: Option<Headerless>,
 }
 
 /// Reads a corpus:
@@ -105,14 +109,34 @@ pub struct Dataset {
 ///   FLAC copies), at any depth;
 /// - any other directory: one sub-directory per label; the speaker is taken from a second level
 ///   of directories if there is one (`label/speaker/file`), else each file is its own speaker.
-pub fn load_dataset(path: &Path) -> Result<Dataset, String> {
-    if path.is_file() {
-        return load_manifest(path);
-    }
-    let files =
-        ser_audio::find_audio_files(path).map_err(|e| format!("{}: {e}", path.display()))?;
+///
+/// Headerless files are read as `raw` says where their names do not tell how (see
+/// [`ser_audio::Headerless`]); with it, directory walks take `.raw` and `.pcm` files too.
+pub fn load_dataset(path: &Path, raw: Option<Headerless>) -> Result<Dataset, String> {
+    let dataset = if path.is_file() {
+        load_manifest(path)
+    } else {
+        load_directory(path, raw)
+    };
+    Ok(Dataset { raw, ..dataset? })
+}
+
+fn load_directory(path: &Path, raw: Option<Headerless>) -> Result<Dataset, String> {
+    let files = ser_audio::find_files(path, &ser_audio::audio_extensions(raw))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     if files.is_empty() {
-        return Err(format!("{}: no audio files found", path.display()));
+        let bare = match raw {
+            None => ser_audio::find_files(path, ser_audio::RAW_EXTENSIONS).unwrap_or_default(),
+            Some(_) => Vec::new(),
+        };
+        return Err(match bare.len() {
+            0 => format!("{}: no audio files found", path.display()),
+            n => format!(
+                "{}: no audio files found, but {n} headerless files (.raw, .pcm), read once told \
+                 how: --raw FORMAT[:RATE[:CHANNELS]]",
+                path.display()
+            ),
+        });
     }
     if parse_ravdess_name(&files[0]).is_ok() {
         let mut clips = Vec::with_capacity(files.len());
@@ -134,6 +158,7 @@ pub fn load_dataset(path: &Path) -> Result<Dataset, String> {
             clips,
             labels,
             kind: "ravdess",
+            raw: None,
         });
     }
     let clips: Vec<Clip> = files
@@ -222,6 +247,7 @@ fn finish(mut clips: Vec<Clip>, kind: &'static str) -> Result<Dataset, String> {
         clips,
         labels,
         kind,
+        raw: None,
     })
 }
 
@@ -307,7 +333,7 @@ mod tests {
             std::fs::create_dir_all(&d).unwrap();
             std::fs::write(d.join(name), b"x").unwrap();
         }
-        let ds = load_dataset(&dir.path().join("corpus")).unwrap();
+        let ds = load_dataset(&dir.path().join("corpus"), None).unwrap();
         assert_eq!(ds.kind, "folders");
         assert_eq!(ds.labels, vec!["happy", "sad"]);
         assert_eq!(ds.speakers(), vec!["s1", "s2"]);
@@ -316,7 +342,7 @@ mod tests {
             "path,label,speaker\ncorpus/happy/s1/a.wav,joy,p1\ncorpus/sad/s2/b.wav,grief,p2\n",
         )
         .unwrap();
-        let ds = load_dataset(&dir.path().join("m.csv")).unwrap();
+        let ds = load_dataset(&dir.path().join("m.csv"), None).unwrap();
         assert_eq!(ds.kind, "manifest");
         assert_eq!(ds.labels, vec!["grief", "joy"]);
         assert_eq!(ds.clips[0].speaker, "p1");

@@ -42,7 +42,7 @@
 //! use ser_train::trainer::{train, RunOptions};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let dataset = load_dataset("corpus/".as_ref())?;
+//! let dataset = load_dataset("corpus/".as_ref(), None)?;
 //! let cfg = TrainConfig::default();
 //! let split = holdout_split(&dataset.speakers(), 2);
 //! let side = |speakers: &[String]| {

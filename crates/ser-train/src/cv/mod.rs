@@ -13,7 +13,7 @@
 //! use ser_train::train_config::TrainConfig;
 //!
 //! let data = std::path::Path::new("../shared/data/ravdess");
-//! let dataset = ser_train::dataset::load_dataset(data)?;
+//! let dataset = ser_train::dataset::load_dataset(data, None)?;
 //! let cfg = TrainConfig::default();
 //! let cv = CrossValidation::new(&dataset.speakers(), 5, 2, cfg, vec![42])?;
 //! let load = |speakers: &[String]| {
