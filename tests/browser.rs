@@ -491,7 +491,36 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     )
     .await;
     assert!(summary.contains(" in 1.3 s;"), "{summary}");
-    assert_console_clean(&client, &[415, 422]).await;
+    // A reading the list lacks, typed in: VOX at 7 kHz.
+    client
+        .execute(
+            "const r = document.getElementById('raw'); r.value = 'other'; r.dispatchEvent(new Event('change')); \
+             const o = document.getElementById('raw-other'); o.value = 'vox:7000'; o.dispatchEvent(new Event('change'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let summary: String = wait_for(
+        &client,
+        20,
+        "the VOX call heard at 7 kHz",
+        "if (document.getElementById('status').textContent !== 'call 0412.vox: done') return null; \
+         return document.querySelector('#lanes .segment-summary').textContent;",
+    )
+    .await;
+    assert!(summary.contains(" in 1.1 s;"), "{summary}");
+    // Mistyped, it is refused with the reason, the file named.
+    client
+        .execute(
+            "const o = document.getElementById('raw-other'); o.value = 'vox:7k'; o.dispatchEvent(new Event('change'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let why = refusal(&client, &vox).await;
+    assert!(why.starts_with("call 0412.vox: "), "{why}");
+    assert!(why.contains("rate \"7k\""), "{why}");
+    assert_console_clean(&client, &[400, 415, 422]).await;
     client.close().await.unwrap();
 }
 

@@ -132,14 +132,28 @@ function saveAs(a, filename, data) {
 // The file analysed last, heard again when another channel or reading of headerless audio is
 // chosen.
 let lastFile = null;
-$("channel").onchange = $("raw").onchange = () => { if (lastFile) analyseFile(lastFile.blob, lastFile.name); };
+const hearAgain = () => { if (lastFile) analyseFile(lastFile.blob, lastFile.name); };
+$("channel").onchange = $("raw-other").onchange = hearAgain;
+$("raw").onchange = () => {
+  const other = $("raw").value === "other";
+  $("raw-other").hidden = !other;
+  if (other && !$("raw-other").value.trim()) $("raw-other").focus(); // nothing typed to read by yet
+  else hearAgain();
+};
+
+// How headerless audio is to be read: "" as its name says, a listed reading or one typed in
+// (FORMAT[:RATE[:CHANNELS]], which the server checks).
+function rawReading() {
+  const chosen = $("raw").value;
+  return chosen === "other" ? $("raw-other").value.trim() : chosen;
+}
 
 async function analyseFile(blob, name) {
   lastFile = { blob, name };
   status(`Analysing ${name}…`);
   $("player").src = URL.createObjectURL(blob);
   const channel = $("channel").value; // "" for all channels mixed, "each" for each side apart
-  const raw = $("raw").value; // "" for headerless audio as its name says
+  const raw = rawReading();
   const query = new URLSearchParams(channel === "each" ? { sides: "true" } : channel ? { channel } : {});
   if (raw) query.set("raw", raw);
   const q = query.size ? `?${query}` : "";
