@@ -509,6 +509,11 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     )
     .await;
     assert!(summary.contains(" in 1.1 s;"), "{summary}");
+    client
+        .execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .unwrap();
+    screenshot(&client, "headerless-typed-reading.png").await;
     // Mistyped, it is refused with the reason, the file named.
     client
         .execute(
