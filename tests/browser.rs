@@ -475,37 +475,12 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     .await;
     assert_eq!(done, "call 0412.vox: done");
     // Recorded at 6 kHz, as the page is told: the same codes heard a third longer.
-    client
-        .execute(
-            "const r = document.getElementById('raw'); r.value = 'vox:6000'; r.dispatchEvent(new Event('change'));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let summary: String = wait_for(
-        &client,
-        20,
-        "the VOX call heard at 6 kHz",
-        "if (document.getElementById('status').textContent !== 'call 0412.vox: done') return null; \
-         return document.querySelector('#lanes .segment-summary').textContent;",
-    )
-    .await;
+    let summary = vox_heard_as(&client, "r.value = 'vox:6000'; r.dispatchEvent(change);").await;
     assert!(summary.contains(" in 1.3 s;"), "{summary}");
     // A reading the list lacks, typed in: VOX at 7 kHz.
-    client
-        .execute(
-            "const r = document.getElementById('raw'); r.value = 'other'; r.dispatchEvent(new Event('change')); \
-             const o = document.getElementById('raw-other'); o.value = 'vox:7000'; o.dispatchEvent(new Event('change'));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let summary: String = wait_for(
+    let summary = vox_heard_as(
         &client,
-        20,
-        "the VOX call heard at 7 kHz",
-        "if (document.getElementById('status').textContent !== 'call 0412.vox: done') return null; \
-         return document.querySelector('#lanes .segment-summary').textContent;",
+        "r.value = 'other'; r.dispatchEvent(change); o.value = 'vox:7000'; o.dispatchEvent(change);",
     )
     .await;
     assert!(summary.contains(" in 1.1 s;"), "{summary}");
@@ -527,6 +502,24 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     assert!(why.contains("rate \"7k\""), "{why}");
     assert_console_clean(&client, &[400, 415, 422]).await;
     client.close().await.unwrap();
+}
+
+/// The timeline's summary of the VOX call `call 0412.vox` once heard again after `choose` (a
+/// script with the page's reading list `r`, its typed reading `o` and a `change` event).
+async fn vox_heard_as(client: &Client, choose: &str) -> String {
+    let script = format!(
+        "const r = document.getElementById('raw'), o = document.getElementById('raw-other'); \
+         const change = new Event('change'); {choose}"
+    );
+    client.execute(&script, vec![]).await.unwrap();
+    wait_for(
+        client,
+        20,
+        &format!("the VOX call heard after {choose}"),
+        "if (document.getElementById('status').textContent !== 'call 0412.vox: done') return null; \
+         return document.querySelector('#lanes .segment-summary').textContent;",
+    )
+    .await
 }
 
 /// The error the page's status line shows about the uploaded `file`.
