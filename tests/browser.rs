@@ -461,7 +461,10 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     )
     .await;
     assert_eq!(titles, ["Channel 1"]);
-    // A call logger's headerless VOX file, which its name alone tells: heard, not refused.
+    // A call logger's headerless VOX file, which its name alone tells: heard, not refused, and
+    // drawn, though the browser cannot decode it (the clip's waveform stood there before).
+    let picture = "return document.getElementById('wave').toDataURL();";
+    let clip_wave = client.execute(picture, vec![]).await.unwrap();
     let vox = std::fs::read(common::fixture("formats/speechlike.vox")).unwrap();
     let vox = common::temp_file(&dir, "call 0412.vox", &vox);
     input.send_keys(vox.to_str().unwrap()).await.unwrap();
@@ -474,6 +477,23 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     )
     .await;
     assert_eq!(done, "call 0412.vox: done");
+    assert_ne!(client.execute(picture, vec![]).await.unwrap(), clip_wave);
+    let painted: u64 = serde_json::from_value(
+        client
+            .execute(
+                "const c = document.getElementById('wave'); \
+                 const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
+                 let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n;",
+                vec![],
+            )
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        painted >= 800,
+        "{painted} pixels of the VOX call's waveform"
+    );
     // Recorded at 6 kHz, as the page is told: the same codes heard a third longer.
     let summary = vox_heard_as(&client, "r.value = 'vox:6000'; r.dispatchEvent(change);").await;
     assert!(summary.contains(" in 1.3 s;"), "{summary}");

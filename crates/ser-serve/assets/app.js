@@ -105,19 +105,15 @@ function showPrediction(p) {
   }
 }
 
-function drawWave(samples) {
+// Draws the waveform as the server read the file: [min, max] of each column (a report's
+// `waveform`), so that every format it reads is drawn, not only those the browser decodes.
+function drawWave(peaks) {
   const c = $("wave"), g = c.getContext("2d");
   g.clearRect(0, 0, c.width, c.height);
   g.fillStyle = "#3b5bdb";
-  const step = Math.max(1, Math.floor(samples.length / c.width));
-  for (let x = 0; x < c.width; x++) {
-    let lo = 0, hi = 0;
-    for (let i = x * step; i < Math.min(samples.length, (x + 1) * step); i++) {
-      lo = Math.min(lo, samples[i]); hi = Math.max(hi, samples[i]);
-    }
-    const mid = c.height / 2;
-    g.fillRect(x, mid - hi * mid, 1, Math.max(1, (hi - lo) * mid));
-  }
+  const mid = c.height / 2, w = c.width / Math.max(1, peaks.length);
+  // Whole pixels, so that columns narrower than one do not blur into stripes.
+  peaks.forEach(([lo, hi], i) => g.fillRect(Math.floor(i * w), mid - hi * mid, Math.ceil(w), Math.max(1, (hi - lo) * mid)));
 }
 
 // Makes link `a` save what `data()` returns then as a JSON file named `filename`.
@@ -169,7 +165,7 @@ async function analyseFile(blob, name) {
     return;
   }
   const report = await r.json();
-  const { spectrogram_png: _, ...results } = report;
+  const { spectrogram_png: _png, waveform: _wave, ...results } = report; // saved without the pictures
   saveAs($("save-report"), `${name.replace(/\.[^.]*$/, "")}.emotions.json`, () => ({ file: name, channel: channel || null, raw: raw || null, ...results }));
   showPrediction(report.prediction);
   // Which audio the emotion is of: one channel, or with each side apart, all of them mixed.
@@ -180,13 +176,8 @@ async function analyseFile(blob, name) {
     : [[null, report.analysis]]);
   $("clip-note").hidden = report.analysis.speech_s <= clipSeconds + 1;
   $("spectrogram").src = `data:image/png;base64,${report.spectrogram_png}`;
+  drawWave(report.waveform);
   status(`${name}: done`);
-  try {
-    const ctx = new AudioContext();
-    const audio = await ctx.decodeAudioData(await blob.arrayBuffer());
-    drawWave(audio.getChannelData(Number(channel) ? Number(channel) - 1 : 0));
-    ctx.close();
-  } catch { /* the browser cannot decode this format: the server could, so keep the result */ }
 }
 
 // ---------- long recordings: the segment timeline ----------

@@ -7,7 +7,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::prelude::{Engine as _, BASE64_STANDARD};
-use ser_analyze::{AnalyzeOptions, Analyzer};
+use ser_analyze::{AnalyzeOptions, Analyzer, Envelope};
 use ser_audio::{Audio, Headerless};
 use ser_model::EmotionModel;
 use serde::de::DeserializeOwned;
@@ -380,6 +380,26 @@ fn spectrogram_png(model: &EmotionModel, samples: &[f32]) -> Result<Vec<u8>, Api
     Ok(png)
 }
 
+/// Columns of the waveform a report gives: the width of the web page's picture of it.
+const WAVEFORM_COLUMNS: usize = 800;
+
+/// `[[min, max], ...]` of `samples` (at `rate`) in at most [`WAVEFORM_COLUMNS`] blocks of equal
+/// length: the waveform of the audio as the server read it (the channel or the mix, the reading
+/// of headerless audio chosen), which the page draws whatever the format; the browser's own
+/// decoding, which drew it before, knows no VOX, G.711, GSM or SPHERE, and left the previous
+/// file's waveform standing.
+fn waveform(samples: &[f32], rate: u32) -> Value {
+    let block = samples.len().div_ceil(WAVEFORM_COLUMNS).max(1);
+    let mut envelope = Envelope::new(rate, block as f64 / rate as f64);
+    envelope.push(samples);
+    let round = |x: f32| (f64::from(x) * 1e4).round() / 1e4;
+    envelope
+        .peaks
+        .iter()
+        .map(|&(low, high)| json!([round(low), round(high)]))
+        .collect()
+}
+
 /// A result as the API answers it: with the name of the model that made it.
 fn answer_of(model_name: &str, mut result: Map<String, Value>) -> Value {
     result.insert("model".into(), json!(model_name));
@@ -434,7 +454,8 @@ pub async fn spectrogram(
 }
 
 /// `POST /api/v1/report`: all the web page shows of a file from one upload: the prediction
-/// (the answer of `/predict`), the analysis (of `/analyze`) and the spectrogram (PNG, base64),
+/// (the answer of `/predict`), the analysis (of `/analyze`), the spectrogram (PNG, base64) and
+/// the waveform ([`waveform`]),
 /// so a long recording crosses the network once; with `sides=true`, also the analysis of each
 /// channel on its own (`sides`: each side of a call). A file the prediction refuses is refused
 /// as `/predict` refuses it.
@@ -458,12 +479,14 @@ pub async fn report(
             .then(|| side_count(whole.source.channels))
             .transpose()?;
         let png = spectrogram_png(model, &whole.samples)?;
+        let wave = waveform(&whole.samples, whole.sample_rate);
         let analysis = analyzer(model, &options)?.analyze_audio(&upload.name, &whole)?;
         let heard = model.hear_read(whole);
         let mut report = json!({
             "prediction": answer_of(&model_name, upload.prediction_of(model, heard)?),
             "analysis": answer_of(&model_name, analysis.to_json()),
             "spectrogram_png": BASE64_STANDARD.encode(png),
+            "waveform": wave,
         });
         if let Some(channels) = sides {
             let sides = upload.sides(model, &options, channels)?.into_iter();

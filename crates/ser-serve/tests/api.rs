@@ -302,6 +302,53 @@ async fn a_report_gives_the_three_answers_of_one_upload() {
     );
 }
 
+/// The report's waveform is that of the audio as the server read it, which the page draws
+/// whatever the format: 800 columns of a 1 s clip, with the clip's extremes, and of the channel
+/// chosen or of the mix.
+#[tokio::test]
+async fn a_report_gives_the_waveform_of_what_it_read() {
+    let ask = |uri: &str, body: Vec<u8>| call(app(Limits::default()), post(uri, body));
+    let waveform = |report: &[u8]| -> Vec<(f64, f64)> {
+        json(report)["waveform"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap()))
+            .collect()
+    };
+    let top = |w: &[(f64, f64)]| w.iter().map(|p| p.1).fold(f64::MIN, f64::max);
+    let bottom = |w: &[(f64, f64)]| w.iter().map(|p| p.0).fold(f64::MAX, f64::min);
+    let (status, report) = ask("/api/v1/report", speech_wav()).await;
+    assert_eq!(status, StatusCode::OK);
+    let mono = waveform(&report);
+    assert_eq!(mono.len(), 800, "16000 samples, 20 a column");
+    assert!(mono.iter().all(|(low, high)| low <= high));
+    let unshaped = EmotionModel::bundled().unwrap().config().audio.unshaped();
+    let read = ser_audio::load_bytes("speech.wav", speech_wav(), &unshaped)
+        .unwrap()
+        .samples;
+    let high = read.iter().copied().fold(f32::MIN, f32::max) as f64;
+    let low = read.iter().copied().fold(f32::MAX, f32::min) as f64;
+    assert!(
+        (top(&mono) - high).abs() <= 1e-4,
+        "{} against {high}",
+        top(&mono)
+    );
+    assert!(
+        (bottom(&mono) - low).abs() <= 1e-4,
+        "{} against {low}",
+        bottom(&mono)
+    );
+    // A call's left side is the clip; both sides mixed, with the right at a quarter of it,
+    // (1 + 1/4) / 2 of it.
+    let call = stereo_call(Some(4));
+    let (_, left) = ask("/api/v1/report?channel=1", call.clone()).await;
+    assert_eq!(waveform(&left), mono);
+    let (_, mixed) = ask("/api/v1/report", call).await;
+    let ratio = top(&waveform(&mixed)) / top(&mono);
+    assert!((ratio - 0.625).abs() < 0.01, "{ratio}");
+}
+
 #[tokio::test]
 async fn predict_raw_and_multipart() {
     let (status, body) = call(
