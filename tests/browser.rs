@@ -494,9 +494,12 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
         painted >= 800,
         "{painted} pixels of the VOX call's waveform"
     );
+    // And heard: the browser plays the server's reading of it, 8000 codes at 8 kHz.
+    assert!((played_s(&client).await - 1.0).abs() < 0.01);
     // Recorded at 6 kHz, as the page is told: the same codes heard a third longer.
     let summary = vox_heard_as(&client, "r.value = 'vox:6000'; r.dispatchEvent(change);").await;
     assert!(summary.contains(" in 1.3 s;"), "{summary}");
+    assert!((played_s(&client).await - 8000.0 / 6000.0).abs() < 0.01);
     // A reading the list lacks, typed in: VOX at 7 kHz.
     let summary = vox_heard_as(
         &client,
@@ -538,6 +541,19 @@ async fn vox_heard_as(client: &Client, choose: &str) -> String {
         &format!("the VOX call heard after {choose}"),
         "if (document.getElementById('status').textContent !== 'call 0412.vox: done') return null; \
          return document.querySelector('#lanes .segment-summary').textContent;",
+    )
+    .await
+}
+
+/// How long the page's player says its audio is, once it has loaded audio it had not before.
+async fn played_s(client: &Client) -> f64 {
+    wait_for(
+        client,
+        20,
+        "the player's audio",
+        "const p = document.getElementById('player'); \
+         if (p.readyState < 1 || !isFinite(p.duration) || p.src === window.playedBefore) return null; \
+         window.playedBefore = p.src; return p.duration;",
     )
     .await
 }

@@ -54,6 +54,7 @@ mod sphere;
 mod swapped;
 mod trim;
 mod wav64;
+mod wav_out;
 mod windows;
 
 pub use dc::DcBlocker;
@@ -77,4 +78,5 @@ pub use resample::{change_speed, resample, StreamResampler};
 pub use resampled::Resampled;
 pub use silence::{require_sound, SILENT_PEAK_DBFS};
 pub use trim::{trim_silence, TrimParams};
+pub use wav_out::pcm16_wav;
 pub use windows::cover;

@@ -144,15 +144,32 @@ function rawReading() {
   return chosen === "other" ? $("raw-other").value.trim() : chosen;
 }
 
+// Plays `file` in the player: as it is where the browser decodes it, else (VOX, headerless
+// G.711, GSM, SPHERE…) as the server reads it (api/v1/audio: one channel or the mix, at the
+// model's rate, on the timeline of the answers), so that segments can be heard.
+function play(file) {
+  const p = $("player");
+  p.onerror = async () => {
+    p.onerror = null; // once: the server's WAV plays
+    const form = new FormData();
+    form.append("file", file.blob, file.name);
+    const r = await api("api/v1/audio" + file.read, { method: "POST", body: form });
+    if (r.ok && file === lastFile) p.src = URL.createObjectURL(await r.blob());
+  };
+  p.src = URL.createObjectURL(file.blob);
+}
+
 async function analyseFile(blob, name) {
-  lastFile = { blob, name };
-  status(`Analysing ${name}…`);
-  $("player").src = URL.createObjectURL(blob);
   const channel = $("channel").value; // "" for all channels mixed, "each" for each side apart
   const raw = rawReading();
-  const query = new URLSearchParams(channel === "each" ? { sides: "true" } : channel ? { channel } : {});
-  if (raw) query.set("raw", raw);
+  const read = new URLSearchParams(channel && channel !== "each" ? { channel } : {});
+  if (raw) read.set("raw", raw);
+  const query = new URLSearchParams(read);
+  if (channel === "each") query.set("sides", "true");
   const q = query.size ? `?${query}` : "";
+  lastFile = { blob, name, read: read.size ? `?${read}` : "" };
+  status(`Analysing ${name}…`);
+  play(lastFile);
   // A form keeps the file's name, which alone tells headerless audio (call.vox, call.ul).
   const form = new FormData();
   form.append("file", blob, name);

@@ -200,7 +200,7 @@ impl TryFrom<String> for Raw {
     }
 }
 
-/// Query parameters of `POST /api/v1/predict` and `/spectrogram`.
+/// Query parameters of `POST /api/v1/predict`, `/spectrogram` and `/audio`.
 #[derive(Debug, Deserialize)]
 pub struct ChannelQuery {
     /// Read only this channel instead of the mean of all.
@@ -446,11 +446,37 @@ pub async fn spectrogram(
     req: Request,
 ) -> Result<Response, ApiError> {
     let upload = upload(&state, req, q.channel, q.raw).await?;
-    run_blocking(&state, move |model| {
-        let png = upload.spectrogram_png(model)?;
-        Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
+    file_answer(&state, "image/png", move |model| {
+        upload.spectrogram_png(model)
     })
     .await
+}
+
+/// `POST /api/v1/audio`: the upload as the server reads it (the channel or the mix, headerless
+/// audio as told, freed of hum and DC offset, at the model's rate, untrimmed) as a 16-bit WAV
+/// file, on the timeline of every answer: for the web page to play and cue what its browser
+/// cannot decode (VOX, headerless G.711, GSM, SPHERE).
+pub async fn audio(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ChannelQuery>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let upload = upload(&state, req, q.channel, q.raw).await?;
+    file_answer(&state, "audio/wav", move |model| {
+        let read = upload.read_whole(model)?;
+        Ok(ser_audio::pcm16_wav(&read.samples, read.sample_rate))
+    })
+    .await
+}
+
+/// An answer that is a file of `content_type`, made by `make` on the blocking pool.
+async fn file_answer(
+    state: &AppState,
+    content_type: &'static str,
+    make: impl FnOnce(&EmotionModel) -> Result<Vec<u8>, ApiError> + Send + 'static,
+) -> Result<Response, ApiError> {
+    let bytes = run_blocking(state, make).await?;
+    Ok(([(header::CONTENT_TYPE, content_type)], bytes).into_response())
 }
 
 /// `POST /api/v1/report`: all the web page shows of a file from one upload: the prediction

@@ -9,6 +9,8 @@
 //! - `POST /api/v1/spectrogram` — an audio file → PNG of its log-mel spectrogram;
 //! - `POST /api/v1/report` — all three from one upload (what the web page shows), and with
 //!   `sides=true` each channel analysed on its own;
+//! - `POST /api/v1/audio` — an audio file → the 16-bit WAV of it as read (what the web page
+//!   plays where the browser cannot decode the file);
 //! - `GET /api/v1/stream` — WebSocket live mode (see [`stream`]);
 //! - `GET /api/v1/openapi.json` — the OpenAPI 3 description of all of the above.
 //!
@@ -70,6 +72,7 @@ pub fn router(model: Arc<EmotionModel>, info: ModelInfo, limits: Limits) -> Rout
         .route("/api/v1/analyze", post(api::analyze))
         .route("/api/v1/spectrogram", post(api::spectrogram))
         .route("/api/v1/report", post(api::report))
+        .route("/api/v1/audio", post(api::audio))
         .route("/api/v1/stream", get(stream::upgrade))
         .route("/api/v1/openapi.json", get(assets::openapi))
         .fallback(api::not_found)

@@ -349,6 +349,55 @@ async fn a_report_gives_the_waveform_of_what_it_read() {
     assert!((ratio - 0.625).abs() < 0.01, "{ratio}");
 }
 
+/// `/api/v1/audio` gives back the upload as every answer hears it, as WAV a browser plays: a
+/// VOX call (which no browser decodes) at the model's rate, its samples those the server reads,
+/// and one side of a call alone.
+#[tokio::test]
+async fn audio_gives_back_the_upload_as_read() {
+    let ask = |uri: &str, body: Vec<u8>| call(app(Limits::default()), post(uri, body));
+    // The WAV's own samples, as a browser plays them.
+    let played = |wav: &[u8]| {
+        let mut decoder = ser_audio::Decoder::from_bytes("back.wav", wav.to_vec()).unwrap();
+        let info = decoder.info().clone();
+        let mut samples = Vec::new();
+        while let Some(piece) = decoder.next_mono().unwrap() {
+            samples.extend_from_slice(piece);
+        }
+        (info, samples)
+    };
+    let unshaped = EmotionModel::bundled().unwrap().config().audio.unshaped();
+    let vox = std::fs::read(fixture("formats/speechlike.vox")).unwrap();
+    let (status, wav) = ask("/api/v1/audio?raw=vox:6000", vox.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    let (info, back) = played(&wav);
+    assert_eq!((info.sample_rate, info.channels), (unshaped.sample_rate, 1));
+    let told = "vox:6000".parse().unwrap();
+    let decoder = ser_audio::Decoder::from_bytes_as("call", vox, Some(told)).unwrap();
+    let read = ser_audio::load_from(decoder, &unshaped).unwrap().samples;
+    assert_eq!(back.len(), read.len());
+    assert_eq!(
+        read.len(),
+        (8000 * 16_000usize).div_ceil(6000),
+        "8000 codes at 6 kHz"
+    );
+    let worst = back
+        .iter()
+        .zip(&read)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f32::max);
+    assert!(worst <= 0.5 / 32768.0, "{worst}");
+    // A call's left side alone, the speech, and not the mix with the right at a quarter.
+    let call_wav = stereo_call(Some(4));
+    let (_, left) = ask("/api/v1/audio?channel=1", call_wav.clone()).await;
+    let (_, mixed) = ask("/api/v1/audio", call_wav).await;
+    let peak = |wav: &[u8]| played(wav).1.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+    let ratio = peak(&mixed) / peak(&left);
+    assert!((ratio - 0.625).abs() < 0.01, "{ratio}");
+    // Refused as the other answers refuse what is not audio.
+    let (status, _) = ask("/api/v1/audio", b"not audio".to_vec()).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
 #[tokio::test]
 async fn predict_raw_and_multipart() {
     let (status, body) = call(
@@ -593,6 +642,7 @@ async fn model_health_page_openapi_spectrogram() {
         "/api/v1/analyze",
         "/api/v1/spectrogram",
         "/api/v1/report",
+        "/api/v1/audio",
         "/api/v1/stream",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} undocumented");
