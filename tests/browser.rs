@@ -465,6 +465,8 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     // drawn, though the browser cannot decode it (the clip's waveform stood there before).
     let picture = "return document.getElementById('wave').toDataURL();";
     let clip_wave = client.execute(picture, vec![]).await.unwrap();
+    let player_src = "return document.getElementById('player').src;";
+    let clip_audio = client.execute(player_src, vec![]).await.unwrap();
     let vox = std::fs::read(common::fixture("formats/speechlike.vox")).unwrap();
     let vox = common::temp_file(&dir, "call 0412.vox", &vox);
     input.send_keys(vox.to_str().unwrap()).await.unwrap();
@@ -524,6 +526,17 @@ async fn upload_shows_label_and_bars_and_refusal_shows_message() {
     assert!(why.starts_with("call 0412.vox: "), "{why}");
     assert!(why.contains("rate \"7k\""), "{why}");
     assert_console_clean(&client, &[400, 415, 422]).await;
+    // The clip's audio, no longer played, is let go of (a page that analyses file after file
+    // would otherwise keep every one in memory); probed last, as the failed load is logged.
+    let kept = client
+        .execute(
+            "const a = new Audio(); a.src = arguments[0]; return new Promise((done) => { \
+             a.onloadedmetadata = () => done('kept'); a.onerror = () => done('let go'); });",
+            vec![clip_audio],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept, "let go");
     client.close().await.unwrap();
 }
 

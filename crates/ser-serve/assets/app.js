@@ -149,14 +149,19 @@ function rawReading() {
 // model's rate, on the timeline of the answers), so that segments can be heard.
 function play(file) {
   const p = $("player");
+  // A blob's URL keeps the blob for as long as the page lives: let the last one go.
+  const source = (blob) => {
+    if (p.src.startsWith("blob:")) URL.revokeObjectURL(p.src);
+    p.src = URL.createObjectURL(blob);
+  };
   p.onerror = async () => {
     p.onerror = null; // once: the server's WAV plays
     const form = new FormData();
     form.append("file", file.blob, file.name);
     const r = await api("api/v1/audio" + file.read, { method: "POST", body: form });
-    if (r.ok && file === lastFile) p.src = URL.createObjectURL(await r.blob());
+    if (r.ok && file === lastFile) source(await r.blob());
   };
-  p.src = URL.createObjectURL(file.blob);
+  source(file.blob);
 }
 
 async function analyseFile(blob, name) {
