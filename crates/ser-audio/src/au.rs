@@ -71,7 +71,7 @@ mod tests {
     use std::io::Cursor;
 
     use super::*;
-    use crate::header_view::read_view;
+    use crate::header_view::{read_view, ShownCodec};
 
     /// An AU stream of `data` with an 8-byte annotation and a trailing byte past `size`.
     fn au(encoding: u32, size: u32, data: &[u8]) -> Vec<u8> {
@@ -112,7 +112,7 @@ mod tests {
         let stream = au(3, UNKNOWN, &[1, 2, 3, 4, 5]); // and half a sample
         let piped = symphonia::core::io::ReadOnlySource::new(Cursor::new(stream));
         let (mut view, codec) = read_view(piped, read).unwrap();
-        assert_eq!(codec, Some("pcm_s16be"));
+        assert_eq!(codec, Some(ShownCodec::Swapped("pcm_s16be")));
         let mut wav = Vec::new();
         view.read_to_end(&mut wav).unwrap();
         assert_eq!(wav[42..46], u32::MAX.to_le_bytes()); // "unknown" in RIFF

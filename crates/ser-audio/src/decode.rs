@@ -11,10 +11,9 @@ use symphonia::core::formats::{FormatReader, TrackType};
 use symphonia::core::io::{MediaSource, MediaSourceStream, ReadOnlySource};
 
 use crate::error::{AudioError, ErrorKind, Result};
+use crate::header_view::ShownCodec;
 use crate::headerless::Headerless;
 use crate::mp4_edit::{self, Edit, Span};
-use crate::oki::OKI_ADPCM;
-use crate::shorten::SHORTEN;
 
 /// Lowest sample rate accepted (Hz). Below this no speech is left to analyse.
 pub const MIN_SAMPLE_RATE: u32 = 1_000;
@@ -226,14 +225,14 @@ impl Decoder {
             .map_err(|e| err(classify_stream_error(e)))?;
         let info = SourceInfo {
             container: container.to_string(),
-            codec: codec.unwrap_or(decoder.codec_info().short_name).to_string(),
+            codec: codec
+                .map_or(decoder.codec_info().short_name, ShownCodec::name)
+                .to_string(),
             sample_rate,
             channels,
-            // The codecs decoded here (Shorten, OKI ADPCM) are shown as the 16-bit PCM they
-            // decode to, which says nothing of theirs.
             bits_per_sample: params
                 .bits_per_sample
-                .filter(|_| !matches!(codec, Some(SHORTEN | OKI_ADPCM))),
+                .filter(|_| !matches!(codec, Some(ShownCodec::Decoded(_)))),
             declared_frames,
         };
         Ok(Self {

@@ -60,8 +60,28 @@ impl Stored {
 }
 
 /// A source to read in place of a container's: a [`HeaderView`], or what its data decode to;
-/// with the codec they were decoded from on the way (`shorten`), if any.
-pub(crate) type Replacement<'s> = (Box<dyn MediaSource + 's>, Option<&'static str>);
+/// with their codec where the WAV they are shown as does not name it.
+pub(crate) type Replacement<'s> = (Box<dyn MediaSource + 's>, Option<ShownCodec>);
+
+/// The codec of samples shown to symphonia's WAV reader as another, which its header cannot
+/// name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum ShownCodec {
+    /// Samples swapped into WAV's order (`pcm_s16be`): of the bits the header gives.
+    Swapped(&'static str),
+    /// Samples decoded here to 16-bit PCM (`shorten`, `adpcm_oki`): the header's 16 bits are
+    /// those of what they decode to, not theirs.
+    Decoded(&'static str),
+}
+
+impl ShownCodec {
+    /// The codec's short name.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Swapped(name) | Self::Decoded(name) => name,
+        }
+    }
+}
 
 /// A source shown as `header` followed by its data.
 pub(crate) struct HeaderView<S> {
@@ -94,7 +114,7 @@ pub(crate) fn view<'s, S: MediaSource + 's>(source: S, shown: Shown) -> Replacem
             let swapped = Swapped::new(source, samples.width);
             (
                 Box::new(HeaderView::new(swapped, shown)),
-                Some(samples.codec),
+                Some(ShownCodec::Swapped(samples.codec)),
             )
         }
         None => (Box::new(HeaderView::new(source, shown)), None),

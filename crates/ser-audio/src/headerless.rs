@@ -24,7 +24,7 @@ use symphonia::core::io::{MediaSource, MediaSourceStream, ReadBytes, ReadOnlySou
 
 use crate::decode::{Decoder, MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
 use crate::files::lowercase_extension;
-use crate::header_view::{view, Stored};
+use crate::header_view::{view, ShownCodec, Stored};
 use crate::made_headers::WavCoding;
 use crate::oki::{self, OKI_ADPCM};
 use crate::swapped::BigEndian;
@@ -234,17 +234,17 @@ impl Headerless {
     pub(crate) fn open<'s>(
         self,
         mss: MediaSourceStream<'s>,
-    ) -> io::Result<(
-        Box<dyn MediaSource + 's>,
-        &'static str,
-        Option<&'static str>,
-    )> {
+    ) -> io::Result<(Box<dyn MediaSource + 's>, &'static str, Option<ShownCodec>)> {
         let start = mss.pos();
         let len = mss.byte_len().map(|end| end.saturating_sub(start));
         let stored = match self.coding {
             RawCoding::Vox => {
                 let decoded = ReadOnlySource::new(oki::decoded(mss, self.rate, len));
-                return Ok((Box::new(decoded), "vox", Some(OKI_ADPCM)));
+                return Ok((
+                    Box::new(decoded),
+                    "vox",
+                    Some(ShownCodec::Decoded(OKI_ADPCM)),
+                ));
             }
             RawCoding::MuLaw => Stored::AsWav(WavCoding::MuLaw, 8),
             RawCoding::ALaw => Stored::AsWav(WavCoding::ALaw, 8),

@@ -17,7 +17,7 @@ use symphonia::core::meta::MetadataOptions;
 use crate::au::opens_au;
 use crate::codec::Registered;
 use crate::gsm::{holds_raw_frames, GsmDecoder, GsmReader};
-use crate::header_view::{is_header_error, read_view, Replacement};
+use crate::header_view::{is_header_error, read_view, Replacement, ShownCodec};
 use crate::headerless::{Headerless, RawCoding};
 use crate::oki;
 use crate::opus::OpusDecoder;
@@ -89,9 +89,9 @@ pub(crate) struct Opened<'s> {
     /// The container's short name: the reader's, or that of a container shown to it through a
     /// header of its own (`rf64`, `w64`, `au`, `sphere`, `shn`, `vox`).
     pub(crate) container: &'static str,
-    /// The codec, where the stream is decoded before the reader sees it: `shorten`,
-    /// `adpcm_oki`.
-    pub(crate) codec: Option<&'static str>,
+    /// The codec, where the reader is shown the stream as another: decoded before it
+    /// (`shorten`, `adpcm_oki`) or swapped into WAV's byte order (`pcm_s16be`).
+    pub(crate) codec: Option<ShownCodec>,
 }
 
 /// The format reader of a stream: symphonia's WAV or AIFF reader behind a header made here for
@@ -123,7 +123,7 @@ pub(crate) fn format_reader<'s>(
         (None, _) if opens_shorten(&head) => {
             let decoded = ReadOnlySource::new(shorten::decoded(mss, None)?);
             let mss = MediaSourceStream::new(Box::new(decoded), Default::default());
-            (mss, Some("shn"), Some(SHORTEN))
+            (mss, Some("shn"), Some(ShownCodec::Decoded(SHORTEN)))
         }
         // Raw GSM is told by its frames' signature first, but for A-law, whose silence (0xD5)
         // has it.

@@ -14,7 +14,7 @@ use std::io::{self, Read};
 use symphonia::core::io::{MediaSource, ReadOnlySource};
 
 use crate::header_view::{
-    as_header_error, held_len, invalid, unsupported, view, Replacement, Shown, Stored,
+    as_header_error, held_len, invalid, unsupported, view, Replacement, Shown, ShownCodec, Stored,
 };
 use crate::made_headers::WavCoding;
 use crate::shorten::{self, SHORTEN};
@@ -147,7 +147,8 @@ pub(crate) fn open<'s, S: Read + MediaSource + 's>(mut source: S) -> io::Result<
         Samples::Shown(shown) => view(source, shown),
         Samples::Shorten { rate } => {
             let decoded = shorten::decoded(source, Some(rate))?;
-            (Box::new(ReadOnlySource::new(decoded)), Some(SHORTEN))
+            let codec = ShownCodec::Decoded(SHORTEN);
+            (Box::new(ReadOnlySource::new(decoded)), Some(codec))
         }
     })
 }
@@ -253,7 +254,7 @@ mod tests {
         );
         let piped = ReadOnlySource::new(io::Cursor::new(stream));
         let (mut view, codec) = open(piped).unwrap();
-        assert_eq!(codec, Some("pcm_s24be"));
+        assert_eq!(codec, Some(ShownCodec::Swapped("pcm_s24be")));
         let mut wav = Vec::new();
         view.read_to_end(&mut wav).unwrap();
         assert_eq!(wav[wav.len() - 6..], [3, 2, 1, 6, 5, 4]); // a cut sample dropped

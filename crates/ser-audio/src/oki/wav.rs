@@ -9,7 +9,7 @@ use symphonia::core::errors::Error;
 use symphonia::core::io::{BufReader, MediaSourceStream, ReadOnlySource};
 
 use super::{decoded, OKI_ADPCM};
-use crate::header_view::{as_header_error, invalid, unsupported, Replacement};
+use crate::header_view::{as_header_error, invalid, unsupported, Replacement, ShownCodec};
 use crate::riff::{format_tag, read_to_data};
 
 /// The format tags of OKI ADPCM: OKI's own, and Dialogic's.
@@ -46,5 +46,6 @@ pub(crate) fn open(mut mss: MediaSourceStream<'_>) -> io::Result<Replacement<'_>
     }
     let codes = mss.take(start.data_len.unwrap_or(u64::MAX));
     let samples = decoded(codes, fmt.sample_rate, start.data_len);
-    Ok((Box::new(ReadOnlySource::new(samples)), Some(OKI_ADPCM)))
+    let codec = ShownCodec::Decoded(OKI_ADPCM);
+    Ok((Box::new(ReadOnlySource::new(samples)), Some(codec)))
 }
