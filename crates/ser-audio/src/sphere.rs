@@ -4,10 +4,9 @@
 //!
 //! [`open`] shows uncompressed data to symphonia's WAV reader as what they are: PCM (big-endian
 //! samples swapped into WAV's order, [`crate::swapped`]) and G.711 µ-law and A-law, of a length
-//! known or not; Shorten-compressed data (many LDC
-//! releases: `pcm,embedded-shorten-v2.00`, `ulaw,embedded-shorten-v2.00`) is decoded by
-//! [`crate::shorten`]. WavPack-compressed SPHERE is refused by name, with the command that
-//! converts it.
+//! known or not; Shorten-compressed data (many LDC releases: `pcm,embedded-shorten-v2.00`,
+//! `ulaw,embedded-shorten-v2.00`) is decoded by [`crate::shorten`]. WavPack-compressed SPHERE
+//! is refused by name, with the command that converts it.
 
 use std::io::{self, Read};
 
