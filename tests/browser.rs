@@ -42,6 +42,9 @@ struct Driver {
     port: u16,
     /// Where the browser of this driver's session saves what a page's links download.
     downloads: tempfile::TempDir,
+    /// The browser's profile (`--user-data-dir`, about 7 MB), removed with the driver once its
+    /// session has ended: kept past the test, each run of the suite left a dozen behind.
+    profile: tempfile::TempDir,
 }
 
 impl Driver {
@@ -71,6 +74,7 @@ impl Driver {
             child,
             port,
             downloads: tempfile::tempdir().unwrap(),
+            profile: tempfile::tempdir().unwrap(),
         }
     }
 }
@@ -106,7 +110,6 @@ async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) {
 }
 
 async fn browser(driver: &Driver, fake_audio: Option<&Path>) -> Client {
-    let profile = tempfile::tempdir().unwrap().keep();
     let mut args = vec![
         "--headless".to_string(),
         "--no-sandbox".into(),
@@ -118,7 +121,7 @@ async fn browser(driver: &Driver, fake_audio: Option<&Path>) -> Client {
         "--disable-sync".into(),
         "--window-size=1000,1400".into(),
         "--autoplay-policy=no-user-gesture-required".into(),
-        format!("--user-data-dir={}", profile.display()),
+        format!("--user-data-dir={}", driver.profile.path().display()),
     ];
     if let Some(wav) = fake_audio {
         args.push("--use-fake-ui-for-media-stream".into());
