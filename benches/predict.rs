@@ -5,6 +5,8 @@
 //! difference is what each further network of an ensemble would add. `single/speech_check_3s`
 //! is the speech check that `ser predict` and the API run before classifying;
 //! `single/remove_hum_*` what mains hum removal costs every read (inside `predict_file`).
+//! `single/predict_wav_3.4s` and `single/predict_flac_3.4s` predict one recording from its
+//! original WAV and from its FLAC copy: their difference is the FLAC decoding.
 //!
 //! One core: `RAYON_NUM_THREADS=1 taskset -c 0 cargo bench --bench predict -- single`
 //! Both cores: `cargo bench --bench predict -- batch`
@@ -43,6 +45,19 @@ fn bench(c: &mut Criterion) {
     c.bench_function("single/predict_file_3.5s", |b| {
         b.iter(|| model.predict_file(&files[3]).unwrap())
     });
+    // One recording as RAVDESS publishes it (WAV) and as ../shared/data keeps it (FLAC): what
+    // decoding FLAC adds to a prediction, the rest being the same.
+    let shared = files[3].parent().unwrap().join("../..");
+    for path in [
+        "ravdess-wav/Actor_01/03-01-04-01-02-02-01.wav",
+        "ravdess/Actor_01/03-01-04-01-02-02-01.flac",
+    ] {
+        let file = shared.join(path);
+        let format = path.rsplit('.').next().unwrap();
+        c.bench_function(&format!("single/predict_{format}_3.4s"), |b| {
+            b.iter(|| model.predict_file(&file).unwrap())
+        });
+    }
     let clip = ser_audio::load(&files[3], &model.config().audio)
         .unwrap()
         .samples;
