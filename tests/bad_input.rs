@@ -86,6 +86,7 @@ fn a_wav_of_a_codec_ser_does_not_decode_says_which_and_what_to_do() {
     for (tag, name, codec) in [
         (0x0040, "g721.wav", "G.721 ADPCM (format tag 0x0040)"),
         (0x0055, "mp3.wav", "MP3 inside WAV (format tag 0x0055)"),
+        (0x0083, "g729.wav", "G.729 (format tag 0x0083)"),
         (0x1234, "odd.wav", "a codec ser does not know"),
     ] {
         let path = temp_file(&dir, name, &wav_bytes(tag, 1, 8_000, 4, &[0; 650], None));

@@ -128,6 +128,8 @@ fn containers_read_through_a_header_of_ours_go_by_their_own_names() {
         ("shorten_u8.shn", "shn", "shorten", None),
         ("speechlike.vox", "vox", "adpcm_oki", None),
         ("speechlike.oki.wav", "wave", "adpcm_oki", None),
+        ("speechlike.g722", "g722", "adpcm_g722", None),
+        ("speechlike.g722.wav", "wave", "adpcm_g722", None),
     ] {
         let info = Decoder::open(common::fixture(&format!("formats/{file}")))
             .unwrap()
@@ -163,6 +165,8 @@ fn one_file_of_each_format() -> Vec<String> {
             "speechlike.gsm",
             "speechlike.vox",
             "speechlike.oki.wav",
+            "speechlike.g722",
+            "speechlike.g722.wav",
             "speechlike.shn",
             "speechlike.mulaw.sph",
             "shorten_mulaw_shifts.sph",
@@ -356,6 +360,55 @@ fn dialogic_vox_is_read_where_named_so_as_ffmpeg_decodes_it() {
         let err = unnamed.expect("not taken for audio without its name");
         assert!(matches!(err.kind, ser_audio::ErrorKind::NotAudio), "{err}");
     }
+}
+
+#[test]
+fn g722_calls_decode_as_ffmpeg_decodes_them_in_wav_and_headerless() {
+    // An HD-voice call's codes (FFmpeg's G.722 encoder, 64 kbit/s) in WAV as FFmpeg writes it
+    // (format tag 0x028F) and headerless as Asterisk records it (`.g722`), and codes of every
+    // value at random, which drive both bands to their limits; beside each, FFmpeg's decoding.
+    for (file, reference) in [
+        ("speechlike.g722.wav", "speechlike.g722.ref.wav"),
+        ("speechlike.g722", "speechlike.g722.ref.wav"),
+        ("g722_extremes.g722", "g722_extremes.ref.wav"),
+    ] {
+        let (info, ours) = decode_all(&common::fixture(&format!("formats/{file}")));
+        let (_, reference) = decode_all(&common::fixture(&format!("formats/{reference}")));
+        assert_eq!((info.sample_rate, info.channels), (16_000, 1), "{file}");
+        assert_eq!(info.declared_frames, Some(reference.len() as u64), "{file}");
+        assert_eq!(ours, reference, "{file}: samples unlike FFmpeg's");
+    }
+    let path = common::fixture("formats/speechlike.g722");
+    let (_, reference) = decode_all(&common::fixture("formats/speechlike.g722.ref.wav"));
+    let peak = reference.iter().fold(0.0f32, |m, &x| m.max(x.abs()));
+    assert!(peak > 0.1, "decoded to sound, not silence: peak {peak}");
+    // Named for nothing, the codes are read as told (`--raw g722`, `?raw=g722`), from a pipe
+    // as from memory; not told, they are no audio ser knows.
+    let bytes = std::fs::read(&path).unwrap();
+    let told = Some("g722".parse().unwrap());
+    let piped = Decoder::from_reader_as("-", std::io::Cursor::new(bytes.clone()), told);
+    assert_eq!(samples(piped.unwrap()), reference);
+    let err = Decoder::from_bytes("upload", bytes)
+        .err()
+        .expect("not audio untold");
+    assert!(matches!(err.kind, ser_audio::ErrorKind::NotAudio), "{err}");
+    // A call cut off after its first half second decodes that half second, then says that the
+    // rest its header declares is missing, as of any WAV file.
+    let wav = std::fs::read(common::fixture("formats/speechlike.g722.wav")).unwrap();
+    let mut cut = Decoder::from_bytes("cut.wav", wav[..wav.len() - 4_000].to_vec()).unwrap();
+    let mut decoded = Vec::new();
+    let err = loop {
+        match cut.next_mono() {
+            Ok(Some(piece)) => decoded.extend_from_slice(piece),
+            Ok(None) => panic!("the cut went unnoticed"),
+            Err(e) => break e,
+        }
+    };
+    assert!(
+        matches!(err.kind, ser_audio::ErrorKind::Truncated(_)),
+        "{err}"
+    );
+    assert_eq!(decoded, reference[..8_000]);
 }
 
 /// The body of the chunk `id` of a RIFF file (sizes little-endian) or an AIFF file (big-endian).

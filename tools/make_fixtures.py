@@ -15,7 +15,8 @@
    libsndfile's decoding of it (speechlike.gsm.ref.wav), which ser's GSM decoder must reproduce
    to the bit; the same as Dialogic VOX (speechlike.vox, headerless OKI ADPCM, and codes that
    drive its decoder to its limits, vox_extremes.vox), with FFmpeg's decoding of each beside it,
-   and the same codes in WAV (`.oki.wav`);
+   and the same codes in WAV (`.oki.wav`); G.722 as FFmpeg encodes it, headerless
+   (speechlike.g722) and in WAV, with FFmpeg's decoding beside it;
    Shorten (`shorten_fixtures`, by tools/shorten_encode.py) as .shn files and inside SPHERE, and
    speechlike.shn.
 3. tests/fixtures/speechlike.wav: one second of synthetic voiced syllables (a harmonic series
@@ -327,6 +328,42 @@ def vox_fixture():
         assert np.array_equal(by_ffmpeg, oki_decoded(data)), name
 
 
+def g722_fixture():
+    """G.722 (64 kbit/s, HD-voice calls): speechlike.wav encoded by FFmpeg's encoder, headerless
+    as Asterisk records it (speechlike.g722) and in WAV as FFmpeg writes it (format tag 0x028F,
+    speechlike.g722.wav), and random codes (g722_extremes.g722), with FFmpeg's decoding of the
+    codes beside them (`.ref.wav`), the reference for ser's decoder."""
+    import av
+    y, sr = sf.read(ROOT / "tests" / "fixtures" / "speechlike.wav", dtype="int16")
+    assert sr == 16000
+    path = FORMATS_DIR / "speechlike.g722.wav"
+    with av.open(str(path), "w", format="wav") as out:
+        stream = out.add_stream("g722", rate=16000, layout="mono")
+        frame = av.AudioFrame.from_ndarray(y[None, :], format="s16", layout="mono")
+        frame.sample_rate = 16000
+        for packet in list(stream.encode(frame)) + list(stream.encode(None)):
+            out.mux(packet)
+    wav = path.read_bytes()
+    assert struct.unpack("<H", wav[20:22])[0] == 0x028F, "FFmpeg's format tag"
+    codes = wav[wav.index(b"data") + 8:]
+    (FORMATS_DIR / "speechlike.g722").write_bytes(codes)
+    sf.write(FORMATS_DIR / "speechlike.g722.ref.wav", g722_decoded(codes), 16000, subtype="PCM_16")
+    # Codes of every value at random: both bands driven to their limits and back.
+    extremes = np.random.default_rng(7).integers(0, 256, 4000, dtype=np.uint8).tobytes()
+    (FORMATS_DIR / "g722_extremes.g722").write_bytes(extremes)
+    sf.write(FORMATS_DIR / "g722_extremes.ref.wav", g722_decoded(extremes), 16000, subtype="PCM_16")
+
+
+def g722_decoded(codes):
+    """FFmpeg's decoding (PyAV's `g722`) of G.722 codes, as 16-bit samples at 16 kHz."""
+    import av
+    context = av.CodecContext.create("g722", "r")
+    context.sample_rate, context.layout = 16000, "mono"
+    ref = np.concatenate([f.to_ndarray().ravel() for f in context.decode(av.Packet(codes))])
+    assert len(ref) == 2 * len(codes)
+    return ref
+
+
 def riff_chunk(tag, body):
     """A RIFF chunk: its tag, its length, its body and a pad byte where that is odd."""
     return tag + len(body).to_bytes(4, "little") + body + bytes(len(body) % 2)
@@ -484,11 +521,14 @@ elif __name__ == "__main__" and sys.argv[1:] == ["shorten"]:
     shorten_fixtures()
 elif __name__ == "__main__" and sys.argv[1:] == ["vox"]:
     vox_fixture()
+elif __name__ == "__main__" and sys.argv[1:] == ["g722"]:
+    g722_fixture()
 elif __name__ == "__main__" and sys.argv[1:] == ["formats"]:
     format_fixtures()
     opus_fixture()
     gsm_fixture()
     vox_fixture()
+    g722_fixture()
     unsupported_fixture()
     shorten_fixtures()
 elif __name__ == "__main__":
@@ -496,6 +536,7 @@ elif __name__ == "__main__":
     opus_fixture()
     gsm_fixture()
     vox_fixture()
+    g722_fixture()
     unsupported_fixture()
     shorten_fixtures()
     librosa_fixtures()

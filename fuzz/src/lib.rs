@@ -16,8 +16,9 @@ fn model() -> &'static EmotionModel {
 
 /// Decode → mono → resample → trim → fit → log-mel → predict, as `ser predict` does; and the
 /// same bytes decoded as headerless audio, as which they are read unless a container's marker
-/// opens them: a file named `.vox` (Dialogic VOX), and three channels of big-endian samples as
-/// `--raw s16be:8000:3` tells (swapped into WAV's order; the bytes rarely hold whole frames).
+/// opens them: files named `.vox` (Dialogic VOX) and `.g722` (G.722), and three channels of
+/// big-endian samples as `--raw s16be:8000:3` tells (swapped into WAV's order; the bytes rarely
+/// hold whole frames).
 pub fn ingest(data: &[u8]) {
     let m = model();
     let opts = LoadOptions {
@@ -31,6 +32,7 @@ pub fn ingest(data: &[u8]) {
     let told = "s16be:8000:3".parse().ok();
     let headerless = [
         Decoder::from_bytes("fuzz.vox", data.to_vec()),
+        Decoder::from_bytes("fuzz.g722", data.to_vec()),
         Decoder::from_bytes_as("fuzz", data.to_vec(), told),
     ];
     for mut decoder in headerless.into_iter().flatten() {

@@ -38,9 +38,10 @@ pub struct ModelArg {
 /// How to read audio with no header whose name does not tell it.
 #[derive(clap::Args, Clone, Copy, Debug, PartialEq)]
 pub struct RawArg {
-    /// Read headerless audio (no container opens it) as FORMAT: ulaw, alaw, s16le, s16be or
-    /// vox (Dialogic ADPCM), at RATE Hz (8000 if not given), CHANNELS interleaved (1). Files
-    /// whose names tell a format (.ul, .al, .sln, .sln16, .vox…, .gsm) are read as they say,
+    /// Read headerless audio (no container opens it) as FORMAT: ulaw, alaw, s16le, s16be, vox
+    /// (Dialogic ADPCM) or g722 (HD-voice calls, 16 kHz), at RATE Hz (8000 if not given),
+    /// CHANNELS interleaved (1). Files whose names tell a format (.ul, .al, .sln, .sln16, .vox,
+    /// .g722…, .gsm) are read as they say,
     /// but at the rate given for their format: `--raw vox:6000` for .vox files recorded at
     /// 6 kHz. Directories are then searched for .raw and .pcm files too. Without it, headerless
     /// audio whose name tells nothing is refused.

@@ -35,6 +35,17 @@ impl<B: Blocks> DecodedWav<B> {
     }
 }
 
+/// Reads what `source` has next into `buf` (0 bytes at its end), trying again where a read was
+/// interrupted: how a [`Blocks`] decoder of codes takes its next chunk of them.
+pub(crate) fn read_codes(source: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match source.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            read => return read,
+        }
+    }
+}
+
 /// Appends 16-bit samples as little-endian bytes.
 pub(crate) fn push_samples(bytes: &mut Vec<u8>, samples: &[i16]) {
     bytes.extend(samples.iter().flat_map(|s| s.to_le_bytes()));

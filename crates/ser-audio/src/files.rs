@@ -12,7 +12,7 @@ pub const AUDIO_EXTENSIONS: &[&str] = &[
     "wav", "wave", "flac", "mp3", "ogg", "oga", "opus", "m4a", "mp4", "aac", "aif", "aiff", "aifc",
     "caf", "webm", "mka", "gsm", "w64", "rf64", "au", "snd", "sph", "shn", "ul", "ulaw", "ulw",
     "al", "alaw", "alw", "sln", "sln12", "sln16", "sln24", "sln32", "sln44", "sln48", "sln96",
-    "sln192", "vox",
+    "sln192", "vox", "g722",
 ];
 
 /// Extensions of headerless audio whose names tell nothing of it (as Audacity and SoX name

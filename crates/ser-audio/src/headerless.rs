@@ -1,6 +1,7 @@
 //! Headerless audio: samples or codes from the first byte to the last, as telephone systems
 //! store calls (Asterisk's and SoX's `.ul`, `.al` and `.sln` files of G.711 or 16-bit samples,
-//! Dialogic's `.vox` files of OKI ADPCM) and as telephony APIs send them (`audio/basic`,
+//! Dialogic's `.vox` files of OKI ADPCM, Asterisk's `.g722` files of HD-voice calls) and as
+//! telephony APIs send them (`audio/basic`,
 //! `audio/PCMU`, `audio/L16;rate=16000`). Nothing in such bytes tells their coding or rate: a
 //! file's name ([`Headerless::named`]), a request's media type ([`Headerless::of_media_type`])
 //! or the user (`ser predict --raw vox:6000`, [`Headerless::from_str`]) does, and a stream is
@@ -24,6 +25,7 @@ use symphonia::core::io::{MediaSource, MediaSourceStream, ReadBytes, ReadOnlySou
 
 use crate::decode::{Decoder, MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
 use crate::files::lowercase_extension;
+use crate::g722::{self, G722, G722_RATE};
 use crate::header_view::{view, ShownCodec, Stored};
 use crate::made_headers::WavCoding;
 use crate::oki::{self, OKI_ADPCM};
@@ -42,16 +44,19 @@ pub enum RawCoding {
     S16Be,
     /// OKI (Dialogic) ADPCM, 4 bits a sample, one channel (`vox`).
     Vox,
+    /// G.722 at 64 kbit/s, a byte for each two samples at 16 kHz, one channel (`g722`).
+    G722,
 }
 
 impl RawCoding {
     /// Every coding, by the name [`Headerless::from_str`] takes.
-    const NAMED: [(&'static str, RawCoding); 5] = [
+    const NAMED: [(&'static str, RawCoding); 6] = [
         ("ulaw", Self::MuLaw),
         ("alaw", Self::ALaw),
         ("s16le", Self::S16Le),
         ("s16be", Self::S16Be),
         ("vox", Self::Vox),
+        ("g722", Self::G722),
     ];
 
     /// The sample each byte of G.711 (`MuLaw`, `ALaw`) stands for, as ser decodes G.711
@@ -64,6 +69,15 @@ impl RawCoding {
             Self::MuLaw => Some(&MU_LAW),
             Self::ALaw => Some(&A_LAW),
             _ => None,
+        }
+    }
+
+    /// The rate a coding is read at where nothing says another: G.722's own, else telephone
+    /// audio's.
+    fn usual_rate(self) -> u32 {
+        match self {
+            Self::G722 => G722_RATE,
+            _ => TELEPHONE_RATE,
         }
     }
 
@@ -90,9 +104,9 @@ pub struct Headerless {
 pub(crate) const TELEPHONE_RATE: u32 = 8_000;
 
 /// File extensions that tell headerless audio, as Asterisk (which records calls in them) and
-/// SoX name them: G.711 at 8 kHz, Asterisk's signed linear at the rate its name gives, and
-/// Dialogic VOX at 8 kHz.
-const EXTENSIONS: [(&str, RawCoding, u32); 16] = [
+/// SoX name them: G.711 at 8 kHz, Asterisk's signed linear at the rate its name gives,
+/// Dialogic VOX at 8 kHz and G.722 (at its 16 kHz).
+const EXTENSIONS: [(&str, RawCoding, u32); 17] = [
     ("ul", RawCoding::MuLaw, TELEPHONE_RATE),
     ("ulaw", RawCoding::MuLaw, TELEPHONE_RATE),
     ("ulw", RawCoding::MuLaw, TELEPHONE_RATE),
@@ -109,11 +123,12 @@ const EXTENSIONS: [(&str, RawCoding, u32); 16] = [
     ("sln96", RawCoding::S16Le, 96_000),
     ("sln192", RawCoding::S16Le, 192_000),
     ("vox", RawCoding::Vox, TELEPHONE_RATE),
+    ("g722", RawCoding::G722, G722_RATE),
 ];
 
 impl Headerless {
-    /// Checks what was told: a rate within what is decoded, channels within what is, and one
-    /// channel of VOX.
+    /// Checks what was told: a rate within what is decoded, channels within what is, one
+    /// channel of VOX and G.722, and G.722 at its own rate.
     pub fn new(coding: RawCoding, rate: u32, channels: u16) -> Result<Self, String> {
         if !(MIN_SAMPLE_RATE..=MAX_SAMPLE_RATE).contains(&rate) {
             return Err(format!(
@@ -127,6 +142,12 @@ impl Headerless {
         }
         if coding == RawCoding::Vox && channels != 1 {
             return Err("VOX holds one channel".into());
+        }
+        if coding == RawCoding::G722 && (rate, channels) != (G722_RATE, 1) {
+            return Err(format!(
+                "G.722 holds one channel at {G722_RATE} Hz (its codes come 8000 a second, each \
+                 two samples)"
+            ));
         }
         Ok(Self {
             coding,
@@ -246,6 +267,10 @@ impl Headerless {
                     Some(ShownCodec::Decoded(OKI_ADPCM)),
                 ));
             }
+            RawCoding::G722 => {
+                let decoded = ReadOnlySource::new(g722::decoded(mss, len));
+                return Ok((Box::new(decoded), "g722", Some(ShownCodec::Decoded(G722))));
+            }
             RawCoding::MuLaw => Stored::AsWav(WavCoding::MuLaw, 8),
             RawCoding::ALaw => Stored::AsWav(WavCoding::ALaw, 8),
             RawCoding::S16Le => Stored::AsWav(WavCoding::Pcm, 16),
@@ -272,7 +297,8 @@ impl FromStr for Headerless {
     type Err = String;
 
     /// `CODING[:RATE[:CHANNELS]]`, e.g. `ulaw`, `vox:6000`, `s16le:16000:2`: the coding by the
-    /// name [`RawCoding`]'s variants give, the rate in Hz (8000 if not given), the channels (1).
+    /// name [`RawCoding`]'s variants give, the rate in Hz (8000 if not given; G.722's own 16000
+    /// for `g722`), the channels (1).
     fn from_str(told: &str) -> Result<Self, String> {
         let mut fields = told.split(':');
         let name = fields.next().unwrap_or_default();
@@ -293,7 +319,7 @@ impl FromStr for Headerless {
                 .parse()
                 .map_err(|_| format!("{what} {n:?} in {told:?} is not a number")),
         };
-        let rate = number("rate", TELEPHONE_RATE)?;
+        let rate = number("rate", coding.usual_rate())?;
         let channels = u16::try_from(number("channels", 1)?)
             .map_err(|_| format!("channels in {told:?}: too many"))?;
         if fields.next().is_some() {
@@ -329,6 +355,7 @@ mod tests {
         assert_eq!(named("in.sln"), Some((RawCoding::S16Le, 8_000)));
         assert_eq!(named("in.sln44"), Some((RawCoding::S16Le, 44_100)));
         assert_eq!(named("0412.vox"), Some((RawCoding::Vox, 8_000)));
+        assert_eq!(named("0412.G722"), Some((RawCoding::G722, 16_000)));
         for other in [
             "calls/0412.wav",
             "vox",
@@ -389,6 +416,7 @@ mod tests {
         let parse = |s: &str| s.parse::<Headerless>();
         assert_eq!(parse("ulaw"), Ok(told(RawCoding::MuLaw, 8_000, 1)));
         assert_eq!(parse("VOX:6000"), Ok(told(RawCoding::Vox, 6_000, 1)));
+        assert_eq!(parse("g722"), Ok(told(RawCoding::G722, 16_000, 1)));
         assert_eq!(
             parse("s16le:16000:2"),
             Ok(told(RawCoding::S16Le, 16_000, 2))
@@ -401,6 +429,8 @@ mod tests {
             ("ulaw:500", "outside"),
             ("alaw:8000:0", "0 channels"),
             ("vox:8000:2", "one channel"),
+            ("g722:8000", "one channel at 16000 Hz"),
+            ("g722:16000:2", "one channel at 16000 Hz"),
             ("s16le:8000:1:1", "expected CODING"),
             ("s16le:8000:70000", "too many"),
         ] {

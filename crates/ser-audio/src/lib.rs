@@ -5,8 +5,9 @@
 //! WAV by `gsm`; RF64 and Wave64, Sun AU and NIST SPHERE shown to symphonia as the WAV they
 //! hold (big-endian samples swapped into its order), by `header_view`; Shorten, in `.shn` files
 //! and SPHERE, by `shorten`; OKI ADPCM, in WAV and as headerless Dialogic VOX, by `oki`;
-//! detected by content, but for headerless G.711, 16-bit samples and VOX, which a name (`.ul`,
-//! `.sln16`, `.vox`), a media type (`audio/basic`) or the user ([`Headerless`]) tells)
+//! G.722, in WAV and headerless, by `g722`; detected by content, but for headerless G.711,
+//! 16-bit samples, VOX and G.722, which a name (`.ul`, `.sln16`, `.vox`, `.g722`), a media type
+//! (`audio/basic`) or the user ([`Headerless`]) tells)
 //! → mix down to mono (mean of channels) → remove mains hum ([`remove_hum`]) → remove its DC
 //! offset ([`DcBlocker`]) → `resample` (band-limited, rubato's FFT resampler)
 //! → optional `trim` of leading/trailing silence (librosa.effects.trim semantics) → optional
@@ -33,6 +34,7 @@ mod decoded_wav;
 mod error;
 mod files;
 mod fit;
+mod g722;
 mod gsm;
 mod header_view;
 mod headerless;

@@ -1,7 +1,7 @@
 //! The format readers and codecs [`crate::Decoder`] uses: symphonia's, and beside them the
 //! ones this crate adds (Opus, GSM 6.10 in WAV and raw), the containers it shows them through a
-//! header of their own (WAV with 64-bit sizes, AU, SPHERE, headerless audio), and Shorten and
-//! OKI ADPCM (in WAV and Dialogic VOX), decoded before them.
+//! header of their own (WAV with 64-bit sizes, AU, SPHERE, headerless audio), and Shorten, OKI
+//! ADPCM (in WAV and Dialogic VOX) and G.722 (in WAV and headerless), decoded before them.
 
 use std::io::{self, Cursor, Read};
 use std::sync::LazyLock;
@@ -16,6 +16,7 @@ use symphonia::core::meta::MetadataOptions;
 
 use crate::au::opens_au;
 use crate::codec::Registered;
+use crate::g722;
 use crate::gsm::{holds_raw_frames, GsmDecoder, GsmReader};
 use crate::header_view::{is_header_error, read_view, Replacement, ShownCodec};
 use crate::headerless::{Headerless, RawCoding};
@@ -165,7 +166,7 @@ type HeaderReader<'s> = fn(MediaSourceStream<'s>) -> io::Result<Replacement<'s>>
 
 /// The container a stream starting with `head` is, and the reader of its header, where it is
 /// one that symphonia does not read but one of its readers decodes: RF64, BW64 and Wave64, AU,
-/// SPHERE; and WAV of OKI ADPCM, decoded on its way to symphonia's WAV reader.
+/// SPHERE; and WAV of OKI ADPCM or G.722, decoded on their way to symphonia's WAV reader.
 fn header_reader<'s>(head: &[u8]) -> Option<(&'static str, HeaderReader<'s>)> {
     if let Some(container) = wav64_container(head) {
         Some((container, |s| read_view(s, crate::wav64::read)))
@@ -175,6 +176,8 @@ fn header_reader<'s>(head: &[u8]) -> Option<(&'static str, HeaderReader<'s>)> {
         Some(("sphere", crate::sphere::open))
     } else if oki::wav::holds_oki(head) {
         Some(("wave", oki::wav::open))
+    } else if g722::wav::holds_g722(head) {
+        Some(("wave", g722::wav::open))
     } else {
         None
     }

@@ -1,8 +1,11 @@
 //! A RIFF WAVE file's chunks up to its samples, as this crate's readers of the WAV codecs
-//! symphonia does not decode read them (GSM 6.10 in `gsm`, OKI ADPCM in `oki`).
+//! symphonia does not decode read them (GSM 6.10 in `gsm`, OKI ADPCM in `oki`, G.722 in
+//! `g722`).
 
 use symphonia::core::errors::{decode_error, Error, Result};
 use symphonia::core::io::{BufReader, ReadBytes};
+
+use crate::header_view::{as_header_error, invalid};
 
 /// What the `fmt ` chunk says, as far as decoding needs it.
 pub(crate) struct Fmt {
@@ -73,6 +76,12 @@ pub(crate) fn format_tag(r: &mut impl ReadBytes) -> Result<Option<u16>> {
     }
 }
 
+/// Whether a stream starting with `head` is a WAV file whose `fmt ` chunk, within `head`, has
+/// one of the format `tags`.
+pub(crate) fn holds_format(head: &[u8], tags: &[u16]) -> bool {
+    format_tag(&mut BufReader::new(head)).is_ok_and(|tag| tag.is_some_and(|t| tags.contains(&t)))
+}
+
 /// Whether `head`, a stream's first bytes, ends before its `fmt ` chunk does: a WAV file whose
 /// other chunks (`bext`, `JUNK`) come first, or too few bytes to tell.
 pub(crate) fn fmt_beyond(head: &[u8]) -> bool {
@@ -80,6 +89,15 @@ pub(crate) fn fmt_beyond(head: &[u8]) -> bool {
         format_tag(&mut BufReader::new(head)),
         Err(Error::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof
     )
+}
+
+/// [`read_to_data`] for a reader that decodes the codes itself and shows symphonia their samples
+/// ([`crate::header_view`]): its errors are header errors.
+pub(crate) fn read_to_data_for_view(r: &mut impl ReadBytes) -> std::io::Result<WavStart> {
+    read_to_data(r).map_err(|e| match e {
+        Error::IoError(e) => as_header_error(e),
+        other => invalid(other.to_string()),
+    })
 }
 
 /// Reads a WAV file from its start up to its `data` chunk's first byte.

@@ -386,8 +386,8 @@ const WAVEFORM_COLUMNS: usize = 800;
 /// `[[min, max], ...]` of `samples` (at `rate`) in at most [`WAVEFORM_COLUMNS`] blocks of equal
 /// length: the waveform of the audio as the server read it (the channel or the mix, the reading
 /// of headerless audio chosen), which the page draws whatever the format; the browser's own
-/// decoding, which drew it before, knows no VOX, G.711, GSM or SPHERE, and left the previous
-/// file's waveform standing.
+/// decoding, which drew it before, knows no VOX, G.711, G.722, GSM or SPHERE, and left the
+/// previous file's waveform standing.
 fn waveform(samples: &[f32], rate: u32) -> Value {
     let block = samples.len().div_ceil(WAVEFORM_COLUMNS).max(1);
     let mut envelope = Envelope::new(rate, block as f64 / rate as f64);
@@ -455,7 +455,7 @@ pub async fn spectrogram(
 /// `POST /api/v1/audio`: the upload as the server reads it (the channel or the mix, headerless
 /// audio as told, freed of hum and DC offset, at the model's rate, untrimmed) as a 16-bit WAV
 /// file, on the timeline of every answer: for the web page to play and cue what its browser
-/// cannot decode (VOX, headerless G.711, GSM, SPHERE).
+/// cannot decode (VOX, headerless G.711, G.722, GSM, SPHERE).
 pub async fn audio(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ChannelQuery>,

@@ -1,6 +1,6 @@
 //! WAV files of GSM 6.10 (format tag 0x0031), which symphonia's WAV reader refuses: probed
 //! before it, [`GsmReader`] claims those files and reads their 65-byte blocks from the `data`
-//! chunk. It also claims the WAV files of codecs neither reads (MP3, G.721, TrueSpeech…), only
+//! chunk. It also claims the WAV files of codecs neither reads (MP3, G.729, TrueSpeech…), only
 //! to refuse them naming their codec, where symphonia would say "unsupported wave format".
 //! Every other WAV file is left to symphonia.
 
@@ -29,10 +29,15 @@ fn refusal(tag: u16) -> &'static str {
     match tag {
         0x0022 => refusal!("wav", "DSP Group TrueSpeech (format tag 0x0022)"),
         0x0040 => refusal!("wav", "G.721 ADPCM (format tag 0x0040)"),
-        0x0045 => refusal!("wav", "G.726 ADPCM (format tag 0x0045)"),
+        0x0042 | 0xA100 => refusal!("wav", "G.723.1 (format tag 0x0042 or 0xA100)"),
+        0x0045 | 0x0064 => refusal!("wav", "G.726 ADPCM (format tag 0x0045 or 0x0064)"),
         0x0050 => refusal!("wav", "MPEG audio inside WAV (format tag 0x0050)"),
         0x0055 => refusal!("wav", "MP3 inside WAV (format tag 0x0055)"),
+        0x0083 => refusal!("wav", "G.729 (format tag 0x0083)"),
+        0x00FF | 0x1600 | 0x1610 | 0x706D => refusal!("wav", "AAC inside WAV"),
         0x0160..=0x0163 => refusal!("wav", "Windows Media Audio inside WAV"),
+        0x2000 => refusal!("wav", "AC-3 (Dolby Digital) inside WAV (format tag 0x2000)"),
+        0x2001 => refusal!("wav", "DTS inside WAV (format tag 0x2001)"),
         _ => refusal!(
             "wav",
             "a codec ser does not know (see the fmt chunk's format tag)"

@@ -9,7 +9,7 @@ pub(crate) mod wav;
 
 use std::io::{self, Read};
 
-use crate::decoded_wav::{Blocks, DecodedWav};
+use crate::decoded_wav::{read_codes, Blocks, DecodedWav};
 use crate::made_headers::{riff, riff_format, WavCoding};
 
 /// The codec's short name (FFmpeg's is `adpcm_ima_oki`).
@@ -85,12 +85,7 @@ impl<R: Read> Codes<R> {
 
 impl<R: Read> Blocks for Codes<R> {
     fn next_block(&mut self, samples: &mut Vec<i16>) -> io::Result<bool> {
-        let n = loop {
-            match self.source.read(&mut self.bytes) {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                read => break read?,
-            }
-        };
+        let n = read_codes(&mut self.source, &mut self.bytes)?;
         for &byte in &self.bytes[..n] {
             samples.extend([self.oki.decode(byte >> 4), self.oki.decode(byte & 15)]);
         }

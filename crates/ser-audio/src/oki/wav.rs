@@ -5,12 +5,11 @@
 
 use std::io::{self, Read};
 
-use symphonia::core::errors::Error;
-use symphonia::core::io::{BufReader, MediaSourceStream, ReadOnlySource};
+use symphonia::core::io::{MediaSourceStream, ReadOnlySource};
 
 use super::{decoded, OKI_ADPCM};
-use crate::header_view::{as_header_error, invalid, unsupported, Replacement, ShownCodec};
-use crate::riff::{format_tag, read_to_data};
+use crate::header_view::{unsupported, Replacement, ShownCodec};
+use crate::riff::{holds_format, read_to_data_for_view};
 
 /// The format tags of OKI ADPCM: OKI's own, and Dialogic's.
 const OKI_TAGS: [u16; 2] = [0x0010, 0x0017];
@@ -18,18 +17,14 @@ const OKI_TAGS: [u16; 2] = [0x0010, 0x0017];
 /// Whether a stream starting with `head` is a WAV file of OKI ADPCM, by a `fmt ` chunk within
 /// `head`.
 pub(crate) fn holds_oki(head: &[u8]) -> bool {
-    format_tag(&mut BufReader::new(head))
-        .is_ok_and(|tag| tag.is_some_and(|t| OKI_TAGS.contains(&t)))
+    holds_format(head, &OKI_TAGS)
 }
 
 /// Reads a WAV file of OKI ADPCM, which [`holds_oki`] told, up to its data, and gives the source
 /// to read in its place: the samples its codes decode to. Errors are header errors
 /// ([`crate::header_view`]).
 pub(crate) fn open(mut mss: MediaSourceStream<'_>) -> io::Result<Replacement<'_>> {
-    let start = read_to_data(&mut mss).map_err(|e| match e {
-        Error::IoError(e) => as_header_error(e),
-        other => invalid(other.to_string()),
-    })?;
+    let start = read_to_data_for_view(&mut mss)?;
     let fmt = &start.fmt;
     if fmt.channels != 1 {
         return Err(unsupported(format!(
