@@ -114,6 +114,21 @@ fn a_codec_ser_does_not_decode_in_a_container_it_reads_says_so() {
     let piped = ser_audio::Decoder::from_reader("piped", std::fs::File::open(&path).unwrap());
     let err = piped.err().unwrap();
     assert!(matches!(err.kind, ErrorKind::UnsupportedCodec(_)), "{err}");
+    // A film's DTS soundtrack, named (symphonia's MPEG audio reader took it for MP3: "corrupt
+    // audio data: mpa: invalid mpeg audio layer"), whatever its name; but bytes named as
+    // headerless audio are read so, even where they start as DTS does.
+    let dts = std::fs::read(common::fixture("unsupported/tone.dts")).unwrap();
+    for name in ["tone.dts", "soundtrack.mp3"] {
+        let err = ser_audio::Decoder::from_bytes(name, dts.clone()).err();
+        let err = err.expect("refused");
+        let kind_ok = matches!(err.kind, ErrorKind::UnsupportedCodec(_));
+        assert!(
+            kind_ok && err.to_string().contains("dts: DTS"),
+            "{name}: {err}"
+        );
+    }
+    let as_mu_law = ser_audio::Decoder::from_bytes("call.ul", dts).unwrap();
+    assert_eq!(as_mu_law.info().codec, "pcm_mulaw");
     // G.721 ADPCM in Sun AU, named (ser reads AU around PCM, floats and G.711).
     let path = common::fixture("unsupported/g721.au");
     assert!(matches!(

@@ -112,7 +112,7 @@ pub(crate) fn format_reader<'s>(
     if headerless.is_some() || fmt_beyond(&head) {
         head = peek(&mut mss, WIDE_HEAD_LEN)?;
     }
-    if let Some(why) = refusal_by_head(&head) {
+    if let Some(why) = refusal_by_head(&head, headerless.is_some()) {
         return unsupported_error(why);
     }
     let headerless = headerless.filter(|_| !opens_a_container(&head));
@@ -239,13 +239,30 @@ fn peek(mss: &mut MediaSourceStream<'_>, len: u64) -> std::io::Result<Vec<u8>> {
 
 /// The refusal of a stream starting with `head` that symphonia's readers would read to its end
 /// for nothing and then say only that the file ended: Speex in Ogg, and MPEG-1 Layer II at a
-/// bitrate its standard does not allow for its channels ([`crate::layer2`]).
-fn refusal_by_head(head: &[u8]) -> Option<&'static str> {
+/// bitrate its standard does not allow for its channels ([`crate::layer2`]); or would call
+/// corrupt: DTS, unless the stream is `headerless` audio, whose samples may start as a DTS
+/// sync word does.
+fn refusal_by_head(head: &[u8], headerless: bool) -> Option<&'static str> {
     if opens_ogg_speex(head) {
         Some(refusal!("ogg", "Speex"))
+    } else if !headerless && opens_dts(head) {
+        Some(refusal!("dts", "DTS (a film soundtrack's surround codec)"))
     } else {
         crate::layer2::refusal(head)
     }
+}
+
+/// Whether a stream starts with a DTS frame's sync word, in any of the four ways DTS is stored
+/// (16-bit words big- or little-endian, or 14 bits in each, as on CDs). symphonia's MPEG audio
+/// reader would take it for MP3 and call it corrupt.
+fn opens_dts(head: &[u8]) -> bool {
+    const SYNC_WORDS: [[u8; 4]; 4] = [
+        [0x7F, 0xFE, 0x80, 0x01],
+        [0xFE, 0x7F, 0x01, 0x80],
+        [0x1F, 0xFF, 0xE8, 0x00],
+        [0xFF, 0x1F, 0x00, 0xE8],
+    ];
+    SYNC_WORDS.iter().any(|sync| head.starts_with(sync))
 }
 
 /// Whether a stream starting with `head` is Ogg whose first packet opens a Speex stream
