@@ -386,6 +386,18 @@ async fn audio_gives_back_the_upload_as_read() {
         .map(|(a, b)| (a - b).abs())
         .fold(0.0, f32::max);
     assert!(worst <= 0.5 / 32768.0, "{worst}");
+    // An HD-voice call's bare G.722 codes, told so: a second at 16 kHz, as ser reads them; told
+    // at a rate G.722 never has, refused with the reason.
+    let g722 = std::fs::read(fixture("formats/speechlike.g722")).unwrap();
+    let (status, wav) = ask("/api/v1/audio?raw=g722", g722.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    let told = Some("g722".parse().unwrap());
+    let decoder = ser_audio::Decoder::from_bytes_as("call", g722.clone(), told).unwrap();
+    let read = ser_audio::load_from(decoder, &unshaped).unwrap().samples;
+    assert_eq!((played(&wav).1.len(), read.len()), (16_000, 16_000));
+    let (status, why) = ask("/api/v1/audio?raw=g722:8000", g722).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(String::from_utf8_lossy(&why).contains("16000 Hz"));
     // A call's left side alone, the speech, and not the mix with the right at a quarter.
     let call_wav = stereo_call(Some(4));
     let (_, left) = ask("/api/v1/audio?channel=1", call_wav.clone()).await;
