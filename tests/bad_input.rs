@@ -114,21 +114,33 @@ fn a_codec_ser_does_not_decode_in_a_container_it_reads_says_so() {
     let piped = ser_audio::Decoder::from_reader("piped", std::fs::File::open(&path).unwrap());
     let err = piped.err().unwrap();
     assert!(matches!(err.kind, ErrorKind::UnsupportedCodec(_)), "{err}");
-    // A film's DTS soundtrack, named (symphonia's MPEG audio reader took it for MP3: "corrupt
-    // audio data: mpa: invalid mpeg audio layer"), whatever its name; but bytes named as
-    // headerless audio are read so, even where they start as DTS does.
-    let dts = std::fs::read(common::fixture("unsupported/tone.dts")).unwrap();
-    for name in ["tone.dts", "soundtrack.mp3"] {
-        let err = ser_audio::Decoder::from_bytes(name, dts.clone()).err();
-        let err = err.expect("refused");
-        let kind_ok = matches!(err.kind, ErrorKind::UnsupportedCodec(_));
-        assert!(
-            kind_ok && err.to_string().contains("dts: DTS"),
-            "{name}: {err}"
-        );
+    // Formats told by the bytes that open them, named whatever the file's name: a film's DTS
+    // soundtrack (symphonia's MPEG audio reader took it for MP3: "corrupt audio data: mpa:
+    // invalid mpeg audio layer"), WMA, WavPack, TTA, VOC and a phone's AMR memo (before: "not a
+    // supported audio file"). Bytes named as headerless audio are read so, even where they
+    // start as one of those does.
+    let mut amr = b"#!AMR\n".to_vec();
+    amr.extend([0x3c; 320]);
+    for (file, bytes, named) in [
+        ("tone.dts", None, "dts: DTS"),
+        ("tone.wma", None, "asf: Windows Media Audio"),
+        ("tone.wv", None, "wv: WavPack"),
+        ("tone.tta", None, "tta: True Audio"),
+        ("tone.voc", None, "voc: Creative Voice"),
+        ("memo.amr", Some(amr), "amr: AMR-NB"),
+    ] {
+        let bytes = bytes.unwrap_or_else(|| {
+            std::fs::read(common::fixture(&format!("unsupported/{file}"))).unwrap()
+        });
+        for name in [file, "soundtrack.mp3"] {
+            let err = ser_audio::Decoder::from_bytes(name, bytes.clone()).err();
+            let err = err.expect("refused");
+            let kind_ok = matches!(err.kind, ErrorKind::UnsupportedCodec(_));
+            assert!(kind_ok && err.to_string().contains(named), "{name}: {err}");
+        }
+        let as_mu_law = ser_audio::Decoder::from_bytes("call.ul", bytes).unwrap();
+        assert_eq!(as_mu_law.info().codec, "pcm_mulaw", "{file}");
     }
-    let as_mu_law = ser_audio::Decoder::from_bytes("call.ul", dts).unwrap();
-    assert_eq!(as_mu_law.info().codec, "pcm_mulaw");
     // G.721 ADPCM in Sun AU, named (ser reads AU around PCM, floats and G.711).
     let path = common::fixture("unsupported/g721.au");
     assert!(matches!(

@@ -228,7 +228,8 @@ def av_write(path, data, rate, container, codec, bit_rate=None, options=None,
 def unsupported_fixture():
     """AC-3 in Matroska, Speex in Ogg and G.721 in AU: containers ser reads around codecs it does
     not decode; MPEG-1 Layer II of one channel at 384 kbit/s, which ffmpeg writes by default
-    for mono though the standard does not allow it (nor does symphonia's reader); raw DTS."""
+    for mono though the standard does not allow it (nor does symphonia's reader); and the
+    formats of `marked_fixtures`."""
     folder = ROOT / "tests" / "fixtures" / "unsupported"
     folder.mkdir(parents=True, exist_ok=True)
     t = np.arange(12000) / 48000
@@ -240,16 +241,23 @@ def unsupported_fixture():
     t = np.arange(12000) / 48000
     av_write(folder / "mp2_mono_384k.mp2", (0.3 * np.sin(2 * np.pi * 440 * t))[:, None], 48000, "mp2", "mp2",
              bit_rate=384000)
-    dts_fixture(folder)
+    marked_fixtures(folder)
 
 
-def dts_fixture(folder):
-    """Raw DTS (as a film's soundtrack is extracted): a tenth of a second of a 440 Hz tone, which
-    symphonia's MPEG audio reader took for MP3 and refused as corrupt. By the ffmpeg command
-    line: PyAV does not open FFmpeg's experimental DTS encoder."""
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=440:duration=0.1",
-                    "-ac", "2", "-ar", "48000", "-strict", "-2", "-c:a", "dca",
-                    str(folder / "tone.dts")], check=True)
+def marked_fixtures(folder):
+    """A tenth of a second of a 440 Hz tone in formats ser refuses by the bytes that open them:
+    raw DTS (as a film's soundtrack is extracted, which symphonia's MPEG audio reader took for
+    MP3 and refused as corrupt), WMA, WavPack, TTA and Creative VOC. By the ffmpeg command line:
+    PyAV does not open FFmpeg's experimental DTS encoder."""
+    for name, codec, container, more in [
+        ("tone.dts", "dca", "dts", ["-ac", "2", "-ar", "48000", "-strict", "-2"]),
+        ("tone.wma", "wmav2", "asf", ["-ar", "16000"]),
+        ("tone.wv", "wavpack", "wv", ["-ar", "16000"]),
+        ("tone.tta", "tta", "tta", ["-ar", "16000"]),
+        ("tone.voc", "pcm_u8", "voc", ["-ar", "16000"]),
+    ]:
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=440:duration=0.1",
+                        *more, "-c:a", codec, "-f", container, str(folder / name)], check=True)
 
 
 def opus_fixture():

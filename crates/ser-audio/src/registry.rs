@@ -237,32 +237,53 @@ fn peek(mss: &mut MediaSourceStream<'_>, len: u64) -> std::io::Result<Vec<u8>> {
     Ok(head)
 }
 
+/// Formats nothing here reads, told by the bytes that open them, so that they are refused by
+/// name with the way to convert them: old Windows voice recordings (WMA), phones' voice memos
+/// (AMR), lossless archives (WavPack, Monkey's Audio, TTA), Creative's VOC, and a film
+/// soundtrack's DTS by its frames' sync word, stored in 16-bit words big- or little-endian or in
+/// 14 bits of each (symphonia's MPEG audio reader took DTS for MP3 and called it corrupt; the
+/// others were "not a supported audio file").
+const REFUSED_BY_MARKER: [(&[u8], &str); 11] = [
+    (
+        b"\x30\x26\xB2\x75\x8E\x66\xCF\x11",
+        refusal!("asf", "Windows Media Audio (WMA, in ASF)"),
+    ),
+    (b"#!AMR\n", refusal!("amr", "AMR-NB (a phone's voice memo)")),
+    (
+        b"#!AMR-WB\n",
+        refusal!("amr", "AMR-WB (a phone's voice memo)"),
+    ),
+    (b"wvpk", refusal!("wv", "WavPack")),
+    (b"MAC ", refusal!("ape", "Monkey's Audio")),
+    (b"TTA1", refusal!("tta", "True Audio (TTA)")),
+    (
+        b"Creative Voice File\x1a",
+        refusal!("voc", "Creative Voice (VOC)"),
+    ),
+    (b"\x7F\xFE\x80\x01", DTS),
+    (b"\xFE\x7F\x01\x80", DTS),
+    (b"\x1F\xFF\xE8\x00", DTS),
+    (b"\xFF\x1F\x00\xE8", DTS),
+];
+
+/// The refusal of DTS.
+const DTS: &str = refusal!("dts", "DTS (a film soundtrack's surround codec)");
+
 /// The refusal of a stream starting with `head` that symphonia's readers would read to its end
 /// for nothing and then say only that the file ended: Speex in Ogg, and MPEG-1 Layer II at a
-/// bitrate its standard does not allow for its channels ([`crate::layer2`]); or would call
-/// corrupt: DTS, unless the stream is `headerless` audio, whose samples may start as a DTS
-/// sync word does.
+/// bitrate its standard does not allow for its channels ([`crate::layer2`]); or that they
+/// would call corrupt or not audio ([`REFUSED_BY_MARKER`]), but where the stream is `headerless`
+/// audio, whose samples may start as those markers do.
 fn refusal_by_head(head: &[u8], headerless: bool) -> Option<&'static str> {
     if opens_ogg_speex(head) {
-        Some(refusal!("ogg", "Speex"))
-    } else if !headerless && opens_dts(head) {
-        Some(refusal!("dts", "DTS (a film soundtrack's surround codec)"))
-    } else {
-        crate::layer2::refusal(head)
+        return Some(refusal!("ogg", "Speex"));
     }
-}
-
-/// Whether a stream starts with a DTS frame's sync word, in any of the four ways DTS is stored
-/// (16-bit words big- or little-endian, or 14 bits in each, as on CDs). symphonia's MPEG audio
-/// reader would take it for MP3 and call it corrupt.
-fn opens_dts(head: &[u8]) -> bool {
-    const SYNC_WORDS: [[u8; 4]; 4] = [
-        [0x7F, 0xFE, 0x80, 0x01],
-        [0xFE, 0x7F, 0x01, 0x80],
-        [0x1F, 0xFF, 0xE8, 0x00],
-        [0xFF, 0x1F, 0x00, 0xE8],
-    ];
-    SYNC_WORDS.iter().any(|sync| head.starts_with(sync))
+    let marked = REFUSED_BY_MARKER
+        .iter()
+        .find(|(marker, _)| !headerless && head.starts_with(marker));
+    marked
+        .map(|&(_, why)| why)
+        .or_else(|| crate::layer2::refusal(head))
 }
 
 /// Whether a stream starting with `head` is Ogg whose first packet opens a Speex stream
