@@ -1,11 +1,11 @@
 //! Headerless audio: samples or codes from the first byte to the last, as telephone systems
 //! store calls (Asterisk's and SoX's `.ul`, `.al` and `.sln` files of G.711 or 16-bit samples,
 //! Dialogic's `.vox` files of OKI ADPCM, Asterisk's `.g722` files of HD-voice calls) and as
-//! telephony APIs send them (`audio/basic`,
-//! `audio/PCMU`, `audio/L16;rate=16000`). Nothing in such bytes tells their coding or rate: a
-//! file's name ([`Headerless::named`]), a request's media type ([`Headerless::of_media_type`])
-//! or the user (`ser predict --raw vox:6000`, [`Headerless::from_str`]) does, and a stream is
-//! read so only where no container's marker opens it (a WAV file named `.ul` is a WAV file).
+//! telephony APIs send them (`audio/basic`, `audio/PCMU`, `audio/L16;rate=16000`). Nothing in
+//! such bytes tells their coding or rate: a file's name ([`Headerless::named`]), a request's
+//! media type ([`Headerless::of_media_type`]) or the user (`ser predict --raw vox:6000`,
+//! [`Headerless::from_str`]) does, and a stream is read so only where no container's marker
+//! opens it (a WAV file named `.ul` is a WAV file).
 //!
 //! ```
 //! use ser_audio::{Headerless, RawCoding};
