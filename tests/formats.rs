@@ -376,7 +376,9 @@ fn g722_calls_decode_as_ffmpeg_decodes_them_in_wav_and_headerless() {
         let (_, reference) = decode_all(&common::fixture(&format!("formats/{reference}")));
         assert_eq!((info.sample_rate, info.channels), (16_000, 1), "{file}");
         assert_eq!(info.declared_frames, Some(reference.len() as u64), "{file}");
-        assert_eq!(ours, reference, "{file}: samples unlike FFmpeg's");
+        assert_eq!(ours.len(), reference.len(), "{file}");
+        let differing = ours.iter().zip(&reference).filter(|(a, r)| a != r).count();
+        assert_eq!(differing, 0, "{file}: samples unlike FFmpeg's");
     }
     let path = common::fixture("formats/speechlike.g722");
     let (_, reference) = decode_all(&common::fixture("formats/speechlike.g722.ref.wav"));
