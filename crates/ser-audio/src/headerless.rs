@@ -209,7 +209,8 @@ impl Headerless {
     /// What a body of the media type `media_type` (a `Content-Type` header's value) holds:
     /// `Some` for the types of headerless telephone audio, `audio/basic` (µ-law at 8 kHz, RFC
     /// 2046), `audio/PCMU` and `audio/PCMA` (G.711, RFC 4856; also `audio/x-mulaw`,
-    /// `audio/x-alaw`), `audio/L16` (big-endian 16-bit samples, RFC 2586), with their `rate`
+    /// `audio/x-alaw`), `audio/L16` (big-endian 16-bit samples, RFC 2586), `audio/G722` (RFC
+    /// 4856; its `rate=8000`, RTP's clock, stands for its 16 kHz), with their `rate`
     /// and `channels` parameters; an error where those are wrong (L16 must give its rate);
     /// `None` for other types, whose bodies are told by their content.
     pub fn of_media_type(media_type: &str) -> Option<Result<Self, String>> {
@@ -221,6 +222,7 @@ impl Headerless {
             }
             "audio/pcma" | "audio/x-alaw" | "audio/alaw" => (RawCoding::ALaw, Some(TELEPHONE_RATE)),
             "audio/l16" => (RawCoding::S16Be, None),
+            "audio/g722" => (RawCoding::G722, Some(G722_RATE)),
             _ => return None,
         };
         let told = Self::with_parameters(coding, default_rate, parts);
@@ -246,6 +248,11 @@ impl Headerless {
             }
         }
         let rate = rate.ok_or("audio/L16 must say its rate (e.g. audio/L16;rate=16000)")?;
+        // RTP gives G.722 the clock rate of 8000, for 16 kHz samples (RFC 3551, 4.5.2).
+        let rate = match (coding, rate) {
+            (RawCoding::G722, 8_000) => G722_RATE,
+            _ => rate,
+        };
         Self::new(coding, rate, channels)
     }
 
@@ -455,6 +462,10 @@ mod tests {
             of("audio/L16;rate=\"44100\""),
             Some(Ok(told(RawCoding::S16Be, 44_100, 1)))
         );
+        let g722 = Some(Ok(told(RawCoding::G722, 16_000, 1)));
+        assert_eq!(of("audio/G722"), g722);
+        assert_eq!(of("audio/G722; rate=8000"), g722);
+        assert!(of("audio/G722; channels=2").unwrap().is_err());
         assert!(of("audio/L16")
             .unwrap()
             .unwrap_err()

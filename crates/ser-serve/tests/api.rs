@@ -395,6 +395,10 @@ async fn audio_gives_back_the_upload_as_read() {
     let decoder = ser_audio::Decoder::from_bytes_as("call", g722.clone(), told).unwrap();
     let read = ser_audio::load_from(decoder, &unshaped).unwrap().samples;
     assert_eq!((played(&wav).1.len(), read.len()), (16_000, 16_000));
+    // So too when its media type tells it, with the clock rate RTP gives G.722 (RFC 3551).
+    let sent_typed = typed("/api/v1/audio", "audio/G722; rate=8000", g722.clone());
+    let (status, typed_wav) = call(app(Limits::default()), sent_typed).await;
+    assert_eq!((status, typed_wav), (StatusCode::OK, wav));
     let (status, why) = ask("/api/v1/audio?raw=g722:8000", g722).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(String::from_utf8_lossy(&why).contains("16000 Hz"));
