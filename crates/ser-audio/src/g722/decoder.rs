@@ -10,7 +10,8 @@
 //!
 //! Written here because the decoder of the `audio-codec` crate (0.4.13) starts both bands from a
 //! step of 0 instead of the standard's 32 and 8, and so differs from FFmpeg's by up to 665 in
-//! 32768 on this crate's speech fixture (36 dB), and `ezk-g722` brings an RTP stack and tokio.
+//! 32768 on the speech fixture of tests/formats.rs (36 dB); `ezk-g722` brings an RTP stack and
+//! tokio.
 
 /// Low band: the inverse quantizer's values of the 6-bit codes (INVQBL, 64 kbit/s).
 const QM6: [i32; 64] = [
@@ -88,12 +89,14 @@ impl Band {
     }
 
     /// The step's adaptation (LOGSCL and SCALEL, or their high band's twins): the log step
-    /// leaks towards 0 and moves by `change`, within `0..=max_nb`, and the step is 2 to its
-    /// power, from `2^(octaves - 8)`-ish up (`octaves`: 8 for the low band, 10 for the high).
-    fn adapt_step(&mut self, change: i32, max_nb: i32, octaves: i32) {
+    /// leaks towards 0 and moves by `change`, within `0..=max_nb`; the step is then
+    /// `ILB[fraction] · 2^(octave - offset) · 4`, the log step's bits 6-10 giving the fraction
+    /// of an octave and its bits from 11 up the octave (`offset`: 8 for the low band, 10 for the
+    /// high).
+    fn adapt_step(&mut self, change: i32, max_nb: i32, offset: i32) {
         self.nb = (((self.nb * 127) >> 7) + change).clamp(0, max_nb);
         let fraction = ILB[((self.nb >> 6) & 31) as usize];
-        let shift = octaves - (self.nb >> 11);
+        let shift = offset - (self.nb >> 11);
         let step = if shift < 0 {
             fraction << -shift
         } else {
