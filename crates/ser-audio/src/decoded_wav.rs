@@ -1,10 +1,13 @@
 //! Samples decoded here, read by symphonia's WAV reader: a header made for them, then each
-//! block of 16-bit samples as it is decoded. Shorten and OKI ADPCM have no packets a format
-//! reader could hand on (Shorten's blocks are runs of bits of no known length, OKI's codes
-//! depend on all before them and Dialogic VOX has no header), so they are decoded where they
-//! are read and only their samples go on, read forward (through symphonia's `ReadOnlySource`).
+//! block of 16-bit samples as it is decoded. Shorten, OKI ADPCM and G.722 have no packets a
+//! format reader could hand on (Shorten's blocks are runs of bits of no known length, ADPCM
+//! codes depend on all before them and Dialogic VOX and Asterisk's G.722 have no header), so
+//! they are decoded where they are read and only their samples go on, read forward (through
+//! symphonia's `ReadOnlySource`). Codecs of two samples a byte share [`pairs_decoded`].
 
 use std::io::{self, Read};
+
+use crate::made_headers::{riff, riff_format, WavCoding};
 
 /// A decoder of 16-bit samples, one block after another.
 pub(crate) trait Blocks {
@@ -35,14 +38,54 @@ impl<B: Blocks> DecodedWav<B> {
     }
 }
 
-/// Reads what `source` has next into `buf` (0 bytes at its end), trying again where a read was
-/// interrupted: how a [`Blocks`] decoder of codes takes its next chunk of them.
-pub(crate) fn read_codes(source: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    loop {
-        match source.read(buf) {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            read => return read,
-        }
+/// A codec whose every byte decodes to the next two samples of one channel, in time order
+/// (OKI ADPCM's two 4-bit codes, G.722's pair of 16 kHz samples), its state carried on from byte
+/// to byte.
+pub(crate) trait PairCodec {
+    fn decode(&mut self, byte: u8) -> [i16; 2];
+}
+
+/// The codes of `codec` from `source`'s position on, one channel at `rate`, read as 16-bit WAV:
+/// `len` bytes of them where that is known (each byte two samples), to the end otherwise.
+pub(crate) fn pairs_decoded<R: Read, C: PairCodec>(
+    source: R,
+    codec: C,
+    rate: u32,
+    len: Option<u64>,
+) -> DecodedWav<PairCodes<R, C>> {
+    let header = riff(
+        &riff_format(WavCoding::Pcm, 1, rate, 16),
+        len.and_then(|n| n.checked_mul(4)),
+    );
+    let codes = PairCodes {
+        source,
+        codec,
+        bytes: vec![0; PAIR_CHUNK],
+    };
+    DecodedWav::new(header, codes)
+}
+
+/// Bytes of a [`PairCodec`]'s codes read at a time: a quarter second at 16 kHz.
+const PAIR_CHUNK: usize = 2_000;
+
+/// A source of a [`PairCodec`]'s codes, decoded a chunk at a time.
+pub(crate) struct PairCodes<R, C> {
+    source: R,
+    codec: C,
+    bytes: Vec<u8>,
+}
+
+impl<R: Read, C: PairCodec> Blocks for PairCodes<R, C> {
+    fn next_block(&mut self, samples: &mut Vec<i16>) -> io::Result<bool> {
+        let n = loop {
+            match self.source.read(&mut self.bytes) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                read => break read?,
+            }
+        };
+        let codec = &mut self.codec;
+        samples.extend(self.bytes[..n].iter().flat_map(|&byte| codec.decode(byte)));
+        Ok(n > 0)
     }
 }
 

@@ -13,6 +13,8 @@
 //! 32768 on the speech fixture of tests/formats.rs (36 dB); `ezk-g722` brings an RTP stack and
 //! tokio.
 
+use crate::decoded_wav::PairCodec;
+
 /// Low band: the inverse quantizer's values of the 6-bit codes (INVQBL, 64 kbit/s).
 const QM6: [i32; 64] = [
     -136, -136, -136, -136, -24808, -21904, -19008, -16704, -14984, -13512, -12280, -11192, -10232,
@@ -165,9 +167,11 @@ impl G722Decoder {
             qmf: [0; 24],
         }
     }
+}
 
+impl PairCodec for G722Decoder {
     /// The two 16 kHz samples, in time order, that the next `code` decodes to.
-    pub(crate) fn decode(&mut self, code: u8) -> [i16; 2] {
+    fn decode(&mut self, code: u8) -> [i16; 2] {
         let (ilow, ihigh) = (usize::from(code & 0x3f), usize::from(code >> 6));
 
         // Low band: INVQBL and RECONS with the 6-bit code, LIMIT; the adaptation by its 4 bits.

@@ -8,10 +8,9 @@
 mod decoder;
 pub(crate) mod wav;
 
-use std::io::{self, Read};
+use std::io::Read;
 
-use crate::decoded_wav::{read_codes, Blocks, DecodedWav};
-use crate::made_headers::{riff, riff_format, WavCoding};
+use crate::decoded_wav::{pairs_decoded, DecodedWav, PairCodes};
 use decoder::G722Decoder;
 
 /// The codec's short name (FFmpeg's).
@@ -23,58 +22,44 @@ pub(crate) const G722_RATE: u32 = 16_000;
 
 /// The codes from `source`'s position on, read as 16-bit WAV at [`G722_RATE`]: `len` bytes of
 /// them where that is known (each byte two samples), to the end otherwise.
-pub(crate) fn decoded<R: Read>(source: R, len: Option<u64>) -> DecodedWav<Codes<R>> {
-    let header = riff(
-        &riff_format(WavCoding::Pcm, 1, G722_RATE, 16),
-        len.and_then(|n| n.checked_mul(4)),
-    );
-    DecodedWav::new(header, Codes::new(source))
-}
-
-/// Bytes of codes read at a time: a quarter second.
-const CHUNK: usize = 2_000;
-
-/// A source of G.722 codes (64 kbit/s, a byte each), decoded a chunk at a time.
-pub(crate) struct Codes<R> {
+pub(crate) fn decoded<R: Read>(
     source: R,
-    decoder: G722Decoder,
-    bytes: Vec<u8>,
-}
-
-impl<R: Read> Codes<R> {
-    fn new(source: R) -> Self {
-        Self {
-            source,
-            decoder: G722Decoder::new(),
-            bytes: vec![0; CHUNK],
-        }
-    }
-}
-
-impl<R: Read> Blocks for Codes<R> {
-    fn next_block(&mut self, samples: &mut Vec<i16>) -> io::Result<bool> {
-        let n = read_codes(&mut self.source, &mut self.bytes)?;
-        samples.extend(
-            self.bytes[..n]
-                .iter()
-                .flat_map(|&code| self.decoder.decode(code)),
-        );
-        Ok(n > 0)
-    }
+    len: Option<u64>,
+) -> DecodedWav<PairCodes<R, G722Decoder>> {
+    pairs_decoded(source, G722Decoder::new(), G722_RATE, len)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::io;
+
     use super::*;
+
+    /// The samples that `source`'s codes decode to.
+    fn samples_of(source: impl Read) -> Vec<i16> {
+        let mut wav = Vec::new();
+        decoded(source, None).read_to_end(&mut wav).unwrap();
+        let header = crate::made_headers::riff(
+            &crate::made_headers::riff_format(
+                crate::made_headers::WavCoding::Pcm,
+                1,
+                G722_RATE,
+                16,
+            ),
+            None,
+        );
+        wav[header.len()..]
+            .chunks_exact(2)
+            .map(|b| i16::from_le_bytes([b[0], b[1]]))
+            .collect()
+    }
 
     #[test]
     fn each_byte_is_two_samples_and_chunks_carry_the_state_over() {
         // Any codes, read whole and in pieces that split the chunks: the decoder's state goes
         // on from one chunk to the next, so the pieces decode to the same samples.
         let codes: Vec<u8> = (0..5_001u32).map(|i| (i * 97 % 251) as u8).collect();
-        let mut whole = Vec::new();
-        let mut all = Codes::new(&codes[..]);
-        while all.next_block(&mut whole).unwrap() {}
+        let whole = samples_of(&codes[..]);
         assert_eq!(whole.len(), 2 * codes.len());
 
         /// A source that gives at most 7 bytes a read.
@@ -87,9 +72,7 @@ mod tests {
                 Ok(n)
             }
         }
-        let mut pieces = Vec::new();
-        let mut trickled = Codes::new(Trickle(&codes));
-        while trickled.next_block(&mut pieces).unwrap() {}
+        let pieces = samples_of(Trickle(&codes));
         assert_eq!(pieces, whole);
         assert!(
             whole.iter().any(|&s| s.unsigned_abs() > 1_000),

@@ -7,22 +7,21 @@
 
 pub(crate) mod wav;
 
-use std::io::{self, Read};
+use std::io::Read;
 
-use crate::decoded_wav::{read_codes, Blocks, DecodedWav};
-use crate::made_headers::{riff, riff_format, WavCoding};
+use crate::decoded_wav::{pairs_decoded, DecodedWav, PairCodec, PairCodes};
 
 /// The codec's short name (FFmpeg's is `adpcm_ima_oki`).
 pub(crate) const OKI_ADPCM: &str = "adpcm_oki";
 
 /// The codes from `source`'s position on, one channel at `rate`, read as 16-bit WAV: `len`
 /// bytes of them where that is known (each byte is two samples), to the end otherwise.
-pub(crate) fn decoded<R: Read>(source: R, rate: u32, len: Option<u64>) -> DecodedWav<Codes<R>> {
-    let header = riff(
-        &riff_format(WavCoding::Pcm, 1, rate, 16),
-        len.and_then(|n| n.checked_mul(4)),
-    );
-    DecodedWav::new(header, Codes::new(source))
+pub(crate) fn decoded<R: Read>(
+    source: R,
+    rate: u32,
+    len: Option<u64>,
+) -> DecodedWav<PairCodes<R, Oki>> {
+    pairs_decoded(source, Oki::default(), rate, len)
 }
 
 /// The step sizes of the OKI (Dialogic) ADPCM algorithm, about 10 % apart.
@@ -38,7 +37,7 @@ const STEP_CHANGES: [isize; 8] = [-1, -1, -1, -1, 2, 4, 6, 8];
 
 /// The decoder's state: the last sample (12 bits) and the step's place in [`STEPS`].
 #[derive(Debug, Default)]
-struct Oki {
+pub(crate) struct Oki {
     last: i32,
     step: usize,
 }
@@ -46,7 +45,7 @@ struct Oki {
 impl Oki {
     /// The next sample, at 16 bits, of the 4-bit `code`: the last sample moved by (2m + 1)/8 of
     /// the step (m, the low three bits, the magnitude; bit 3 the sign), held within 12 bits.
-    fn decode(&mut self, code: u8) -> i16 {
+    fn sample(&mut self, code: u8) -> i16 {
         let magnitude = usize::from(code & 7);
         let difference = ((2 * magnitude as i32 + 1) * STEPS[self.step]) >> 3;
         let signed = if code & 8 == 0 {
@@ -63,33 +62,10 @@ impl Oki {
     }
 }
 
-/// Bytes of codes read at a time: a quarter second at 8 kHz.
-const CHUNK: usize = 1_000;
-
-/// A source of OKI ADPCM codes, decoded a chunk at a time.
-pub(crate) struct Codes<R> {
-    source: R,
-    oki: Oki,
-    bytes: Vec<u8>,
-}
-
-impl<R: Read> Codes<R> {
-    fn new(source: R) -> Self {
-        Self {
-            source,
-            oki: Oki::default(),
-            bytes: vec![0; CHUNK],
-        }
-    }
-}
-
-impl<R: Read> Blocks for Codes<R> {
-    fn next_block(&mut self, samples: &mut Vec<i16>) -> io::Result<bool> {
-        let n = read_codes(&mut self.source, &mut self.bytes)?;
-        for &byte in &self.bytes[..n] {
-            samples.extend([self.oki.decode(byte >> 4), self.oki.decode(byte & 15)]);
-        }
-        Ok(n > 0)
+impl PairCodec for Oki {
+    /// The high nibble's sample, then the low one's.
+    fn decode(&mut self, byte: u8) -> [i16; 2] {
+        [self.sample(byte >> 4), self.sample(byte & 15)]
     }
 }
 
@@ -101,15 +77,15 @@ mod tests {
     fn codes_move_by_fractions_of_a_step_that_grows_and_shrinks() {
         let mut oki = Oki::default();
         // Magnitude 0 at step 16: (1 * 16) >> 3 = 2, at 16 bits 32; the step stays at its least.
-        assert_eq!(oki.decode(0b0000), 32);
+        assert_eq!(oki.sample(0b0000), 32);
         // Magnitude 7: (15 * 16) >> 3 = 30, so 32 (512); the step moves up eight places, to 34.
-        assert_eq!(oki.decode(0b0111), 512);
+        assert_eq!(oki.sample(0b0111), 512);
         // The same magnitude negative: (15 * 34) >> 3 = 63 down, to -31.
-        assert_eq!(oki.decode(0b1111), -31 * 16);
+        assert_eq!(oki.sample(0b1111), -31 * 16);
         // Loud codes in a row saturate at the 12-bit limits instead of wrapping around.
-        let top: Vec<i16> = (0..200).map(|_| oki.decode(0b0111)).collect();
+        let top: Vec<i16> = (0..200).map(|_| oki.sample(0b0111)).collect();
         assert_eq!(top.last(), Some(&(2047 * 16)));
-        let bottom: Vec<i16> = (0..200).map(|_| oki.decode(0b1111)).collect();
+        let bottom: Vec<i16> = (0..200).map(|_| oki.sample(0b1111)).collect();
         assert_eq!(bottom.last(), Some(&(-2048 * 16)));
     }
 }
