@@ -337,10 +337,19 @@ impl Upload {
             .to_json())
     }
 
+    /// The upload read whole, at the model's rate, untrimmed: the channel or the mix alone, as
+    /// the spectrogram and the player need it (without [`Self::read_whole`]'s other channels,
+    /// each a second resampling).
+    fn read_alone(&self, model: &EmotionModel) -> Result<Audio, ApiError> {
+        Ok(ser_audio::load_from(
+            self.open()?,
+            &model.config().audio.unshaped(),
+        )?)
+    }
+
     /// The whole upload's log-mel spectrogram as PNG.
     fn spectrogram_png(&self, model: &EmotionModel) -> Result<Vec<u8>, ApiError> {
-        let audio = ser_audio::load_from(self.open()?, &model.config().audio.unshaped())?;
-        spectrogram_png(model, &audio.samples)
+        spectrogram_png(model, &self.read_alone(model)?.samples)
     }
 }
 
@@ -463,7 +472,7 @@ pub async fn audio(
 ) -> Result<Response, ApiError> {
     let upload = upload(&state, req, q.channel, q.raw).await?;
     file_answer(&state, "audio/wav", move |model| {
-        let read = upload.read_whole(model)?;
+        let read = upload.read_alone(model)?;
         Ok(ser_audio::pcm16_wav(&read.samples, read.sample_rate))
     })
     .await
