@@ -3,8 +3,8 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
-use ser_audio::{audio_extensions, find_files, AudioError, Decoder, Headerless};
+use anyhow::{bail, Result};
+use ser_audio::{find_audio, AudioError, Decoder, Headerless};
 
 /// The path that stands for standard input, as in most Unix tools
 /// (`ffmpeg -i call.mkv -f wav - | ser predict -`); a file of that name is `./-`.
@@ -15,7 +15,6 @@ pub const STDIN: &str = "-";
 /// read, `.raw` and `.pcm` files too), and `-` once at most, for standard input when it is not
 /// a terminal (where no audio can come from).
 pub fn collect_audio_files(paths: &[PathBuf], raw: Option<Headerless>) -> Result<Vec<PathBuf>> {
-    let extensions = audio_extensions(raw);
     let mut out = Vec::new();
     for path in paths {
         if path.as_os_str() == STDIN {
@@ -27,16 +26,7 @@ pub fn collect_audio_files(paths: &[PathBuf], raw: Option<Headerless>) -> Result
             }
             out.push(path.clone());
         } else if path.is_dir() {
-            let found = find_files(path, &extensions)
-                .with_context(|| format!("{}: cannot list", path.display()))?;
-            if found.is_empty() {
-                bail!(
-                    "{}: no audio files ({}) below this directory",
-                    path.display(),
-                    extensions.join(", ")
-                );
-            }
-            out.extend(found);
+            out.extend(find_audio(path, raw).map_err(anyhow::Error::msg)?);
         } else {
             out.push(path.clone());
         }

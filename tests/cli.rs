@@ -146,6 +146,17 @@ fn headerless_audio_is_read_as_names_and_raw_say() {
             "0413.ul pcm_mulaw 8000 Hz 1.000 s"
         ]
     );
+    // A folder of nothing but such files, walked without --raw: what they are and how to read
+    // them, as `ser eval` says of a corpus of them.
+    let bare = tempfile::tempdir().unwrap();
+    common::temp_file(&bare, "0415.pcm", &vox);
+    let out = ser().arg("predict").arg(bare.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("1 headerless files (.raw, .pcm)") && err.contains("--raw"),
+        "{err}"
+    );
     // From a pipe, where no name tells it: the prediction of FFmpeg's decoding of it.
     let reference = common::predict_json(
         env!("CARGO_BIN_EXE_ser"),

@@ -23,12 +23,36 @@ pub const RAW_EXTENSIONS: &[&str] = &["raw", "pcm"];
 /// The extensions a directory walk takes where headerless audio is read as `raw` says:
 /// [`AUDIO_EXTENSIONS`], and with `raw` also [`RAW_EXTENSIONS`], bare samples being audio only
 /// once the user has said how to read them.
-pub fn audio_extensions(raw: Option<Headerless>) -> Vec<&'static str> {
+fn audio_extensions(raw: Option<Headerless>) -> Vec<&'static str> {
     let mut extensions = AUDIO_EXTENSIONS.to_vec();
     if raw.is_some() {
         extensions.extend(RAW_EXTENSIONS);
     }
     extensions
+}
+
+/// The audio files below `dir` that a walk takes where headerless audio is read as `raw` says
+/// ([`audio_extensions`]), sorted. Finding none is an error that says so, and where headerless
+/// files whose names tell nothing (`.raw`, `.pcm`) lie there and `raw` is not given, how they
+/// are read.
+pub fn find_audio(dir: &Path, raw: Option<Headerless>) -> Result<Vec<PathBuf>, String> {
+    let cannot_list = |e: std::io::Error| format!("{}: cannot list: {e}", dir.display());
+    let files = find_files(dir, &audio_extensions(raw)).map_err(cannot_list)?;
+    if !files.is_empty() {
+        return Ok(files);
+    }
+    let bare = match raw {
+        None => find_files(dir, RAW_EXTENSIONS).map_err(cannot_list)?.len(),
+        Some(_) => 0,
+    };
+    Err(match bare {
+        0 => format!("{}: no audio files found", dir.display()),
+        n => format!(
+            "{}: no audio files found, but {n} headerless files (.raw, .pcm), read once told how: \
+             --raw FORMAT[:RATE[:CHANNELS]]",
+            dir.display()
+        ),
+    })
 }
 
 /// Whether the path has one of [`AUDIO_EXTENSIONS`] (case-insensitive).

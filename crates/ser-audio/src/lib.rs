@@ -66,8 +66,7 @@ pub use decode::{
 };
 pub use error::{AudioError, ErrorKind, Result};
 pub use files::{
-    audio_extensions, find_audio_files, find_files, has_audio_extension, AUDIO_EXTENSIONS,
-    RAW_EXTENSIONS,
+    find_audio, find_audio_files, find_files, has_audio_extension, AUDIO_EXTENSIONS, RAW_EXTENSIONS,
 };
 pub use fit::fit_duration;
 pub use headerless::{Headerless, RawCoding};

@@ -122,22 +122,7 @@ pub fn load_dataset(path: &Path, raw: Option<Headerless>) -> Result<Dataset, Str
 }
 
 fn load_directory(path: &Path, raw: Option<Headerless>) -> Result<Dataset, String> {
-    let files = ser_audio::find_files(path, &ser_audio::audio_extensions(raw))
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    if files.is_empty() {
-        let bare = match raw {
-            None => ser_audio::find_files(path, ser_audio::RAW_EXTENSIONS).unwrap_or_default(),
-            Some(_) => Vec::new(),
-        };
-        return Err(match bare.len() {
-            0 => format!("{}: no audio files found", path.display()),
-            n => format!(
-                "{}: no audio files found, but {n} headerless files (.raw, .pcm), read once told \
-                 how: --raw FORMAT[:RATE[:CHANNELS]]",
-                path.display()
-            ),
-        });
-    }
+    let files = ser_audio::find_audio(path, raw)?;
     if parse_ravdess_name(&files[0]).is_ok() {
         let mut clips = Vec::with_capacity(files.len());
         for f in files {
