@@ -141,12 +141,12 @@ fn a_codec_ser_does_not_decode_in_a_container_it_reads_says_so() {
         let as_mu_law = ser_audio::Decoder::from_bytes("call.ul", bytes).unwrap();
         assert_eq!(as_mu_law.info().codec, "pcm_mulaw", "{file}");
     }
-    // G.721 ADPCM in Sun AU, named (ser reads AU around PCM, floats and G.711).
+    // G.721 ADPCM in Sun AU, named (ser reads AU around PCM, floats, G.711 and G.722).
     let path = common::fixture("unsupported/g721.au");
     assert!(matches!(
         rejected(
             &path,
-            "unsupported audio codec: au: G.72x ADPCM (encoding 23) is not decoded"
+            "unsupported audio codec: au: G.721/G.723 ADPCM (encoding 23) is not decoded"
         ),
         ErrorKind::UnsupportedCodec(_)
     ));

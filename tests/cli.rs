@@ -33,9 +33,9 @@ fn info_json_describes_every_format() {
     // raw and libsndfile's decoding of it, the voice in Shorten 2 and 1, and in µ-law as WAV and
     // as LDC's compressed SPHERE, and µ-law bytes of every Shorten shift stored and compressed,
     // and the voice and extreme codes in Dialogic VOX with FFmpeg's decoding of each, and in
-    // WAV, and the voice in G.722 headerless and in WAV, and extreme G.722 codes, with FFmpeg's
-    // decoding of each.
-    assert_eq!(rows.len(), manifest.as_array().unwrap().len() + 22);
+    // WAV, and the voice in G.722 headerless, in WAV and in AU, and extreme G.722 codes, with
+    // FFmpeg's decoding of each.
+    assert_eq!(rows.len(), manifest.as_array().unwrap().len() + 23);
     let row = |name: &str| {
         rows.iter()
             .find(|r| r["path"].as_str().unwrap().ends_with(name))
@@ -80,7 +80,11 @@ fn info_json_describes_every_format() {
         described("speechlike.vox"),
         ("vox".into(), "adpcm_oki".into(), 8_000.into(), 8_000.into())
     );
-    for (file, container) in [("speechlike.g722", "g722"), ("speechlike.g722.wav", "wave")] {
+    for (file, container) in [
+        ("speechlike.g722", "g722"),
+        ("speechlike.g722.wav", "wave"),
+        ("speechlike.g722.au", "au"),
+    ] {
         let g722 = (
             container.into(),
             "adpcm_g722".into(),

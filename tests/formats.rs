@@ -363,12 +363,14 @@ fn dialogic_vox_is_read_where_named_so_as_ffmpeg_decodes_it() {
 }
 
 #[test]
-fn g722_calls_decode_as_ffmpeg_decodes_them_in_wav_and_headerless() {
-    // An HD-voice call's codes (FFmpeg's G.722 encoder, 64 kbit/s) in WAV as FFmpeg writes it
-    // (format tag 0x028F) and headerless as Asterisk records it (`.g722`), and codes of every
-    // value at random, which drive both bands to their limits; beside each, FFmpeg's decoding.
+fn g722_calls_decode_as_ffmpeg_decodes_them_in_wav_au_and_headerless() {
+    // An HD-voice call's codes (FFmpeg's G.722 encoder, 64 kbit/s) in WAV and AU as FFmpeg
+    // writes them (format tag 0x028F, encoding 24) and headerless as Asterisk records it
+    // (`.g722`), and codes of every value at random, which drive both bands to their limits;
+    // beside each, FFmpeg's decoding.
     for (file, reference) in [
         ("speechlike.g722.wav", "speechlike.g722.ref.wav"),
+        ("speechlike.g722.au", "speechlike.g722.ref.wav"),
         ("speechlike.g722", "speechlike.g722.ref.wav"),
         ("g722_extremes.g722", "g722_extremes.ref.wav"),
     ] {

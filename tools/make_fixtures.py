@@ -16,7 +16,7 @@
    to the bit; the same as Dialogic VOX (speechlike.vox, headerless OKI ADPCM, and codes that
    drive its decoder to its limits, vox_extremes.vox), with FFmpeg's decoding of each beside it,
    and the same codes in WAV (`.oki.wav`); G.722 as FFmpeg encodes it, headerless
-   (speechlike.g722) and in WAV, with FFmpeg's decoding beside it;
+   (speechlike.g722), in WAV and in AU, with FFmpeg's decoding beside it;
    Shorten (`shorten_fixtures`, by tools/shorten_encode.py) as .shn files and inside SPHERE, and
    speechlike.shn.
 3. tests/fixtures/speechlike.wav: one second of synthetic voiced syllables (a harmonic series
@@ -348,23 +348,31 @@ def vox_fixture():
 
 def g722_fixture():
     """G.722 (64 kbit/s, HD-voice calls): speechlike.wav encoded by FFmpeg's encoder, headerless
-    as Asterisk records it (speechlike.g722) and in WAV as FFmpeg writes it (format tag 0x028F,
-    speechlike.g722.wav), and random codes (g722_extremes.g722), with FFmpeg's decoding of the
-    codes beside them (`.ref.wav`), the reference for ser's decoder."""
+    as Asterisk records it (speechlike.g722), in WAV as FFmpeg writes it (format tag 0x028F,
+    speechlike.g722.wav) and in AU (encoding 24, speechlike.g722.au), and random codes
+    (g722_extremes.g722), with FFmpeg's decoding of the codes beside them (`.ref.wav`), the
+    reference for ser's decoder."""
     import av
     y, sr = sf.read(ROOT / "tests" / "fixtures" / "speechlike.wav", dtype="int16")
     assert sr == 16000
-    path = FORMATS_DIR / "speechlike.g722.wav"
-    with av.open(str(path), "w", format="wav") as out:
-        stream = out.add_stream("g722", rate=16000, layout="mono")
-        frame = av.AudioFrame.from_ndarray(y[None, :], format="s16", layout="mono")
-        frame.sample_rate = 16000
-        for packet in list(stream.encode(frame)) + list(stream.encode(None)):
-            out.mux(packet)
-    wav = path.read_bytes()
+
+    def encoded(path, container):
+        """`y` encoded by FFmpeg's G.722 encoder into `container` at `path`; its bytes."""
+        with av.open(str(path), "w", format=container) as out:
+            stream = out.add_stream("g722", rate=16000, layout="mono")
+            frame = av.AudioFrame.from_ndarray(y[None, :], format="s16", layout="mono")
+            frame.sample_rate = 16000
+            for packet in list(stream.encode(frame)) + list(stream.encode(None)):
+                out.mux(packet)
+        return path.read_bytes()
+
+    wav = encoded(FORMATS_DIR / "speechlike.g722.wav", "wav")
     assert struct.unpack("<H", wav[20:22])[0] == 0x028F, "FFmpeg's format tag"
     codes = wav[wav.index(b"data") + 8:]
     (FORMATS_DIR / "speechlike.g722").write_bytes(codes)
+    au = encoded(FORMATS_DIR / "speechlike.g722.au", "au")
+    assert au[:4] == b".snd" and struct.unpack(">I", au[12:16])[0] == 24, "G.722 in AU"
+    assert au[struct.unpack(">I", au[4:8])[0]:] == codes, "the WAV's codes"
     sf.write(FORMATS_DIR / "speechlike.g722.ref.wav", g722_decoded(codes), 16000, subtype="PCM_16")
     # Codes of every value at random: both bands driven to their limits and back.
     extremes = np.random.default_rng(7).integers(0, 256, 4000, dtype=np.uint8).tobytes()

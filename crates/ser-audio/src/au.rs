@@ -2,15 +2,20 @@
 //! encoding, rate, channels), an annotation, then the samples; what Java's sound API, older
 //! Unix tools and some telephony systems write. symphonia does not read it.
 //!
-//! [`read`] shows its data to symphonia's WAV reader as what they are: G.711 µ-law and A-law
+//! [`open`] shows its data to symphonia's WAV reader as what they are: G.711 µ-law and A-law
 //! (bytes, endian-free) as they are, big-endian integer PCM and floats swapped into WAV's
-//! order ([`crate::swapped`]); of any length, also unknown (a stream written to a pipe).
+//! order ([`crate::swapped`]), G.722 (encoding 24, as FFmpeg writes it) decoded
+//! ([`crate::g722`]); of any length, also unknown (a stream written to a pipe).
 
 use std::io::{self, Read};
 
-use symphonia::core::io::MediaSource;
+use symphonia::core::io::{MediaSource, ReadOnlySource};
 
-use crate::header_view::{held_len, invalid, skip, unsupported, Shown, Stored};
+use crate::g722::{self, G722};
+use crate::header_view::{
+    as_header_error, held_len, invalid, skip, unsupported, view, Replacement, Shown, ShownCodec,
+    Stored,
+};
 use crate::made_headers::WavCoding;
 use crate::swapped::BigEndian;
 
@@ -24,7 +29,11 @@ pub(crate) fn opens_au(head: &[u8]) -> bool {
     head.starts_with(b".snd")
 }
 
-/// The AU encodings read, by number: G.711, big-endian integers (signed at 8 bits) and floats.
+/// The encoding of G.722.
+const G722_ENCODING: u32 = 24;
+
+/// The AU encodings read as stored, by number: G.711, big-endian integers (signed at 8 bits)
+/// and floats.
 fn coding(encoding: u32) -> io::Result<Stored> {
     let big_endian = |float, bits| Stored::BigEndian(BigEndian::new(float, bits).expect("a width"));
     Ok(match encoding {
@@ -36,19 +45,41 @@ fn coding(encoding: u32) -> io::Result<Stored> {
         5 => big_endian(false, 32),
         6 => big_endian(true, 32),
         7 => big_endian(true, 64),
-        23..=26 => {
+        23 | 25 | 26 => {
             return Err(unsupported(format!(
-                "au: G.72x ADPCM (encoding {encoding}) is not decoded; convert it to PCM WAV \
-                 (ffmpeg -i IN -c:a pcm_s16le OUT.wav)"
+                "au: G.721/G.723 ADPCM (encoding {encoding}) is not decoded; convert it to PCM \
+                 WAV (ffmpeg -i IN -c:a pcm_s16le OUT.wav)"
             )))
         }
         _ => return Err(invalid(format!("au: unknown encoding {encoding}"))),
     })
 }
 
-/// Reads an AU stream's header (which [`opens_au`] recognised) from its start up to its data:
-/// the header to show, and where the data are.
-pub(crate) fn read<S: Read + MediaSource>(source: &mut S) -> io::Result<Shown> {
+/// How an AU stream's samples are read.
+enum Samples {
+    /// As they are stored, behind a header of ours.
+    Shown(Shown),
+    /// Decoded from G.722: this many bytes of codes (`None`: to the end).
+    G722 { len: Option<u64> },
+}
+
+/// The source to read an AU stream (which [`opens_au`] recognised, at its start) through: its
+/// samples behind a header of ours, or decoded from G.722. Errors are header errors
+/// ([`crate::header_view`]).
+pub(crate) fn open<'s, S: Read + MediaSource + 's>(mut source: S) -> io::Result<Replacement<'s>> {
+    Ok(match read(&mut source).map_err(as_header_error)? {
+        Samples::Shown(shown) => view(source, shown),
+        Samples::G722 { len } => {
+            let decoded = g722::decoded(source.take(len.unwrap_or(u64::MAX)), len);
+            let codec = ShownCodec::Decoded(G722);
+            (Box::new(ReadOnlySource::new(decoded)), Some(codec))
+        }
+    })
+}
+
+/// Reads an AU stream's header from its start up to its data, where it leaves the source: how
+/// its samples are to be read.
+fn read<S: Read + MediaSource>(source: &mut S) -> io::Result<Samples> {
     let mut head = [0u8; 24];
     source.read_exact(&mut head)?;
     let field = |i: usize| u32::from_be_bytes(head[4 * i..4 * i + 4].try_into().expect("4"));
@@ -59,11 +90,25 @@ pub(crate) fn read<S: Read + MediaSource>(source: &mut S) -> io::Result<Shown> {
     }
     let channels =
         u16::try_from(channels).map_err(|_| invalid(format!("au: {channels} channels")))?;
-    let coding = coding(encoding)?;
+    // G.722 is read at 16 kHz whatever the rate field says (FFmpeg writes 16000); the rest as
+    // stored.
+    let stored = if encoding == G722_ENCODING {
+        if channels != 1 {
+            return Err(unsupported(format!(
+                "au: G.722 of {channels} channels is not decoded (of one, as calls record it, is)"
+            )));
+        }
+        None
+    } else {
+        Some(coding(encoding)?)
+    };
     skip(source, u64::from(offset - 24))?; // the annotation
     let data_start = u64::from(offset);
     let data_len = held_len(source, data_start, (size != UNKNOWN).then_some(size.into()));
-    Ok(coding.shown(channels, rate, data_start, data_len))
+    Ok(match stored {
+        Some(stored) => Samples::Shown(stored.shown(channels, rate, data_start, data_len)),
+        None => Samples::G722 { len: data_len },
+    })
 }
 
 #[cfg(test)]
@@ -71,7 +116,6 @@ mod tests {
     use std::io::Cursor;
 
     use super::*;
-    use crate::header_view::{read_view, ShownCodec};
 
     /// An AU stream of `data` with an 8-byte annotation and a trailing byte past `size`.
     fn au(encoding: u32, size: u32, data: &[u8]) -> Vec<u8> {
@@ -86,7 +130,9 @@ mod tests {
 
     fn shown(stream: Vec<u8>) -> io::Result<Vec<u8>> {
         assert!(opens_au(&stream));
-        crate::header_view::shown_whole(stream, read)
+        let mut out = Vec::new();
+        open(Cursor::new(stream))?.0.read_to_end(&mut out)?;
+        Ok(out)
     }
 
     #[test]
@@ -111,7 +157,7 @@ mod tests {
     fn big_endian_samples_of_unknown_length_are_read_from_a_pipe() {
         let stream = au(3, UNKNOWN, &[1, 2, 3, 4, 5]); // and half a sample
         let piped = symphonia::core::io::ReadOnlySource::new(Cursor::new(stream));
-        let (mut view, codec) = read_view(piped, read).unwrap();
+        let (mut view, codec) = open(piped).unwrap();
         assert_eq!(codec, Some(ShownCodec::Swapped("pcm_s16be")));
         let mut wav = Vec::new();
         view.read_to_end(&mut wav).unwrap();
@@ -125,7 +171,15 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::Unsupported);
         assert!(err
             .to_string()
-            .starts_with("au: G.72x ADPCM (encoding 23) is not decoded"));
+            .starts_with("au: G.721/G.723 ADPCM (encoding 23) is not decoded"));
+        let mut stereo = au(24, 6, &[0; 6]);
+        stereo[23] = 2;
+        let err = shown(stereo).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::Unsupported);
+        assert!(
+            err.to_string().starts_with("au: G.722 of 2 channels"),
+            "{err}"
+        );
         let err = shown(au(99, 6, &[0; 6])).unwrap_err();
         assert_eq!(err.to_string(), "au: unknown encoding 99");
     }
@@ -134,7 +188,7 @@ mod tests {
     fn every_cut_of_the_header_is_an_error() {
         let stream = au(3, 4, &[0; 4]);
         for cut in 4..32 {
-            let err = read_view(Cursor::new(&stream[..cut]), read).err();
+            let err = open(Cursor::new(&stream[..cut])).err();
             assert_eq!(
                 err.map(|e| e.kind()),
                 Some(io::ErrorKind::UnexpectedEof),

@@ -168,7 +168,7 @@ impl Decoder {
         let seekable = source.is_seekable();
         let mss = MediaSourceStream::new(source, Default::default());
         let opened = crate::registry::format_reader(mss, &name, told).map_err(|e| {
-            // A codec refused by name (in WAV, Speex in Ogg, G.72x in AU) and what is wrong
+            // A codec refused by name (in WAV, Speex in Ogg, G.721/G.723 in AU) and what is wrong
             // with a header read in order (RF64, Wave64, AU, SPHERE) are so from a pipe too.
             let in_order = crate::registry::holds_from_a_pipe(&e);
             match classify_probe_error(e) {

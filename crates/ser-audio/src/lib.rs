@@ -5,7 +5,7 @@
 //! WAV by `gsm`; RF64 and Wave64, Sun AU and NIST SPHERE shown to symphonia as the WAV they
 //! hold (big-endian samples swapped into its order), by `header_view`; Shorten, in `.shn` files
 //! and SPHERE, by `shorten`; OKI ADPCM, in WAV and as headerless Dialogic VOX, by `oki`;
-//! G.722, in WAV and headerless, by `g722`; detected by content, but for headerless G.711,
+//! G.722, in WAV, AU and headerless, by `g722`; detected by content, but for headerless G.711,
 //! 16-bit samples, VOX and G.722, which a name (`.ul`, `.sln16`, `.vox`, `.g722`), a media type
 //! (`audio/basic`) or the user ([`Headerless`]) tells)
 //! → mix down to mono (mean of channels) → remove mains hum ([`remove_hum`]) → remove its DC

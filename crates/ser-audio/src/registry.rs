@@ -171,7 +171,7 @@ fn header_reader<'s>(head: &[u8]) -> Option<(&'static str, HeaderReader<'s>)> {
     if let Some(container) = wav64_container(head) {
         Some((container, |s| read_view(s, crate::wav64::read)))
     } else if opens_au(head) {
-        Some(("au", |s| read_view(s, crate::au::read)))
+        Some(("au", crate::au::open))
     } else if opens_sphere(head) {
         Some(("sphere", crate::sphere::open))
     } else if oki::wav::holds_oki(head) {

@@ -1,7 +1,7 @@
 //! G.722: wideband speech (50 Hz-7 kHz) at 64 kbit/s, as HD-voice telephone calls carry it: two
 //! sub-bands coded by ADPCM, one byte for each pair of 16 kHz samples. Asterisk records such
-//! calls headerless (`.g722` files, [`crate::headerless`]) and WAV files hold it under format
-//! tags 0x0065 and 0x028F ([`wav`]). symphonia does not decode it, so the codes are decoded
+//! calls headerless (`.g722` files, [`crate::headerless`]), WAV files hold it under format
+//! tags 0x0065 and 0x028F ([`wav`]) and AU files as encoding 24 ([`crate::au`]). symphonia does not decode it, so the codes are decoded
 //! here ([`decoder`]), to the samples FFmpeg gives, and read as 16-bit WAV
 //! ([`crate::decoded_wav`]).
 
