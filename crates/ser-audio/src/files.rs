@@ -32,7 +32,7 @@ fn audio_extensions(raw: Option<Headerless>) -> Vec<&'static str> {
 }
 
 /// The audio files below `dir` that a walk takes where headerless audio is read as `raw` says
-/// ([`audio_extensions`]), sorted. Finding none is an error that says so, and where headerless
+/// (by [`AUDIO_EXTENSIONS`], and with `raw` also [`RAW_EXTENSIONS`]), sorted. Finding none is an error that says so, and where headerless
 /// files whose names tell nothing (`.raw`, `.pcm`) lie there and `raw` is not given, how they
 /// are read.
 pub fn find_audio(dir: &Path, raw: Option<Headerless>) -> Result<Vec<PathBuf>, String> {
