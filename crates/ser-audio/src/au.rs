@@ -9,12 +9,11 @@
 
 use std::io::{self, Read};
 
-use symphonia::core::io::{MediaSource, ReadOnlySource};
+use symphonia::core::io::MediaSource;
 
-use crate::g722::{self, G722};
+use crate::g722;
 use crate::header_view::{
-    as_header_error, held_len, invalid, skip, unsupported, view, Replacement, Shown, ShownCodec,
-    Stored,
+    as_header_error, held_len, invalid, skip, unsupported, view, Replacement, Shown, Stored,
 };
 use crate::made_headers::WavCoding;
 use crate::swapped::BigEndian;
@@ -69,11 +68,7 @@ enum Samples {
 pub(crate) fn open<'s, S: Read + MediaSource + 's>(mut source: S) -> io::Result<Replacement<'s>> {
     Ok(match read(&mut source).map_err(as_header_error)? {
         Samples::Shown(shown) => view(source, shown),
-        Samples::G722 { len } => {
-            let decoded = g722::decoded(source.take(len.unwrap_or(u64::MAX)), len);
-            let codec = ShownCodec::Decoded(G722);
-            (Box::new(ReadOnlySource::new(decoded)), Some(codec))
-        }
+        Samples::G722 { len } => g722::decoded(source, len),
     })
 }
 
@@ -93,11 +88,7 @@ fn read<S: Read + MediaSource>(source: &mut S) -> io::Result<Samples> {
     // G.722 is read at 16 kHz whatever the rate field says (FFmpeg writes 16000); the rest as
     // stored.
     let stored = if encoding == G722_ENCODING {
-        if channels != 1 {
-            return Err(unsupported(format!(
-                "au: G.722 of {channels} channels is not decoded (of one, as calls record it, is)"
-            )));
-        }
+        g722::one_channel("au", channels)?;
         None
     } else {
         Some(coding(encoding)?)
@@ -116,6 +107,7 @@ mod tests {
     use std::io::Cursor;
 
     use super::*;
+    use crate::header_view::ShownCodec;
 
     /// An AU stream of `data` with an 8-byte annotation and a trailing byte past `size`.
     fn au(encoding: u32, size: u32, data: &[u8]) -> Vec<u8> {

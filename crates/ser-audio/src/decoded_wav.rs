@@ -7,6 +7,9 @@
 
 use std::io::{self, Read};
 
+use symphonia::core::io::ReadOnlySource;
+
+use crate::header_view::{Replacement, ShownCodec};
 use crate::made_headers::{riff, riff_format, WavCoding};
 
 /// A decoder of 16-bit samples, one block after another.
@@ -45,32 +48,40 @@ pub(crate) trait PairCodec {
     fn decode(&mut self, byte: u8) -> [i16; 2];
 }
 
-/// The codes of `codec` from `source`'s position on, one channel at `rate`, read as 16-bit WAV:
-/// `len` bytes of them where that is known (each byte two samples), to the end otherwise.
-pub(crate) fn pairs_decoded<R: Read, C: PairCodec>(
+/// The source to read in place of the codes of `codec` (FFmpeg's short name `name`) from
+/// `source`'s position on, one channel at `rate`: the 16-bit WAV they decode to, of `len` bytes
+/// of codes where that is known (each byte two samples; what follows them is not read), to the
+/// end otherwise.
+pub(crate) fn pairs_decoded<'s, R, C>(
     source: R,
     codec: C,
+    name: &'static str,
     rate: u32,
     len: Option<u64>,
-) -> DecodedWav<PairCodes<R, C>> {
+) -> Replacement<'s>
+where
+    R: Read + Send + Sync + 's,
+    C: PairCodec + Send + Sync + 's,
+{
     let header = riff(
         &riff_format(WavCoding::Pcm, 1, rate, 16),
         len.and_then(|n| n.checked_mul(4)),
     );
     let codes = PairCodes {
-        source,
+        source: source.take(len.unwrap_or(u64::MAX)),
         codec,
         bytes: vec![0; PAIR_CHUNK],
     };
-    DecodedWav::new(header, codes)
+    let decoded = ReadOnlySource::new(DecodedWav::new(header, codes));
+    (Box::new(decoded), Some(ShownCodec::Decoded(name)))
 }
 
 /// Bytes of a [`PairCodec`]'s codes read at a time: a quarter second at 16 kHz.
 const PAIR_CHUNK: usize = 2_000;
 
 /// A source of a [`PairCodec`]'s codes, decoded a chunk at a time.
-pub(crate) struct PairCodes<R, C> {
-    source: R,
+struct PairCodes<R, C> {
+    source: io::Take<R>,
     codec: C,
     bytes: Vec<u8>,
 }

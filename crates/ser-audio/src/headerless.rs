@@ -21,14 +21,14 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::LazyLock;
 
-use symphonia::core::io::{MediaSource, MediaSourceStream, ReadBytes, ReadOnlySource};
+use symphonia::core::io::{MediaSource, MediaSourceStream, ReadBytes};
 
 use crate::decode::{Decoder, MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
 use crate::files::lowercase_extension;
-use crate::g722::{self, G722, G722_RATE};
+use crate::g722::{self, G722_RATE};
 use crate::header_view::{view, ShownCodec, Stored};
 use crate::made_headers::WavCoding;
-use crate::oki::{self, OKI_ADPCM};
+use crate::oki;
 use crate::swapped::BigEndian;
 
 /// How headerless bytes code their samples.
@@ -267,16 +267,12 @@ impl Headerless {
         let len = mss.byte_len().map(|end| end.saturating_sub(start));
         let stored = match self.coding {
             RawCoding::Vox => {
-                let decoded = ReadOnlySource::new(oki::decoded(mss, self.rate, len));
-                return Ok((
-                    Box::new(decoded),
-                    "vox",
-                    Some(ShownCodec::Decoded(OKI_ADPCM)),
-                ));
+                let (decoded, codec) = oki::decoded(mss, self.rate, len);
+                return Ok((decoded, "vox", codec));
             }
             RawCoding::G722 => {
-                let decoded = ReadOnlySource::new(g722::decoded(mss, len));
-                return Ok((Box::new(decoded), "g722", Some(ShownCodec::Decoded(G722))));
+                let (decoded, codec) = g722::decoded(mss, len);
+                return Ok((decoded, "g722", codec));
             }
             RawCoding::MuLaw => Stored::AsWav(WavCoding::MuLaw, 8),
             RawCoding::ALaw => Stored::AsWav(WavCoding::ALaw, 8),

@@ -1,16 +1,17 @@
 //! G.722: wideband speech (50 Hz-7 kHz) at 64 kbit/s, as HD-voice telephone calls carry it: two
 //! sub-bands coded by ADPCM, one byte for each pair of 16 kHz samples. Asterisk records such
 //! calls headerless (`.g722` files, [`crate::headerless`]), WAV files hold it under format
-//! tags 0x0065 and 0x028F ([`wav`]) and AU files as encoding 24 ([`crate::au`]). symphonia does not decode it, so the codes are decoded
-//! here ([`decoder`]), to the samples FFmpeg gives, and read as 16-bit WAV
-//! ([`crate::decoded_wav`]).
+//! tags 0x0065 and 0x028F ([`wav`]) and AU files as encoding 24 ([`crate::au`]). symphonia does
+//! not decode it, so the codes are decoded here ([`decoder`]), to the samples FFmpeg gives, and
+//! read as 16-bit WAV ([`crate::decoded_wav`]).
 
 mod decoder;
 pub(crate) mod wav;
 
-use std::io::Read;
+use std::io::{self, Read};
 
-use crate::decoded_wav::{pairs_decoded, DecodedWav, PairCodes};
+use crate::decoded_wav::pairs_decoded;
+use crate::header_view::{unsupported, Replacement};
 use decoder::G722Decoder;
 
 /// The codec's short name (FFmpeg's).
@@ -20,34 +21,37 @@ pub(crate) const G722: &str = "adpcm_g722";
 /// next two samples (RTP and some WAV writers give that clock rate instead).
 pub(crate) const G722_RATE: u32 = 16_000;
 
-/// The codes from `source`'s position on, read as 16-bit WAV at [`G722_RATE`]: `len` bytes of
-/// them where that is known (each byte two samples), to the end otherwise.
-pub(crate) fn decoded<R: Read>(
+/// The source to read in place of the codes from `source`'s position on: the 16-bit WAV at
+/// [`G722_RATE`] they decode to, of `len` bytes of codes where that is known (each byte two
+/// samples), to the end otherwise.
+pub(crate) fn decoded<'s, R: Read + Send + Sync + 's>(
     source: R,
     len: Option<u64>,
-) -> DecodedWav<PairCodes<R, G722Decoder>> {
-    pairs_decoded(source, G722Decoder::new(), G722_RATE, len)
+) -> Replacement<'s> {
+    pairs_decoded(source, G722Decoder::new(), G722, G722_RATE, len)
+}
+
+/// Refuses G.722 of other than one channel, as a `container` (its short name) declares it: calls
+/// record one, and the decoder reads one.
+pub(crate) fn one_channel(container: &str, channels: u16) -> io::Result<()> {
+    match channels {
+        1 => Ok(()),
+        n => Err(unsupported(format!(
+            "{container}: G.722 of {n} channels is not decoded (of one, as calls record it, is)"
+        ))),
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::io;
-
     use super::*;
+    use crate::made_headers::{riff, riff_format, WavCoding};
 
     /// The samples that `source`'s codes decode to.
-    fn samples_of(source: impl Read) -> Vec<i16> {
+    fn samples_of(source: impl Read + Send + Sync) -> Vec<i16> {
         let mut wav = Vec::new();
-        decoded(source, None).read_to_end(&mut wav).unwrap();
-        let header = crate::made_headers::riff(
-            &crate::made_headers::riff_format(
-                crate::made_headers::WavCoding::Pcm,
-                1,
-                G722_RATE,
-                16,
-            ),
-            None,
-        );
+        decoded(source, None).0.read_to_end(&mut wav).unwrap();
+        let header = riff(&riff_format(WavCoding::Pcm, 1, G722_RATE, 16), None);
         wav[header.len()..]
             .chunks_exact(2)
             .map(|b| i16::from_le_bytes([b[0], b[1]]))

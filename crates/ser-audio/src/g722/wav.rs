@@ -3,12 +3,12 @@
 //! is looked at by before symphonia's probe, and read through [`super::decoded`] at 16 kHz, from
 //! the `data` chunk to its end (chunks after it are not codes).
 
-use std::io::{self, Read};
+use std::io;
 
-use symphonia::core::io::{MediaSourceStream, ReadOnlySource};
+use symphonia::core::io::MediaSourceStream;
 
-use super::{decoded, G722};
-use crate::header_view::{unsupported, Replacement, ShownCodec};
+use super::{decoded, one_channel};
+use crate::header_view::Replacement;
 use crate::riff::{holds_format, read_to_data_for_view};
 
 /// The format tags of G.722.
@@ -25,16 +25,6 @@ pub(crate) fn holds_g722(head: &[u8]) -> bool {
 /// ([`crate::header_view`]).
 pub(crate) fn open(mut mss: MediaSourceStream<'_>) -> io::Result<Replacement<'_>> {
     let start = read_to_data_for_view(&mut mss)?;
-    if start.fmt.channels != 1 {
-        return Err(unsupported(format!(
-            "wav: G.722 of {} channels is not decoded (of one, as calls record it, is)",
-            start.fmt.channels
-        )));
-    }
-    let codes = mss.take(start.data_len.unwrap_or(u64::MAX));
-    let samples = decoded(codes, start.data_len);
-    Ok((
-        Box::new(ReadOnlySource::new(samples)),
-        Some(ShownCodec::Decoded(G722)),
-    ))
+    one_channel("wav", start.fmt.channels)?;
+    Ok(decoded(mss, start.data_len))
 }

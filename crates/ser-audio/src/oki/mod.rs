@@ -9,19 +9,21 @@ pub(crate) mod wav;
 
 use std::io::Read;
 
-use crate::decoded_wav::{pairs_decoded, DecodedWav, PairCodec, PairCodes};
+use crate::decoded_wav::{pairs_decoded, PairCodec};
+use crate::header_view::Replacement;
 
 /// The codec's short name (FFmpeg's is `adpcm_ima_oki`).
 pub(crate) const OKI_ADPCM: &str = "adpcm_oki";
 
-/// The codes from `source`'s position on, one channel at `rate`, read as 16-bit WAV: `len`
-/// bytes of them where that is known (each byte is two samples), to the end otherwise.
-pub(crate) fn decoded<R: Read>(
+/// The source to read in place of the codes from `source`'s position on, one channel at
+/// `rate`: the 16-bit WAV they decode to, of `len` bytes of codes where that is known (each byte
+/// is two samples), to the end otherwise.
+pub(crate) fn decoded<'s, R: Read + Send + Sync + 's>(
     source: R,
     rate: u32,
     len: Option<u64>,
-) -> DecodedWav<PairCodes<R, Oki>> {
-    pairs_decoded(source, Oki::default(), rate, len)
+) -> Replacement<'s> {
+    pairs_decoded(source, Oki::default(), OKI_ADPCM, rate, len)
 }
 
 /// The step sizes of the OKI (Dialogic) ADPCM algorithm, about 10 % apart.
@@ -37,7 +39,7 @@ const STEP_CHANGES: [isize; 8] = [-1, -1, -1, -1, 2, 4, 6, 8];
 
 /// The decoder's state: the last sample (12 bits) and the step's place in [`STEPS`].
 #[derive(Debug, Default)]
-pub(crate) struct Oki {
+struct Oki {
     last: i32,
     step: usize,
 }

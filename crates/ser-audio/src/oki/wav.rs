@@ -3,12 +3,12 @@
 //! before symphonia's probe, and read through [`super::decoded`] at the rate the chunk declares,
 //! from the `data` chunk to its end (chunks after it are not codes).
 
-use std::io::{self, Read};
+use std::io;
 
-use symphonia::core::io::{MediaSourceStream, ReadOnlySource};
+use symphonia::core::io::MediaSourceStream;
 
-use super::{decoded, OKI_ADPCM};
-use crate::header_view::{unsupported, Replacement, ShownCodec};
+use super::decoded;
+use crate::header_view::{unsupported, Replacement};
 use crate::riff::{holds_format, read_to_data_for_view};
 
 /// The format tags of OKI ADPCM: OKI's own, and Dialogic's.
@@ -39,8 +39,5 @@ pub(crate) fn open(mut mss: MediaSourceStream<'_>) -> io::Result<Replacement<'_>
             fmt.bits_per_sample
         )));
     }
-    let codes = mss.take(start.data_len.unwrap_or(u64::MAX));
-    let samples = decoded(codes, fmt.sample_rate, start.data_len);
-    let codec = ShownCodec::Decoded(OKI_ADPCM);
-    Ok((Box::new(ReadOnlySource::new(samples)), Some(codec)))
+    Ok(decoded(mss, fmt.sample_rate, start.data_len))
 }
