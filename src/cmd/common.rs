@@ -40,9 +40,9 @@ pub struct ModelArg {
 pub struct RawArg {
     /// Read headerless audio (no container opens it) as FORMAT: ulaw, alaw, s16le, s16be, vox
     /// (Dialogic ADPCM) or g722 (HD-voice calls, always 16 kHz), at RATE Hz (8000 if not
-    /// given), CHANNELS interleaved (1). Files whose names tell a format (.ul, .al, .sln, .sln16, .vox,
-    /// .g722…, .gsm) are read as they say, but at the rate given for their format: `--raw
-    /// vox:6000` for .vox files recorded at 6 kHz. Directories are then searched for .raw and
+    /// given), CHANNELS interleaved (1). Files whose names tell a format (.ul, .al, .sln,
+    /// .sln16, .vox, .g722…, .gsm) are read as they say, but at the rate given for their
+    /// format: `--raw vox:6000` for .vox files recorded at 6 kHz. Directories are then searched for .raw and
     /// .pcm files too. Without it, headerless audio whose name tells nothing is refused.
     #[arg(long, value_name = "FORMAT[:RATE[:CHANNELS]]")]
     pub raw: Option<Headerless>,

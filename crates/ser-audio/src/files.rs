@@ -32,9 +32,9 @@ fn audio_extensions(raw: Option<Headerless>) -> Vec<&'static str> {
 }
 
 /// The audio files below `dir` that a walk takes where headerless audio is read as `raw` says
-/// (by [`AUDIO_EXTENSIONS`], and with `raw` also [`RAW_EXTENSIONS`]), sorted. Finding none is an error that says so, and where headerless
-/// files whose names tell nothing (`.raw`, `.pcm`) lie there and `raw` is not given, how they
-/// are read.
+/// (by [`AUDIO_EXTENSIONS`], and with `raw` also [`RAW_EXTENSIONS`]), sorted. Finding none is an
+/// error that says so, and where headerless files whose names tell nothing (`.raw`, `.pcm`) lie
+/// there and `raw` is not given, how they are read.
 pub fn find_audio(dir: &Path, raw: Option<Headerless>) -> Result<Vec<PathBuf>, String> {
     let cannot_list = |e: std::io::Error| format!("{}: cannot list: {e}", dir.display());
     let files = find_files(dir, &audio_extensions(raw)).map_err(cannot_list)?;
