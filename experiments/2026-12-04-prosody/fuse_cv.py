@@ -21,7 +21,8 @@ macro-F1 and the ECE of the fused probabilities, per fold) become that model's
 model that carries a head reports what networks and head score together. The keys mean what
 `ser cv`'s do: `ece` and `ece_uncalibrated` at temperature 1 (the fold models'), and with
 `--fit-temperature` `ece_cross_fitted` at each fold's nested temperature and `temperature` the
-one fitted on all folds.
+one fitted on all folds; a record joined from runs of one fold each says each fold's seed
+(`fold_seeds`), and the entry keeps it.
 
     python3 fuse_cv.py --heads /tmp/pf/heads --stats stats.json --weight 0.6 [--fit-temperature] \
         [--metrics M] A/cv.json [B/cv.json ...]
@@ -167,12 +168,16 @@ def main():
         print("mean ECE: %.1f %% at 1, %.1f %% at the nested temperatures; on all folds: temperature %.3f" % (100 * statistics.mean(fused["ece"]), 100 * statistics.mean(fused["ece_cross_fitted"]), temperature))
     if a.metrics:
         # One record is one recipe's networks (its seeds); several are an ensemble of records.
-        seeds = []
+        seeds, fold_seeds = [], {}
         if len(a.records) == 1:
             with open(a.records[0]) as f:
-                seeds = json.load(f).get("seeds", [])
+                record = json.load(f)
+            seeds = record.get("seeds", [])
+            # A record joined from runs of different seeds, one per fold, says each fold's.
+            if "fold_seeds" in record:
+                fold_seeds = {"fold_seeds": record["fold_seeds"]}
         command = "python3 experiments/2026-12-04-prosody/fuse_cv.py " + " ".join(sys.argv[1:])
-        fused = {"prosody_weight": a.weight, "temperature": round(temperature, 3), **fused}
+        fused = {"prosody_weight": a.weight, "temperature": round(temperature, 3), **fold_seeds, **fused}
         write_summary(a.metrics, a.records, runs[0][0], sorted(per_fold), fused, command, seeds)
         print(f"wrote the fused cross_validation into {a.metrics}")
 

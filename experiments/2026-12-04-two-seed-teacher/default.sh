@@ -51,16 +51,8 @@ $ser train --data ../shared/data/ravdess --valid-speakers 0 --seed 42 --threads 
 $ser prosody --data ../shared/data/ravdess --model /tmp/s62/student --out /tmp/s62/student \
   --temperature 1.305
 
-# 5. Bundled: the student's files, with step 2's fused scores as its cross_validation entry
-#    and the seed of each fold's student beside them (MODEL.md's cross-validation and prosody
-#    sections are written by hand from the results).
+# 5. Bundled: the student's files, with step 2's fused scores (and the seed of each fold's
+#    student) as its cross_validation entry (MODEL.md's cross-validation and prosody sections
+#    are written by hand from the results).
 cp /tmp/s62/student/{config.json,model.bpk,prosody.json,metrics.json,curves.svg,MODEL.md} models/default/
 fuse --fit-temperature --metrics models/default/metrics.json $x/cv/cv.json > /dev/null
-python3 - <<'PY'
-import json
-path = "models/default/metrics.json"
-metrics = json.load(open(path))
-record = json.load(open("experiments/2026-12-04-two-seed-teacher/cv/cv.json"))
-metrics["cross_validation"]["fold_seeds"] = record["fold_seeds"]
-open(path, "w").write(json.dumps(metrics, indent=2) + "\n")
-PY
